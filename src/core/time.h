@@ -1,0 +1,27 @@
+/* Civil time conversions at the edges (ms UTC inside). */
+#ifndef MT_CORE_TIME_H
+#define MT_CORE_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian). */
+int64_t mt_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Inverse of mt_days_from_civil. */
+void mt_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* Formats t (ms UTC) as "YYYY-MM-DD HH:MM" (or with ":SS" when seconds are
+ * non-zero) into buf. Returns buf. */
+char *mt_time_format(int64_t t, char *buf, size_t size);
+
+/* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS][Z]"
+ * (UTC) or an integer of ms since the epoch. Returns 0 or MT_EINVAL. */
+int mt_time_parse(const char *text, int64_t *out, struct mt_err *err);
+
+/* Current wall-clock time in ms UTC. */
+int64_t mt_now_ms(void);
+
+#endif

@@ -1,0 +1,169 @@
+/* Parquet codec for flat tables (our own; Debian 12 has no C Parquet library).
+ *
+ * Reader: flat schemas (REQUIRED/OPTIONAL leaves, max definition level 1),
+ * physical types BOOLEAN, INT32, INT64, INT96 (legacy timestamps), FLOAT, DOUBLE,
+ * BYTE_ARRAY; DATA_PAGE v1 and v2; PLAIN, RLE/bit-packed, PLAIN_DICTIONARY,
+ * RLE_DICTIONARY (with fallback to PLAIN mid-chunk), DELTA_BINARY_PACKED,
+ * BYTE_STREAM_SPLIT; codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Anything else
+ * (nested/repeated columns, unknown codecs or encodings) fails with a clear
+ * MT_EUNSUPPORTED error; malformed input fails with MT_EFORMAT, never a crash.
+ *
+ * Writer: DATA_PAGE v1, PLAIN encoding, REQUIRED or OPTIONAL columns, codecs
+ * UNCOMPRESSED / SNAPPY / ZSTD, min/max statistics per column chunk, key-value
+ * metadata; timestamps as INT64 with both the logical TIMESTAMP(UTC) type and
+ * the matching converted type, so pandas, polars, DuckDB and hyparquet read
+ * identical values.
+ *
+ * Thread safety: a reader or writer object is used by one thread at a time. */
+#ifndef MT_STORE_PARQUET_H
+#define MT_STORE_PARQUET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+/* Largest file the reader accepts (bounded buffer rule). */
+#define MT_PQ_MAX_FILE_BYTES ((size_t)4 << 30)
+
+enum mt_pq_type {
+    MT_PQ_BOOLEAN = 0,
+    MT_PQ_INT32 = 1,
+    MT_PQ_INT64 = 2,
+    MT_PQ_INT96 = 3,
+    MT_PQ_FLOAT = 4,
+    MT_PQ_DOUBLE = 5,
+    MT_PQ_BYTE_ARRAY = 6,
+};
+
+/* Time unit of a timestamp column (from the logical type, else converted type). */
+enum mt_pq_time_unit {
+    MT_PQ_NOT_TIME = 0,
+    MT_PQ_MILLIS = 1,
+    MT_PQ_MICROS = 2,
+    MT_PQ_NANOS = 3,
+};
+
+enum mt_pq_codec {
+    MT_PQ_UNCOMPRESSED = 0,
+    MT_PQ_SNAPPY = 1,
+    MT_PQ_GZIP = 2,
+    MT_PQ_ZSTD = 6,
+};
+
+struct mt_pq_column_info {
+    const char *name;           /* owned by the reader */
+    enum mt_pq_type type;
+    bool optional;              /* OPTIONAL (may hold nulls) vs REQUIRED */
+    enum mt_pq_time_unit time_unit;
+    bool is_string;             /* BYTE_ARRAY with STRING/UTF8 annotation */
+};
+
+struct mt_pq_kv {
+    const char *key;
+    const char *value;          /* may be NULL */
+};
+
+/* Strings read from a BYTE_ARRAY column: value i is data[offsets[i] .. offsets[i+1]). */
+struct mt_pq_strings {
+    size_t n;
+    char *data;
+    size_t *offsets;            /* n + 1 entries */
+};
+
+struct mt_pq_reader;
+
+/* Opens and parses the footer of the Parquet file at path (read fully into
+ * memory, at most MT_PQ_MAX_FILE_BYTES). On success *out is a new reader the
+ * caller frees with mt_pq_reader_free. Errors name the file. */
+int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err);
+
+/* Same over a caller-owned buffer that must outlive the reader (no copy).
+ * `name` is used in error messages. */
+int mt_pq_reader_open_mem(struct mt_pq_reader **out, const uint8_t *data, size_t size,
+                          const char *name, struct mt_err *err);
+
+/* Frees the reader (NULL is fine). */
+void mt_pq_reader_free(struct mt_pq_reader *r);
+
+/* Total rows over all row groups. */
+size_t mt_pq_num_rows(const struct mt_pq_reader *r);
+
+size_t mt_pq_num_columns(const struct mt_pq_reader *r);
+
+/* Column i (< mt_pq_num_columns); pointer valid until the reader is freed. */
+const struct mt_pq_column_info *mt_pq_column(const struct mt_pq_reader *r, size_t i);
+
+/* Index of the column named `name`, or -1. */
+int mt_pq_find_column(const struct mt_pq_reader *r, const char *name);
+
+/* Key-value metadata of the file; pointers valid until the reader is freed. */
+size_t mt_pq_num_kv(const struct mt_pq_reader *r);
+const struct mt_pq_kv *mt_pq_kv(const struct mt_pq_reader *r, size_t i);
+
+/* The file's created_by string or NULL. */
+const char *mt_pq_created_by(const struct mt_pq_reader *r);
+
+/* Reads all num_rows values of numeric column col as double (BOOLEAN, INT32,
+ * INT64, FLOAT, DOUBLE). out has room for mt_pq_num_rows values. Nulls become
+ * NaN; if valid is non-NULL, valid[i] is 1 for a value and 0 for a null. */
+int mt_pq_read_double(struct mt_pq_reader *r, size_t col, double *out, uint8_t *valid,
+                      struct mt_err *err);
+
+/* Reads an integer column (BOOLEAN, INT32, INT64, INT96 as ns) as int64. Nulls
+ * become 0 with valid[i] = 0 (a non-NULL valid is required when the column is
+ * OPTIONAL and holds nulls, else MT_EDATA). Values are returned as stored: no
+ * time-unit conversion. */
+int mt_pq_read_int64(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
+                     struct mt_err *err);
+
+/* Reads a timestamp column (time_unit != MT_PQ_NOT_TIME, or INT96) as ms UTC,
+ * flooring sub-millisecond parts. Null handling as mt_pq_read_int64. */
+int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
+                       struct mt_err *err);
+
+/* Reads a BYTE_ARRAY column. Nulls are empty strings with valid[i] = 0.
+ * out must be zeroed or released; caller releases with mt_pq_strings_release. */
+int mt_pq_read_strings(struct mt_pq_reader *r, size_t col, struct mt_pq_strings *out,
+                       uint8_t *valid, struct mt_err *err);
+
+void mt_pq_strings_release(struct mt_pq_strings *s);
+
+/* ---- writer ---- */
+
+/* One column to write. values points at num_rows elements of the C type that
+ * matches `type`: int32_t (INT32), int64_t (INT64), float, double, or
+ * `const char *const *` (BYTE_ARRAY, NUL-terminated UTF-8). For OPTIONAL columns
+ * `valid` (may be NULL = all valid) marks nulls with 0. */
+struct mt_pq_write_column {
+    const char *name;
+    enum mt_pq_type type;       /* INT32, INT64, FLOAT, DOUBLE or BYTE_ARRAY */
+    enum mt_pq_time_unit time_unit; /* INT64 only: write as TIMESTAMP(UTC, unit) */
+    bool optional;
+    const void *values;
+    const uint8_t *valid;
+};
+
+struct mt_pq_write_opts {
+    enum mt_pq_codec codec;     /* UNCOMPRESSED (0), SNAPPY or ZSTD */
+    int zstd_level;             /* 0 = default (3) */
+    size_t row_group_rows;      /* 0 = 1,048,576 */
+    size_t page_rows;           /* 0 = 20,000 values per data page */
+    bool statistics;            /* write min/max per column chunk */
+    const struct mt_pq_kv *kv;  /* key-value metadata, may be NULL */
+    size_t n_kv;
+};
+
+/* Writes a complete Parquet file of num_rows rows to f (from its current
+ * position; f must be opened for binary writing). Does not flush or sync:
+ * the caller decides durability. Returns 0 or a negative code; on error the
+ * content written to f is undefined. */
+int mt_pq_write(FILE *f, const struct mt_pq_write_column *cols, size_t ncols, size_t num_rows,
+                const struct mt_pq_write_opts *opts, struct mt_err *err);
+
+/* The created_by string the writer puts in every file. */
+#define MT_PQ_CREATED_BY "mtrader parquet writer 1"
+
+#endif

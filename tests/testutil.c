@@ -1,0 +1,104 @@
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *tu_fixture(const char *name)
+{
+    static char path[4096];
+    const char *dir = getenv("MT_FIXTURES");
+    if (!dir)
+        fail_msg("MT_FIXTURES is not set: run the tests through meson test");
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+char *tu_mkdtemp(void)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = "/tmp";
+    size_t len = strlen(base) + 32;
+    char *path = malloc(len);
+    assert_non_null(path);
+    snprintf(path, len, "%s/mt-test-XXXXXX", base);
+    if (!mkdtemp(path))
+        fail_msg("mkdtemp %s failed", path);
+    return path;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tu_rmtree(const char *path)
+{
+    if (path)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void tu_write_file(const char *path, const void *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fail_msg("cannot create %s", path);
+    if (size && fwrite(data, 1, size, f) != size)
+        fail_msg("cannot write %s", path);
+    if (fclose(f) != 0)
+        fail_msg("cannot close %s", path);
+}
+
+char *tu_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        cap *= 2;
+        buf = realloc(buf, cap + 1);
+        assert_non_null(buf);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (size)
+        *size = n;
+    return buf;
+}
+
+void tu_assert_close_at(double a, double b, double tol, const char *file, int line)
+{
+    if (isnan(a) && isnan(b))
+        return;
+    if (!(fabs(a - b) <= tol)) {
+        print_error("%.17g != %.17g (tolerance %g)\n", a, b, tol);
+        _fail(file, line);
+    }
+}
+
+void tu_assert_same_double_at(double a, double b, const char *file, int line)
+{
+    if (memcmp(&a, &b, sizeof a) != 0) {
+        print_error("%.17g is not bit-identical to %.17g\n", a, b);
+        _fail(file, line);
+    }
+}

@@ -1,0 +1,33 @@
+/* Helpers shared by the unit tests (cmocka). */
+#ifndef MT_TESTS_TESTUTIL_H
+#define MT_TESTS_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Path of a fixture file under tests/fixtures (from $MT_FIXTURES) in a static
+ * buffer that the next call overwrites. Fails the test if MT_FIXTURES is unset. */
+const char *tu_fixture(const char *name);
+
+/* Creates a fresh temporary directory (under $TMPDIR or /tmp) and returns its
+ * path in a heap buffer the caller frees after tu_rmtree. */
+char *tu_mkdtemp(void);
+
+/* Removes a directory tree (test clean-up). */
+void tu_rmtree(const char *path);
+
+/* Writes `size` bytes to path (creating or truncating); fails the test on error. */
+void tu_write_file(const char *path, const void *data, size_t size);
+
+/* Reads a whole file into a heap buffer (NUL-terminated; *size excludes it). */
+char *tu_read_file(const char *path, size_t *size);
+
+/* Asserts |a - b| <= tol, printing both values on failure. NaN equals NaN. */
+#define tu_assert_close(a, b, tol) tu_assert_close_at((a), (b), (tol), __FILE__, __LINE__)
+void tu_assert_close_at(double a, double b, double tol, const char *file, int line);
+
+/* Asserts a and b are the same double bit for bit (so NaN == NaN, 0.0 != -0.0). */
+#define tu_assert_same_double(a, b) tu_assert_same_double_at((a), (b), __FILE__, __LINE__)
+void tu_assert_same_double_at(double a, double b, const char *file, int line);
+
+#endif
