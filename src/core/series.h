@@ -9,6 +9,7 @@
 #ifndef MT_CORE_SERIES_H
 #define MT_CORE_SERIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,14 @@ int mt_series_slice(struct mt_series *dst, const struct mt_series *src, size_t f
 /* Returns the index of the first row with open_time >= t (n if none); the
  * series must be sorted by open_time. */
 size_t mt_series_lower_bound(const struct mt_series *s, int64_t t);
+
+/* The double array of one value field (MT_F_OPEN ... MT_F_TAKER_BUY_QUOTE; not
+ * MT_F_OPEN_TIME), or NULL for other bits. Lets code loop over fields. */
+double *mt_series_column(struct mt_series *s, unsigned field);
+
+/* The value fields in storage order, for loops: open ... taker_buy_quote. */
+#define MT_VALUE_FIELDS                                                                  {MT_F_OPEN, MT_F_HIGH, MT_F_LOW, MT_F_CLOSE, MT_F_VOLUME, MT_F_QUOTE_VOLUME,          MT_F_TRADES, MT_F_TAKER_BUY_BASE, MT_F_TAKER_BUY_QUOTE}
+#define MT_VALUE_FIELD_COUNT 9
 
 /* Field name as stored in Parquet/CSV ("open_time", "quote_volume", ...) for a
  * single mt_field bit, or NULL. */

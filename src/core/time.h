@@ -2,6 +2,7 @@
 #ifndef MT_CORE_TIME_H
 #define MT_CORE_TIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

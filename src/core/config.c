@@ -1,0 +1,184 @@
+#include "core/config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+
+#define MT_CFG_MAX_DEPTH 8
+
+static const char *json_type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    if (cJSON_IsObject(v))
+        return "an object";
+    return "an invalid value";
+}
+
+static const char *expected_name(enum mt_cfg_type t)
+{
+    switch (t) {
+    case MT_CFG_STRING: return "a string";
+    case MT_CFG_INT: return "an integer";
+    case MT_CFG_DOUBLE: return "a number";
+    case MT_CFG_BOOL: return "true or false";
+    case MT_CFG_OBJECT: return "an object";
+    }
+    return "?";
+}
+
+static const struct mt_cfg_field *find_field(const struct mt_cfg_field *schema, const char *key)
+{
+    for (const struct mt_cfg_field *f = schema; f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return f;
+    return NULL;
+}
+
+static void known_keys(const struct mt_cfg_field *schema, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const struct mt_cfg_field *f = schema; f->key && used < size; f++) {
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", f->key);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static int apply_object(const cJSON *obj, const char *source, const char *path,
+                        const struct mt_cfg_field *schema, char *target, int depth,
+                        struct mt_err *err)
+{
+    if (depth > MT_CFG_MAX_DEPTH)
+        return mt_err_set(err, MT_ECONFIG, "%s: '%s' is nested too deeply", source, path);
+    for (const cJSON *item = obj->child; item; item = item->next) {
+        char key_path[256];
+        snprintf(key_path, sizeof key_path, "%s%s%s", path, *path ? "." : "", item->string);
+        const struct mt_cfg_field *f = find_field(schema, item->string);
+        if (!f) {
+            char known[512];
+            known_keys(schema, known, sizeof known);
+            return mt_err_set(err, MT_ECONFIG, "%s: unknown key '%s' (known keys here: %s)",
+                              source, key_path, known);
+        }
+        char *slot = target + f->offset;
+        bool type_ok = true;
+        switch (f->type) {
+        case MT_CFG_STRING:
+            if ((type_ok = cJSON_IsString(item))) {
+                size_t n = strlen(item->valuestring);
+                if (n >= f->size)
+                    return mt_err_set(err, MT_ECONFIG,
+                                      "%s: '%s' is %zu characters long, at most %zu allowed",
+                                      source, key_path, n, f->size - 1);
+                memcpy(slot, item->valuestring, n + 1);
+            }
+            break;
+        case MT_CFG_INT:
+            if ((type_ok = cJSON_IsNumber(item))) {
+                double v = item->valuedouble;
+                if (v != floor(v) || v < f->min || v > f->max)
+                    return mt_err_set(err, MT_ECONFIG,
+                                      "%s: '%s' is %g, expected an integer from %.0f to %.0f",
+                                      source, key_path, v, f->min, f->max);
+                int64_t iv = (int64_t)v;
+                memcpy(slot, &iv, sizeof iv);
+            }
+            break;
+        case MT_CFG_DOUBLE:
+            if ((type_ok = cJSON_IsNumber(item))) {
+                double v = item->valuedouble;
+                if (!(v >= f->min && v <= f->max))
+                    return mt_err_set(err, MT_ECONFIG,
+                                      "%s: '%s' is %g, expected a number from %g to %g", source,
+                                      key_path, v, f->min, f->max);
+                memcpy(slot, &v, sizeof v);
+            }
+            break;
+        case MT_CFG_BOOL:
+            if ((type_ok = cJSON_IsBool(item))) {
+                bool b = cJSON_IsTrue(item);
+                memcpy(slot, &b, sizeof b);
+            }
+            break;
+        case MT_CFG_OBJECT:
+            if ((type_ok = cJSON_IsObject(item))) {
+                int rc = apply_object(item, source, key_path, f->children, target, depth + 1, err);
+                if (rc)
+                    return rc;
+            }
+            break;
+        }
+        if (!type_ok)
+            return mt_err_set(err, MT_ECONFIG, "%s: '%s' must be %s, not %s", source, key_path,
+                              expected_name(f->type), json_type_name(item));
+    }
+    return MT_OK;
+}
+
+/* Line and column (1-based) of byte offset `at` in text. */
+static void line_col(const char *text, size_t at, unsigned *line, unsigned *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < at && text[i]; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+int mt_config_apply_json(const char *json, size_t len, const char *source,
+                         const struct mt_cfg_field *schema, void *target, struct mt_err *err)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!root) {
+        unsigned line, col;
+        size_t at = end && end >= json ? (size_t)(end - json) : 0;
+        line_col(json, at, &line, &col);
+        return mt_err_set(err, MT_ECONFIG, "%s: invalid JSON near line %u, column %u", source,
+                          line, col);
+    }
+    int rc;
+    if (!cJSON_IsObject(root))
+        rc = mt_err_set(err, MT_ECONFIG, "%s: the configuration must be a JSON object, not %s",
+                        source, json_type_name(root));
+    else
+        rc = apply_object(root, source, "", schema, target, 0, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int mt_config_load_file(const char *path, const struct mt_cfg_field *schema, void *target,
+                        struct mt_err *err)
+{
+    char *text;
+    size_t len;
+    int rc = mt_read_file(path, MT_CONFIG_MAX_BYTES, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = mt_config_apply_json(text, len, path, schema, target, err);
+    free(text);
+    return rc;
+}

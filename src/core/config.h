@@ -1,0 +1,46 @@
+/* JSON configuration loading against a schema.
+ *
+ * A schema is a table of fields (key, type, where in the target struct, valid
+ * range); nested objects have their own table. Loading rejects unknown keys
+ * (listing the known ones), wrong types and out-of-range values with a message
+ * that names the source file, the dotted key path and what was expected. Keys
+ * absent from the JSON keep the target's current (default) values. */
+#ifndef MT_CORE_CONFIG_H
+#define MT_CORE_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Largest config file accepted. */
+#define MT_CONFIG_MAX_BYTES ((size_t)1 << 20)
+
+enum mt_cfg_type {
+    MT_CFG_STRING,  /* char array of `size` bytes inside the target */
+    MT_CFG_INT,     /* int64_t, checked against [min, max] */
+    MT_CFG_DOUBLE,  /* double, checked against [min, max] */
+    MT_CFG_BOOL,    /* bool */
+    MT_CFG_OBJECT,  /* nested object described by `children` (same target) */
+};
+
+struct mt_cfg_field {
+    const char *key;
+    enum mt_cfg_type type;
+    size_t offset;   /* offsetof the value in the target struct */
+    size_t size;     /* STRING: size of the char array */
+    double min, max; /* INT/DOUBLE: inclusive range */
+    const struct mt_cfg_field *children; /* OBJECT: table ending with key NULL */
+};
+
+/* Applies the JSON text to target following schema (a table ending with a
+ * NULL key). source names the text in messages (e.g. the file path). On error
+ * target may hold some applied values; callers load into a copy. */
+int mt_config_apply_json(const char *json, size_t len, const char *source,
+                         const struct mt_cfg_field *schema, void *target, struct mt_err *err);
+
+/* Reads the file at path (at most MT_CONFIG_MAX_BYTES) and applies it as
+ * mt_config_apply_json. A missing file gives MT_ENOENT. */
+int mt_config_load_file(const char *path, const struct mt_cfg_field *schema, void *target,
+                        struct mt_err *err);
+
+#endif

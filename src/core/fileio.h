@@ -1,0 +1,18 @@
+/* Whole-file reads with a size cap, and folder creation. */
+#ifndef MT_CORE_FILEIO_H
+#define MT_CORE_FILEIO_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+
+/* Reads the whole file at path into a new NUL-terminated heap buffer (*data,
+ * caller frees; *len excludes the NUL). Files larger than max_bytes fail with
+ * MT_ELIMIT; a missing file with MT_ENOENT; messages name the path. */
+int mt_read_file(const char *path, size_t max_bytes, char **data, size_t *len, struct mt_err *err);
+
+/* Creates path and its missing parents (like mkdir -p, mode 0755). */
+int mt_mkdirs(const char *path, struct mt_err *err);
+
+#endif

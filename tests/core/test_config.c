@@ -1,0 +1,111 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "testutil.h"
+
+struct sample {
+    char data_dir[64];
+    int64_t workers;
+    double share;
+    bool live;
+};
+
+static const struct mt_cfg_field limits_schema[] = {
+    {"workers", MT_CFG_INT, offsetof(struct sample, workers), 0, 1, 64, NULL},
+    {"share", MT_CFG_DOUBLE, offsetof(struct sample, share), 0, 0.0, 1.0, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
+static const struct mt_cfg_field schema[] = {
+    {"data_dir", MT_CFG_STRING, offsetof(struct sample, data_dir), 64, 0, 0, NULL},
+    {"live", MT_CFG_BOOL, offsetof(struct sample, live), 0, 0, 0, NULL},
+    {"limits", MT_CFG_OBJECT, 0, 0, 0, 0, limits_schema},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
+static int apply(const char *json, struct sample *s, struct mt_err *err)
+{
+    struct sample defaults = {"data", 4, 0.8, false};
+    *s = defaults;
+    return mt_config_apply_json(json, strlen(json), "cfg.json", schema, s, err);
+}
+
+static void values_and_defaults(void **state)
+{
+    (void)state;
+    struct sample s;
+    struct mt_err err = {0};
+    assert_int_equal(apply("{\"data_dir\": \"/srv/md\", \"limits\": {\"share\": 0.5}}", &s, &err), 0);
+    assert_string_equal(s.data_dir, "/srv/md");
+    assert_int_equal(s.workers, 4);
+    tu_assert_same_double(s.share, 0.5);
+    assert_false(s.live);
+    assert_int_equal(apply("{\"live\": true, \"limits\": {\"workers\": 64}}", &s, &err), 0);
+    assert_true(s.live);
+    assert_int_equal(s.workers, 64);
+}
+
+static void clear_errors(void **state)
+{
+    (void)state;
+    struct sample s;
+    struct mt_err err = {0};
+    assert_int_equal(apply("{\"limits\": {\"wrokers\": 2}}", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg,
+                        "cfg.json: unknown key 'limits.wrokers' (known keys here: workers, share)");
+    assert_int_equal(apply("{\"live\": \"yes\"}", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'live' must be true or false, not a string");
+    assert_int_equal(apply("{\"limits\": {\"workers\": 2.5}}", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg,
+                        "cfg.json: 'limits.workers' is 2.5, expected an integer from 1 to 64");
+    assert_int_equal(apply("{\"limits\": {\"share\": 1.5}}", &s, &err), MT_ECONFIG);
+    assert_non_null(strstr(err.msg, "expected a number from 0 to 1"));
+    assert_int_equal(apply("{\n  \"live\": true,\n  oops\n}", &s, &err), MT_ECONFIG);
+    assert_non_null(strstr(err.msg, "cfg.json: invalid JSON near line 3, column "));
+    assert_int_equal(apply("[1]", &s, &err), MT_ECONFIG);
+    assert_non_null(strstr(err.msg, "must be a JSON object, not an array"));
+    char long_dir[200];
+    memset(long_dir, 'a', sizeof long_dir);
+    long_dir[199] = '\0';
+    char json[300];
+    snprintf(json, sizeof json, "{\"data_dir\": \"%s\"}", long_dir);
+    assert_int_equal(apply(json, &s, &err), MT_ECONFIG);
+    assert_non_null(strstr(err.msg, "at most 63 allowed"));
+}
+
+static void load_file(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    struct sample s = {"x", 1, 0, false};
+    struct mt_err err = {0};
+    assert_int_equal(mt_config_load_file(path, schema, &s, &err), MT_ENOENT);
+    assert_non_null(strstr(err.msg, path));
+    const char *text = "{\"data_dir\": \"d2\"}";
+    tu_write_file(path, text, strlen(text));
+    assert_int_equal(mt_config_load_file(path, schema, &s, &err), 0);
+    assert_string_equal(s.data_dir, "d2");
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(values_and_defaults),
+        cmocka_unit_test(clear_errors),
+        cmocka_unit_test(load_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

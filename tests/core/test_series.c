@@ -1,0 +1,97 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "core/series.h"
+#include "testutil.h"
+
+static struct mt_candle candle(int64_t t, double base)
+{
+    struct mt_candle c = {t, base, base + 2, base - 1, base + 1, 10 * base, 100 * base,
+                          7, 3 * base, 30 * base};
+    return c;
+}
+
+static void append_grows_and_keeps_values(void **state)
+{
+    (void)state;
+    struct mt_series s;
+    mt_series_init(&s, MT_F_ALL);
+    for (int i = 0; i < 1000; i++) {
+        struct mt_candle c = candle(i * 3600000LL, i);
+        assert_int_equal(mt_series_append(&s, &c, NULL), 0);
+    }
+    assert_int_equal(s.n, 1000);
+    assert_true(s.cap >= 1000);
+    struct mt_candle c;
+    mt_series_get(&s, 999, &c);
+    assert_int_equal(c.open_time, 999 * 3600000LL);
+    tu_assert_same_double(c.high, 1001.0);
+    tu_assert_same_double(c.taker_buy_quote, 29970.0);
+    tu_assert_same_double(c.trades, 7.0);
+    assert_int_equal(mt_series_lower_bound(&s, 500 * 3600000LL), 500);
+    assert_int_equal(mt_series_lower_bound(&s, 500 * 3600000LL + 1), 501);
+    assert_int_equal(mt_series_lower_bound(&s, -5), 0);
+    assert_int_equal(mt_series_lower_bound(&s, INT64_MAX), 1000);
+    mt_series_release(&s);
+    assert_int_equal(s.n, 0);
+    assert_null(s.open);
+}
+
+static void absent_fields_are_nan(void **state)
+{
+    (void)state;
+    struct mt_series s;
+    mt_series_init(&s, MT_F_OHLCV);
+    struct mt_candle c = candle(0, 5);
+    assert_int_equal(mt_series_append(&s, &c, NULL), 0);
+    mt_series_get(&s, 0, &c);
+    tu_assert_same_double(c.volume, 50.0);
+    assert_true(isnan(c.quote_volume));
+    assert_true(isnan(c.trades));
+    assert_true(isnan(c.taker_buy_base));
+    assert_false(s.fields & MT_F_TRADES);
+    assert_string_equal(mt_field_name(MT_F_TAKER_BUY_QUOTE), "taker_buy_quote");
+    assert_ptr_equal(mt_series_column(&s, MT_F_VOLUME), s.volume);
+    assert_null(mt_series_column(&s, MT_F_OPEN_TIME));
+    mt_series_release(&s);
+}
+
+static void slice_copies_a_range(void **state)
+{
+    (void)state;
+    struct mt_series s, part;
+    mt_series_init(&s, MT_F_ALL);
+    mt_series_init(&part, 0);
+    for (int i = 0; i < 10; i++) {
+        struct mt_candle c = candle(i, i);
+        assert_int_equal(mt_series_append(&s, &c, NULL), 0);
+    }
+    assert_int_equal(mt_series_slice(&part, &s, 3, 6, NULL), 0);
+    assert_int_equal(part.n, 3);
+    assert_int_equal(part.open_time[0], 3);
+    tu_assert_same_double(part.close[2], 6.0);
+    assert_int_equal(part.fields, MT_F_ALL);
+    struct mt_err err = {0};
+    assert_int_equal(mt_series_slice(&part, &s, 6, 11, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "outside a series of 10 rows"));
+    assert_int_equal(part.n, 3); /* unchanged on failure */
+    assert_int_equal(mt_series_reserve(&s, MT_SERIES_MAX_ROWS + 1, &err), MT_ELIMIT);
+    assert_int_equal(s.n, 10);
+    mt_series_release(&part);
+    mt_series_release(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(append_grows_and_keeps_values),
+        cmocka_unit_test(absent_fields_are_nan),
+        cmocka_unit_test(slice_copies_a_range),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
