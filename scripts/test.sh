@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up everything and runs the whole test suite twice: an optimised build and
+# an ASan + UBSan build. Ends with the line "N passed, N failed".
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+scripts/npm-install.sh
+scripts/check-banned.sh
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+
+status=0
+run_suite() { # build_dir, meson options...
+  local dir=$1
+  shift
+  scripts/build.sh "$dir" "$@"
+  echo "== tests in $dir"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+}
+run_suite build/release
+run_suite build/asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+# One closing line counting every test run of both builds.
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const dir of process.argv.slice(1)) {
+  const lines = fs.readFileSync(dir + "/meson-logs/testlog.json", "utf8").trim().split("\n");
+  for (const l of lines) {
+    const r = JSON.parse(l).result;
+    if (r === "OK" || r === "EXPECTEDFAIL") passed++;
+    else if (r === "SKIP") skipped++;
+    else failed++;
+  }
+}
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+if (failed || skipped) process.exitCode = 1;
+' build/release build/asan || status=1
+exit $status
