@@ -4,7 +4,8 @@
  * physical types BOOLEAN, INT32, INT64, INT96 (legacy timestamps), FLOAT, DOUBLE,
  * BYTE_ARRAY; DATA_PAGE v1 and v2; PLAIN, RLE/bit-packed, PLAIN_DICTIONARY,
  * RLE_DICTIONARY (with fallback to PLAIN mid-chunk), DELTA_BINARY_PACKED,
- * BYTE_STREAM_SPLIT; codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Anything else
+ * BYTE_STREAM_SPLIT, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY; codecs
+ * UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Anything else
  * (nested/repeated columns, unknown codecs or encodings) fails with a clear
  * MT_EUNSUPPORTED error; malformed input fails with MT_EFORMAT, never a crash.
  *
@@ -38,7 +39,8 @@ enum mt_pq_type {
     MT_PQ_BYTE_ARRAY = 6,
 };
 
-/* Time unit of a timestamp column (from the logical type, else converted type). */
+/* Time unit of a timestamp column (from the logical type, else converted type;
+ * INT96 columns report MT_PQ_NANOS, the unit mt_pq_read_int64 returns them in). */
 enum mt_pq_time_unit {
     MT_PQ_NOT_TIME = 0,
     MT_PQ_MILLIS = 1,
@@ -124,8 +126,10 @@ int mt_pq_read_int64(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *
 int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
                        struct mt_err *err);
 
-/* Reads a BYTE_ARRAY column. Nulls are empty strings with valid[i] = 0.
- * out must be zeroed or released; caller releases with mt_pq_strings_release. */
+/* Reads a BYTE_ARRAY column. Nulls are empty strings with valid[i] = 0 (valid
+ * may be NULL). out must be zeroed or released (it is overwritten; on error it
+ * is left zeroed); caller releases with mt_pq_strings_release. The total of
+ * string bytes is capped at 1 GiB (MT_ELIMIT). */
 int mt_pq_read_strings(struct mt_pq_reader *r, size_t col, struct mt_pq_strings *out,
                        uint8_t *valid, struct mt_err *err);
 
@@ -135,8 +139,9 @@ void mt_pq_strings_release(struct mt_pq_strings *s);
 
 /* One column to write. values points at num_rows elements of the C type that
  * matches `type`: int32_t (INT32), int64_t (INT64), float, double, or
- * `const char *const *` (BYTE_ARRAY, NUL-terminated UTF-8). For OPTIONAL columns
- * `valid` (may be NULL = all valid) marks nulls with 0. */
+ * `const char *const *` (BYTE_ARRAY, NUL-terminated UTF-8; NULL only in null
+ * rows). For OPTIONAL columns `valid` (may be NULL = all valid) marks nulls
+ * with 0; a REQUIRED column may pass one only if it holds no 0 (else MT_EINVAL). */
 struct mt_pq_write_column {
     const char *name;
     enum mt_pq_type type;       /* INT32, INT64, FLOAT, DOUBLE or BYTE_ARRAY */
@@ -157,8 +162,10 @@ struct mt_pq_write_opts {
 };
 
 /* Writes a complete Parquet file of num_rows rows to f (from its current
- * position; f must be opened for binary writing). Does not flush or sync:
- * the caller decides durability. Returns 0 or a negative code; on error the
+ * position, with offsets counted from there; f must be opened for binary
+ * writing). opts may be NULL (all defaults, uncompressed, no statistics).
+ * Column names must be unique and non-empty. Does not flush or sync: the
+ * caller decides durability. Returns 0 or a negative code; on error the
  * content written to f is undefined. */
 int mt_pq_write(FILE *f, const struct mt_pq_write_column *cols, size_t ncols, size_t num_rows,
                 const struct mt_pq_write_opts *opts, struct mt_err *err);
