@@ -9,6 +9,7 @@
 
 #include "store/store.h"
 
+/* True if name is SYMBOL.parquet with a valid symbol, copied into symbol. */
 static bool is_symbol_file(const char *name, char *symbol, size_t size)
 {
     size_t n = strlen(name);
@@ -16,14 +17,9 @@ static bool is_symbol_file(const char *name, char *symbol, size_t size)
     size_t ext_len = strlen(ext);
     if (n <= ext_len || n - ext_len >= size || strcmp(name + n - ext_len, ext) != 0)
         return false;
-    for (size_t i = 0; i < n - ext_len; i++) {
-        char c = name[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return false;
-    }
     memcpy(symbol, name, n - ext_len);
     symbol[n - ext_len] = '\0';
-    return true;
+    return mt_store_symbol_valid(symbol);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -84,7 +80,7 @@ int mt_catalog_list(const char *data_dir, const char *symbol_filter, const enum 
             continue;
         struct dirent *f;
         while (rc == MT_OK && (f = readdir(d)) != NULL) {
-            char symbol[40];
+            char symbol[MT_STORE_SYMBOL_MAX + 1];
             if (!is_symbol_file(f->d_name, symbol, sizeof symbol))
                 continue;
             if (symbol_filter && strcmp(symbol_filter, symbol) != 0)

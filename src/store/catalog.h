@@ -6,12 +6,13 @@
 
 #include "core/error.h"
 #include "core/timeframe.h"
+#include "store/store.h"
 
 /* Upper bound on listed series (bounded buffer rule). */
 #define MT_CATALOG_MAX_ENTRIES ((size_t)200000)
 
 struct mt_catalog_entry {
-    char symbol[40];
+    char symbol[MT_STORE_SYMBOL_MAX + 1];
     enum mt_tf tf;
 };
 

@@ -9,6 +9,7 @@
 #ifndef MT_STORE_STORE_H
 #define MT_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,12 @@
 /* Longest path the store builds. */
 #define MT_STORE_PATH_MAX 4096
 
+/* Longest symbol name (Binance style [A-Z0-9]{1,32}). */
+#define MT_STORE_SYMBOL_MAX 32
+
+/* True if symbol is [A-Z0-9]{1,MT_STORE_SYMBOL_MAX}. */
+bool mt_store_symbol_valid(const char *symbol);
+
 /* Builds DATA_DIR/ohlcv/{tf}/{symbol}.parquet into buf. symbol must be
  * [A-Z0-9]{1,32} (Binance style); else MT_EINVAL naming the symbol. */
 int mt_store_path(char *buf, size_t size, const char *data_dir, const char *symbol, enum mt_tf tf,
@@ -27,17 +34,37 @@ int mt_store_path(char *buf, size_t size, const char *data_dir, const char *symb
 /* Reads an OHLCV Parquet file (ours or pandas/polars/DuckDB-written) into s
  * (released first). Recognises the time column as open_time, timestamp, date,
  * datetime, time or open_date (any time unit, or integer ms/µs/ns by
- * magnitude) and the other fields by name; columns that are missing or all
- * null leave their field absent. Rows are returned in file order. */
+ * magnitude), else the first other timestamp-typed column (pandas' unnamed
+ * index), and the other fields by name, case-insensitively, with the aliases of
+ * store/columns.h (number_of_trades, count -> trades, ...); other columns are
+ * ignored. Columns that are missing or all null leave their field absent; a
+ * file without a time column or without open/high/low/close is MT_EFORMAT.
+ * Rows are returned in file order. */
 int mt_store_read_file(const char *path, struct mt_series *s, struct mt_err *err);
 
-/* Writes s atomically to path (temp + fsync + rename + dir fsync), creating
- * missing parent folders. Only fields present in s->fields are written. */
+/* Writes s atomically to path (temp + fsync + rename + dir fsync, see
+ * store/atomic.h), creating missing parent folders. Only fields present in
+ * s->fields are written: open_time and open/high/low/close as REQUIRED columns
+ * (a NaN price stays NaN), the other fields as OPTIONAL columns with a null
+ * where the value is NaN; ZSTD, min/max statistics. Rows are written as given
+ * (mt_store_merge keeps them sorted and unique). */
 int mt_store_write_file(const char *path, const struct mt_series *s, struct mt_err *err);
+
+/* mt_store_write_file to DATA_DIR's file for symbol/tf; *bytes (may be NULL)
+ * receives the size of the file written. */
+int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
+                  const struct mt_series *s, size_t *bytes, struct mt_err *err);
 
 /* Loads DATA_DIR's file for symbol/tf; a missing file gives MT_ENOENT. */
 int mt_store_load(const char *data_dir, const char *symbol, enum mt_tf tf, struct mt_series *s,
                   struct mt_err *err);
+
+/* What happens to a stored candle when new data has different values for it. */
+enum mt_merge_policy {
+    MT_MERGE_NEWER_WINS = 0, /* the new candle replaces it (imports, downloads) */
+    MT_MERGE_KEEP_STORED = 1, /* the stored one stays (derived data, e.g. resampling, must
+                                 not overwrite candles Binance served) */
+};
 
 /* Outcome of a merge. */
 struct mt_merge_report {
@@ -46,25 +73,40 @@ struct mt_merge_report {
     size_t added;          /* new open times */
     size_t replaced;       /* same open time, different values: the new source won */
     size_t identical;      /* same open time, same values */
-    int64_t first_replaced; /* open time of the first replaced candle, or 0 */
+    size_t kept;           /* same open time, different values, stored kept (KEEP_STORED) */
+    int64_t first_replaced; /* earliest open time among replaced candles, or 0 */
     size_t bytes_written;  /* size of the file written (0 if nothing changed) */
 };
 
 /* Merges candles `add` into the stored series of symbol/tf: result sorted by
- * open_time, one row per open time, candles in `add` win over stored ones
- * (counted in report->replaced), no stored row is lost. `add` need not be
+ * open_time, one row per open time, no stored row is lost. With
+ * MT_MERGE_NEWER_WINS candles in `add` win over different stored ones
+ * (counted in report->replaced); with MT_MERGE_KEEP_STORED the stored ones
+ * stay (counted in report->kept) and only new open times are added. `add` need not be
  * sorted; duplicate open times inside `add` resolve to the last one. Every
  * open time must lie on the tf grid (else MT_EDATA naming the time). The file
  * is rewritten atomically only when something changed. The result has the
  * union of both sides' fields; a row from a side that lacked a field holds
- * NaN there (written as null), never an invented value. */
+ * NaN there (written as null), never an invented value.
+ *
+ * A stored candle is "identical" when every field present in `add` holds the
+ * same bits (any NaN equals any NaN; a field the stored side lacks counts as
+ * NaN); it then keeps its stored values, including fields `add` lacks (so
+ * importing 6-column OHLCV data over full Binance klines keeps their trade
+ * counts). Otherwise it is replaced as a whole by the `add` row. Hence merging
+ * the same data twice changes nothing the second time and writes nothing. */
 int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
-                   const struct mt_series *add, struct mt_merge_report *report,
+                   const struct mt_series *add, enum mt_merge_policy policy,
+                   struct mt_merge_report *report,
                    struct mt_err *err);
 
 /* The in-memory core of mt_store_merge: merges add into base (both as above;
- * base must be sorted and unique) and fills report (bytes_written = 0). */
+ * base must be sorted and unique, else MT_EDATA) and fills report
+ * (bytes_written = 0). Costs O(k log k + k log n + m) for k rows in add, n in
+ * base and m base rows after the first open time of add, so appending new
+ * candles moves nothing. On error base is unchanged. */
 int mt_store_merge_series(struct mt_series *base, const struct mt_series *add, enum mt_tf tf,
-                          struct mt_merge_report *report, struct mt_err *err);
+                          enum mt_merge_policy policy, struct mt_merge_report *report,
+                          struct mt_err *err);
 
 #endif

@@ -1,0 +1,35 @@
+/* Atomic file replacement: the new content goes to a temp file in the target's
+ * folder, which is flushed, fsync'ed and renamed over the target before the
+ * folder itself is fsync'ed. A reader (or a process restarted after a kill or a
+ * crash) sees either the complete old file or the complete new one. */
+#ifndef MT_STORE_ATOMIC_H
+#define MT_STORE_ATOMIC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+/* Temp files are named "." + target name + MT_ATOMIC_TMP_INFIX + 6 random
+ * characters, so a listing that looks for "SYMBOL.parquet" never picks one up.
+ * A kill between creation and rename leaves such a file behind: it is never
+ * read, and the next successful write of the same target deletes the ones not
+ * modified for MT_ATOMIC_STALE_SECONDS (a live writer's file is fresher). */
+#define MT_ATOMIC_TMP_INFIX ".tmp-"
+#define MT_ATOMIC_STALE_SECONDS 600
+
+/* Writes the complete new content to f (opened "wb", at offset 0). Returns 0
+ * or a negative MT_E... code with err filled. Must not close f. */
+typedef int (*mt_atomic_fill_fn)(FILE *f, void *ctx, struct mt_err *err);
+
+/* Replaces the file at path with what fill writes, creating missing parent
+ * folders. The new file keeps the mode of the file it replaces (0644 for a new
+ * one). On success *bytes (may be NULL) is the new file's size. On any error
+ * the temp file is removed and an existing file at path is untouched; the one
+ * exception is a failing fsync of the folder after the rename (MT_EIO): the
+ * new file is then in place but might not survive a power loss. Concurrent
+ * writers of one path do not corrupt it, but the last rename wins. */
+int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t *bytes,
+                    struct mt_err *err);
+
+#endif
