@@ -4,6 +4,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -42,6 +43,13 @@ static void progress_bar_text(void **state)
     char buf[128];
     mt_progress_render(buf, sizeof buf, "import", 5, 20, 3500);
     assert_string_equal(buf, "import [#######-----------------------] 5/20  25% 3s");
+    struct mt_progress p;
+    mt_progress_start(&p, "label", 10, false);
+    assert_true((p.out != NULL) == (isatty(STDERR_FILENO) != 0)); /* silent unless a TTY */
+    mt_progress_start(&p, "label", 10, true);
+    assert_ptr_equal(p.out, stderr);
+    mt_progress_finish(&p);
+    assert_null(p.out);
     mt_progress_render(buf, sizeof buf, "x", 0, 0, 0);
     assert_string_equal(buf, "x [------------------------------] 0/0 100% 0s");
 }

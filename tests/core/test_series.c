@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/numfmt.h"
 #include "core/series.h"
 #include "testutil.h"
 
@@ -86,12 +87,32 @@ static void slice_copies_a_range(void **state)
     mt_series_release(&s);
 }
 
+static void shortest_decimal(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(mt_fmt_double(16541.77, buf, sizeof buf), "16541.77");
+    assert_string_equal(mt_fmt_double(0.1 + 0.2, buf, sizeof buf), "0.30000000000000004");
+    assert_string_equal(mt_fmt_double(3812.842913, buf, sizeof buf), "3812.842913");
+    assert_string_equal(mt_fmt_double(-0.0, buf, sizeof buf), "-0");
+    assert_string_equal(mt_fmt_double(0.0, buf, sizeof buf), "0");
+    assert_string_equal(mt_fmt_double(1e-300, buf, sizeof buf), "1e-300");
+    assert_string_equal(mt_fmt_double(28080, buf, sizeof buf), "28080");
+    assert_string_equal(mt_fmt_double(310790.42271, buf, sizeof buf), "310790.42271");
+    assert_string_equal(mt_fmt_double(1e20, buf, sizeof buf), "100000000000000000000");
+    assert_string_equal(mt_fmt_double(1.5e21, buf, sizeof buf), "1.5e+21");
+    assert_string_equal(mt_fmt_double(0.00000123, buf, sizeof buf), "0.00000123");
+    assert_string_equal(mt_fmt_double(-2.5, buf, sizeof buf), "-2.5");
+    assert_string_equal(mt_fmt_double(NAN, buf, sizeof buf), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(append_grows_and_keeps_values),
         cmocka_unit_test(absent_fields_are_nan),
         cmocka_unit_test(slice_copies_a_range),
+        cmocka_unit_test(shortest_decimal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

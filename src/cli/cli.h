@@ -1,0 +1,59 @@
+/* Shared state and helpers of the mtrader command-line commands. Only cli/
+ * prints and decides exit codes (0 ok, 1 failure, 2 usage). */
+#ifndef MT_CLI_CLI_H
+#define MT_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+#define MT_EXIT_OK 0
+#define MT_EXIT_FAILURE 1
+#define MT_EXIT_USAGE 2
+
+/* Settings from the config file, overridden by global options. */
+struct mt_app_config {
+    char data_dir[1024]; /* store root: DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet */
+    char log_level[16];  /* error, warn, info, debug */
+};
+
+struct mt_cli {
+    struct mt_app_config cfg;
+    const char *config_path; /* file the config came from, or NULL for defaults */
+    bool force_progress;     /* draw progress bars even when stderr is not a TTY */
+};
+
+/* One subcommand: name, one-line summary, usage text and its entry point.
+ * run gets argv with argv[0] = the command name. */
+struct mt_command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(struct mt_cli *cli, int argc, char **argv);
+};
+
+/* Loads the configuration: path from --config, else $MTRADER_CONFIG, else
+ * ./mtrader.json when it exists, else built-in defaults. */
+int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err);
+
+/* Prints "mtrader: <msg>" for err to stderr and returns MT_EXIT_FAILURE. */
+int mt_cli_fail(const struct mt_err *err);
+
+/* Prints "mtrader <cmd>: <msg>" and the command's usage hint to stderr and
+ * returns MT_EXIT_USAGE. */
+int mt_cli_usage_error(const struct mt_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints the command's usage to out. */
+void mt_cli_print_usage(const struct mt_command *cmd, FILE *out);
+
+/* True if argv holds -h or --help before any "--". */
+bool mt_cli_wants_help(int argc, char **argv);
+
+extern const struct mt_command mt_cmd_import;
+extern const struct mt_command mt_cmd_data;
+extern const struct mt_command mt_cmd_validate;
+extern const struct mt_command mt_cmd_resample;
+
+#endif

@@ -1,0 +1,40 @@
+#include "core/numfmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *mt_fmt_double(double v, char *buf, size_t size)
+{
+    if (isnan(v)) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    /* Fewest significant digits that read back exactly. */
+    int digits = 17;
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*e", p - 1, v);
+        if (strtod(buf, NULL) == v) {
+            digits = p;
+            break;
+        }
+    }
+    if (v == 0 || isinf(v)) {
+        snprintf(buf, size, "%g", v);
+        return buf;
+    }
+    /* Plain notation where JavaScript's Number#toString uses it (1e-7 <= |v| < 1e21). */
+    int exp10 = (int)floor(log10(fabs(v)));
+    snprintf(buf, size, "%.*e", digits - 1, v);
+    char *e = buf;
+    while (*e && *e != 'e')
+        e++;
+    if (*e)
+        exp10 = (int)strtol(e + 1, NULL, 10); /* the exponent as printed, after rounding */
+    if (exp10 >= -7 && exp10 < 21) {
+        int decimals = digits - 1 - exp10;
+        snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
+    }
+    return buf;
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# End-to-end tests of the mtrader command line on the real fixtures:
+# import (zip + CHECKSUM, CSV), data, validate, resample, exit codes, config errors.
+# Usage: cli_test.sh MTRADER_BINARY FIXTURES_DIR
+set -uo pipefail
+mt=$1
+fx=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/mt-cli-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+store="$work/store"
+passed=0
+failed=0
+
+check() { # description, condition command...
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what" >&2
+  fi
+}
+# run: runs mtrader, keeping stdout in $out, stderr in $errout and the exit code in $rc.
+run() {
+  out=$("$mt" "$@" 2>"$work/stderr")
+  rc=$?
+  errout=$(<"$work/stderr")
+}
+has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo "  in: $1" >&2; false; }; }
+is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+
+# --- usage and help ---
+run --help
+check "global help exits 0" is "$rc" 0
+check "global help lists commands" has "$out" "resample"
+for c in import data validate resample; do
+  run "$c" --help
+  check "$c --help exits 0" is "$rc" 0
+  check "$c --help shows usage" has "$out" "usage: mtrader $c"
+done
+run bogus
+check "unknown command exits 2" is "$rc" 2
+check "unknown command is named" has "$errout" "unknown command 'bogus'"
+run --data-dir "$store" import
+check "import without paths exits 2" is "$rc" 2
+run --data-dir "$store" import --timeframe 7h x
+check "bad timeframe exits 2" is "$rc" 2
+check "bad timeframe is explained" has "$errout" "unknown timeframe '7h'"
+run --data-dir "$store" resample --from 4h --to 1h
+check "resample to a lower timeframe exits 2" is "$rc" 2
+
+# --- config ---
+echo '{"dta_dir": "x"}' >"$work/bad.json"
+run --config "$work/bad.json" data
+check "unknown config key exits 1" is "$rc" 1
+check "unknown config key is named" has "$errout" "unknown key 'dta_dir'"
+echo "{\"data_dir\": \"$store\"}" >"$work/good.json"
+run --config "$work/good.json" data
+check "empty store via config" has "$out" "no data in $store"
+
+# --- import: archive with checksum, then the following month's CSV ---
+run --data-dir "$store" import "$fx/ohlcv/zip"
+check "zip import exits 0" is "$rc" 0
+check "zip import verifies the checksum" has "$out" "verified"
+check "zip import adds 672 candles" has "$out" "672 candles added"
+run --data-dir "$store" import "$fx/ohlcv/vision/BTCUSDT-1h-2023-03.csv"
+check "csv import exits 0" is "$rc" 0
+check "csv import adds 743 candles" has "$out" "743 candles added, 0 replaced"
+run --data-dir "$store" import "$fx/ohlcv/vision/BTCUSDT-1h-2023-03.csv"
+check "re-import is idempotent" has "$out" "0 candles added, 0 replaced"
+run --data-dir "$store" import "$fx/ohlcv/csv/BTCUSDT-1h.csv"
+check "6-column data equal to stored klines changes nothing" has "$out" "0 candles added, 0 replaced"
+run --data-dir "$store" import "$fx/ohlcv/zip_bad"
+check "bad checksum exits 1" is "$rc" 1
+check "bad checksum is reported" has "$out" "checksum"
+
+# --- data ---
+run --data-dir "$store" data
+check "data exits 0" is "$rc" 0
+line=$(grep '^BTCUSDT' <<<"$out")
+check "data row count, range, one gap, klines" \
+  has "$(tr -s ' ' <<<"$line")" "BTCUSDT 1h 1415 2023-02-01 00:00 2023-03-31 23:00 1 1 klines"
+
+# --- validate: the real outage is a warning, not an error ---
+run --data-dir "$store" validate
+check "validate exits 0 with warnings only" is "$rc" 0
+check "validate lists the outage gap" has "$out" "2023-03-24 13:00"
+check "validate lists the flat candle" has "$out" "2023-03-24 12:00"
+run --data-dir "$store" validate --strict
+check "validate --strict exits 1 on warnings" is "$rc" 1
+printf 'open_time,open,high,low,close,volume\n1672531200000,10,9,8,9.5,1\n1672534800000,10,11,9,10,-1\n' \
+  >"$work/BADUSDT-1h.csv"
+run validate "$work/BADUSDT-1h.csv"
+check "validate of a bad file exits 1" is "$rc" 1
+check "high below body is reported" has "$out" "high_below_body"
+check "negative volume is reported" has "$out" "negative_volume"
+
+# --- resample 1h -> 4h, 1d ---
+run --data-dir "$store" resample --from 1h --to 4h,1d
+check "resample exits 0" is "$rc" 0
+check "4h: 354 buckets, 1 gap bucket" has "$(tr -s ' ' <<<"$(grep '^BTCUSDT *4h' <<<"$out")")" "BTCUSDT 4h 354 354 0 1 0 -"
+check "1d: 59 buckets, 1 gap bucket" has "$(tr -s ' ' <<<"$(grep '^BTCUSDT *1d' <<<"$out")")" "BTCUSDT 1d 59 59 0 1 0 -"
+check "the gap bucket is named" has "$out" "gap bucket 2023-03-24 12:00: 1 of 4 candles missing"
+run --data-dir "$store" resample --from 1h --to 4h,1d
+check "resample again replaces nothing" has "$(tr -s ' ' <<<"$(grep '^BTCUSDT *1d' <<<"$out")")" "BTCUSDT 1d 59 0 0 1 0 -"
+
+# The resampled daily candles equal Binance's own 1d candles (prices exactly,
+# volumes to 1e-9 relative: Binance sums decimals, we sum doubles).
+run --data-dir "$store" data --symbol BTCUSDT --timeframe 1d --csv
+check "csv export exits 0" is "$rc" 0
+check "csv export has 59 candles" is "$(($(wc -l <<<"$out") - 1))" 59
+cmp_out=$(awk -F, 'NR == FNR { if (FNR > 1) ref[$1] = $0; next }
+  FNR > 1 {
+    split(ref[$1], r, ",")
+    if (!($1 in ref)) { print "missing " $1; bad++; next }
+    for (i = 2; i <= 5; i++) if ($i != r[i]) { print $1 " field " i ": " $i " != " r[i]; bad++ }
+    d = $6 - r[6]; if (d < 0) d = -d
+    if (d > 1e-9 * r[6]) { print $1 " volume " $6 " != " r[6]; bad++ }
+    n++
+  }
+  END { print n " compared, " bad + 0 " different" }' "$fx/cli/BTCUSDT-1d-2023-02-03.csv" - <<<"$out")
+check "resampled 1d equals Binance 1d" has "$cmp_out" "59 compared, 0 different"
+run --data-dir "$store" data --symbol BTCUSDT --timeframe 4h --csv --from "2023-03-24 12:00" --to "2023-03-24 12:00"
+check "csv range export: the partial 4h bucket" is "$(sed -n 2p <<<"$out" | cut -d, -f1-5)" \
+  "1679659200000,28080,28253.01,27835,28018.04"
+run --data-dir "$store" data --csv
+check "csv export of several series exits 2" is "$rc" 2
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
