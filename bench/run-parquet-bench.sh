@@ -3,20 +3,20 @@
 # (bench_parquet_duckdb.mjs) on the same files in the same run. Prints figures
 # only; never fails on time.
 #
-# Usage: bench/run-parquet-bench.sh [BUILD_DIR]     (default: build)
+# Usage: bench/run-parquet-bench.sh [BUILD_DIR]     (default: build/release)
 #   BUILD_DIR must hold bench/bench_parquet (ninja -C BUILD_DIR bench/bench_parquet);
 #   DuckDB comes from tests/interop/node_modules (scripts/npm-install.sh).
 #   MT_BENCH_CSV: real 1h candles (open_time,open,high,low,close,volume) for the
-#   small data set; default /work/shared/data/ohlcv/csv/BTCUSDT-1h.csv, synthetic
+#   small data set; default ../shared/data/ohlcv/csv/BTCUSDT-1h.csv, synthetic
 #   35,000 rows when absent. The large data set is a 1,000,000-row random walk.
 #   MT_BENCH_QUICK=1 runs fewer repetitions.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${1:-$root/build}
+build=${1:-$root/build/release}
 bp=$build/bench/bench_parquet
 duck=$root/bench/bench_parquet_duckdb.mjs
-csv=${MT_BENCH_CSV:-/work/shared/data/ohlcv/csv/BTCUSDT-1h.csv}
+csv=${MT_BENCH_CSV:-$root/../shared/data/ohlcv/csv/BTCUSDT-1h.csv}
 
 if [[ ! -x $bp ]]; then
   echo "run-parquet-bench: $bp is not built: ninja -C $build bench/bench_parquet" >&2

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/series.h"
+
 const char *tu_fixture(const char *name)
 {
     static char path[4096];
@@ -100,5 +102,25 @@ void tu_assert_same_double_at(double a, double b, const char *file, int line)
     if (memcmp(&a, &b, sizeof a) != 0) {
         print_error("%.17g is not bit-identical to %.17g\n", a, b);
         _fail(file, line);
+    }
+}
+
+void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->fields, b->fields);
+    assert_memory_equal(a->open_time, b->open_time, a->n * sizeof(int64_t));
+    static const unsigned f[] = MT_VALUE_FIELDS;
+    for (size_t k = 0; k < MT_VALUE_FIELD_COUNT; k++) {
+        if (!(a->fields & f[k]))
+            continue;
+        const double *x = mt_series_column((struct mt_series *)a, f[k]);
+        const double *y = mt_series_column((struct mt_series *)b, f[k]);
+        for (size_t i = 0; i < a->n; i++) {
+            if (isnan(x[i]) || isnan(y[i]))
+                assert_true(isnan(x[i]) && isnan(y[i]));
+            else
+                tu_assert_same_double(x[i], y[i]);
+        }
     }
 }

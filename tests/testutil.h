@@ -30,4 +30,9 @@ void tu_assert_close_at(double a, double b, double tol, const char *file, int li
 #define tu_assert_same_double(a, b) tu_assert_same_double_at((a), (b), __FILE__, __LINE__)
 void tu_assert_same_double_at(double a, double b, const char *file, int line);
 
+/* Asserts a and b hold the same rows and fields: open times equal, values
+ * bit-identical (any NaN equals any NaN). */
+struct mt_series;
+void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b);
+
 #endif

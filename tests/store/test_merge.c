@@ -32,26 +32,6 @@ static void fill(struct mt_series *s, unsigned fields, const int64_t *t, const d
     }
 }
 
-static void assert_series_same(const struct mt_series *a, const struct mt_series *b)
-{
-    assert_int_equal(a->n, b->n);
-    assert_int_equal(a->fields, b->fields);
-    assert_memory_equal(a->open_time, b->open_time, a->n * sizeof(int64_t));
-    static const unsigned f[] = MT_VALUE_FIELDS;
-    for (size_t k = 0; k < MT_VALUE_FIELD_COUNT; k++) {
-        if (!(a->fields & f[k]))
-            continue;
-        const double *x = mt_series_column((struct mt_series *)a, f[k]);
-        const double *y = mt_series_column((struct mt_series *)b, f[k]);
-        for (size_t i = 0; i < a->n; i++) {
-            if (isnan(x[i]) || isnan(y[i]))
-                assert_true(isnan(x[i]) && isnan(y[i]));
-            else
-                tu_assert_same_double(x[i], y[i]);
-        }
-    }
-}
-
 static void overlap_replaces_and_counts(void **state)
 {
     (void)state;
@@ -107,7 +87,7 @@ static void merging_twice_changes_nothing(void **state)
     assert_int_equal(rep.identical, 3);
     assert_int_equal(rep.first_replaced, 0);
     assert_int_equal(rep.rows_after, 5);
-    assert_series_same(&base, &copy);
+    tu_assert_series_same(&base, &copy);
     mt_series_release(&base);
     mt_series_release(&add);
     mt_series_release(&copy);

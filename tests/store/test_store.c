@@ -38,26 +38,6 @@ static void make_series(struct mt_series *s, unsigned fields, size_t n, int64_t 
     }
 }
 
-static void assert_same_series(const struct mt_series *a, const struct mt_series *b)
-{
-    assert_int_equal(a->n, b->n);
-    assert_int_equal(a->fields, b->fields);
-    assert_memory_equal(a->open_time, b->open_time, a->n * sizeof(int64_t));
-    static const unsigned f[] = MT_VALUE_FIELDS;
-    for (size_t k = 0; k < MT_VALUE_FIELD_COUNT; k++) {
-        if (!(a->fields & f[k]))
-            continue;
-        const double *x = mt_series_column((struct mt_series *)a, f[k]);
-        const double *y = mt_series_column((struct mt_series *)b, f[k]);
-        for (size_t i = 0; i < a->n; i++) {
-            if (isnan(x[i]) || isnan(y[i]))
-                assert_true(isnan(x[i]) && isnan(y[i]));
-            else
-                tu_assert_same_double(x[i], y[i]);
-        }
-    }
-}
-
 /* Entries of dir other than . and .. */
 static size_t count_entries(const char *dir)
 {
@@ -106,7 +86,7 @@ static void round_trip_all_fields_with_nulls(void **state)
     assert_int_equal(mt_store_write_file(path, &s, &err), 0);
     mt_series_init(&back, 0);
     assert_int_equal(mt_store_read_file(path, &back, &err), 0);
-    assert_same_series(&s, &back);
+    tu_assert_series_same(&s, &back);
     assert_true(signbit(back.volume[6]));
 
     /* the schema as other tools see it */
@@ -132,7 +112,7 @@ static void round_trip_all_fields_with_nulls(void **state)
     assert_int_equal(mt_store_write_file(path, &s, &err), 0);
     assert_int_equal(mt_store_read_file(path, &back, &err), 0);
     assert_int_equal(back.fields, MT_F_OHLCV);
-    assert_same_series(&s, &back);
+    tu_assert_series_same(&s, &back);
     assert_true(isnan(back.trades[0]));
 
     /* an empty series is a valid file */
