@@ -74,7 +74,7 @@ echo "Parquet benchmark: mtrader vs DuckDB $duckver (node-api), $(nproc) cores, 
 echo "10 columns (open_time ms timestamp, 8 doubles, trades int64); best of N runs; page cache warm."
 echo "ratio = DuckDB time / mtrader time (> 1: mtrader faster). t1 = DuckDB threads=1, tN = default threads."
 echo "mtrader read = open + decode all columns into arrays held at once (whole table in memory)."
-echo "DuckDB mat = SELECT * materialised in the client (runAndReadAll); scan = SELECT max(COLUMNS(*)),"
+echo "DuckDB mat = SELECT * materialised in the client (runAndReadAll); scan = SELECT sum(hash(COLUMNS(*))),"
 echo "every column decoded inside the engine, nothing materialised (DuckDB's decoder alone)."
 echo "RSS = peak resident set of the process (mtrader: C process; DuckDB: whole node process)."
 awk '
