@@ -180,7 +180,9 @@ struct mt_pq_reader {
     const uint8_t *data;   /* the whole file */
     size_t size;
     size_t pages_end;      /* pages lie in [4, pages_end): the footer follows */
-    char *owned;           /* file buffer read by mt_pq_reader_open, or NULL */
+    char *owned;           /* file buffer read by mt_pq_reader_open (small files), or NULL */
+    void *mapped;          /* file mapping made by mt_pq_reader_open (large files), or NULL */
+    size_t mapped_size;
     char *name;            /* for messages */
     size_t num_rows;
     size_t ncols;
