@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/parquet.h"
 #include "store/thrift.h"
@@ -323,6 +325,41 @@ static void test_roundtrip_empty_and_all_null(void **state)
     }
     mt_pq_reader_free(r);
     tmp_close(&tmp);
+}
+
+/* Files of 8 MiB and more are memory-mapped rather than read: same values. */
+static void test_large_file_mapped(void **state)
+{
+    (void)state;
+    const size_t n = 1200000; /* 9.6 MB of PLAIN doubles, uncompressed */
+    double *v = malloc(n * sizeof *v), *back = malloc(n * sizeof *back);
+    assert_non_null(v);
+    assert_non_null(back);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)i * 0.5 - 1000.25;
+    struct mt_pq_write_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, v, NULL};
+    struct tmp tmp;
+    tmp_open(&tmp, "big.parquet");
+    struct mt_err err = {0};
+    struct mt_pq_write_opts o = {.codec = MT_PQ_UNCOMPRESSED};
+    assert_int_equal(write_file(tmp.path, &c, 1, n, &o, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(tmp.path, &st), 0);
+    assert_true((size_t)st.st_size >= ((size_t)8 << 20));
+    struct mt_pq_reader *r = open_ok(tmp.path);
+    assert_int_equal(mt_pq_num_rows(r), n);
+    assert_int_equal(mt_pq_read_double(r, 0, back, NULL, &err), 0);
+    assert_memory_equal(v, back, n * sizeof *v);
+    mt_pq_reader_free(r);
+    /* a truncated large file fails cleanly through the mapped path too */
+    assert_int_equal(truncate(tmp.path, st.st_size - 5), 0);
+    r = NULL;
+    assert_int_equal(mt_pq_reader_open(&r, tmp.path, &err), MT_EFORMAT);
+    assert_null(r);
+    assert_non_null(strstr(err.msg, tmp.path));
+    tmp_close(&tmp);
+    free(v);
+    free(back);
 }
 
 static void test_kv_metadata(void **state)
@@ -1074,6 +1111,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_all_codecs),
         cmocka_unit_test(test_roundtrip_empty_and_all_null),
+        cmocka_unit_test(test_large_file_mapped),
         cmocka_unit_test(test_kv_metadata),
         cmocka_unit_test(test_statistics),
         cmocka_unit_test(test_chunk_layout),
