@@ -1,5 +1,6 @@
 #include "cli/cmd_common.h"
 
+#include "core/log.h"
 #include "store/store.h"
 
 int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel, int opt,
@@ -24,5 +25,6 @@ int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, stru
     struct mt_err err = {0};
     if (mt_catalog_list(cli->cfg.data_dir, sel->symbol, sel->tf_set ? &sel->tf : NULL, cat, &err))
         return mt_cli_fail(&err);
+    mt_log_debug("store %s: %zu matching series", cli->cfg.data_dir, cat->n);
     return MT_EXIT_OK;
 }

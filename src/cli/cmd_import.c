@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "core/progress.h"
 #include "store/import.h"
 
@@ -37,7 +38,7 @@ const struct mt_command mt_cmd_import = {
 
 static void on_file(const char *path, size_t index, size_t total, void *ctx)
 {
-    (void)path;
+    mt_log_debug("import: reading %s (%zu of %zu)", path, index + 1, total);
     struct mt_progress *bar = ctx;
     bar->total = total;
     mt_progress_update(bar, index);

@@ -99,6 +99,8 @@ int main(int argc, char **argv)
     if (mt_log_parse_level(cli.cfg.log_level, &level, &err))
         return mt_cli_fail(&err);
     mt_log_set_level(level);
+    mt_log_debug("config: %s; data dir: %s", cli.config_path ? cli.config_path : "defaults",
+                 cli.cfg.data_dir);
     cli.force_progress = force_progress;
 
     optind = 0; /* reset getopt for the command's own parsing (GNU: full re-init) */

@@ -75,6 +75,15 @@ run --data-dir "$store" import "$fx/ohlcv/zip_bad"
 check "bad checksum exits 1" is "$rc" 1
 check "bad checksum is reported" has "$out" "checksum"
 
+run --data-dir "$store" --log-level debug import "$fx/ohlcv/zip"
+check "debug log names the file read" has "$errout" "debug import: reading $fx/ohlcv/zip/BTCUSDT-1h-2023-02.zip (1 of 1)"
+check "debug log names the data dir" has "$errout" "data dir: $store"
+run --data-dir "$store" import "$fx/ohlcv/zip"
+check "no debug lines at the default level" is "$errout" ""
+run --log-level loud data
+check "bad log level exits 1" is "$rc" 1
+check "bad log level is named" has "$errout" "unknown log level 'loud'"
+
 # --- data ---
 run --data-dir "$store" data
 check "data exits 0" is "$rc" 0
