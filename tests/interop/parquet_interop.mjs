@@ -1,5 +1,6 @@
-// Parquet interoperability test: mtrader's codec (through pqtool) against two
-// independent implementations, DuckDB (@duckdb/node-api) and hyparquet, both ways.
+// Parquet interoperability test: mtrader's codec (through pqtool) against three
+// independent implementations, DuckDB (@duckdb/node-api), hyparquet and polars
+// (nodejs-polars), both ways.
 //
 //   node parquet_interop.mjs PQTOOL WORKDIR
 //
@@ -9,15 +10,17 @@
 //
 // A: files written by DuckDB (V1 snappy, V2 zstd, gzip, uncompressed, 3 row groups;
 //    plus an edge-value table with FLOAT, INT32, BOOLEAN, ns timestamps and
-//    DELTA_LENGTH_BYTE_ARRAY strings) and hyparquet-writer (DATA_PAGE_V2; snappy,
-//    gzip, uncompressed; DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT) are read by
-//    pqtool and compared value by value with the source. hyparquet also reads
-//    each of them, to prove the oracle file holds the source values.
+//    DELTA_LENGTH_BYTE_ARRAY strings), hyparquet-writer (DATA_PAGE_V2; snappy,
+//    gzip, uncompressed; DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT) and polars
+//    (zstd, snappy, uncompressed; logical TIMESTAMP without converted_type) are
+//    read by pqtool and compared value by value with the source. hyparquet also
+//    reads each of them, to prove the oracle file holds the source values.
 // B: files written by pqtool (every codec, row groups, pages, statistics, edge
-//    values) are read by DuckDB (values, column types, parquet_metadata stats) and
-//    hyparquet (values, key-value metadata), and by pqtool itself.
+//    values) are read by DuckDB (values, column types, parquet_metadata stats),
+//    hyparquet (values, key-value metadata), polars (values, UTC timestamp
+//    types) and by pqtool itself.
 // C: the pandas/pyarrow fixture and the arrow-rs dictionary-fallback fixture are
-//    read by pqtool, DuckDB and hyparquet: identical.
+//    read by pqtool, DuckDB, hyparquet and polars: identical.
 //
 // Doubles are compared bit for bit (any NaN equals any NaN; -0 differs from 0),
 // integers and timestamps exactly. The first mismatch fails the test with the
@@ -50,15 +53,16 @@ const FIXTURES = process.env.MT_FIXTURES || path.join(HERE, '..', 'fixtures');
 
 if (!fs.existsSync(path.join(HERE, 'node_modules'))) {
   fail(`${path.join(HERE, 'node_modules')} is missing: run scripts/npm-install.sh ` +
-       '(installs @duckdb/node-api, hyparquet, hyparquet-compressors, hyparquet-writer)');
+       '(installs @duckdb/node-api, hyparquet, hyparquet-compressors, hyparquet-writer, nodejs-polars)');
 }
-let duck, hyparquet, hyColumn, hyCompressors, hyWriter;
+let duck, hyparquet, hyColumn, hyCompressors, hyWriter, pl;
 try {
   duck = await import('@duckdb/node-api');
   hyparquet = await import('hyparquet');
   hyColumn = await import('hyparquet/src/column.js');
   hyCompressors = (await import('hyparquet-compressors')).compressors;
   hyWriter = await import('hyparquet-writer');
+  pl = (await import('nodejs-polars')).default;
 } catch (e) {
   fail(`cannot load the npm packages (${e.message}): run scripts/npm-install.sh`);
 }
@@ -296,6 +300,54 @@ async function readHyparquet(file) {
     return col;
   });
   return { meta, table: { cols } };
+}
+
+// nodejs-polars' JS conversions are not exact for int64: toArray() gives
+// numbers (rounded beyond 2^53), a BigInt array becomes all nulls as Int64 or
+// loses its signs as inferred UInt64. So integers and timestamps cross the
+// JS/polars boundary as decimal strings, cast to and from Int64 inside polars.
+const PL_INT_TYPES = ['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64'];
+
+function polarsInts(series) {
+  return series.cast(pl.Utf8).toArray().map(v => (v === null ? null : BigInt(v)));
+}
+
+function readPolars(file) {
+  const df = pl.readParquet(file);
+  const cols = df.getColumns().map(s => {
+    const d = s.dtype;
+    const col = { name: s.name, polarsType: String(d) };
+    if (d.variant === 'Float64' || d.variant === 'Float32') {
+      col.kind = d.variant === 'Float64' ? 'double' : 'float';
+      col.values = Array.from(s.toArray());
+    } else if (PL_INT_TYPES.includes(d.variant)) {
+      col.kind = 'int';
+      col.values = polarsInts(s);
+    } else if (d.variant === 'Datetime') {
+      col.kind = 'ts';
+      col.unit = d.timeUnit;
+      col.timeZone = d.timeZone ?? null;
+      col.values = polarsInts(s.cast(pl.Int64));
+    } else if (d.variant === 'String' || d.variant === 'Utf8') {
+      col.kind = 'string';
+      col.values = s.toArray();
+    } else {
+      fail(`${file} read by polars: column '${s.name}' has unexpected type ${d}`);
+    }
+    return col;
+  });
+  return { table: { cols } };
+}
+
+// A polars DataFrame holding `table`; timestamps become Datetime(unit, UTC).
+function polarsFrame(table) {
+  return pl.DataFrame(table.cols.map(c => {
+    if (c.kind === 'double') return pl.Series(c.name, c.values, pl.Float64);
+    if (c.kind === 'float') return pl.Series(c.name, c.values, pl.Float32);
+    if (c.kind === 'string') return pl.Series(c.name, c.values, pl.Utf8);
+    const ints = pl.Series(c.name, c.values.map(v => (v === null ? null : String(v))), pl.Utf8).cast(pl.Int64);
+    return c.kind === 'ts' ? ints.cast(pl.Datetime(c.unit, 'UTC')) : ints;
+  }));
 }
 
 // Walks every page header of every column chunk (independently of all readers
@@ -603,7 +655,7 @@ async function duckTableFrom(conn, table, name) {
 }
 
 async function directionA(conn, ref) {
-  console.log('A: files written by DuckDB and hyparquet-writer, read by mtrader (pqtool)');
+  console.log('A: files written by DuckDB, hyparquet-writer and polars, read by mtrader (pqtool)');
   // DuckDB stores TIMESTAMPTZ as µs; t_ms / t_ns exercise the other units.
   const src = withExtraTimestamps(ref);
   const duckWant = { cols: src.cols.map(c => (c.name === 'open_time'
@@ -704,6 +756,41 @@ async function directionA(conn, ref) {
       `${name}: pqtool open_time time unit ${header.columns[0].time_unit}, expected MILLIS`);
     compareTables(file, 'mtrader', ref, table);
   }
+
+  // polars: zstd (polars' default; nodejs-polars' own default is uncompressed),
+  // snappy and uncompressed. Every column OPTIONAL, open_time a logical
+  // TIMESTAMP(UTC, MILLIS) without converted_type, strings dictionary-encoded.
+  const frame = polarsFrame(ref);
+  for (const codec of ['zstd', 'snappy', 'uncompressed']) {
+    const name = `polars_${codec}.parquet`;
+    const file = path.join(WORK, name);
+    frame.writeParquet(file, { compression: codec });
+    stats.files++;
+    const { meta, chunks } = walkPages(file);
+    reportPages(name, chunks);
+    check(/^Polars/.test(meta.created_by ?? ''), `${name}: created_by '${meta.created_by}', expected Polars`);
+    const codecs = [...new Set(meta.row_groups.flatMap(rg => rg.columns.map(cc => cc.meta_data.codec)))];
+    check(codecs.length === 1 && codecs[0] === codec.toUpperCase(),
+      `${name}: column chunk codecs ${codecs}, expected ${codec.toUpperCase()}`);
+    const ts = meta.schema.find(el => el.name === 'open_time');
+    check(ts?.logical_type?.type === 'TIMESTAMP' && ts.logical_type.unit === 'MILLIS' &&
+          ts.logical_type.isAdjustedToUTC === true && ts.converted_type === undefined,
+      `${name}: open_time schema ${JSON.stringify(ts)}, expected logical TIMESTAMP(UTC, MILLIS) without converted_type`);
+    compareTables(file, 'hyparquet (oracle check)', ref, (await readHyparquet(file)).table);
+    const { header, table } = readPqtool(file);
+    check(header.columns[0].time_unit === 'MILLIS',
+      `${name}: pqtool open_time time unit ${header.columns[0].time_unit}, expected MILLIS`);
+    compareTables(file, 'mtrader', ref, table);
+  }
+  // Edge values through polars: -0, NaN, infinities, subnormals, FLOAT, INT64
+  // extremes, µs and ns timestamps (negative, sub-millisecond), awkward strings.
+  const polarsEdge = edgeTable(97);
+  const edgeFile = path.join(WORK, 'polars_edge_zstd.parquet');
+  polarsFrame(polarsEdge).writeParquet(edgeFile, { compression: 'zstd' });
+  stats.files++;
+  reportPages(path.basename(edgeFile), walkPages(edgeFile).chunks);
+  compareTables(edgeFile, 'hyparquet (oracle check)', polarsEdge, (await readHyparquet(edgeFile)).table);
+  compareTables(edgeFile, 'mtrader', polarsEdge, readPqtool(edgeFile).table);
 }
 
 // ------------------------------------------------------------ direction B ----
@@ -739,6 +826,16 @@ async function checkOurFile(conn, file, want, { rowGroup, page, statsOn, exact, 
     }
   }
   compareTables(file, 'duckdb', want, duckRead.table);
+  // polars: our UTC timestamps must come back as Datetime(same unit, UTC).
+  const polarsRead = readPolars(file);
+  for (const c of polarsRead.table.cols) {
+    const w = want.cols.find(x => x.name === c.name);
+    if (w?.kind === 'ts') {
+      check(c.kind === 'ts' && c.unit === w.unit && c.timeZone === 'UTC',
+        `${name}: polars types '${c.name}' as ${c.polarsType}, expected Datetime(${w.unit}, UTC)`);
+    }
+  }
+  compareTables(file, 'polars', want, polarsRead.table);
   const schema = (await conn.runAndReadAll(
     `SELECT name, converted_type, logical_type FROM parquet_schema(${sqlString(file)})`)).getRowObjectsJson();
   for (const c of want.cols.filter(x => x.kind === 'ts')) {
@@ -757,7 +854,7 @@ async function checkOurFile(conn, file, want, { rowGroup, page, statsOn, exact, 
 }
 
 async function directionB(conn, ref) {
-  console.log('B: files written by mtrader (pqtool), read by DuckDB, hyparquet and mtrader');
+  console.log('B: files written by mtrader (pqtool), read by DuckDB, hyparquet, polars and mtrader');
   const cases = [
     ['ours_none.parquet', ['--codec', 'none'], {}],
     ['ours_snappy_rg1500_p400.parquet', ['--codec', 'snappy', '--row-group', '1500', '--page', '400'],
@@ -794,7 +891,7 @@ async function directionB(conn, ref) {
 // Files from writers we cannot run here: the real pandas/pyarrow file, and the
 // arrow-rs file of tests/store (dictionary then PLAIN pages in one chunk).
 async function directionC(conn) {
-  console.log('C: pyarrow- and arrow-rs-written fixtures read by mtrader, DuckDB and hyparquet');
+  console.log('C: pyarrow- and arrow-rs-written fixtures read by mtrader, DuckDB, hyparquet and polars');
   const fixtures = [
     ['pandas_btcusdt_1h_futures.parquet', 28310, 'timestamp', 'NANOS'],
     ['arrowrs_dict_fallback.parquet', null, null, null],
@@ -806,6 +903,7 @@ async function directionC(conn) {
     reportPages(name, walkPages(file).chunks);
     const duckT = (await readDuck(conn, file)).table;
     const hyT = (await readHyparquet(file)).table;
+    const plT = readPolars(file).table;
     const { header, table } = readPqtool(file);
     if (rows !== null) {
       check(header.num_rows === rows, `${name}: pqtool reports ${header.num_rows} rows, expected ${rows}`);
@@ -816,6 +914,7 @@ async function directionC(conn) {
     }
     compareTables(file, 'mtrader vs duckdb', duckT, table);
     compareTables(file, 'mtrader vs hyparquet', hyT, table);
+    compareTables(file, 'mtrader vs polars', plT, table);
   }
 }
 
