@@ -1,0 +1,380 @@
+/* Binance client (http + governor + endpoints) end to end against the real
+ * mt-fakebinance on an ephemeral loopback port, serving a store made from the
+ * BTCUSDT 1h March 2023 fixture and 2500 synthetic 1m candles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/series.h"
+#include "exchange/binance.h"
+#include "store/import.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static char *g_dir;
+static pid_t g_server_pid; /* the running server, killed by the per-test teardown if a test fails */
+static struct mt_series g_btc; /* the fixture rows */
+
+/* Server clock: 2023-03-20 05:30 UTC, advancing in real time. */
+#define CLOCK_MS INT64_C(1679290200000)
+#define MIN1_START INT64_C(1679184000000) /* 2023-03-19 00:00, 2500 1m candles */
+
+struct server {
+    pid_t pid;
+    char base[64];
+};
+
+static void start(struct server *s, ...)
+{
+    const char *exe = getenv("FB_EXE");
+    assert_non_null(exe);
+    const char *argv[40] = {exe, "--data-dir", g_dir, "--clock", "1679290200000"};
+    int argc = 5;
+    va_list ap;
+    va_start(ap, s);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 38)
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(exe, (char *const *)argv);
+        _exit(127);
+    }
+    g_server_pid = s->pid;
+    close(fds[1]);
+    FILE *out = fdopen(fds[0], "r");
+    char line[128] = "";
+    assert_non_null(fgets(line, sizeof line, out));
+    fclose(out);
+    unsigned port = 0;
+    assert_int_equal(sscanf(line, "listening on http://127.0.0.1:%u\n", &port), 1);
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", port);
+}
+
+static void stop(struct server *s)
+{
+    g_server_pid = 0;
+    assert_int_equal(kill(s->pid, SIGTERM), 0);
+    int st = 0;
+    assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static int stop_leftover(void **state)
+{
+    (void)state;
+    if (g_server_pid > 0) {
+        kill(g_server_pid, SIGTERM);
+        waitpid(g_server_pid, NULL, 0);
+        g_server_pid = 0;
+    }
+    return 0;
+}
+
+static void client(struct mt_binance *b, const struct server *s, int tries)
+{
+    struct mt_binance_config cfg;
+    mt_binance_config_default(&cfg);
+    snprintf(cfg.http.base_url, sizeof cfg.http.base_url, "%s", s->base);
+    cfg.http.max_tries = tries;
+    cfg.http.backoff_ms = 10;
+    cfg.http.backoff_max_ms = 40;
+    cfg.http.timeout_ms = 5000;
+    cfg.http.seed = 42;
+    struct mt_err err = {0};
+    assert_int_equal(mt_binance_init(b, &cfg, &err), 0);
+}
+
+static double synth_close(int i)
+{
+    return 100.0 + (double)(i % 97) * 0.25;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    g_dir = tu_mkdtemp();
+    struct mt_err err = {0};
+    struct mt_import_file f;
+    mt_import_file_init(&f);
+    assert_int_equal(mt_import_read(tu_fixture("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv"), NULL, &f, &err),
+                     0);
+    assert_int_equal(mt_store_save(g_dir, "BTCUSDT", MT_TF_1H, &f.series, NULL, &err), 0);
+    mt_series_init(&g_btc, MT_F_ALL);
+    assert_int_equal(mt_series_slice(&g_btc, &f.series, 0, f.series.n, &err), 0);
+    mt_import_file_release(&f);
+    struct mt_series m;
+    mt_series_init(&m, MT_F_ALL);
+    for (int i = 0; i < 2500; i++) {
+        double c = synth_close(i);
+        struct mt_candle k = {.open_time = MIN1_START + i * INT64_C(60000), .open = c, .high = c + 1.0,
+                              .low = c - 1.0, .close = c, .volume = 2.0, .quote_volume = 2.0 * c,
+                              .trades = (double)(i % 50), .taker_buy_base = 1.0, .taker_buy_quote = c};
+        assert_int_equal(mt_series_append(&m, &k, &err), 0);
+    }
+    assert_int_equal(mt_store_save(g_dir, "SYNUSDT", MT_TF_1M_MIN, &m, NULL, &err), 0);
+    mt_series_release(&m);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    mt_series_release(&g_btc);
+    tu_rmtree(g_dir);
+    free(g_dir);
+    return 0;
+}
+
+static void test_time_and_exchange_info(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, "--weight-limit", "1200", NULL);
+    struct mt_binance b;
+    client(&b, &s, 3);
+    struct mt_err err = {0};
+    int64_t t = 0;
+    assert_int_equal(mt_binance_server_time(&b, &t, &err), 0);
+    assert_true(t >= CLOCK_MS && t < CLOCK_MS + 60000);
+    struct mt_exchange_info info;
+    if (mt_binance_exchange_info(&b, &info, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(info.weight_limit, 1200);
+    assert_int_equal(mt_gov_budget(&b.gov), 960); /* 80% of the server's limit */
+    const struct mt_symbol_info *btc = NULL;
+    for (size_t i = 0; i < info.n; i++)
+        if (strcmp(info.symbols[i].symbol, "BTCUSDT") == 0)
+            btc = &info.symbols[i];
+    assert_non_null(btc);
+    assert_string_equal(btc->base, "BTC");
+    assert_string_equal(btc->quote, "USDT");
+    assert_string_equal(btc->status, "TRADING");
+    assert_true(btc->tick_size > 0.0 && btc->step_size > 0.0);
+    mt_exchange_info_release(&info);
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+static void assert_rows_equal_fixture(const struct mt_series *got, size_t from)
+{
+    for (size_t i = 0; i < got->n; i++) {
+        struct mt_candle a, e;
+        mt_series_get(got, i, &a);
+        mt_series_get(&g_btc, from + i, &e);
+        assert_int_equal(a.open_time, e.open_time);
+        tu_assert_same_double(a.open, e.open);
+        tu_assert_same_double(a.high, e.high);
+        tu_assert_same_double(a.low, e.low);
+        tu_assert_same_double(a.close, e.close);
+        tu_assert_same_double(a.volume, e.volume);
+        tu_assert_same_double(a.quote_volume, e.quote_volume);
+        tu_assert_same_double(a.trades, e.trades);
+        tu_assert_same_double(a.taker_buy_base, e.taker_buy_base);
+        tu_assert_same_double(a.taker_buy_quote, e.taker_buy_quote);
+    }
+}
+
+static void test_klines_page_and_errors(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, NULL);
+    struct mt_binance b;
+    client(&b, &s, 3);
+    struct mt_err err = {0};
+    struct mt_series out;
+    mt_series_init(&out, MT_F_ALL);
+    assert_int_equal(mt_binance_klines(&b, "BTCUSDT", MT_TF_1H, 1677628800000, -1, 5, &out, &err), 0);
+    assert_int_equal(out.n, 5);
+    assert_rows_equal_fixture(&out, 0);
+    /* Without startTime: the most recent candles; the open 05:00 one is dropped. */
+    mt_series_release(&out);
+    mt_series_init(&out, MT_F_ALL);
+    assert_int_equal(mt_binance_klines(&b, "BTCUSDT", MT_TF_1H, -1, -1, 3, &out, &err), 0);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.open_time[0], 1679281200000); /* 2023-03-20 03:00 */
+    assert_int_equal(out.open_time[1], 1679284800000); /* 04:00 */
+    /* Unknown symbol: http status, Binance code and message, symbol named. */
+    assert_int_equal(mt_binance_klines(&b, "NOPEUSDT", MT_TF_1H, -1, -1, 3, &out, &err), MT_EIO);
+    assert_string_equal(err.msg, "klines NOPEUSDT 1h: http 400, binance -1121: Invalid symbol.");
+    assert_int_equal(out.n, 2);
+    assert_int_equal(mt_binance_klines(&b, "btc/usdt", MT_TF_1H, -1, -1, 3, &out, &err), MT_EINVAL);
+    mt_series_release(&out);
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+static void run_many(const struct server *s, int tries)
+{
+    struct mt_binance b;
+    client(&b, s, tries);
+    struct mt_klines_job jobs[3];
+    memset(jobs, 0, sizeof jobs);
+    snprintf(jobs[0].symbol, sizeof jobs[0].symbol, "BTCUSDT");
+    jobs[0].tf = MT_TF_1H;
+    jobs[0].start_ms = 1677628800000;
+    jobs[0].end_ms = -1;
+    snprintf(jobs[1].symbol, sizeof jobs[1].symbol, "SYNUSDT");
+    jobs[1].tf = MT_TF_1M_MIN;
+    jobs[1].start_ms = MIN1_START;
+    jobs[1].end_ms = -1;
+    snprintf(jobs[2].symbol, sizeof jobs[2].symbol, "NOPEUSDT");
+    jobs[2].tf = MT_TF_1H;
+    jobs[2].start_ms = 1677628800000;
+    jobs[2].end_ms = -1;
+    for (int i = 0; i < 3; i++)
+        mt_series_init(&jobs[i].series, MT_F_ALL);
+    struct mt_err err = {0};
+    assert_int_equal(mt_binance_klines_many(&b, jobs, 3, &err), 0);
+    if (jobs[0].rc)
+        fail_msg("%s", jobs[0].err.msg);
+    if (jobs[1].rc)
+        fail_msg("%s", jobs[1].err.msg);
+    /* BTCUSDT: every closed hour up to 2023-03-20 04:00 = fixture rows 0..460. */
+    size_t want = mt_series_lower_bound(&g_btc, 1679284800000) + 1;
+    assert_int_equal(want, 461);
+    assert_int_equal(jobs[0].series.n, want);
+    assert_rows_equal_fixture(&jobs[0].series, 0);
+    /* SYNUSDT: the 1m data ends 2023-03-20 17:39, after the clock (05:30): the
+     * candles up to 05:29 are closed: 29 h 30 min = 1770 rows in 2 pages. */
+    assert_int_equal(jobs[1].series.n, 1770);
+    assert_int_equal(jobs[1].pages, 2);
+    for (size_t i = 0; i < 1770; i++) {
+        assert_int_equal(jobs[1].series.open_time[i], MIN1_START + (int64_t)i * 60000);
+        tu_assert_same_double(jobs[1].series.close[i], synth_close((int)i));
+    }
+    assert_int_equal(jobs[2].rc, MT_EIO);
+    assert_string_equal(jobs[2].err.msg, "klines NOPEUSDT 1h: http 400, binance -1121: Invalid symbol.");
+    for (int i = 0; i < 3; i++)
+        mt_series_release(&jobs[i].series);
+    mt_binance_release(&b);
+}
+
+static void test_klines_many(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, NULL);
+    run_many(&s, 1);
+    stop(&s);
+}
+
+/* 5xx, malformed JSON, cut bodies and dropped connections are retried: the
+ * data comes out identical. */
+static void test_klines_many_with_faults(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, "--fail-5xx", "0.15", "--malformed", "0.1", "--truncate", "0.1", "--drop", "0.1", "--seed", "7",
+          NULL);
+    run_many(&s, 12);
+    stop(&s);
+}
+
+/* Past the limit the server answers 429 and, with --ban-after 0, bans at once:
+ * the client stops with an error naming the ban's end. */
+static void test_ban_stops_everything(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, "--weight-limit", "6", "--ban-after", "0", NULL);
+    struct mt_binance_config cfg;
+    mt_binance_config_default(&cfg);
+    snprintf(cfg.http.base_url, sizeof cfg.http.base_url, "%s", s.base);
+    cfg.gov.share = 1.0;
+    cfg.gov.limit = 1000; /* the client believes in a larger budget than the server's */
+    struct mt_binance b;
+    struct mt_err err = {0};
+    assert_int_equal(mt_binance_init(&b, &cfg, &err), 0);
+    struct mt_series out;
+    mt_series_init(&out, MT_F_ALL);
+    int rc = 0;
+    for (int i = 0; i < 10 && rc == 0; i++) {
+        out.n = 0;
+        rc = mt_binance_klines(&b, "BTCUSDT", MT_TF_1H, 1677628800000, -1, 2, &out, &err);
+    }
+    assert_int_equal(rc, MT_ELIMIT);
+    assert_non_null(strstr(err.msg, "binance banned this ip (http 418) until "));
+    /* Further requests fail at once without reaching the server. */
+    int64_t t;
+    assert_int_equal(mt_binance_server_time(&b, &t, &err), MT_ELIMIT);
+    assert_non_null(strstr(err.msg, "banned"));
+    mt_series_release(&out);
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+static void test_tickers_and_depth(void **state)
+{
+    (void)state;
+    struct server s;
+    start(&s, NULL);
+    struct mt_binance b;
+    client(&b, &s, 3);
+    struct mt_err err = {0};
+    struct mt_ticker24 *t = NULL;
+    size_t n = 0;
+    if (mt_binance_tickers_24h(&b, &t, &n, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(n, 2);
+    const struct mt_ticker24 *btc = strcmp(t[0].symbol, "BTCUSDT") == 0 ? &t[0] : &t[1];
+    assert_string_equal(btc->symbol, "BTCUSDT");
+    assert_true(btc->last_price > 0.0);
+    assert_true(btc->high >= btc->low && btc->low > 0.0 && btc->quote_volume > 0.0);
+    assert_true(btc->close_time >= CLOCK_MS - 60000 && btc->close_time < CLOCK_MS + 60000);
+    free(t);
+    struct mt_book_ticker *bt = NULL;
+    if (mt_binance_book_tickers(&b, &bt, &n, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(bt[i].bid > 0 && bt[i].ask > bt[i].bid);
+    }
+    free(bt);
+    struct mt_depth d;
+    if (mt_binance_depth(&b, "BTCUSDT", 10, &d, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(d.nbids, 10);
+    assert_int_equal(d.nasks, 10);
+    assert_true(d.bids[0].price < d.asks[0].price);
+    assert_true(d.bids[1].price < d.bids[0].price && d.asks[1].price > d.asks[0].price);
+    mt_depth_release(&d);
+    assert_int_equal(mt_binance_depth(&b, "NOPEUSDT", 10, &d, &err), MT_EIO);
+    assert_string_equal(err.msg, "depth NOPEUSDT: http 400, binance -1121: Invalid symbol.");
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_time_and_exchange_info, stop_leftover),
+        cmocka_unit_test_teardown(test_klines_page_and_errors, stop_leftover),
+        cmocka_unit_test_teardown(test_klines_many, stop_leftover),
+        cmocka_unit_test_teardown(test_klines_many_with_faults, stop_leftover),
+        cmocka_unit_test_teardown(test_ban_stops_everything, stop_leftover),
+        cmocka_unit_test_teardown(test_tickers_and_depth, stop_leftover),
+    };
+    if (getenv("MT_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("MT_TEST_FILTER"));
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,251 @@
+/* Rate-limit governor with an injected clock: pacing at 80% of 600, the
+ * server's used-weight header, 429 Retry-After, 418 ban, and two governors
+ * sharing one state file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exchange/governor.h"
+#include "testutil.h"
+
+/* 2023-11-14 22:14:00 UTC, the start of a minute. */
+#define T0 INT64_C(1700000040000)
+
+static void init600(struct mt_gov *g, const char *path)
+{
+    struct mt_gov_config cfg;
+    mt_gov_config_default(&cfg);
+    cfg.limit = 600;
+    cfg.state_path = path;
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_init(g, &cfg, &err), 0);
+    assert_int_equal(mt_gov_budget(g), 480);
+}
+
+static int64_t acquire(struct mt_gov *g, int64_t w, int64_t now)
+{
+    struct mt_err err = {0};
+    int64_t wait = -1;
+    if (mt_gov_acquire(g, w, now, &wait, &err) != 0)
+        fail_msg("acquire: %s", err.msg);
+    return wait;
+}
+
+static int64_t used(struct mt_gov *g)
+{
+    struct mt_gov_state st;
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_state(g, &st, &err), 0);
+    return st.used;
+}
+
+static void test_weights(void **state)
+{
+    (void)state;
+    assert_int_equal(mt_gov_weight(MT_EP_TIME, 0, 0), 1);
+    assert_int_equal(mt_gov_weight(MT_EP_EXCHANGE_INFO, 0, 0), 20);
+    assert_int_equal(mt_gov_weight(MT_EP_KLINES, 0, 1), 2);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 0, 1), 5);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 100, 1), 5);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 101, 1), 25);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 500, 1), 25);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 1000, 1), 50);
+    assert_int_equal(mt_gov_weight(MT_EP_DEPTH, 5000, 1), 250);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 1), 2);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 20), 2);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 21), 40);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 100), 40);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 101), 80);
+    assert_int_equal(mt_gov_weight(MT_EP_TICKER_24H, 0, 0), 80);
+    assert_int_equal(mt_gov_weight(MT_EP_BOOK_TICKER, 0, 1), 2);
+    assert_int_equal(mt_gov_weight(MT_EP_BOOK_TICKER, 0, 0), 4);
+    assert_int_equal(mt_gov_weight(MT_EP_BOOK_TICKER, 0, 5), 4);
+}
+
+static void test_bad_config(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    struct mt_gov_config cfg;
+    struct mt_err err = {0};
+    mt_gov_config_default(&cfg);
+    assert_int_equal(cfg.limit, 6000);
+    cfg.share = 0.0;
+    assert_int_equal(mt_gov_init(&g, &cfg, &err), MT_EINVAL);
+    cfg.share = 1.5;
+    assert_int_equal(mt_gov_init(&g, &cfg, &err), MT_EINVAL);
+    cfg.share = 0.8;
+    cfg.limit = 0;
+    assert_int_equal(mt_gov_init(&g, &cfg, &err), MT_EINVAL);
+    cfg.limit = 6000;
+    cfg.state_path = "/nonexistent-dir/x.state";
+    assert_int_equal(mt_gov_init(&g, &cfg, &err), MT_EIO);
+    assert_non_null(strstr(err.msg, "/nonexistent-dir/x.state"));
+}
+
+/* 80% of 600 = 480 per minute: 240 klines requests fit, the 241st waits for the
+ * next wall-clock minute and reserves nothing meanwhile. */
+static void test_pace(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    init600(&g, NULL);
+    for (int i = 0; i < 240; i++)
+        assert_int_equal(acquire(&g, 2, T0 + 1000 + i), 0);
+    assert_int_equal(used(&g), 480);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 59000);
+    assert_int_equal(acquire(&g, 2, T0 + 59999), 1);
+    assert_int_equal(used(&g), 480);
+    assert_int_equal(acquire(&g, 2, T0 + 60000), 0);
+    assert_int_equal(used(&g), 2);
+    /* A request heavier than the budget goes alone into an empty window. */
+    assert_int_equal(acquire(&g, 500, T0 + 60001), 59999);
+    assert_int_equal(acquire(&g, 500, T0 + 120000), 0);
+    assert_int_equal(used(&g), 500);
+    /* A request heavier than the exchange's whole limit could never pass: refused. */
+    int64_t wait = -1;
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_acquire(&g, 601, T0 + 120001, &wait, &err), MT_ELIMIT);
+    assert_string_equal(err.msg, "a request of weight 601 can never pass the exchange's limit of "
+                                 "600 per minute");
+    assert_int_equal(used(&g), 500);
+    /* The limit from exchangeInfo changes the budget. */
+    mt_gov_set_limit(&g, 6000);
+    assert_int_equal(mt_gov_budget(&g), 4800);
+    mt_gov_set_limit(&g, 0);
+    assert_int_equal(mt_gov_budget(&g), 4800);
+    mt_gov_release(&g);
+}
+
+static void test_header_wins_when_higher(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    init600(&g, NULL);
+    struct mt_err err = {0};
+    assert_int_equal(acquire(&g, 2, T0 + 10), 0);
+    assert_int_equal(mt_gov_on_response(&g, 200, 300, -1, T0 + 20, &err), 0);
+    assert_int_equal(used(&g), 300); /* another client used weight on our IP */
+    assert_int_equal(mt_gov_on_response(&g, 200, 100, -1, T0 + 30, &err), 0);
+    assert_int_equal(used(&g), 300); /* ours is higher: in-flight reservations count */
+    assert_int_equal(acquire(&g, 180, T0 + 40), 0);
+    assert_int_equal(acquire(&g, 1, T0 + 50), 59950);
+    /* A header arriving in a new minute belongs to that minute. */
+    assert_int_equal(mt_gov_on_response(&g, 200, 7, -1, T0 + 60000, &err), 0);
+    assert_int_equal(used(&g), 7);
+    mt_gov_release(&g);
+}
+
+static void test_429_everything_waits(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    init600(&g, NULL);
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_on_response(&g, 429, 610, 7, T0 + 5000, &err), 0);
+    assert_int_equal(acquire(&g, 1, T0 + 5000), 7000);
+    assert_int_equal(acquire(&g, 1, T0 + 11999), 1);
+    /* Retry-After over, but the window is used up (610 > 480): wait for the minute. */
+    assert_int_equal(acquire(&g, 1, T0 + 12000), 48000);
+    assert_int_equal(acquire(&g, 1, T0 + 60000), 0);
+    /* 429 without Retry-After: until the end of the window. */
+    assert_int_equal(mt_gov_on_response(&g, 429, -1, -1, T0 + 70000, &err), 0);
+    assert_int_equal(acquire(&g, 1, T0 + 70000), 50000);
+    mt_gov_release(&g);
+}
+
+static void test_418_stops_everything(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    init600(&g, NULL);
+    struct mt_err err = {0};
+    int64_t wait = -1;
+    assert_int_equal(mt_gov_on_response(&g, 418, -1, 120, T0 + 5000, &err), MT_ELIMIT);
+    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (120 s from now)");
+    mt_err_clear(&err);
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 65000, &wait, &err), MT_ELIMIT);
+    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (60 s from now)");
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 124999, &wait, &err), MT_ELIMIT);
+    assert_int_equal(acquire(&g, 1, T0 + 125000), 0);
+    /* No Retry-After: the default two minutes. */
+    assert_int_equal(mt_gov_on_response(&g, 418, -1, -1, T0 + 200000, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 319999, &wait, &err), MT_ELIMIT);
+    assert_int_equal(acquire(&g, 1, T0 + 320000), 0);
+    mt_gov_release(&g);
+}
+
+static void test_shared_state_file(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/weight.state", dir);
+    struct mt_gov a, b;
+    init600(&a, path);
+    init600(&b, path);
+    struct mt_err err = {0};
+    int64_t wait = -1;
+    assert_int_equal(acquire(&a, 400, T0 + 100), 0);
+    assert_int_equal(acquire(&b, 100, T0 + 200), 59800); /* 400 + 100 > 480 */
+    assert_int_equal(acquire(&b, 80, T0 + 300), 0);
+    assert_int_equal(acquire(&a, 1, T0 + 400), 59600);
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    assert_string_equal(text, "mtgov1 1700000040000 480 0 0\n");
+    free(text);
+    /* A 429 seen by one process makes the other wait; a 418 stops it. */
+    assert_int_equal(mt_gov_on_response(&a, 429, 600, 3, T0 + 61000, &err), 0);
+    assert_int_equal(acquire(&b, 1, T0 + 61000), 3000);
+    assert_int_equal(mt_gov_on_response(&b, 418, -1, 180, T0 + 62000, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_acquire(&a, 1, T0 + 63000, &wait, &err), MT_ELIMIT);
+    assert_non_null(strstr(err.msg, "until 2023-11-14 22:18:02"));
+    text = tu_read_file(path, &len);
+    assert_string_equal(text, "mtgov1 1700000100000 600 1700000282000 1700000104000\n");
+    free(text);
+    /* Foreign content starts afresh. */
+    tu_write_file(path, "garbage", 7);
+    assert_int_equal(acquire(&a, 5, T0 + 63000), 0);
+    assert_int_equal(used(&b), 5);
+    mt_gov_release(&a);
+    mt_gov_release(&b);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_default_path(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    setenv("XDG_CACHE_HOME", dir, 1);
+    char path[512], want[600], host[256];
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_default_path(path, sizeof path, &err), 0);
+    gethostname(host, sizeof host);
+    snprintf(want, sizeof want, "%s/mtrader/weight-%s.state", dir, host);
+    assert_string_equal(path, want);
+    assert_int_equal(mt_gov_default_path(path, 8, &err), MT_ELIMIT);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_weights),
+        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_pace),
+        cmocka_unit_test(test_header_wins_when_higher),
+        cmocka_unit_test(test_429_everything_waits),
+        cmocka_unit_test(test_418_stops_everything),
+        cmocka_unit_test(test_shared_state_file),
+        cmocka_unit_test(test_default_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
