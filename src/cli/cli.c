@@ -8,11 +8,34 @@
 
 #include "core/config.h"
 
+/* offset and size of a char-array field of struct mt_app_config */
+#define CFG_STR(path) \
+    offsetof(struct mt_app_config, path), sizeof(((struct mt_app_config *)0)->path)
+
+static const struct mt_cfg_field exchange_schema[] = {
+    {"base_url", MT_CFG_STRING, CFG_STR(exchange.base_url), 0, 0, NULL},
+    {"concurrency", MT_CFG_INT, offsetof(struct mt_app_config, exchange.concurrency), 0, 1, 64,
+     NULL},
+    {"weight_share", MT_CFG_DOUBLE, offsetof(struct mt_app_config, exchange.weight_share), 0, 0.01,
+     1, NULL},
+    {"state_file", MT_CFG_STRING, CFG_STR(exchange.state_file), 0, 0, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
+static const struct mt_cfg_field download_schema[] = {
+    {"quote", MT_CFG_STRING, CFG_STR(download.quote), 0, 0, NULL},
+    {"exclude_bases", MT_CFG_STRING, CFG_STR(download.exclude_bases), 0, 0, NULL},
+    {"timeframes", MT_CFG_STRING, CFG_STR(download.timeframes), 0, 0, NULL},
+    {"history_days", MT_CFG_INT, offsetof(struct mt_app_config, download.history_days), 0, 1,
+     10000, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
 static const struct mt_cfg_field app_schema[] = {
-    {"data_dir", MT_CFG_STRING, offsetof(struct mt_app_config, data_dir),
-     sizeof(((struct mt_app_config *)0)->data_dir), 0, 0, NULL},
-    {"log_level", MT_CFG_STRING, offsetof(struct mt_app_config, log_level),
-     sizeof(((struct mt_app_config *)0)->log_level), 0, 0, NULL},
+    {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL},
+    {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL},
+    {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema},
+    {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema},
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 
@@ -22,6 +45,15 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
     memset(&cfg, 0, sizeof cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "data");
     snprintf(cfg.log_level, sizeof cfg.log_level, "info");
+    snprintf(cfg.exchange.base_url, sizeof cfg.exchange.base_url, "https://api.binance.com");
+    cfg.exchange.concurrency = 4;
+    cfg.exchange.weight_share = 0.8;
+    snprintf(cfg.download.quote, sizeof cfg.download.quote, "USDT");
+    snprintf(cfg.download.exclude_bases, sizeof cfg.download.exclude_bases,
+             "USDC,BUSD,TUSD,FDUSD,USDP,DAI,UST,USTC,PAX,PAXG,EUR,GBP,AUD,TRY,BRL,RUB,UAH,NGN,"
+             "ZAR,IDRT,BIDR,BVND,AEUR,EURI,USD1,XUSD,BFUSD,RLUSD");
+    snprintf(cfg.download.timeframes, sizeof cfg.download.timeframes, "1h,1d");
+    cfg.download.history_days = 4 * 365;
     cli->config_path = NULL;
     if (!path)
         path = getenv("MTRADER_CONFIG");

@@ -4,6 +4,7 @@
 #define MT_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -13,9 +14,27 @@
 #define MT_EXIT_USAGE 2
 
 /* Settings from the config file, overridden by global options. */
+/* The "exchange" object of the config. */
+struct mt_exchange_settings {
+    char base_url[256];   /* Binance REST base URL (tests point it at mt-fakebinance) */
+    int64_t concurrency;  /* HTTP transfers at once */
+    double weight_share;  /* share of the REQUEST_WEIGHT limit this machine may use */
+    char state_file[512]; /* shared weight-budget file ("" = per-user default) */
+};
+
+/* The "download" object of the config. */
+struct mt_download_settings {
+    char quote[16];           /* quote asset of the universe */
+    char exclude_bases[1024]; /* comma-separated stablecoin/fiat bases left out */
+    char timeframes[128];     /* comma-separated timeframes to keep fresh */
+    int64_t history_days;     /* history fetched for a symbol not stored yet */
+};
+
 struct mt_app_config {
     char data_dir[1024]; /* store root: DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet */
     char log_level[16];  /* error, warn, info, debug */
+    struct mt_exchange_settings exchange;
+    struct mt_download_settings download;
 };
 
 struct mt_cli {
@@ -55,5 +74,6 @@ extern const struct mt_command mt_cmd_import;
 extern const struct mt_command mt_cmd_data;
 extern const struct mt_command mt_cmd_validate;
 extern const struct mt_command mt_cmd_resample;
+extern const struct mt_command mt_cmd_download;
 
 #endif

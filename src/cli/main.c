@@ -12,6 +12,7 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_data,
     &mt_cmd_validate,
     &mt_cmd_resample,
+    &mt_cmd_download,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -29,7 +30,9 @@ static void print_main_usage(FILE *out)
             "\n"
             "global options:\n"
             "  --config FILE      JSON configuration (default $MTRADER_CONFIG, else ./mtrader.json\n"
-            "                     when present); keys: data_dir, log_level\n"
+            "                     when present); keys: data_dir, log_level, exchange{base_url,\n"
+            "                     concurrency, weight_share, state_file}, download{quote,\n"
+            "                     exclude_bases, timeframes, history_days}\n"
             "  --data-dir DIR     market-data store root (default: config data_dir, else ./data)\n"
             "  --log-level LEVEL  error, warn, info (default) or debug\n"
             "  --progress         draw progress bars even when stderr is not a terminal\n"
