@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,4 +125,46 @@ void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b)
                 tu_assert_same_double(x[i], y[i]);
         }
     }
+}
+
+void tu_server_start(struct tu_server *s, const char *const *args)
+{
+    const char *exe = getenv("FB_EXE");
+    if (!exe)
+        fail_msg("FB_EXE is not set: run the tests through meson test");
+    const char *argv[64] = {exe};
+    size_t argc = 1;
+    for (; args[argc - 1] && argc < 63; argc++)
+        argv[argc] = args[argc - 1];
+    argv[argc] = NULL;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(exe, (char *const *)argv);
+        _exit(127);
+    }
+    s->pid = pid;
+    close(fds[1]);
+    FILE *out = fdopen(fds[0], "r");
+    char line[128] = "";
+    assert_non_null(fgets(line, sizeof line, out));
+    fclose(out);
+    unsigned port = 0;
+    assert_int_equal(sscanf(line, "listening on http://127.0.0.1:%u\n", &port), 1);
+    assert_true(port > 0 && port < 65536);
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", port);
+}
+
+void tu_server_stop(struct tu_server *s)
+{
+    assert_int_equal(kill(s->pid, SIGTERM), 0);
+    int st = 0;
+    assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
 }

@@ -30,6 +30,20 @@ void tu_assert_close_at(double a, double b, double tol, const char *file, int li
 #define tu_assert_same_double(a, b) tu_assert_same_double_at((a), (b), __FILE__, __LINE__)
 void tu_assert_same_double_at(double a, double b, const char *file, int line);
 
+/* A running mt-fakebinance started by a test. */
+struct tu_server {
+    int pid;
+    char base[64]; /* "http://127.0.0.1:PORT" */
+};
+
+/* Starts $FB_EXE (the mt-fakebinance binary) with args (NULL-terminated, the
+ * program name excluded), reads its "listening on" line and fills s. Fails
+ * the test if it does not start. */
+void tu_server_start(struct tu_server *s, const char *const *args);
+
+/* Stops the server with SIGTERM and asserts it exited with status 0. */
+void tu_server_stop(struct tu_server *s);
+
 /* Asserts a and b hold the same rows and fields: open times equal, values
  * bit-identical (any NaN equals any NaN). */
 struct mt_series;

@@ -28,53 +28,26 @@ static struct mt_series g_btc; /* the fixture rows */
 #define CLOCK_MS INT64_C(1679290200000)
 #define MIN1_START INT64_C(1679184000000) /* 2023-03-19 00:00, 2500 1m candles */
 
-struct server {
-    pid_t pid;
-    char base[64];
-};
 
-static void start(struct server *s, ...)
+static void start(struct tu_server *s, ...)
 {
-    const char *exe = getenv("FB_EXE");
-    assert_non_null(exe);
-    const char *argv[40] = {exe, "--data-dir", g_dir, "--clock", "1679290200000"};
-    int argc = 5;
+    const char *args[40] = {"--data-dir", g_dir, "--clock", "1679290200000"};
+    size_t n = 4;
     va_list ap;
     va_start(ap, s);
     const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 38)
-        argv[argc++] = a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 39)
+        args[n++] = a;
     va_end(ap);
-    argv[argc] = NULL;
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    s->pid = fork();
-    assert_true(s->pid >= 0);
-    if (s->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
+    args[n] = NULL;
+    tu_server_start(s, args);
     g_server_pid = s->pid;
-    close(fds[1]);
-    FILE *out = fdopen(fds[0], "r");
-    char line[128] = "";
-    assert_non_null(fgets(line, sizeof line, out));
-    fclose(out);
-    unsigned port = 0;
-    assert_int_equal(sscanf(line, "listening on http://127.0.0.1:%u\n", &port), 1);
-    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", port);
 }
 
-static void stop(struct server *s)
+static void stop(struct tu_server *s)
 {
     g_server_pid = 0;
-    assert_int_equal(kill(s->pid, SIGTERM), 0);
-    int st = 0;
-    assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
-    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    tu_server_stop(s);
 }
 
 static int stop_leftover(void **state)
@@ -88,7 +61,7 @@ static int stop_leftover(void **state)
     return 0;
 }
 
-static void client(struct mt_binance *b, const struct server *s, int tries)
+static void client(struct mt_binance *b, const struct tu_server *s, int tries)
 {
     struct mt_binance_config cfg;
     mt_binance_config_default(&cfg);
@@ -146,7 +119,7 @@ static int teardown(void **state)
 static void test_time_and_exchange_info(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--weight-limit", "1200", NULL);
     struct mt_binance b;
     client(&b, &s, 3);
@@ -195,7 +168,7 @@ static void assert_rows_equal_fixture(const struct mt_series *got, size_t from)
 static void test_klines_page_and_errors(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, NULL);
     struct mt_binance b;
     client(&b, &s, 3);
@@ -222,7 +195,7 @@ static void test_klines_page_and_errors(void **state)
     stop(&s);
 }
 
-static void run_many(const struct server *s, int tries)
+static void run_many(const struct tu_server *s, int tries)
 {
     struct mt_binance b;
     client(&b, s, tries);
@@ -271,7 +244,7 @@ static void run_many(const struct server *s, int tries)
 static void test_klines_many(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, NULL);
     run_many(&s, 1);
     stop(&s);
@@ -282,7 +255,7 @@ static void test_klines_many(void **state)
 static void test_klines_many_with_faults(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--fail-5xx", "0.15", "--malformed", "0.1", "--truncate", "0.1", "--drop", "0.1", "--seed", "7",
           NULL);
     run_many(&s, 12);
@@ -294,7 +267,7 @@ static void test_klines_many_with_faults(void **state)
 static void test_ban_stops_everything(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--weight-limit", "6", "--ban-after", "0", NULL);
     struct mt_binance_config cfg;
     mt_binance_config_default(&cfg);
@@ -325,7 +298,7 @@ static void test_ban_stops_everything(void **state)
 static void test_tickers_and_depth(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, NULL);
     struct mt_binance b;
     client(&b, &s, 3);

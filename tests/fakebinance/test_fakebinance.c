@@ -22,56 +22,22 @@
 
 static char *g_dir; /* the store */
 
-struct server {
-    pid_t pid;
-    char base[64];
-};
 
 /* Starts mt-fakebinance --data-dir g_dir with extra args (NULL-terminated). */
-static void start(struct server *s, ...)
+static void start(struct tu_server *s, ...)
 {
-    const char *exe = getenv("FB_EXE");
-    assert_non_null(exe);
-    const char *argv[32] = {exe, "--data-dir", g_dir};
-    int argc = 3;
+    const char *args[32] = {"--data-dir", g_dir};
+    size_t n = 2;
     va_list ap;
     va_start(ap, s);
     const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 30)
-        argv[argc++] = a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 31)
+        args[n++] = a;
     va_end(ap);
-    argv[argc] = NULL;
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    s->pid = fork();
-    assert_true(s->pid >= 0);
-    if (s->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *out = fdopen(fds[0], "r");
-    char line[128] = "";
-    assert_non_null(fgets(line, sizeof line, out));
-    fclose(out);
-    unsigned port = 0;
-    assert_int_equal(sscanf(line, "listening on http://127.0.0.1:%u\n", &port), 1);
-    assert_true(port > 0 && port < 65536);
-    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", port);
+    args[n] = NULL;
+    tu_server_start(s, args);
 }
 
-/* SIGTERM must stop the server cleanly with exit status 0. */
-static void stop(struct server *s)
-{
-    assert_int_equal(kill(s->pid, SIGTERM), 0);
-    int st = 0;
-    assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
 
 struct resp {
     CURLcode rc;
@@ -119,7 +85,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 static struct resp g_resp;
 
 /* GET base+path on a fresh connection (so a dropped one is never retried). */
-static struct resp *get(const struct server *s, const char *path)
+static struct resp *get(const struct tu_server *s, const char *path)
 {
     struct resp *r = &g_resp;
     r->status = 0;
@@ -143,7 +109,7 @@ static struct resp *get(const struct server *s, const char *path)
     return r;
 }
 
-static void assert_body(const struct server *s, const char *path, long status, const char *body)
+static void assert_body(const struct tu_server *s, const char *path, long status, const char *body)
 {
     struct resp *r = get(s, path);
     assert_int_equal(r->rc, CURLE_OK);
@@ -152,7 +118,7 @@ static void assert_body(const struct server *s, const char *path, long status, c
 }
 
 /* Open times of a klines answer, checked against want[0..n). */
-static void assert_open_times(const struct server *s, const char *path, const long long *want,
+static void assert_open_times(const struct tu_server *s, const char *path, const long long *want,
                               int n)
 {
     struct resp *r = get(s, path);
@@ -235,7 +201,7 @@ static int teardown(void **state)
 static void test_klines_rows_and_ranges(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1680307200000", NULL);
     assert_body(&s, "/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1677628800000&limit=1",
                 200, "[" ROW_0000 "]");
@@ -292,13 +258,13 @@ static void test_klines_rows_and_ranges(void **state)
                 "\"10.00000000\",1678409999999,\"0.62500000\",0,\"5.00000000\",\"0.31250000\",\"0\"]]");
     /* 1s is a valid interval that no store holds. */
     assert_body(&s, "/api/v3/klines?symbol=BTCUSDT&interval=1s", 200, "[]");
-    stop(&s);
+    tu_server_stop(&s);
 }
 
 static void test_gap(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1680307200000", "--gap", "BTCUSDT:1h:1677628800000:1677639599999", NULL);
     assert_body(&s,
                 "/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1677628800000"
@@ -307,14 +273,14 @@ static void test_gap(void **state)
     const long long after[] = {1677639600000};
     assert_open_times(&s, "/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1677628800000&limit=1",
                       after, 1);
-    stop(&s);
+    tu_server_stop(&s);
 }
 
 /* Replayed clock at 2023-03-01 02:30: the 02:00 candle is still open. */
 static void test_open_candle(void **state)
 {
     (void)state;
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1677637800000", NULL);
     assert_body(&s, "/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1", 200,
                 "[[1677636000000,\"23245.96000000\",\"23245.96000000\",\"23245.96000000\","
@@ -338,14 +304,14 @@ static void test_open_candle(void **state)
     double now = cJSON_GetObjectItem(t, "serverTime")->valuedouble;
     assert_true(now >= 1677637800000.0 && now < 1677637860000.0);
     cJSON_Delete(t);
-    stop(&s);
+    tu_server_stop(&s);
 }
 
 static void test_errors_and_weights(void **state)
 {
     (void)state;
     avoid_minute_end();
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1680307200000", NULL);
     assert_body(&s, "/api/v3/klines?symbol=NOPEUSDT&interval=1h", 400,
                 "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
@@ -405,7 +371,7 @@ static void test_errors_and_weights(void **state)
     cJSON_Delete(tk);
     r = get(&s, "/api/v3/ticker/bookTicker?symbol=BTCUSDT");
     assert_int_equal(r->used, 458);
-    stop(&s);
+    tu_server_stop(&s);
 }
 
 static int count_status(const char *log, const char *status)
@@ -437,7 +403,7 @@ static void test_rate_limit_and_ban(void **state)
     avoid_minute_end();
     char log[4096];
     snprintf(log, sizeof log, "%s/requests.log", g_dir);
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1680307200000", "--weight-limit", "10", "--ban-after", "2", "--log", log,
           NULL);
     for (int i = 1; i <= 5; i++) {
@@ -460,7 +426,7 @@ static void test_rate_limit_and_ban(void **state)
     assert_true(r->retry >= 119 && r->retry <= 120);
     r = get(&s, "/api/v3/ping");
     assert_int_equal(r->status, 418);
-    stop(&s);
+    tu_server_stop(&s);
     assert_int_equal(count_status(log, "200"), 5);
     assert_int_equal(count_status(log, "429"), 2);
     assert_int_equal(count_status(log, "418"), 2);
@@ -469,7 +435,7 @@ static void test_rate_limit_and_ban(void **state)
 enum outcome { O_OK, O_DROP, O_5XX, O_TRUNC_CLOSE, O_BAD_JSON, O_COUNT };
 
 /* Runs n requests and classifies each; seq (n entries) receives the outcomes. */
-static void run_faults(const struct server *s, int n, int *counts, int *seq)
+static void run_faults(const struct tu_server *s, int n, int *counts, int *seq)
 {
     memset(counts, 0, O_COUNT * sizeof *counts);
     for (int i = 0; i < n; i++) {
@@ -506,11 +472,11 @@ static void test_faults(void **state)
     (void)state;
     enum { N = 400 };
     int c1[O_COUNT], c2[O_COUNT], s1[N], s2[N];
-    struct server s;
+    struct tu_server s;
     start(&s, "--clock", "1680307200000", "--seed", "7", "--drop", "0.1", "--fail-5xx", "0.1",
           "--malformed", "0.1", "--truncate", "0.1", NULL);
     run_faults(&s, N, c1, s1);
-    stop(&s);
+    tu_server_stop(&s);
     /* Shares of 10 % each (malformed and cut-short bodies both fail to parse: 15 %),
      * within about 3.5 standard deviations. */
     assert_in_range(c1[O_DROP], 20, 60);
@@ -522,7 +488,7 @@ static void test_faults(void **state)
     start(&s, "--clock", "1680307200000", "--seed", "7", "--drop", "0.1", "--fail-5xx", "0.1",
           "--malformed", "0.1", "--truncate", "0.1", NULL);
     run_faults(&s, N, c2, s2);
-    stop(&s);
+    tu_server_stop(&s);
     assert_memory_equal(s1, s2, sizeof s1);
     /* No faults asked: every answer is clean. */
     start(&s, "--clock", "1680307200000", "--latency-ms", "20", NULL);
@@ -530,7 +496,7 @@ static void test_faults(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run_faults(&s, 10, c2, s2);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    stop(&s);
+    tu_server_stop(&s);
     assert_int_equal(c2[O_OK], 10);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     assert_true(ms >= 200.0);
