@@ -210,29 +210,35 @@ static int select_universe(struct mt_cli *cli, struct mt_binance *b,
     return MT_OK;
 }
 
-/* Sets up the job for one symbol: after the last stored candle, or from the
- * start of history when nothing is stored; with backfill, the range before
- * the first stored candle. */
-static void plan_job(const struct mt_cli *cli, const char *symbol, enum mt_tf tf, int64_t start,
-                     bool backfill, struct mt_klines_job *job)
+static void init_job(struct mt_klines_job *job, const char *symbol, enum mt_tf tf, int64_t from,
+                     int64_t to)
 {
     memset(job, 0, sizeof *job);
     snprintf(job->symbol, sizeof job->symbol, "%s", symbol);
     job->tf = tf;
-    job->start_ms = mt_tf_floor(tf, start);
-    job->end_ms = -1;
+    job->start_ms = from;
+    job->end_ms = to;
     mt_series_init(&job->series, MT_F_ALL);
+}
+
+/* Plans the jobs of one symbol into jobs[]: the candles after the last stored
+ * one (from `start` when nothing is stored) and, with backfill, the history
+ * from `start` up to the first stored candle. Returns the number of jobs. */
+static size_t plan_jobs(const struct mt_cli *cli, const char *symbol, enum mt_tf tf, int64_t start,
+                        bool backfill, struct mt_klines_job *jobs)
+{
     struct mt_series stored;
     mt_series_init(&stored, 0);
     struct mt_err err = {0};
-    if (mt_store_load(cli->cfg.data_dir, symbol, tf, &stored, &err) == MT_OK && stored.n) {
-        if (backfill && job->start_ms < stored.open_time[0]) {
-            job->end_ms = stored.open_time[0] - 1;
-        } else {
-            job->start_ms = mt_tf_next(tf, stored.open_time[stored.n - 1]);
-        }
-    }
+    bool have = mt_store_load(cli->cfg.data_dir, symbol, tf, &stored, &err) == MT_OK && stored.n;
+    int64_t from = mt_tf_floor(tf, start);
+    size_t n = 0;
+    init_job(&jobs[n++], symbol, tf, have ? mt_tf_next(tf, stored.open_time[stored.n - 1]) : from,
+             -1);
+    if (have && backfill && from < stored.open_time[0])
+        init_job(&jobs[n++], symbol, tf, from, stored.open_time[0] - 1);
     mt_series_release(&stored);
+    return n;
 }
 
 /* Counts the gaps inside the fetched candles (outage hours Binance skipped). */
@@ -276,7 +282,7 @@ static int download_timeframe(struct mt_cli *cli, struct mt_binance *b,
                               const struct symbol_list *u, enum mt_tf tf, int64_t start,
                               bool backfill, struct totals *t)
 {
-    struct mt_klines_job *jobs = calloc(BATCH_SYMBOLS, sizeof *jobs);
+    struct mt_klines_job *jobs = calloc(2 * BATCH_SYMBOLS, sizeof *jobs);
     if (!jobs) {
         fprintf(stderr, "mtrader: out of memory\n");
         return MT_EXIT_FAILURE;
@@ -287,15 +293,15 @@ static int download_timeframe(struct mt_cli *cli, struct mt_binance *b,
     mt_progress_start(&bar, label, u->n, cli->force_progress);
     int status = MT_EXIT_OK;
     for (size_t from = 0; from < u->n; from += BATCH_SYMBOLS) {
-        size_t n = u->n - from < BATCH_SYMBOLS ? u->n - from : BATCH_SYMBOLS;
+        size_t n = u->n - from < BATCH_SYMBOLS ? u->n - from : BATCH_SYMBOLS, njobs = 0;
         for (size_t i = 0; i < n; i++)
-            plan_job(cli, u->names[from + i], tf, start, backfill, &jobs[i]);
+            njobs += plan_jobs(cli, u->names[from + i], tf, start, backfill, &jobs[njobs]);
         struct mt_err err = {0};
-        if (mt_binance_klines_many(b, jobs, n, &err)) {
+        if (mt_binance_klines_many(b, jobs, njobs, &err)) {
             fprintf(stderr, "mtrader: %s\n", err.msg);
             status = MT_EXIT_FAILURE;
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < njobs; i++) {
             store_job(cli, &jobs[i], t);
             mt_series_release(&jobs[i].series);
         }

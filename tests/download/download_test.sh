@@ -84,6 +84,14 @@ check "nothing new: nothing added" has "$out" "0 candles added, 0 replaced"
 check "--no-snapshots writes none" has "$out" "0 snapshot rows"
 check "April's snapshot went to its own file" test -s "$dst/market/snapshots/2023-04.parquet"
 
+# --- backfill: history before the first stored candle ---
+run --data-dir "$work/bf" download --base-url "$url" --timeframes 1h --since 2023-03-01 --no-snapshots
+check "march only first" has "$out" "2229 candles added"
+run --data-dir "$work/bf" download --base-url "$url" --timeframes 1h --since 2023-02-01 --backfill \
+  --no-snapshots
+check "backfill adds february" has "$out" "2016 candles added, 0 replaced"
+check "after backfill: exact source data" is "$(csv "$work/bf" BTCUSDT | md5sum)" "$(csv "$src" BTCUSDT | md5sum)"
+
 # --- explicit symbols, top N, unknown symbol ---
 run --data-dir "$work/top" download --base-url "$url" --timeframes 1h --top 1 --since 2023-03-30
 check "top 1 downloads one symbol" has "$out" "downloaded 1 series of 1 symbols"
