@@ -53,8 +53,6 @@ const struct mt_command mt_cmd_download = {
     run_download,
 };
 
-/* Symbols fetched per klines_many call: bounds the memory of one batch. */
-#define BATCH_SYMBOLS 64
 #define MAX_TIMEFRAMES MT_TF_COUNT
 
 struct download_opts {
@@ -278,39 +276,51 @@ static void store_job(const struct mt_cli *cli, struct mt_klines_job *job, struc
     }
 }
 
+/* What the per-job callback needs: the store, the totals, the progress. */
+struct store_ctx {
+    const struct mt_cli *cli;
+    struct totals *t;
+    struct mt_progress *bar;
+    size_t ended;
+};
+
+/* mt_klines_job_fn: stores the finished job and frees its candles at once, so
+ * a run holds only the running jobs' candles. */
+static void on_job_end(void *user, struct mt_klines_job *job)
+{
+    struct store_ctx *sc = user;
+    store_job(sc->cli, job, sc->t);
+    mt_series_release(&job->series);
+    mt_progress_update(sc->bar, ++sc->ended);
+}
+
 static int download_timeframe(struct mt_cli *cli, struct mt_binance *b,
                               const struct symbol_list *u, enum mt_tf tf, int64_t start,
                               bool backfill, struct totals *t)
 {
-    struct mt_klines_job *jobs = calloc(2 * BATCH_SYMBOLS, sizeof *jobs);
+    struct mt_klines_job *jobs = calloc(2 * u->n + 1, sizeof *jobs);
     if (!jobs) {
         fprintf(stderr, "mtrader: out of memory\n");
         return MT_EXIT_FAILURE;
     }
+    size_t njobs = 0;
+    for (size_t i = 0; i < u->n; i++)
+        njobs += plan_jobs(cli, u->names[i], tf, start, backfill, &jobs[njobs]);
     struct mt_progress bar;
     char label[32];
     snprintf(label, sizeof label, "download %s", mt_tf_name(tf));
-    mt_progress_start(&bar, label, u->n, cli->force_progress);
+    mt_progress_start(&bar, label, njobs, cli->force_progress);
+    struct store_ctx sc = {.cli = cli, .t = t, .bar = &bar};
     int status = MT_EXIT_OK;
-    for (size_t from = 0; from < u->n; from += BATCH_SYMBOLS) {
-        size_t n = u->n - from < BATCH_SYMBOLS ? u->n - from : BATCH_SYMBOLS, njobs = 0;
-        for (size_t i = 0; i < n; i++)
-            njobs += plan_jobs(cli, u->names[from + i], tf, start, backfill, &jobs[njobs]);
-        struct mt_err err = {0};
-        if (mt_binance_klines_many(b, jobs, njobs, &err)) {
-            fprintf(stderr, "mtrader: %s\n", err.msg);
-            status = MT_EXIT_FAILURE;
-        }
-        for (size_t i = 0; i < njobs; i++) {
-            store_job(cli, &jobs[i], t);
-            mt_series_release(&jobs[i].series);
-        }
-        t->series += n;
-        mt_progress_update(&bar, from + n);
-        if (status)
-            break;
+    struct mt_err err = {0};
+    if (mt_binance_klines_many(b, jobs, njobs, on_job_end, &sc, &err)) {
+        fprintf(stderr, "mtrader: %s\n", err.msg);
+        status = MT_EXIT_FAILURE;
     }
     mt_progress_finish(&bar);
+    t->series += u->n;
+    for (size_t i = 0; i < njobs; i++)
+        mt_series_release(&jobs[i].series);
     free(jobs);
     return status;
 }

@@ -22,7 +22,8 @@
     X(MT_ECONFIG, -9, "bad configuration")                                  \
     X(MT_EUSAGE, -10, "bad usage")                                          \
     X(MT_ECHECKSUM, -11, "checksum mismatch")                               \
-    X(MT_EDATA, -12, "invalid market data")
+    X(MT_EDATA, -12, "invalid market data")                                 \
+    X(MT_EBANNED, -13, "ip banned by the exchange")
 
 enum mt_error_code {
 #define MT_ERROR_ENUM(name, value, desc) name = value,

@@ -55,7 +55,7 @@ static int status_error(const char *what, const struct mt_http_req *r, struct mt
 {
     struct mt_binance_error be;
     struct mt_err ignored = {0};
-    int code = r->status == 418 || r->status == 429 ? MT_ELIMIT : MT_EIO;
+    int code = r->status == 418 ? MT_EBANNED : r->status == 429 ? MT_ELIMIT : MT_EIO;
     if (r->body && mt_binance_error_parse(r->body, r->len, &be, &ignored) == 0)
         return mt_err_set(err, code, "%s: http %ld, binance %d: %s", what, r->status, be.code, be.msg);
     return mt_err_set(err, code, "%s: http %ld after %d tries", what, r->status, r->tries);
@@ -314,8 +314,15 @@ int mt_binance_klines(struct mt_binance *b, const char *symbol, enum mt_tf tf, i
 
 /* ---- many symbols ---- */
 
+/* Jobs run lazily: at most `active_max` at once, the next pending one starts
+ * when one ends, so memory holds only the running jobs' candles when the
+ * caller consumes each finished job in on_end. */
 struct many_ctx {
     struct mt_binance *b;
+    struct mt_klines_job *jobs;
+    size_t n, next, active, active_max;
+    mt_klines_job_fn on_end;
+    void *user;
 };
 
 static void job_fail(struct mt_klines_job *j, const char *fmt_what)
@@ -335,29 +342,67 @@ static void job_next(struct mt_binance *b, struct mt_klines_job *j, int64_t star
     mt_http_submit(&b->http, &j->req);
 }
 
-static void job_done(void *vctx, struct mt_http_req *r)
+/* Resets job j and submits its first page; a job that cannot start ends at once. */
+static bool job_start(struct mt_binance *b, struct mt_klines_job *j)
 {
-    struct many_ctx *ctx = vctx;
-    struct mt_klines_job *j = r->user;
+    j->rc = 0;
+    j->pages = 0;
+    mt_err_clear(&j->err);
+    memset(&j->req, 0, sizeof j->req);
+    if ((j->series.fields & MT_F_ALL) != MT_F_ALL || (unsigned)j->tf >= MT_TF_COUNT) {
+        j->rc = mt_err_set(&j->err, MT_EINVAL, "klines %s: series must hold all fields and tf be valid", j->symbol);
+        return false;
+    }
+    if (check_symbol("klines", j->symbol, &j->err)) {
+        j->rc = MT_EINVAL;
+        return false;
+    }
+    job_next(b, j, j->start_ms);
+    return true;
+}
+
+/* Ends job j: frees its request, hands it to the caller. */
+static void job_end(struct many_ctx *ctx, struct mt_klines_job *j)
+{
+    mt_http_req_release(&j->req);
+    if (ctx->on_end)
+        ctx->on_end(ctx->user, j);
+}
+
+/* Starts pending jobs while fewer than active_max run. */
+static void jobs_fill(struct many_ctx *ctx)
+{
+    while (ctx->active < ctx->active_max && ctx->next < ctx->n) {
+        struct mt_klines_job *j = &ctx->jobs[ctx->next++];
+        if (job_start(ctx->b, j))
+            ctx->active++;
+        else
+            job_end(ctx, j);
+    }
+}
+
+/* Handles one finished page of job j; true when the job goes on with another page. */
+static bool job_page(struct many_ctx *ctx, struct mt_klines_job *j, struct mt_http_req *r)
+{
     const char *tfn = mt_tf_name(j->tf);
     if (r->rc) {
         j->err = r->err;
         job_fail(j, tfn);
-        return;
+        return false;
     }
     if (r->status != 200) {
         char what[96];
         snprintf(what, sizeof what, "klines %s %s", j->symbol, tfn);
         j->rc = status_error(what, r, &j->err);
-        return;
+        return false;
     }
     size_t n0 = j->series.n;
     int rc = mt_klines_parse(r->body ? r->body : "", r->len, j->tf, &j->series, &j->err);
     if (rc == MT_EFORMAT && mt_http_retry(&ctx->b->http, r))
-        return;
+        return true;
     if (rc) {
         job_fail(j, tfn);
-        return;
+        return false;
     }
     size_t got = j->series.n - n0;
     size_t closed = mt_klines_closed(&j->series, j->tf, mt_now_ms() + ctx->b->clock_offset_ms);
@@ -365,41 +410,39 @@ static void job_done(void *vctx, struct mt_http_req *r)
         closed = n0;
     j->series.n = closed;
     if (got == 0)
-        return;
+        return false;
     j->pages++;
     int64_t next = mt_tf_next(j->tf, j->series.open_time[j->series.n - 1]);
     /* A short page is the end of the data; a dropped open candle is the present. */
     if (got < MT_BINANCE_KLINES_PAGE || closed < n0 + got || (j->end_ms >= 0 && next > j->end_ms))
-        return;
+        return false;
     job_next(ctx->b, j, next);
+    return true;
 }
 
-int mt_binance_klines_many(struct mt_binance *b, struct mt_klines_job *jobs, size_t n, struct mt_err *err)
+static void job_done(void *vctx, struct mt_http_req *r)
+{
+    struct many_ctx *ctx = vctx;
+    struct mt_klines_job *j = r->user;
+    if (job_page(ctx, j, r))
+        return;
+    ctx->active--;
+    job_end(ctx, j);
+    jobs_fill(ctx);
+}
+
+int mt_binance_klines_many(struct mt_binance *b, struct mt_klines_job *jobs, size_t n,
+                           mt_klines_job_fn on_end, void *user, struct mt_err *err)
 {
     int64_t now;
     int rc = mt_binance_now(b, &now, err);
     if (rc)
         return mt_err_prefix(err, "klines");
-    struct many_ctx ctx = {.b = b};
-    for (size_t i = 0; i < n; i++) {
-        struct mt_klines_job *j = &jobs[i];
-        j->rc = 0;
-        j->pages = 0;
-        mt_err_clear(&j->err);
-        memset(&j->req, 0, sizeof j->req);
-        if ((j->series.fields & MT_F_ALL) != MT_F_ALL || (unsigned)j->tf >= MT_TF_COUNT) {
-            j->rc = mt_err_set(&j->err, MT_EINVAL, "klines %s: series must hold all fields and tf be valid",
-                               j->symbol);
-            continue;
-        }
-        if (check_symbol("klines", j->symbol, &j->err)) {
-            j->rc = MT_EINVAL;
-            continue;
-        }
-        job_next(b, j, j->start_ms);
-    }
+    struct many_ctx ctx = {.b = b, .jobs = jobs, .n = n, .on_end = on_end, .user = user,
+                           .active_max = (size_t)b->http.cfg.max_concurrent};
+    jobs_fill(&ctx);
     rc = mt_http_run(&b->http, job_done, &ctx, err);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < ctx.next; i++)
         mt_http_req_release(&jobs[i].req);
     return rc;
 }

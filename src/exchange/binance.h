@@ -93,12 +93,20 @@ struct mt_klines_job {
     struct mt_http_req req;
 };
 
-/* Fetches every job's candles page by page, jobs running concurrently (up to
- * the http client's transfers), each job's pages in order. A job stops at
- * end_ms, at the last closed candle or when a page is empty; a failed job
- * keeps the rows fetched before the failure. Returns 0 when the run itself
- * worked (look at each job's rc), else MT_EIO. */
-int mt_binance_klines_many(struct mt_binance *b, struct mt_klines_job *jobs, size_t n, struct mt_err *err);
+/* Called once per job when it has ended (rc, err and series final). It may
+ * consume the job's series (store it, mt_series_release it). */
+typedef void (*mt_klines_job_fn)(void *user, struct mt_klines_job *job);
+
+/* Fetches every job's candles page by page, each job's pages in order. Jobs
+ * start in array order, as many at once as the http client runs transfers,
+ * the next one starting when one ends, so only running jobs hold candles when
+ * on_end (may be NULL) consumes them. A job stops at end_ms, at the last
+ * closed candle or when a page is empty; a failed job keeps the rows fetched
+ * before the failure. Returns 0 when the run itself worked (look at each
+ * job's rc), else MT_EIO (jobs not started then have rc 0 and no pages and
+ * were not passed to on_end). */
+int mt_binance_klines_many(struct mt_binance *b, struct mt_klines_job *jobs, size_t n,
+                           mt_klines_job_fn on_end, void *user, struct mt_err *err);
 
 struct mt_ticker24 {
     char symbol[MT_SYMBOL_MAX];

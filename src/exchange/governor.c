@@ -176,7 +176,7 @@ static int banned(const struct mt_gov_state *st, int64_t now_ms, struct mt_err *
 {
     char when[40];
     mt_time_format(st->banned_until, when, sizeof when);
-    return mt_err_set(err, MT_ELIMIT, "binance banned this ip (http 418) until %s (%lld s from now)", when,
+    return mt_err_set(err, MT_EBANNED, "binance banned this ip (http 418) until %s (%lld s from now)", when,
                       (long long)((st->banned_until - now_ms + 999) / 1000));
 }
 

@@ -95,8 +95,8 @@ int64_t mt_gov_budget(const struct mt_gov *g);
  * weight is reserved in the current window: send now. On 0 with *wait_ms > 0
  * nothing is reserved (a waiting process holds no budget): call again after
  * *wait_ms (end of the window or of a 429 Retry-After). A request heavier than
- * the whole budget goes alone into an empty window. Returns MT_ELIMIT while
- * the IP is banned (err names the ban's end in UTC) or when weight exceeds
+ * the whole budget goes alone into an empty window. Returns MT_EBANNED while
+ * the IP is banned (err names the ban's end in UTC), MT_ELIMIT when weight exceeds
  * the whole limit (the exchange would refuse it forever), MT_EIO on
  * state-file errors. */
 int mt_gov_acquire(struct mt_gov *g, int64_t weight, int64_t now_ms, int64_t *wait_ms,
@@ -106,7 +106,7 @@ int mt_gov_acquire(struct mt_gov *g, int64_t weight, int64_t now_ms, int64_t *wa
  * X-MBX-USED-WEIGHT-1M header (-1 = absent; it wins when higher than ours),
  * the Retry-After header in seconds (-1 = absent). 429 makes every request
  * wait until Retry-After (or the end of the window); 418 bans until
- * Retry-After (or MT_GOV_DEFAULT_BAN_MS) and returns MT_ELIMIT naming the end.
+ * Retry-After (or MT_GOV_DEFAULT_BAN_MS) and returns MT_EBANNED naming the end.
  * Returns 0 otherwise, MT_EIO on state-file errors. */
 int mt_gov_on_response(struct mt_gov *g, long status, int64_t used_weight, int64_t retry_after_s,
                        int64_t now_ms, struct mt_err *err);

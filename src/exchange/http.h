@@ -102,7 +102,7 @@ bool mt_http_retry(struct mt_http *h, struct mt_http_req *r);
 
 /* Runs until the queue is empty and no transfer is active, calling done for
  * every finished request. A 418 ban fails the request that met it and every
- * queued one with MT_ELIMIT (err names the ban's end). Returns 0 or MT_EIO
+ * queued one with MT_EBANNED (err names the ban's end). Returns 0 or MT_EIO
  * (libcurl multi failure: unfinished requests stay queued). */
 int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_err *err);
 

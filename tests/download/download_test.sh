@@ -109,7 +109,7 @@ check "4h rows derived" is "$("$mt" --data-dir "$dst" data --symbol BTCUSDT --ti
 # fixed order, so the run is reproducible: 40 % of answers are faulty, every
 # kind occurs, and each request succeeds within its 5 tries.
 rm -f "$work/server.log"
-start_server $APR1_0030 --fail-5xx 0.1 --truncate 0.1 --malformed 0.1 --drop 0.1 --seed 10
+start_server $APR1_0030 --fail-5xx 0.1 --truncate 0.1 --malformed 0.1 --drop 0.1 --seed 14
 run --data-dir "$work/faults" download --base-url "$url" --timeframes 1h --since 2023-02-01 \
   --concurrency 1
 check "download through faults exits 0" is "$rc" 0

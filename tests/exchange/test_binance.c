@@ -61,18 +61,25 @@ static int stop_leftover(void **state)
     return 0;
 }
 
-static void client(struct mt_binance *b, const struct tu_server *s, int tries)
+/* A client of s with `tries` tries per request and `concurrency` transfers at once. */
+static void client_n(struct mt_binance *b, const struct tu_server *s, int tries, int concurrency)
 {
     struct mt_binance_config cfg;
     mt_binance_config_default(&cfg);
     snprintf(cfg.http.base_url, sizeof cfg.http.base_url, "%s", s->base);
     cfg.http.max_tries = tries;
+    cfg.http.max_concurrent = concurrency;
     cfg.http.backoff_ms = 10;
     cfg.http.backoff_max_ms = 40;
     cfg.http.timeout_ms = 5000;
     cfg.http.seed = 42;
     struct mt_err err = {0};
     assert_int_equal(mt_binance_init(b, &cfg, &err), 0);
+}
+
+static void client(struct mt_binance *b, const struct tu_server *s, int tries)
+{
+    client_n(b, s, tries, 4);
 }
 
 static double synth_close(int i)
@@ -195,10 +202,28 @@ static void test_klines_page_and_errors(void **state)
     stop(&s);
 }
 
-static void run_many(const struct tu_server *s, int tries)
+/* Records the order in which jobs end and what had started by then. */
+struct ended_log {
+    struct mt_klines_job *jobs;
+    size_t order[3];
+    size_t n;
+    int later_started; /* jobs after the ending one that had already fetched pages */
+};
+
+static void record_end(void *user, struct mt_klines_job *job)
+{
+    struct ended_log *log = user;
+    size_t idx = (size_t)(job - log->jobs);
+    log->order[log->n++] = idx;
+    for (size_t k = idx + 1; k < 3; k++)
+        log->later_started += log->jobs[k].pages > 0 || log->jobs[k].series.n > 0;
+}
+
+/* Fetches BTCUSDT 1h, SYNUSDT 1m and an unknown symbol, `concurrency` at once. */
+static void run_many(const struct tu_server *s, int tries, int concurrency)
 {
     struct mt_binance b;
-    client(&b, s, tries);
+    client_n(&b, s, tries, concurrency);
     struct mt_klines_job jobs[3];
     memset(jobs, 0, sizeof jobs);
     snprintf(jobs[0].symbol, sizeof jobs[0].symbol, "BTCUSDT");
@@ -216,7 +241,16 @@ static void run_many(const struct tu_server *s, int tries)
     for (int i = 0; i < 3; i++)
         mt_series_init(&jobs[i].series, MT_F_ALL);
     struct mt_err err = {0};
-    assert_int_equal(mt_binance_klines_many(&b, jobs, 3, &err), 0);
+    struct ended_log log = {.jobs = jobs};
+    assert_int_equal(mt_binance_klines_many(&b, jobs, 3, record_end, &log, &err), 0);
+    assert_int_equal(log.n, 3);
+    if (concurrency == 1) {
+        /* One job at a time, in array order: none started before the previous ended. */
+        assert_int_equal(log.order[0], 0);
+        assert_int_equal(log.order[1], 1);
+        assert_int_equal(log.order[2], 2);
+        assert_int_equal(log.later_started, 0);
+    }
     if (jobs[0].rc)
         fail_msg("%s", jobs[0].err.msg);
     if (jobs[1].rc)
@@ -246,7 +280,8 @@ static void test_klines_many(void **state)
     (void)state;
     struct tu_server s;
     start(&s, NULL);
-    run_many(&s, 1);
+    run_many(&s, 1, 4);
+    run_many(&s, 1, 1);
     stop(&s);
 }
 
@@ -258,7 +293,7 @@ static void test_klines_many_with_faults(void **state)
     struct tu_server s;
     start(&s, "--fail-5xx", "0.15", "--malformed", "0.1", "--truncate", "0.1", "--drop", "0.1", "--seed", "7",
           NULL);
-    run_many(&s, 12);
+    run_many(&s, 12, 4);
     stop(&s);
 }
 
@@ -284,11 +319,11 @@ static void test_ban_stops_everything(void **state)
         out.n = 0;
         rc = mt_binance_klines(&b, "BTCUSDT", MT_TF_1H, 1677628800000, -1, 2, &out, &err);
     }
-    assert_int_equal(rc, MT_ELIMIT);
+    assert_int_equal(rc, MT_EBANNED);
     assert_non_null(strstr(err.msg, "binance banned this ip (http 418) until "));
     /* Further requests fail at once without reaching the server. */
     int64_t t;
-    assert_int_equal(mt_binance_server_time(&b, &t, &err), MT_ELIMIT);
+    assert_int_equal(mt_binance_server_time(&b, &t, &err), MT_EBANNED);
     assert_non_null(strstr(err.msg, "banned"));
     mt_series_release(&out);
     mt_binance_release(&b);

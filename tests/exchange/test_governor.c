@@ -167,16 +167,16 @@ static void test_418_stops_everything(void **state)
     init600(&g, NULL);
     struct mt_err err = {0};
     int64_t wait = -1;
-    assert_int_equal(mt_gov_on_response(&g, 418, -1, 120, T0 + 5000, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_on_response(&g, 418, -1, 120, T0 + 5000, &err), MT_EBANNED);
     assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (120 s from now)");
     mt_err_clear(&err);
-    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 65000, &wait, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 65000, &wait, &err), MT_EBANNED);
     assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (60 s from now)");
-    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 124999, &wait, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 124999, &wait, &err), MT_EBANNED);
     assert_int_equal(acquire(&g, 1, T0 + 125000), 0);
     /* No Retry-After: the default two minutes. */
-    assert_int_equal(mt_gov_on_response(&g, 418, -1, -1, T0 + 200000, &err), MT_ELIMIT);
-    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 319999, &wait, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_on_response(&g, 418, -1, -1, T0 + 200000, &err), MT_EBANNED);
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 319999, &wait, &err), MT_EBANNED);
     assert_int_equal(acquire(&g, 1, T0 + 320000), 0);
     mt_gov_release(&g);
 }
@@ -203,8 +203,8 @@ static void test_shared_state_file(void **state)
     /* A 429 seen by one process makes the other wait; a 418 stops it. */
     assert_int_equal(mt_gov_on_response(&a, 429, 600, 3, T0 + 61000, &err), 0);
     assert_int_equal(acquire(&b, 1, T0 + 61000), 3000);
-    assert_int_equal(mt_gov_on_response(&b, 418, -1, 180, T0 + 62000, &err), MT_ELIMIT);
-    assert_int_equal(mt_gov_acquire(&a, 1, T0 + 63000, &wait, &err), MT_ELIMIT);
+    assert_int_equal(mt_gov_on_response(&b, 418, -1, 180, T0 + 62000, &err), MT_EBANNED);
+    assert_int_equal(mt_gov_acquire(&a, 1, T0 + 63000, &wait, &err), MT_EBANNED);
     assert_non_null(strstr(err.msg, "until 2023-11-14 22:18:02"));
     text = tu_read_file(path, &len);
     assert_string_equal(text, "mtgov1 1700000100000 600 1700000282000 1700000104000\n");
