@@ -89,6 +89,52 @@ static int scan_int(struct scan *sc, int field, int64_t *out)
     return 0;
 }
 
+/* Exact powers of ten as doubles: 10^0 .. 10^22. */
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Decimal digits of a kline number, gathered while scanning. */
+struct digits {
+    uint64_t m;        /* all digits read, as an integer (while !overflow) */
+    uint64_t m_nz;     /* the digits up to the last non-zero fraction digit */
+    size_t frac_nz;    /* fraction digits in m_nz */
+    size_t int_digits, frac_digits;
+    bool overflow;     /* more digits than m can hold */
+};
+
+static void push_digit(struct digits *d, char c)
+{
+    unsigned v = (unsigned)(c - '0');
+    if (d->m > (UINT64_MAX - 9) / 10)
+        d->overflow = true;
+    else
+        d->m = d->m * 10 + v;
+}
+
+/* The value of the decimal [neg]digits: exact-integer over exact-power-of-ten
+ * (one correctly rounded division, the same double strtod gives) when
+ * trailing zeros aside it has at most 2^53 as mantissa and 22 fraction
+ * digits; else strtod on the text. Returns false when out of range. */
+static bool decimal_value(const struct digits *d, bool neg, const char *text, size_t n, double *out)
+{
+    if (!d->overflow && d->m_nz <= (UINT64_C(1) << 53) && d->frac_nz <= 22) {
+        double v = (double)d->m_nz / pow10_exact[d->frac_nz];
+        *out = neg ? -v : v;
+        return true;
+    }
+    char buf[KL_NUM_MAX + 1];
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end != buf + n || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
 /* A JSON string holding a plain decimal [-]digits[.digits]. */
 static int scan_dec(struct scan *sc, int field, double *out)
 {
@@ -96,25 +142,31 @@ static int scan_dec(struct scan *sc, int field, double *out)
         return fail(sc, MT_EFORMAT, field, "expected a decimal string");
     size_t start = sc->pos;
     size_t i = start;
-    if (i < sc->len && sc->p[i] == '-')
+    bool neg = i < sc->len && sc->p[i] == '-';
+    if (neg)
         i++;
-    size_t int_digits = 0, frac_digits = 0;
+    struct digits d = {0};
     while (i < sc->len && is_digit(sc->p[i])) {
-        i++;
-        int_digits++;
+        push_digit(&d, sc->p[i++]);
+        d.int_digits++;
     }
+    d.m_nz = d.m;
     if (i < sc->len && sc->p[i] == '.') {
         i++;
         while (i < sc->len && is_digit(sc->p[i])) {
-            i++;
-            frac_digits++;
+            push_digit(&d, sc->p[i]);
+            d.frac_digits++;
+            if (sc->p[i++] != '0') {
+                d.m_nz = d.m;
+                d.frac_nz = d.frac_digits;
+            }
         }
-        if (frac_digits == 0) {
+        if (d.frac_digits == 0) {
             sc->pos = i;
             return fail(sc, MT_EFORMAT, field, "expected digits after the decimal point");
         }
     }
-    if (int_digits == 0) {
+    if (d.int_digits == 0) {
         sc->pos = i;
         return fail(sc, MT_EFORMAT, field, "expected a decimal number");
     }
@@ -126,16 +178,9 @@ static int scan_dec(struct scan *sc, int field, double *out)
     size_t n = i - start;
     if (n > KL_NUM_MAX)
         return fail(sc, MT_EFORMAT, field, "decimal longer than 63 characters");
-    char buf[KL_NUM_MAX + 1];
-    memcpy(buf, sc->p + start, n);
-    buf[n] = '\0';
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end != buf + n || errno == ERANGE)
+    if (!decimal_value(&d, neg, sc->p + start, n, out))
         return fail(sc, MT_EFORMAT, field, "decimal out of range");
     sc->pos = i + 1;
-    *out = v;
     return 0;
 }
 

@@ -226,6 +226,76 @@ static void test_closed(void **state)
     mt_series_release(&s);
 }
 
+/* Appends a random decimal: sign, 1..20 integer digits (leading zero only
+ * alone), 0..25 fraction digits, often ending in zeros like Binance's fixed
+ * 8 decimals, sometimes long enough to need the slow path. */
+static size_t random_decimal(char *out, unsigned *seed)
+{
+    size_t n = 0;
+    if (rand_r(seed) % 8 == 0)
+        out[n++] = '-';
+    int int_digits = 1 + rand_r(seed) % (rand_r(seed) % 4 == 0 ? 20 : 8);
+    for (int i = 0; i < int_digits; i++)
+        out[n++] = (char)('0' + (i == 0 && int_digits > 1 ? 1 + rand_r(seed) % 9 : rand_r(seed) % 10));
+    int frac = rand_r(seed) % 4 == 0 ? rand_r(seed) % 26 : 8;
+    if (frac) {
+        out[n++] = '.';
+        int zeros = rand_r(seed) % (frac + 1);
+        for (int i = 0; i < frac; i++)
+            out[n++] = (char)(i >= frac - zeros ? '0' : '0' + rand_r(seed) % 10);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Every decimal field equals strtod on its text, bit for bit (the fast
+ * integer/power-of-ten path and the strtod fallback alike). */
+static void test_decimals_match_strtod(void **state)
+{
+    (void)state;
+    enum { ROWS = 20000 };
+    const int dec_fields = 8; /* open high low close volume quote taker-base taker-quote */
+    size_t cap = (size_t)ROWS * 480;
+    char *body = malloc(cap);
+    char (*text)[8][48] = malloc(sizeof *text * ROWS);
+    assert_non_null(body);
+    assert_non_null(text);
+    unsigned seed = 12345;
+    size_t len = 0;
+    body[len++] = '[';
+    for (int r = 0; r < ROWS; r++) {
+        for (int f = 0; f < dec_fields; f++)
+            random_decimal(text[r][f], &seed);
+        int64_t t = INT64_C(1677628800000) + (int64_t)r * 3600000;
+        len += (size_t)snprintf(body + len, cap - len,
+                                "%s[%lld,\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",%lld,\"%s\",7,\"%s\",\"%s\",\"0\"]",
+                                r ? "," : "", (long long)t, text[r][0], text[r][1], text[r][2], text[r][3],
+                                text[r][4], (long long)(t + 3599999), text[r][5], text[r][6], text[r][7]);
+    }
+    body[len++] = ']';
+    struct mt_series s;
+    mt_series_init(&s, MT_F_ALL);
+    struct mt_err err = {0};
+    assert_int_equal(mt_klines_parse(body, len, MT_TF_1H, &s, &err), 0);
+    assert_int_equal(s.n, ROWS);
+    size_t slow = 0;
+    for (int r = 0; r < ROWS; r++) {
+        const double got[8] = {s.open[r],         s.high[r],           s.low[r],
+                               s.close[r],        s.volume[r],         s.quote_volume[r],
+                               s.taker_buy_base[r], s.taker_buy_quote[r]};
+        for (int f = 0; f < dec_fields; f++) {
+            tu_assert_same_double(got[f], strtod(text[r][f], NULL));
+            slow += strspn(text[r][f], "-") + 1 + 20 < strlen(text[r][f]); /* > 20 digits: strtod path */
+        }
+    }
+    /* Both paths were exercised: more than 20 digits cannot fit the integer path. */
+    assert_true(slow > 1000);
+    assert_true(slow < (size_t)ROWS * 4);
+    mt_series_release(&s);
+    free(text);
+    free(body);
+}
+
 static void test_error_body(void **state)
 {
     (void)state;
@@ -253,7 +323,7 @@ int main(void)
         cmocka_unit_test(test_fixture_month),  cmocka_unit_test(test_whitespace_and_empty),
         cmocka_unit_test(test_malformed),      cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_bad_series),     cmocka_unit_test(test_closed),
-        cmocka_unit_test(test_error_body),
+        cmocka_unit_test(test_error_body),     cmocka_unit_test(test_decimals_match_strtod),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
