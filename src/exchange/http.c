@@ -158,7 +158,10 @@ int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_
             goto fail_alloc;
         CURL *e = s->easy;
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+        /* Over TLS, wait for ALPN to offer HTTP/2 and multiplex on one
+         * connection; cleartext HTTP/1.1 cannot multiplex, and waiting there
+         * would run every transfer on one connection, one after another. */
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, strncmp(cfg->base_url, "https://", 8) == 0 ? 1L : 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

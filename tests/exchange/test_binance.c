@@ -285,6 +285,58 @@ static void test_klines_many(void **state)
     stop(&s);
 }
 
+/* Plain-HTTP transfers run side by side on their own connections (HTTP/1.1
+ * cannot multiplex; waiting to multiplex would run them one by one): with
+ * 300 ms added to every answer, the four answers leave the server within
+ * one latency of each other, where one-by-one transfers would be 900 ms apart. */
+static void test_transfers_overlap(void **state)
+{
+    (void)state;
+    char log_path[4200];
+    snprintf(log_path, sizeof log_path, "%s/overlap.log", g_dir);
+    struct tu_server s;
+    start(&s, "--latency-ms", "300", "--log", log_path, NULL);
+    struct mt_binance b;
+    client_n(&b, &s, 1, 4);
+    struct mt_klines_job jobs[4];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 4; i++) {
+        snprintf(jobs[i].symbol, sizeof jobs[i].symbol, "BTCUSDT");
+        jobs[i].tf = MT_TF_1H;
+        jobs[i].start_ms = 1677628800000 + (int64_t)i * 3600000;
+        jobs[i].end_ms = jobs[i].start_ms;
+        mt_series_init(&jobs[i].series, MT_F_ALL);
+    }
+    struct mt_err err = {0};
+    assert_int_equal(mt_binance_klines_many(&b, jobs, 4, NULL, NULL, &err), 0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(jobs[i].rc, 0);
+        assert_int_equal(jobs[i].series.n, 1);
+        assert_int_equal(jobs[i].series.open_time[0], jobs[i].start_ms);
+        mt_series_release(&jobs[i].series);
+    }
+    mt_binance_release(&b);
+    stop(&s);
+    size_t len = 0;
+    char *log = tu_read_file(log_path, &len);
+    long long first = -1, last = -1;
+    int klines = 0;
+    for (char *line = log; line && *line;) {
+        char *nl = strchr(line, '\n');
+        long long ms;
+        char target[64];
+        if (sscanf(line, "%lld GET %63s", &ms, target) == 2 && strncmp(target, "/api/v3/klines", 14) == 0) {
+            first = first < 0 || ms < first ? ms : first;
+            last = ms > last ? ms : last;
+            klines++;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(log);
+    assert_int_equal(klines, 4);
+    assert_in_range(last - first, 0, 299);
+}
+
 /* 5xx, malformed JSON, cut bodies and dropped connections are retried: the
  * data comes out identical. */
 static void test_klines_many_with_faults(void **state)
@@ -379,6 +431,7 @@ int main(void)
         cmocka_unit_test_teardown(test_klines_page_and_errors, stop_leftover),
         cmocka_unit_test_teardown(test_klines_many, stop_leftover),
         cmocka_unit_test_teardown(test_klines_many_with_faults, stop_leftover),
+        cmocka_unit_test_teardown(test_transfers_overlap, stop_leftover),
         cmocka_unit_test_teardown(test_ban_stops_everything, stop_leftover),
         cmocka_unit_test_teardown(test_tickers_and_depth, stop_leftover),
     };

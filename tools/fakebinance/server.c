@@ -11,7 +11,7 @@
 #define FB_CONN_MEMORY ((size_t)32 * 1024)
 /* Longest path?query written to the log. */
 #define FB_LOG_TARGET_MAX 1024
-#define FB_THREADS 4
+/* One thread per connection: --latency-ms delays one answer, never others. */
 #define FB_MAX_CONNECTIONS 256
 
 static int64_t real_ms(void)
@@ -232,9 +232,8 @@ int fb_server_start(struct fb_server *s, const struct fb_data *data, const struc
     addr.sin_family = AF_INET;
     addr.sin_port = htons(cfg->port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, cfg->port, NULL, NULL, handle, s,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)FB_THREADS,
+    s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, cfg->port,
+                                 NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)FB_MAX_CONNECTIONS,
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, FB_CONN_MEMORY,
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
