@@ -73,6 +73,18 @@ void fb_buf_dec8(struct fb_buf *b, double v)
     /* -0.00000000 is not a Binance number */
     if (fabs(v) < 0.000000005)
         v = 0.0;
+    /* Below 9e7, v x 1e8 rounds to an integer m < 2^53 and m / 1e8 is the
+     * correctly rounded value of the 8-decimal text, so the text reads back as
+     * v exactly when that division gives v; doubles that far apart have one
+     * such text, the one Binance sent. */
+    if (fabs(v) < 9e7) {
+        int64_t m = llround(fabs(v) * 1e8);
+        if ((double)m / 1e8 == fabs(v)) {
+            fb_buf_printf(b, "\"%s%lld.%08lld\"", v < 0 ? "-" : "", (long long)(m / 100000000),
+                          (long long)(m % 100000000));
+            return;
+        }
+    }
     /* The fewest decimals that read back as v, padded to 8: a stored
      * 294608802.2508668 prints as Binance sent it ("294608802.25086680"),
      * not with binary noise in the last digits ("...25086677"). */
