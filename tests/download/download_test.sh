@@ -141,8 +141,9 @@ run --data-dir "$work/slow" download --base-url "$url" --timeframes 1h --since 2
   --concurrency 2 --no-snapshots
 check "low limit download exits 0" is "$rc" 0
 check "low limit: no 429 or 418" is "$(awk '$4 == 429 || $4 == 418' "$work/server.log" | wc -l)" 0
-check "low limit: the run had to wait for a second minute" \
-  is "$(awk '$4 == 200 { print int($1 / 60000) }' "$work/server.log" | sort -u | wc -l)" 2
+# (two windows, or three when the run starts in the last moments of a minute)
+windows=$(awk '$4 == 200 { print int($1 / 60000) }' "$work/server.log" | sort -u | wc -l)
+check "low limit: the run had to wait for a second minute" test "$windows" -ge 2
 check "low limit: exact data" is "$(csv "$work/slow" BTCUSDT | md5sum)" "$(csv "$src" BTCUSDT | md5sum)"
 
 echo "$passed passed, $failed failed"
