@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libmicrohttpd-dev
   libcmocka-dev
   nodejs npm
+  time python3
 )
 
 missing=()
