@@ -1,0 +1,19 @@
+/* Internal to src/features: the family tables the registry lists. Each
+ * family file defines its table and its length; adding a family is one
+ * declaration here and one line in MT_IND_FAMILIES. */
+#ifndef MT_FEATURES_FAMILIES_H
+#define MT_FEATURES_FAMILIES_H
+
+#include <stddef.h>
+
+#include "features/indicator.h"
+
+#define MT_IND_FAMILY(x)                                                                                   \
+    extern const struct mt_ind_def mt_ind_fam_##x[];                                                       \
+    extern const size_t mt_ind_fam_##x##_n;
+
+MT_IND_FAMILY(average)
+
+#define MT_IND_FAMILIES {mt_ind_fam_average, &mt_ind_fam_average_n},
+
+#endif

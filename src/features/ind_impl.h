@@ -1,0 +1,257 @@
+/* Internal to src/features: what indicator entries are built from.
+ *
+ * An entry is a state struct, an init and a step function for one bar; the
+ * MT_IND_RUN macro makes the entry's `run` from them (the NaN restart rule in
+ * one place). The kernels below (windows, averages, extremes) are the shared
+ * building blocks: an entry composes them instead of repeating their logic.
+ * Kernels with a window keep their buffer in memory the entry provides
+ * (carved from its state with ind_carve), sized by the period. */
+#ifndef MT_FEATURES_IND_IMPL_H
+#define MT_FEATURES_IND_IMPL_H
+
+#include <math.h>
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "features/indicator.h"
+
+/* Defines `static void PREFIX##_run(...)` for an entry with NIN inputs and
+ * NOUT outputs from
+ *   void INIT(void *state, const struct mt_ind_ctx *c);
+ *   static inline void STEP(STATE *st, const struct mt_ind_ctx *c,
+ *                           const double *x, int64_t t, double *y);
+ * STEP sees only finite-or-infinite inputs (never NaN) and writes NOUT values. */
+#define MT_IND_RUN(PREFIX, STATE, INIT, STEP, NIN, NOUT)                                                  \
+    static void PREFIX##_run(void *state, const struct mt_ind_ctx *c, size_t n, const double *const *in, \
+                             const int64_t *time, double *const *out)                                    \
+    {                                                                                                    \
+        STATE *st = state;                                                                               \
+        for (size_t i_ = 0; i_ < n; i_++) {                                                              \
+            double x_[MT_IND_MAX_IN], y_[MT_IND_MAX_OUT];                                                \
+            bool nan_ = false;                                                                           \
+            for (int k_ = 0; k_ < (NIN); k_++) {                                                         \
+                x_[k_] = in[k_][i_];                                                                     \
+                nan_ |= isnan(x_[k_]);                                                                   \
+            }                                                                                            \
+            if (nan_) {                                                                                  \
+                INIT(state, c);                                                                          \
+                for (int k_ = 0; k_ < (NOUT); k_++)                                                      \
+                    out[k_][i_] = NAN;                                                                   \
+                continue;                                                                                \
+            }                                                                                            \
+            STEP(st, c, x_, time ? time[i_] : 0, y_);                                                    \
+            for (int k_ = 0; k_ < (NOUT); k_++)                                                          \
+                out[k_][i_] = y_[k_];                                                                    \
+        }                                                                                                \
+    }
+
+/* Defines `static size_t PREFIX##_size(...)` for a state without buffers. */
+#define MT_IND_FIXED_SIZE(PREFIX, STATE)                                                                  \
+    static size_t PREFIX##_size(const struct mt_ind_ctx *c)                                               \
+    {                                                                                                    \
+        (void)c;                                                                                         \
+        return sizeof(STATE);                                                                            \
+    }
+
+/* Integer option k of c. */
+static inline int ind_iopt(const struct mt_ind_ctx *c, int k)
+{
+    return (int)c->opt[k];
+}
+
+/* Bump allocator over an entry's state memory: the state struct first, then
+ * the kernels' buffers. ind_carve(&p, n) returns n doubles at p and moves p. */
+static inline double *ind_carve(unsigned char **p, size_t n)
+{
+    double *d = (double *)(void *)*p;
+    *p += n * sizeof(double);
+    return d;
+}
+
+/* Bytes of a state struct of size `base` followed by `doubles` doubles. */
+static inline size_t ind_size(size_t base, size_t doubles)
+{
+    size_t a = alignof(max_align_t);
+    return (base + a - 1) / a * a + doubles * sizeof(double);
+}
+
+/* Start of the buffers after a state struct of size `base` at s. */
+static inline unsigned char *ind_tail(void *s, size_t base)
+{
+    size_t a = alignof(max_align_t);
+    return (unsigned char *)s + (base + a - 1) / a * a;
+}
+
+/* ---- window: the last `cap` values, oldest first on the way out ---- */
+
+struct ind_win {
+    double *v;
+    int cap, n, head; /* head = index of the oldest value when n == cap */
+};
+
+static inline void ind_win_init(struct ind_win *w, double *buf, int cap)
+{
+    w->v = buf;
+    w->cap = cap;
+    w->n = 0;
+    w->head = 0;
+}
+
+/* Adds x; returns true and the value that left in *gone when the window was full. */
+static inline bool ind_win_push(struct ind_win *w, double x, double *gone)
+{
+    if (w->n < w->cap) {
+        w->v[(w->head + w->n++) % w->cap] = x;
+        return false;
+    }
+    *gone = w->v[w->head];
+    w->v[w->head] = x;
+    w->head = (w->head + 1) % w->cap;
+    return true;
+}
+
+/* The value `ago` bars back (0 = the newest); ago < n. */
+static inline double ind_win_ago(const struct ind_win *w, int ago)
+{
+    return w->v[(w->head + w->n - 1 - ago + w->cap) % w->cap];
+}
+
+static inline bool ind_win_full(const struct ind_win *w)
+{
+    return w->n == w->cap;
+}
+
+/* ---- SMA: running sum over a window (TA-Lib's order of operations) ---- */
+
+struct ind_sma {
+    struct ind_win w;
+    double sum;
+};
+
+static inline void ind_sma_init(struct ind_sma *s, double *buf, int period)
+{
+    ind_win_init(&s->w, buf, period);
+    s->sum = 0;
+}
+
+/* Adds x; the mean of the last period values, NaN until there are period. */
+static inline double ind_sma_step(struct ind_sma *s, double x)
+{
+    double gone;
+    if (ind_win_push(&s->w, x, &gone))
+        s->sum -= gone;
+    s->sum += x;
+    return ind_win_full(&s->w) ? s->sum / s->w.cap : NAN;
+}
+
+/* ---- EMA seeded with the SMA of the first period values (TA-Lib) ---- */
+
+struct ind_ema {
+    double k;     /* smoothing factor */
+    double value; /* current EMA, or the running sum while seeding */
+    int period, seen;
+};
+
+/* k = 2 / (period + 1) for the classic EMA; Wilder's smoothing is k = 1 / period. */
+static inline void ind_ema_init(struct ind_ema *e, int period, double k)
+{
+    e->k = k;
+    e->value = 0;
+    e->period = period;
+    e->seen = 0;
+}
+
+static inline double ind_ema_step(struct ind_ema *e, double x)
+{
+    if (e->seen < e->period) {
+        e->value += x;
+        if (++e->seen < e->period)
+            return NAN;
+        e->value /= e->period;
+        return e->value;
+    }
+    e->value = (x - e->value) * e->k + e->value;
+    return e->value;
+}
+
+/* ---- WMA: weights 1 (oldest) .. period (newest), O(1) per bar ---- */
+
+struct ind_wma {
+    struct ind_win w;
+    double sum;      /* plain sum of the window */
+    double weighted; /* sum of weight x value */
+};
+
+static inline void ind_wma_init(struct ind_wma *k, double *buf, int period)
+{
+    ind_win_init(&k->w, buf, period);
+    k->sum = 0;
+    k->weighted = 0;
+}
+
+/* Adds x; the weighted mean of the last period values, NaN until there are period. */
+static inline double ind_wma_step(struct ind_wma *k, double x)
+{
+    /* Every value in the window loses one weight (the oldest drops to 0), x enters with n. */
+    k->weighted += k->w.cap * x - k->sum;
+    double gone;
+    if (ind_win_push(&k->w, x, &gone))
+        k->sum -= gone;
+    k->sum += x;
+    return ind_win_full(&k->w) ? k->weighted / ((double)k->w.cap * (k->w.cap + 1) / 2.0) : NAN;
+}
+
+/* ---- rolling maximum / minimum: monotonic deque of bar indices ---- */
+
+struct ind_extreme {
+    double *val;  /* deque values, capacity period */
+    int64_t *idx; /* their bar numbers */
+    int cap, head, len;
+    int64_t bar;  /* bars seen */
+    bool max;     /* true: maximum, false: minimum */
+};
+
+/* Needs 2 * period doubles of buffer (values and indices). */
+static inline void ind_extreme_init(struct ind_extreme *e, double *buf, int period, bool max)
+{
+    e->val = buf;
+    e->idx = (int64_t *)(void *)(buf + period);
+    e->cap = period;
+    e->head = 0;
+    e->len = 0;
+    e->bar = 0;
+    e->max = max;
+}
+
+/* Adds x; the extreme of the last period values, NaN until there are period.
+ * Ties keep the newest bar (for "bars since the high"). */
+static inline double ind_extreme_step(struct ind_extreme *e, double x)
+{
+    int64_t b = e->bar++;
+    while (e->len > 0 && e->idx[e->head] <= b - e->cap) {
+        e->head = (e->head + 1) % e->cap;
+        e->len--;
+    }
+    while (e->len > 0) {
+        int last = (e->head + e->len - 1) % e->cap;
+        if (e->max ? e->val[last] > x : e->val[last] < x)
+            break;
+        e->len--;
+    }
+    int at = (e->head + e->len) % e->cap;
+    e->val[at] = x;
+    e->idx[at] = b;
+    e->len++;
+    return e->bar >= e->cap ? e->val[e->head] : NAN;
+}
+
+/* Bars since the current extreme (0 = this bar); valid after a non-NaN step. */
+static inline int ind_extreme_age(const struct ind_extreme *e)
+{
+    return (int)(e->bar - 1 - e->idx[e->head]);
+}
+
+#endif

@@ -1,0 +1,64 @@
+#include "featutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "store/import.h"
+#include "testutil.h"
+
+static struct mt_series g_btc;
+static bool g_loaded;
+
+const struct mt_series *fu_btc(void)
+{
+    if (!g_loaded) {
+        struct mt_import_file f;
+        mt_import_file_init(&f);
+        struct mt_err err = {0};
+        if (mt_import_read(tu_fixture("features/BTCUSDT-1h-2023-01-05.parquet"), NULL, &f, &err))
+            fail_msg("%s", err.msg);
+        g_btc = f.series;
+        mt_series_init(&f.series, 0);
+        mt_import_file_release(&f);
+        assert_int_equal(g_btc.n, 3623);
+        g_loaded = true;
+    }
+    return &g_btc;
+}
+
+void fu_run(struct mt_ind *ind, const struct mt_series *s, size_t from, size_t n, struct fu_out *o)
+{
+    const double *in[MT_IND_MAX_IN] = {0};
+    for (int k = 0; k < ind->def->n_in; k++) {
+        in[k] = mt_ind_input_column(s, ind->in[k]);
+        assert_non_null(in[k]);
+        in[k] += from;
+    }
+    o->n_out = ind->def->n_out;
+    o->n = n;
+    for (int k = 0; k < o->n_out; k++) {
+        o->col[k] = malloc((n ? n : 1) * sizeof(double));
+        assert_non_null(o->col[k]);
+    }
+    mt_ind_run(ind, n, in, s->open_time + from, o->col);
+}
+
+void fu_out_free(struct fu_out *o)
+{
+    for (int k = 0; k < o->n_out; k++)
+        free(o->col[k]);
+    o->n_out = 0;
+}
+
+void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def)
+{
+    struct mt_ind_ctx c = {.tf = MT_TF_1H};
+    mt_ind_defaults(def, &c);
+    struct mt_err err = {0};
+    if (mt_ind_init(ind, def, &c, &err))
+        fail_msg("%s", err.msg);
+}

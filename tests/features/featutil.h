@@ -1,0 +1,30 @@
+/* Test helpers for src/features: the real fixture series and running an
+ * indicator over it. */
+#ifndef MT_TESTS_FEATUTIL_H
+#define MT_TESTS_FEATUTIL_H
+
+#include <stddef.h>
+
+#include "core/series.h"
+#include "features/indicator.h"
+
+/* Real BTCUSDT 1h klines 2023-01-01..05-31 (3623 bars, the 2023-03-24 13:00
+ * outage missing), all fields; loaded once, owned by the helper. */
+const struct mt_series *fu_btc(void);
+
+/* Output buffers for one indicator over n bars. */
+struct fu_out {
+    int n_out;
+    size_t n;
+    double *col[MT_IND_MAX_OUT];
+};
+
+/* Runs ind (from its current state) over bars [from, from + n) of s into o
+ * (allocated here; fu_out_free). */
+void fu_run(struct mt_ind *ind, const struct mt_series *s, size_t from, size_t n, struct fu_out *o);
+void fu_out_free(struct fu_out *o);
+
+/* ind set up with def's defaults on 1h bars (fails the test on error). */
+void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def);
+
+#endif
