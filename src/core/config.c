@@ -13,7 +13,7 @@
 
 #define MT_CFG_MAX_DEPTH 8
 
-static const char *json_type_name(const cJSON *v)
+const char *mt_json_type_name(const cJSON *v)
 {
     if (cJSON_IsString(v))
         return "a string";
@@ -128,7 +128,7 @@ static int apply_object(const cJSON *obj, const char *source, const char *path,
         }
         if (!type_ok)
             return mt_err_set(err, MT_ECONFIG, "%s: '%s' must be %s, not %s", source, key_path,
-                              expected_name(f->type), json_type_name(item));
+                              expected_name(f->type), mt_json_type_name(item));
     }
     return MT_OK;
 }
@@ -148,22 +148,28 @@ static void line_col(const char *text, size_t at, unsigned *line, unsigned *col)
     }
 }
 
+int mt_json_parse(const char *json, size_t len, const char *source, cJSON **out, struct mt_err *err)
+{
+    const char *end = NULL;
+    *out = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (*out)
+        return MT_OK;
+    unsigned line, col;
+    size_t at = end && end >= json ? (size_t)(end - json) : 0;
+    line_col(json, at, &line, &col);
+    return mt_err_set(err, MT_ECONFIG, "%s: invalid JSON near line %u, column %u", source, line, col);
+}
+
 int mt_config_apply_json(const char *json, size_t len, const char *source,
                          const struct mt_cfg_field *schema, void *target, struct mt_err *err)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    if (!root) {
-        unsigned line, col;
-        size_t at = end && end >= json ? (size_t)(end - json) : 0;
-        line_col(json, at, &line, &col);
-        return mt_err_set(err, MT_ECONFIG, "%s: invalid JSON near line %u, column %u", source,
-                          line, col);
-    }
-    int rc;
+    cJSON *root;
+    int rc = mt_json_parse(json, len, source, &root, err);
+    if (rc)
+        return rc;
     if (!cJSON_IsObject(root))
         rc = mt_err_set(err, MT_ECONFIG, "%s: the configuration must be a JSON object, not %s",
-                        source, json_type_name(root));
+                        source, mt_json_type_name(root));
     else
         rc = apply_object(root, source, "", schema, target, 0, err);
     cJSON_Delete(root);

@@ -38,6 +38,15 @@ struct mt_cfg_field {
 int mt_config_apply_json(const char *json, size_t len, const char *source,
                          const struct mt_cfg_field *schema, void *target, struct mt_err *err);
 
+struct cJSON;
+
+/* Parses JSON text into *out (free with cJSON_Delete). On a syntax error
+ * returns MT_ECONFIG "SOURCE: invalid JSON near line L, column C". */
+int mt_json_parse(const char *json, size_t len, const char *source, struct cJSON **out, struct mt_err *err);
+
+/* "an object", "a string", ... for messages. */
+const char *mt_json_type_name(const struct cJSON *item);
+
 /* Reads the file at path (at most MT_CONFIG_MAX_BYTES) and applies it as
  * mt_config_apply_json. A missing file gives MT_ENOENT. */
 int mt_config_load_file(const char *path, const struct mt_cfg_field *schema, void *target,

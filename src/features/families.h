@@ -1,6 +1,6 @@
 /* Internal to src/features: the family tables the registry lists. Each
  * family file defines its table and its length; adding a family is one
- * declaration here and one line in MT_IND_FAMILIES. */
+ * MT_IND_FAMILY line and one line in MT_IND_FAMILIES. */
 #ifndef MT_FEATURES_FAMILIES_H
 #define MT_FEATURES_FAMILIES_H
 
@@ -13,7 +13,10 @@
     extern const size_t mt_ind_fam_##x##_n;
 
 MT_IND_FAMILY(average)
+/* family declarations: add above this line */
 
-#define MT_IND_FAMILIES {mt_ind_fam_average, &mt_ind_fam_average_n},
+#define MT_IND_FAMILIES                                                                                    \
+    {mt_ind_fam_average, &mt_ind_fam_average_n},                                                           \
+    /* family entries: add above this line */
 
 #endif

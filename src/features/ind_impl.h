@@ -254,4 +254,108 @@ static inline int ind_extreme_age(const struct ind_extreme *e)
     return (int)(e->bar - 1 - e->idx[e->head]);
 }
 
+/* ---- true range and ATR (TA-Lib: TR needs the previous close; ATR is
+ * Wilder's average of TR seeded with the SMA of the first period TRs, so
+ * the first ATR is at bar `period`) ---- */
+
+struct ind_tr {
+    double prev_close;
+    bool have_prev;
+};
+
+static inline void ind_tr_init(struct ind_tr *t)
+{
+    t->have_prev = false;
+    t->prev_close = 0;
+}
+
+/* True range of this bar, NaN on the first bar (no previous close). */
+static inline double ind_tr_step(struct ind_tr *t, double high, double low, double close)
+{
+    double tr = NAN;
+    if (t->have_prev) {
+        double a = high - low, b = fabs(high - t->prev_close), c = fabs(low - t->prev_close);
+        tr = a > b ? (a > c ? a : c) : (b > c ? b : c);
+    }
+    t->prev_close = close;
+    t->have_prev = true;
+    return tr;
+}
+
+struct ind_atr {
+    struct ind_tr tr;
+    struct ind_ema avg; /* Wilder: k = 1/period */
+};
+
+static inline void ind_atr_init(struct ind_atr *a, int period)
+{
+    ind_tr_init(&a->tr);
+    ind_ema_init(&a->avg, period, 1.0 / period);
+}
+
+static inline double ind_atr_step(struct ind_atr *a, double high, double low, double close)
+{
+    double tr = ind_tr_step(&a->tr, high, low, close);
+    return isnan(tr) ? NAN : ind_ema_step(&a->avg, tr);
+}
+
+/* ---- rolling mean and population variance over a window (TA-Lib VAR:
+ * running sums of x and x^2, variance = mean(x^2) - mean(x)^2) ---- */
+
+struct ind_var {
+    struct ind_win w;
+    double sum, sum2;
+};
+
+static inline void ind_var_init(struct ind_var *v, double *buf, int period)
+{
+    ind_win_init(&v->w, buf, period);
+    v->sum = 0;
+    v->sum2 = 0;
+}
+
+/* Adds x; false until there are period values, else *mean and *var set
+ * (var clamped at 0 against rounding). */
+static inline bool ind_var_step(struct ind_var *v, double x, double *mean, double *var)
+{
+    double gone;
+    if (ind_win_push(&v->w, x, &gone)) {
+        v->sum -= gone;
+        v->sum2 -= gone * gone;
+    }
+    v->sum += x;
+    v->sum2 += x * x;
+    if (!ind_win_full(&v->w))
+        return false;
+    double m = v->sum / v->w.cap;
+    double q = v->sum2 / v->w.cap - m * m;
+    *mean = m;
+    *var = q > 0 ? q : 0;
+    return true;
+}
+
+/* ---- stochastic position: 100 (x - lowest low) / (highest high - lowest low) ---- */
+
+struct ind_stoch {
+    struct ind_extreme hi, lo;
+};
+
+/* Needs 4 * period doubles of buffer. */
+static inline void ind_stoch_init(struct ind_stoch *s, double *buf, int period)
+{
+    ind_extreme_init(&s->hi, buf, period, true);
+    ind_extreme_init(&s->lo, buf + 2 * period, period, false);
+}
+
+/* Position of x in the range of the last period highs/lows, 0..100; NaN until
+ * there are period bars; 0 for a flat range (TA-Lib's convention). */
+static inline double ind_stoch_step(struct ind_stoch *s, double high, double low, double x)
+{
+    double hh = ind_extreme_step(&s->hi, high), ll = ind_extreme_step(&s->lo, low);
+    if (isnan(hh))
+        return NAN;
+    double range = hh - ll;
+    return range > 0 ? 100.0 * (x - ll) / range : 0.0;
+}
+
 #endif
