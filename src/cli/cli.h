@@ -75,5 +75,7 @@ extern const struct mt_command mt_cmd_data;
 extern const struct mt_command mt_cmd_validate;
 extern const struct mt_command mt_cmd_resample;
 extern const struct mt_command mt_cmd_download;
+extern const struct mt_command mt_cmd_features;
+extern const struct mt_command mt_cmd_indicators;
 
 #endif

@@ -13,6 +13,8 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_validate,
     &mt_cmd_resample,
     &mt_cmd_download,
+    &mt_cmd_features,
+    &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

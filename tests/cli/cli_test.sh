@@ -136,5 +136,40 @@ check "csv range export: the partial 4h bucket" is "$(sed -n 2p <<<"$out" | cut 
 run --data-dir "$store" data --csv
 check "csv export of several series exits 2" is "$rc" 2
 
+# --- features and indicators ---
+run indicators
+check "indicators exits 0" is "$rc" 0
+check "indicators lists ema with its option" has "$out" "option period = 30 in [1, 100000], integer"
+check "indicators counts the registry" has "$out" " indicators"
+run indicators nosuch
+check "unknown indicator exits 1" is "$rc" 1
+check "unknown indicator is named" has "$errout" "unknown indicator 'nosuch'"
+cat >"$work/set.json" <<'JSON'
+{"features": [{"indicator": "sma", "period": [2, 3]}, {"indicator": "ema", "input": "volume", "period": 2}]}
+JSON
+run --data-dir "$store" features BTCUSDT 1h --set "$work/set.json" --last 2
+check "features exits 0" is "$rc" 0
+check "features header" is "$(head -1 <<<"$out")" "open_time,sma_2,sma_3,ema_volume_2"
+# The last two 1h candles of the fixture (March 2023): SMA 2 and 3 of their closes.
+closes=$("$mt" --data-dir "$store" data --symbol BTCUSDT --timeframe 1h --csv | tail -3 | cut -d, -f5 | tr '\n' ' ')
+# (the matrix holds floats: equal within float precision, 2^-24 relative)
+near=$(tail -1 <<<"$out" | awk -F, -v c="$closes" '{ split(c, x, " "); w2 = (x[2] + x[3]) / 2; w3 = (x[1] + x[2] + x[3]) / 3
+  d2 = $2 - w2; d3 = $3 - w3; if (d2 < 0) d2 = -d2; if (d3 < 0) d3 = -d3
+  print (d2 <= w2 * 6e-8 && d3 <= w3 * 6e-8) ? "yes" : "no: " $2 " " w2 " " $3 " " w3 }')
+check "features: SMA values of the last bar" is "$near" yes
+check "features --last 2 prints 2 rows" is "$(($(wc -l <<<"$out") - 1))" 2
+run --data-dir "$store" features BTCUSDT 1h --set "$work/set.json" --out "$work/f.parquet"
+check "features --out parquet exits 0" is "$rc" 0
+check "features --out reports the size" has "$out" "x 3 features -> $work/f.parquet"
+check "features parquet written" test -s "$work/f.parquet"
+run --data-dir "$store" features BTCUSDT 1h --out "$work/f.txt"
+check "features --out with another suffix exits 2" is "$rc" 2
+echo '{"features": [{"indicator": "sma", "period": 0}]}' >"$work/bad.json"
+run --data-dir "$store" features BTCUSDT 1h --set "$work/bad.json"
+check "bad feature set exits 1" is "$rc" 1
+check "bad feature set names file, item and option" has "$errout" "bad.json: feature 1: indicator sma: option period = 0 is outside [1, 100000]"
+run --data-dir "$store" features NOPEUSDT 1h
+check "features of a missing series exits 1" is "$rc" 1
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
