@@ -265,51 +265,40 @@ static int kama_lookback(const struct mt_ind_ctx *c)
     return ind_iopt(c, 0);
 }
 
-/* ---- HMA: WMA(2 WMA(n/2) - WMA(n), floor(sqrt n)) ---- */
+/* ---- HMA (kernel in ind_impl.h) ---- */
 
 struct hma {
-    struct ind_wma half, full, out;
+    struct ind_hma h;
 };
-
-static int hma_sqrt(const struct mt_ind_ctx *c)
-{
-    return (int)floor(sqrt(c->opt[0]));
-}
 
 static size_t hma_size(const struct mt_ind_ctx *c)
 {
-    int n = ind_iopt(c, 0);
-    return ind_size(sizeof(struct hma), (size_t)(n / 2 + n + hma_sqrt(c)));
+    return ind_size(sizeof(struct hma), ind_hma_doubles(ind_iopt(c, 0)));
 }
 
 static void hma_init(void *state, const struct mt_ind_ctx *c)
 {
     struct hma *st = state;
-    int n = ind_iopt(c, 0);
-    unsigned char *p = ind_tail(st, sizeof *st);
-    ind_wma_init(&st->half, ind_carve(&p, (size_t)(n / 2)), n / 2);
-    ind_wma_init(&st->full, ind_carve(&p, (size_t)n), n);
-    ind_wma_init(&st->out, ind_carve(&p, (size_t)hma_sqrt(c)), hma_sqrt(c));
+    ind_hma_init(&st->h, (double *)(void *)ind_tail(st, sizeof *st), ind_iopt(c, 0));
 }
 
 static inline void hma_step(struct hma *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
     (void)c;
     (void)t;
-    double h = ind_wma_step(&st->half, x[0]), f = ind_wma_step(&st->full, x[0]);
-    y[0] = isnan(f) ? NAN : ind_wma_step(&st->out, 2.0 * h - f);
+    y[0] = ind_hma_step(&st->h, x[0]);
 }
 MT_IND_RUN(hma, struct hma, hma_init, hma_step, 1, 1)
 
 static int hma_lookback(const struct mt_ind_ctx *c)
 {
-    return ind_iopt(c, 0) - 1 + hma_sqrt(c) - 1;
+    return ind_hma_lookback(ind_iopt(c, 0));
 }
 
-/* ---- VWMA: sum(price x volume) / sum(volume) over n ---- */
+/* ---- VWMA (kernel in ind_impl.h) ---- */
 
 struct vwma {
-    struct ind_sma pv, v;
+    struct ind_vwma k;
 };
 
 static size_t vwma_size(const struct mt_ind_ctx *c)
@@ -320,10 +309,7 @@ static size_t vwma_size(const struct mt_ind_ctx *c)
 static void vwma_init(void *state, const struct mt_ind_ctx *c)
 {
     struct vwma *st = state;
-    int n = ind_iopt(c, 0);
-    unsigned char *p = ind_tail(st, sizeof *st);
-    ind_sma_init(&st->pv, ind_carve(&p, (size_t)n), n);
-    ind_sma_init(&st->v, ind_carve(&p, (size_t)n), n);
+    ind_vwma_init(&st->k, (double *)(void *)ind_tail(st, sizeof *st), ind_iopt(c, 0));
 }
 
 static inline void vwma_step(struct vwma *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -331,8 +317,7 @@ static inline void vwma_step(struct vwma *st, const struct mt_ind_ctx *c, const 
 {
     (void)c;
     (void)t;
-    double pv = ind_sma_step(&st->pv, x[0] * x[1]), v = ind_sma_step(&st->v, x[1]);
-    y[0] = v > 0 ? pv / v : NAN; /* NaN while the window has no volume */
+    y[0] = ind_vwma_step(&st->k, x[0], x[1]);
 }
 MT_IND_RUN(vwma, struct vwma, vwma_init, vwma_step, 2, 1)
 

@@ -204,6 +204,64 @@ static inline double ind_wma_step(struct ind_wma *k, double x)
     return ind_win_full(&k->w) ? k->weighted / ((double)k->w.cap * (k->w.cap + 1) / 2.0) : NAN;
 }
 
+/* ---- HMA: WMA(2 WMA(n/2) - WMA(n), floor(sqrt n)) (Hull; the full period,
+ * not the original system's shortened one) ---- */
+
+struct ind_hma {
+    struct ind_wma half, full, out;
+};
+
+static inline int ind_hma_sqrt(int period)
+{
+    return (int)floor(sqrt((double)period));
+}
+
+/* Doubles of buffer an HMA of period needs. */
+static inline size_t ind_hma_doubles(int period)
+{
+    return (size_t)(period / 2 + period + ind_hma_sqrt(period));
+}
+
+/* Index of the first HMA value. */
+static inline int ind_hma_lookback(int period)
+{
+    return period - 1 + ind_hma_sqrt(period) - 1;
+}
+
+static inline void ind_hma_init(struct ind_hma *h, double *buf, int period)
+{
+    ind_wma_init(&h->half, buf, period / 2);
+    ind_wma_init(&h->full, buf + period / 2, period);
+    ind_wma_init(&h->out, buf + period / 2 + period, ind_hma_sqrt(period));
+}
+
+/* Adds x; the HMA, NaN before its lookback. */
+static inline double ind_hma_step(struct ind_hma *h, double x)
+{
+    double half = ind_wma_step(&h->half, x), full = ind_wma_step(&h->full, x);
+    return isnan(full) ? NAN : ind_wma_step(&h->out, 2.0 * half - full);
+}
+
+/* ---- VWMA: sum(price x volume) / sum(volume) over a window ---- */
+
+struct ind_vwma {
+    struct ind_sma pv, v;
+};
+
+/* Needs 2 * period doubles of buffer. */
+static inline void ind_vwma_init(struct ind_vwma *k, double *buf, int period)
+{
+    ind_sma_init(&k->pv, buf, period);
+    ind_sma_init(&k->v, buf + period, period);
+}
+
+/* Adds a bar; the VWMA, NaN before period bars or while the window has no volume. */
+static inline double ind_vwma_step(struct ind_vwma *k, double price, double volume)
+{
+    double pv = ind_sma_step(&k->pv, price * volume), v = ind_sma_step(&k->v, volume);
+    return v > 0 ? pv / v : NAN;
+}
+
 /* ---- rolling maximum / minimum: monotonic deque of bar indices ---- */
 
 struct ind_extreme {
@@ -332,6 +390,59 @@ static inline bool ind_var_step(struct ind_var *v, double x, double *mean, doubl
     *mean = m;
     *var = q > 0 ? q : 0;
     return true;
+}
+
+/* Rolling z-score: (x - mean) / population stddev of the last period values
+ * including x; NaN until there are period values, 0 for a flat window. */
+static inline double ind_zscore_step(struct ind_var *v, double x)
+{
+    double mean, var;
+    if (!ind_var_step(v, x, &mean, &var))
+        return NAN;
+    return var > 0 ? (x - mean) / sqrt(var) : 0.0;
+}
+
+/* ---- exponentially weighted mean and variance (pandas ewm(com, adjust=False):
+ * alpha = 1 / (1 + com), started at the first value with variance 0) ---- */
+
+struct ind_ewstat {
+    double alpha, mean, var;
+    int seen, warm; /* values seen; values before a z-score is given */
+};
+
+static inline void ind_ewstat_init(struct ind_ewstat *e, double com, int warm)
+{
+    e->alpha = 1.0 / (1.0 + com);
+    e->mean = 0;
+    e->var = 0;
+    e->seen = 0;
+    e->warm = warm;
+}
+
+/* Adds x; its z-score against the weighted mean and stddev including x, NaN
+ * for the first warm values, 0 while the variance is 0. */
+static inline double ind_ewstat_z(struct ind_ewstat *e, double x)
+{
+    if (e->seen++ == 0) {
+        e->mean = x;
+    } else {
+        double d = x - e->mean;
+        e->mean += e->alpha * d;
+        e->var = (1.0 - e->alpha) * (e->var + e->alpha * d * d);
+    }
+    if (e->seen < e->warm)
+        return NAN;
+    return e->var > 0 ? (x - e->mean) / sqrt(e->var) : 0.0;
+}
+
+/* Bars of timeframe tf in `days` days (at least 1; a month counts 31 days). */
+static inline int ind_bars_in_days(enum mt_tf tf, double days)
+{
+    int64_t ms = mt_tf_ms(tf);
+    if (ms == 0)
+        ms = 31 * MT_MS_DAY;
+    double n = floor(days * (double)MT_MS_DAY / (double)ms);
+    return n < 1 ? 1 : (int)n;
 }
 
 /* ---- stochastic position: 100 (x - lowest low) / (highest high - lowest low) ---- */

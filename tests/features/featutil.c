@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/import.h"
 #include "testutil.h"
@@ -61,4 +63,40 @@ void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def)
     struct mt_err err = {0};
     if (mt_ind_init(ind, def, &c, &err))
         fail_msg("%s", err.msg);
+}
+
+void fu_calc(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time, size_t n,
+             int k, double *out)
+{
+    assert_true(n <= FU_SMALL);
+    const struct mt_ind_def *d = mt_ind_find(name);
+    if (!d)
+        fail_msg("no indicator %s", name);
+    struct mt_ind_ctx c = {.tf = MT_TF_1H};
+    mt_ind_defaults(d, &c);
+    for (int i = 0; i < nopt; i++)
+        c.opt[i] = opt[i];
+    struct mt_ind ind;
+    struct mt_err err = {0};
+    if (mt_ind_init(&ind, d, &c, &err))
+        fail_msg("%s", err.msg);
+    double cols[MT_IND_MAX_OUT][FU_SMALL];
+    double *outs[MT_IND_MAX_OUT];
+    for (int i = 0; i < MT_IND_MAX_OUT; i++)
+        outs[i] = cols[i];
+    mt_ind_run(&ind, n, in, time, outs);
+    memcpy(out, cols[k], n * sizeof(double));
+    mt_ind_release(&ind);
+}
+
+void fu_expect(const double *got, const double *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(want[i])) {
+            if (!isnan(got[i]))
+                fail_msg("bar %zu: %.17g, expected NaN", i, got[i]);
+        } else {
+            tu_assert_close(got[i], want[i], 1e-12);
+        }
+    }
 }

@@ -27,4 +27,14 @@ void fu_out_free(struct fu_out *o);
 /* ind set up with def's defaults on 1h bars (fails the test on error). */
 void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def);
 
+/* Runs indicator `name` with its defaults, the first nopt options replaced by
+ * opt[], on 1h bars over n (<= FU_SMALL) bars of the given input columns and
+ * open times (time may be NULL); copies output k into out. */
+#define FU_SMALL 64
+void fu_calc(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time, size_t n,
+             int k, double *out);
+
+/* Asserts got[i] == want[i] within 1e-12 (NaN must match NaN). */
+void fu_expect(const double *got, const double *want, size_t n);
+
 #endif

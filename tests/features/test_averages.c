@@ -8,45 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "features/indicator.h"
+#include "featutil.h"
 #include "testutil.h"
 
 #define N 8
-
-/* Runs `name` with options opt[] over up to 4 input columns of n bars, output k into out. */
-static void run(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time,
-                size_t n, int k, double *out)
-{
-    const struct mt_ind_def *d = mt_ind_find(name);
-    assert_non_null(d);
-    struct mt_ind_ctx c = {.tf = MT_TF_1H};
-    mt_ind_defaults(d, &c);
-    for (int i = 0; i < nopt; i++)
-        c.opt[i] = opt[i];
-    struct mt_ind ind;
-    struct mt_err err = {0};
-    if (mt_ind_init(&ind, d, &c, &err))
-        fail_msg("%s", err.msg);
-    double cols[MT_IND_MAX_OUT][N];
-    double *outs[MT_IND_MAX_OUT];
-    for (int i = 0; i < MT_IND_MAX_OUT; i++)
-        outs[i] = cols[i];
-    mt_ind_run(&ind, n, in, time, outs);
-    memcpy(out, cols[k], n * sizeof(double));
-    mt_ind_release(&ind);
-}
-
-static void expect(const double *got, const double *want, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(want[i])) {
-            if (!isnan(got[i]))
-                fail_msg("bar %zu: %.17g, expected NaN", i, got[i]);
-        } else {
-            tu_assert_close(got[i], want[i], 1e-12);
-        }
-    }
-}
 
 static const double ramp[N] = {1, 2, 3, 4, 5, 6, 7, 8};
 
@@ -55,21 +20,21 @@ static void test_sma_ema_rma_wma(void **state)
     (void)state;
     const double *in[1] = {ramp};
     double out[N], p3[1] = {3};
-    run("sma", p3, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, 2, 3, 4}, 5);
+    fu_calc("sma", p3, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 2, 3, 4}, 5);
     /* EMA 3: k = 1/2, seeded with the SMA of the first 3. */
-    run("ema", p3, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, 2, 3, 4}, 5);
+    fu_calc("ema", p3, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 2, 3, 4}, 5);
     /* RMA 3: k = 1/3. */
-    run("rma", p3, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, 2, 2 + 2.0 / 3, 2 + 2.0 / 3 + (5 - (2 + 2.0 / 3)) / 3}, 5);
+    fu_calc("rma", p3, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 2, 2 + 2.0 / 3, 2 + 2.0 / 3 + (5 - (2 + 2.0 / 3)) / 3}, 5);
     /* WMA 3: weights 1, 2, 3 over 6. */
-    run("wma", p3, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, 14.0 / 6, 20.0 / 6, 26.0 / 6}, 5);
+    fu_calc("wma", p3, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 14.0 / 6, 20.0 / 6, 26.0 / 6}, 5);
     const double jumpy[5] = {4, -2, 7, 7, 1};
     in[0] = jumpy;
-    run("wma", p3, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, (4 - 4 + 21) / 6.0, (-2 + 14 + 21) / 6.0, (7 + 14 + 3) / 6.0}, 5);
+    fu_calc("wma", p3, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, (4 - 4 + 21) / 6.0, (-2 + 14 + 21) / 6.0, (7 + 14 + 3) / 6.0}, 5);
 }
 
 static void test_ema_chains(void **state)
@@ -87,10 +52,10 @@ static void test_ema_chains(void **state)
         e2[i] = (e1[i] - e2[i - 1]) * (2.0 / 3) + e2[i - 1];
     double e3_2 = NAN, e3_4 = (e2[2] + e2[3]) / 2, e3_5 = (e2[4] - e3_4) * (2.0 / 3) + e3_4;
     (void)e3_2;
-    run("dema", p2, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, 2 * e1[2] - e2[2], 2 * e1[3] - e2[3], 2 * e1[4] - e2[4]}, 5);
-    run("tema", p2, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, NAN, 3 * e1[3] - 3 * e2[3] + e3_4, 3 * e1[4] - 3 * e2[4] + e3_5}, 5);
+    fu_calc("dema", p2, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 2 * e1[2] - e2[2], 2 * e1[3] - e2[3], 2 * e1[4] - e2[4]}, 5);
+    fu_calc("tema", p2, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, 3 * e1[3] - 3 * e2[3] + e3_4, 3 * e1[4] - 3 * e2[4] + e3_5}, 5);
 }
 
 static void test_trima_hma_kama(void **state)
@@ -99,20 +64,20 @@ static void test_trima_hma_kama(void **state)
     const double *in[1] = {ramp};
     double out[N], p4[1] = {4};
     /* TRIMA 4 = SMA 3 of SMA 2. */
-    run("trima", p4, 1, in, NULL, 5, 0, out);
-    expect(out, (double[]){NAN, NAN, NAN, 2.5, 3.5}, 5);
+    fu_calc("trima", p4, 1, in, NULL, 5, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, 2.5, 3.5}, 5);
     /* HMA has no lag on a straight line: HMA 4 of a ramp is the ramp, from bar 3 + 1. */
-    run("hma", p4, 1, in, NULL, 6, 0, out);
-    expect(out, (double[]){NAN, NAN, NAN, NAN, 5, 6}, 6);
+    fu_calc("hma", p4, 1, in, NULL, 6, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, NAN, 5, 6}, 6);
     /* KAMA 2: seeded with the previous value; efficiency = |change| / noise. */
     const double x[4] = {1, 2, 4, 3};
     in[0] = x;
     double p2[1] = {2};
-    run("kama", p2, 1, in, NULL, 4, 0, out);
+    fu_calc("kama", p2, 1, in, NULL, 4, 0, out);
     double fast = 2.0 / 3, slow = 2.0 / 31;
     double k2 = 2 + (4 - 2) * fast * fast;            /* change 3 = noise 3: efficiency 1 */
     double sc = (1.0 / 3) * (fast - slow) + slow;      /* change 1, noise |4-2| + |3-4| = 3 */
-    expect(out, (double[]){NAN, NAN, k2, k2 + (3 - k2) * sc * sc}, 4);
+    fu_expect(out, (double[]){NAN, NAN, k2, k2 + (3 - k2) * sc * sc}, 4);
 }
 
 static void test_volume_weighted(void **state)
@@ -121,18 +86,18 @@ static void test_volume_weighted(void **state)
     const double close[3] = {10, 20, 30}, vol[3] = {1, 3, 0};
     const double *in[2] = {close, vol};
     double out[N], p2[1] = {2};
-    run("vwma", p2, 1, in, NULL, 3, 0, out);
-    expect(out, (double[]){NAN, (10 + 60) / 4.0, 60 / 3.0}, 3);
+    fu_calc("vwma", p2, 1, in, NULL, 3, 0, out);
+    fu_expect(out, (double[]){NAN, (10 + 60) / 4.0, 60 / 3.0}, 3);
     /* VWAP restarts at 00:00 UTC: bars 22:00, 23:00, 00:00, 01:00. */
     const int64_t day = INT64_C(1672531200000), h = 3600000;
     const int64_t t[4] = {day - 2 * h, day - h, day, day + h};
     const double hi[4] = {12, 22, 32, 42}, lo[4] = {8, 18, 28, 38}, cl[4] = {10, 20, 30, 40}, v[4] = {1, 1, 2, 2};
     const double *in4[4] = {hi, lo, cl, v};
-    run("vwap", NULL, 0, in4, t, 4, 0, out);
-    expect(out, (double[]){10, 15, 30, 35}, 4);
+    fu_calc("vwap", NULL, 0, in4, t, 4, 0, out);
+    fu_expect(out, (double[]){10, 15, 30, 35}, 4);
     double week[1] = {1}; /* 2022-12-31 is a Saturday: the week began on Monday 26th, no restart */
-    run("vwap", week, 1, in4, t, 4, 0, out);
-    expect(out, (double[]){10, 15, 90.0 / 4, 170.0 / 6}, 4);
+    fu_calc("vwap", week, 1, in4, t, 4, 0, out);
+    fu_expect(out, (double[]){10, 15, 90.0 / 4, 170.0 / 6}, 4);
 }
 
 static void test_midpoint_midprice(void **state)
@@ -141,10 +106,10 @@ static void test_midpoint_midprice(void **state)
     const double x[4] = {1, 5, 2, 3}, lo[4] = {0, 4, 1, 2};
     const double *in[2] = {x, lo};
     double out[N], p3[1] = {3};
-    run("midpoint", p3, 1, in, NULL, 4, 0, out);
-    expect(out, (double[]){NAN, NAN, 3, 3.5}, 4);
-    run("midprice", p3, 1, in, NULL, 4, 0, out);
-    expect(out, (double[]){NAN, NAN, 2.5, 3}, 4);
+    fu_calc("midpoint", p3, 1, in, NULL, 4, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 3, 3.5}, 4);
+    fu_calc("midprice", p3, 1, in, NULL, 4, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 2.5, 3}, 4);
 }
 
 int main(void)
