@@ -28,7 +28,8 @@
     static void PREFIX##_run(void *state, const struct mt_ind_ctx *c, size_t n, const double *const *in, \
                              const int64_t *time, double *const *out)                                    \
     {                                                                                                    \
-        STATE *st = state;                                                                               \
+        /* A local copy of the state: the outputs cannot alias it, so it stays in registers. */         \
+        STATE st_ = *(STATE *)state;                                                                     \
         for (size_t i_ = 0; i_ < n; i_++) {                                                              \
             double x_[MT_IND_MAX_IN], y_[MT_IND_MAX_OUT];                                                \
             bool nan_ = false;                                                                           \
@@ -38,14 +39,16 @@
             }                                                                                            \
             if (nan_) {                                                                                  \
                 INIT(state, c);                                                                          \
+                st_ = *(STATE *)state;                                                                   \
                 for (int k_ = 0; k_ < (NOUT); k_++)                                                      \
                     out[k_][i_] = NAN;                                                                   \
                 continue;                                                                                \
             }                                                                                            \
-            STEP(st, c, x_, time ? time[i_] : 0, y_);                                                    \
+            STEP(&st_, c, x_, time ? time[i_] : 0, y_);                                                  \
             for (int k_ = 0; k_ < (NOUT); k_++)                                                          \
                 out[k_][i_] = y_[k_];                                                                    \
         }                                                                                                \
+        *(STATE *)state = st_;                                                                           \
     }
 
 /* Defines `static size_t PREFIX##_size(...)` for a state without buffers. */
