@@ -13,12 +13,16 @@
     extern const size_t mt_ind_fam_##x##_n;
 
 MT_IND_FAMILY(average)
+MT_IND_FAMILY(momentum)
+MT_IND_FAMILY(trend)
 MT_IND_FAMILY(original)
 MT_IND_FAMILY(calendar)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
     {mt_ind_fam_average, &mt_ind_fam_average_n},                                                           \
+    {mt_ind_fam_momentum, &mt_ind_fam_momentum_n},                                                         \
+    {mt_ind_fam_trend, &mt_ind_fam_trend_n},                                                               \
     {mt_ind_fam_original, &mt_ind_fam_original_n},                                                         \
     {mt_ind_fam_calendar, &mt_ind_fam_calendar_n},                                                         \
     /* family entries: add above this line */

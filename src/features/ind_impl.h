@@ -88,6 +88,14 @@ static inline unsigned char *ind_tail(void *s, size_t base)
     return (unsigned char *)s + (base + a - 1) / a * a;
 }
 
+/* TA-Lib's zero test for the denominators it guards (TA_IS_ZERO: |v| below
+ * 1e-14): an entry that follows TA-Lib uses it where TA-Lib does, and outputs
+ * TA-Lib's fallback value (usually 0) there. */
+static inline bool ind_ta_zero(double v)
+{
+    return -1e-14 < v && v < 1e-14;
+}
+
 /* ---- window: the last `cap` values, oldest first on the way out ---- */
 
 struct ind_win {
@@ -462,14 +470,15 @@ static inline void ind_stoch_init(struct ind_stoch *s, double *buf, int period)
 }
 
 /* Position of x in the range of the last period highs/lows, 0..100; NaN until
- * there are period bars; 0 for a flat range (TA-Lib's convention). */
+ * there are period bars; 0 for a flat range (TA-Lib's convention and order of
+ * operations: (x - ll) / ((hh - ll) / 100), so %K matches TA-Lib bit for bit). */
 static inline double ind_stoch_step(struct ind_stoch *s, double high, double low, double x)
 {
     double hh = ind_extreme_step(&s->hi, high), ll = ind_extreme_step(&s->lo, low);
     if (isnan(hh))
         return NAN;
-    double range = hh - ll;
-    return range > 0 ? 100.0 * (x - ll) / range : 0.0;
+    double diff = (hh - ll) / 100.0;
+    return diff != 0.0 ? (x - ll) / diff : 0.0;
 }
 
 #endif
