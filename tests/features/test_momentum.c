@@ -9,53 +9,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "features/indicator.h"
+#include "featutil.h"
 #include "testutil.h"
 
 #define N 8
-
-/* Runs `name` with options opt[] over its input columns of n bars, output k into out. */
-static void run(const char *name, const double *opt, int nopt, const double *const *in, size_t n, int k,
-                double *out)
-{
-    const struct mt_ind_def *d = mt_ind_find(name);
-    assert_non_null(d);
-    struct mt_ind_ctx c = {.tf = MT_TF_1H};
-    mt_ind_defaults(d, &c);
-    for (int i = 0; i < nopt; i++)
-        c.opt[i] = opt[i];
-    struct mt_ind ind;
-    struct mt_err err = {0};
-    if (mt_ind_init(&ind, d, &c, &err))
-        fail_msg("%s", err.msg);
-    double cols[MT_IND_MAX_OUT][N];
-    double *outs[MT_IND_MAX_OUT];
-    for (int i = 0; i < MT_IND_MAX_OUT; i++)
-        outs[i] = cols[i];
-    mt_ind_run(&ind, n, in, NULL, outs);
-    memcpy(out, cols[k], n * sizeof(double));
-    mt_ind_release(&ind);
-}
-
-static void expect(const double *got, const double *want, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(want[i])) {
-            if (!isnan(got[i]))
-                fail_msg("bar %zu: %.17g, expected NaN", i, got[i]);
-        } else {
-            tu_assert_close(got[i], want[i], 1e-12);
-        }
-    }
-}
 
 /* Runs name with opt and expects out k to be want over n bars. */
 static void check(const char *name, const double *opt, int nopt, const double *const *in, size_t n, int k,
                   const double *want)
 {
-    double out[N];
-    run(name, opt, nopt, in, n, k, out);
-    expect(out, want, n);
+    double out[FU_SMALL];
+    fu_calc(name, opt, nopt, in, NULL, n, k, out);
+    fu_expect(out, want, n);
 }
 
 /* A small high/low/close/volume series used by several tests. */
