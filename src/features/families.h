@@ -13,10 +13,14 @@
     extern const size_t mt_ind_fam_##x##_n;
 
 MT_IND_FAMILY(average)
+MT_IND_FAMILY(volatility)
+MT_IND_FAMILY(volume)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
     {mt_ind_fam_average, &mt_ind_fam_average_n},                                                           \
+    {mt_ind_fam_volatility, &mt_ind_fam_volatility_n},                                                     \
+    {mt_ind_fam_volume, &mt_ind_fam_volume_n},                                                             \
     /* family entries: add above this line */
 
 #endif
