@@ -17,6 +17,8 @@ MT_IND_FAMILY(momentum)
 MT_IND_FAMILY(trend)
 MT_IND_FAMILY(original)
 MT_IND_FAMILY(calendar)
+MT_IND_FAMILY(volatility)
+MT_IND_FAMILY(volume)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
@@ -25,6 +27,8 @@ MT_IND_FAMILY(calendar)
     {mt_ind_fam_trend, &mt_ind_fam_trend_n},                                                               \
     {mt_ind_fam_original, &mt_ind_fam_original_n},                                                         \
     {mt_ind_fam_calendar, &mt_ind_fam_calendar_n},                                                         \
+    {mt_ind_fam_volatility, &mt_ind_fam_volatility_n},                                                     \
+    {mt_ind_fam_volume, &mt_ind_fam_volume_n},                                                             \
     /* family entries: add above this line */
 
 #endif
