@@ -13,10 +13,14 @@
     extern const size_t mt_ind_fam_##x##_n;
 
 MT_IND_FAMILY(average)
+MT_IND_FAMILY(pattern)
+MT_IND_FAMILY(structure)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
     {mt_ind_fam_average, &mt_ind_fam_average_n},                                                           \
+    {mt_ind_fam_pattern, &mt_ind_fam_pattern_n},                                                           \
+    {mt_ind_fam_structure, &mt_ind_fam_structure_n},                                                       \
     /* family entries: add above this line */
 
 #endif
