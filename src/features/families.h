@@ -19,6 +19,8 @@ MT_IND_FAMILY(original)
 MT_IND_FAMILY(calendar)
 MT_IND_FAMILY(volatility)
 MT_IND_FAMILY(volume)
+MT_IND_FAMILY(pattern)
+MT_IND_FAMILY(structure)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
@@ -29,6 +31,8 @@ MT_IND_FAMILY(volume)
     {mt_ind_fam_calendar, &mt_ind_fam_calendar_n},                                                         \
     {mt_ind_fam_volatility, &mt_ind_fam_volatility_n},                                                     \
     {mt_ind_fam_volume, &mt_ind_fam_volume_n},                                                             \
+    {mt_ind_fam_pattern, &mt_ind_fam_pattern_n},                                                           \
+    {mt_ind_fam_structure, &mt_ind_fam_structure_n},                                                       \
     /* family entries: add above this line */
 
 #endif

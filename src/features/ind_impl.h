@@ -23,7 +23,9 @@
  *   void INIT(void *state, const struct mt_ind_ctx *c);
  *   static inline void STEP(STATE *st, const struct mt_ind_ctx *c,
  *                           const double *x, int64_t t, double *y);
- * STEP sees only finite-or-infinite inputs (never NaN) and writes NOUT values. */
+ * STEP sees only finite-or-infinite inputs (never NaN) and writes NOUT values.
+ * STEP works on a copy of the state struct that is written back at the end,
+ * so the struct must not point into itself: buffers live after it (ind_carve). */
 #define MT_IND_RUN(PREFIX, STATE, INIT, STEP, NIN, NOUT)                                                  \
     static void PREFIX##_run(void *state, const struct mt_ind_ctx *c, size_t n, const double *const *in, \
                              const int64_t *time, double *const *out)                                    \
