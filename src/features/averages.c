@@ -10,11 +10,6 @@
 #define PERIOD(def) {"period", (def), 1, 100000, true}
 #define PERIOD2(def) {"period", (def), 2, 100000, true}
 
-static int lookback_period_minus_1(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
 /* ---- SMA ---- */
 
 struct sma {
@@ -260,11 +255,6 @@ static inline void kama_step(struct kama *st, const struct mt_ind_ctx *c, const 
 }
 MT_IND_RUN(kama, struct kama, kama_init, kama_step, 1, 1)
 
-static int kama_lookback(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
 /* ---- HMA (kernel in ind_impl.h) ---- */
 
 struct hma {
@@ -356,12 +346,6 @@ static inline void vwap_step(struct vwap *st, const struct mt_ind_ctx *c, const 
 }
 MT_IND_RUN(vwap, struct vwap, vwap_init, vwap_step, 4, 1)
 
-static int zero_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 /* ---- MIDPOINT (of one input) and MIDPRICE (highest high, lowest low) ---- */
 
 struct midpoint {
@@ -406,14 +390,14 @@ MT_IND_RUN(midprice, struct midpoint, midpoint_init, midprice_step, 2, 1)
 #define ONE_OUT {"value"}
 
 const struct mt_ind_def mt_ind_fam_average[] = {
-    {"sma", "average", "simple moving average", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT, lookback_period_minus_1,
+    {"sma", "average", "simple moving average", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT, ind_lookback_period_minus_1,
      sma_size, sma_init, sma_run, NULL},
     {"ema", "average", "exponential moving average, k = 2/(n+1), seeded with the SMA", 1, 1, 1, C1, {PERIOD(30)},
-     ONE_OUT, lookback_period_minus_1, ema_size, ema_init, ema_run, NULL},
+     ONE_OUT, ind_lookback_period_minus_1, ema_size, ema_init, ema_run, NULL},
     {"rma", "average", "Wilder's smoothing (RMA/SMMA), k = 1/n, seeded with the SMA", 1, 1, 1, C1, {PERIOD(14)},
-     ONE_OUT, lookback_period_minus_1, ema_size, rma_init, rma_run, NULL},
+     ONE_OUT, ind_lookback_period_minus_1, ema_size, rma_init, rma_run, NULL},
     {"wma", "average", "linearly weighted moving average (weights 1..n)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     lookback_period_minus_1, wma_size, wma_init, wma_run, NULL},
+     ind_lookback_period_minus_1, wma_size, wma_init, wma_run, NULL},
     {"dema", "average", "double EMA: 2 EMA - EMA(EMA)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT, dema_lookback,
      ema_chain_size, ema_chain_init, dema_run, NULL},
     {"tema", "average", "triple EMA: 3 EMA - 3 EMA(EMA) + EMA(EMA(EMA))", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
@@ -422,21 +406,21 @@ const struct mt_ind_def mt_ind_fam_average[] = {
      {PERIOD2(5), {"vfactor", 0.7, 0, 1, false}}, ONE_OUT, t3_lookback, ema_chain_size, ema_chain_init, t3_run,
      NULL},
     {"trima", "average", "triangular moving average (SMA of an SMA)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     lookback_period_minus_1, trima_size, trima_init, trima_run, NULL},
+     ind_lookback_period_minus_1, trima_size, trima_init, trima_run, NULL},
     {"kama", "average", "Kaufman adaptive moving average (fast 2, slow 30)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     kama_lookback, kama_size, kama_init, kama_run, NULL},
+     ind_lookback_period, kama_size, kama_init, kama_run, NULL},
     {"hma", "average", "Hull moving average WMA(2 WMA(n/2) - WMA(n), floor(sqrt n))", 1, 1, 1, C1,
      {{"period", 16, 4, 100000, true}}, ONE_OUT, hma_lookback, hma_size, hma_init, hma_run, NULL},
     {"vwma", "average", "volume-weighted moving average sum(close x volume)/sum(volume)", 2, 1, 1,
-     {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(20)}, ONE_OUT, lookback_period_minus_1, vwma_size, vwma_init, vwma_run,
+     {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(20)}, ONE_OUT, ind_lookback_period_minus_1, vwma_size, vwma_init, vwma_run,
      NULL},
     {"vwap", "average", "VWAP of the typical price since the session start (anchor 0 day, 1 week, 2 month, UTC)",
      4, 1, 1, {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {{"anchor", 0, 0, 2, true}}, ONE_OUT,
-     zero_lookback, vwap_size, vwap_init, vwap_run, NULL},
+     ind_lookback_zero, vwap_size, vwap_init, vwap_run, NULL},
     {"midpoint", "average", "(highest + lowest) / 2 of one input over n", 1, 1, 1, C1, {PERIOD2(14)}, ONE_OUT,
-     lookback_period_minus_1, midpoint_size, midpoint_init, midpoint_run, NULL},
+     ind_lookback_period_minus_1, midpoint_size, midpoint_init, midpoint_run, NULL},
     {"midprice", "average", "(highest high + lowest low) / 2 over n", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD2(14)}, ONE_OUT, lookback_period_minus_1, midpoint_size, midpoint_init, midprice_run, NULL},
+     {PERIOD2(14)}, ONE_OUT, ind_lookback_period_minus_1, midpoint_size, midpoint_init, midprice_run, NULL},
 };
 
 const size_t mt_ind_fam_average_n = sizeof mt_ind_fam_average / sizeof mt_ind_fam_average[0];

@@ -12,12 +12,6 @@
 
 static const double two_pi = 6.283185307179586;
 
-static int zero_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 struct clock {
     char unused;
 };
@@ -170,15 +164,15 @@ MT_IND_RUN(prev_period, struct period, period_init, prev_period_step, 4, 4)
 
 const struct mt_ind_def mt_ind_fam_calendar[] = {
     {"hour", "calendar", "UTC hour of the bar's open (0..23), shifted by 12, sin and cos of the day phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, zero_lookback, clock_size, clock_init, hour_run, NULL},
+     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, hour_run, NULL},
     {"weekday", "calendar", "UTC day of week (Monday 0), shifted by 3, sin and cos of the week phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, zero_lookback, clock_size, clock_init, weekday_run,
+     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, weekday_run,
      NULL},
     {"monthday", "calendar", "UTC day of month (1..31), sin and cos of the month phase", 1, 0, 3, {MT_IN_CLOSE},
-     {{0}}, {"day", "sin", "cos"}, zero_lookback, clock_size, clock_init, monthday_run, NULL},
+     {{0}}, {"day", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, monthday_run, NULL},
     {"period_ratio", "calendar",
      "close / the current UTC period's open, high and low so far (anchor 0 day, 1 week from Monday, 2 month)", 4, 1,
-     3, OHLC, {ANCHOR}, {"open", "high", "low"}, zero_lookback, period_size, period_init, period_ratio_run, NULL},
+     3, OHLC, {ANCHOR}, {"open", "high", "low"}, ind_lookback_zero, period_size, period_init, period_ratio_run, NULL},
     {"prev_period", "calendar",
      "close / the previous complete UTC period's open, high, low, close (anchor 0 day, 1 week, 2 month)", 4, 1, 4,
      OHLC, {ANCHOR}, {"open", "high", "low", "close"}, prev_period_lookback, period_size, period_init,

@@ -98,6 +98,44 @@ static inline bool ind_ta_zero(double v)
     return -1e-14 < v && v < 1e-14;
 }
 
+/* ---- lookbacks and option rules shared by many entries ---- */
+
+/* Option 0 (the period) minus 1: the first value after period bars. */
+static inline int ind_lookback_period_minus_1(const struct mt_ind_ctx *c)
+{
+    return ind_iopt(c, 0) - 1;
+}
+
+/* Option 0 itself: entries that need one bar more than the period. */
+static inline int ind_lookback_period(const struct mt_ind_ctx *c)
+{
+    return ind_iopt(c, 0);
+}
+
+/* A value from the first bar. */
+static inline int ind_lookback_zero(const struct mt_ind_ctx *c)
+{
+    (void)c;
+    return 0;
+}
+
+/* A value from the second bar (one previous bar needed). */
+static inline int ind_lookback_one(const struct mt_ind_ctx *c)
+{
+    (void)c;
+    return 1;
+}
+
+/* Cross-option rule: option a below option b; MT_EINVAL naming both. */
+static inline int ind_check_below(const struct mt_ind_ctx *c, struct mt_err *err, const char *ind, int a, int b,
+                                  const char *an, const char *bn)
+{
+    if (c->opt[a] < c->opt[b])
+        return 0;
+    return mt_err_set(err, MT_EINVAL, "indicator %s: option %s = %g must be less than option %s = %g", ind, an,
+                      c->opt[a], bn, c->opt[b]);
+}
+
 /* ---- window: the last `cap` values, oldest first on the way out ---- */
 
 struct ind_win {

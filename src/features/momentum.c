@@ -11,26 +11,6 @@
 #define PERIOD(def, min) {"period", (def), (min), 100000, true}
 #define NOPT(name, def, min) {(name), (def), (min), 100000, true}
 
-static int lookback_period(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
-static int lookback_period_minus_1(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
-/* Option a must be below option b: fast < slow. */
-static int check_below(const struct mt_ind_ctx *c, struct mt_err *err, const char *ind, int a, int b,
-                       const char *an, const char *bn)
-{
-    if (c->opt[a] < c->opt[b])
-        return 0;
-    return mt_err_set(err, MT_EINVAL, "indicator %s: option %s = %g must be less than option %s = %g", ind, an,
-                      c->opt[a], bn, c->opt[b]);
-}
-
 /* ---- Wilder's average gain and loss of the changes (RSI, CMO, StochRSI) ----
  * The first n changes are summed and divided by n (first value at bar n);
  * then avg = (avg (n-1) + change) / n, in TA-Lib's order of operations. */
@@ -555,7 +535,7 @@ static int macd_lookback(const struct mt_ind_ctx *c)
 
 static int macd_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_below(c, err, "macd", 0, 1, "fast", "slow");
+    return ind_check_below(c, err, "macd", 0, 1, "fast", "slow");
 }
 
 /* ---- APO and PPO: SMA(fast) - SMA(slow), as a difference or a percentage ---- */
@@ -602,12 +582,12 @@ static int po_lookback(const struct mt_ind_ctx *c)
 
 static int apo_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_below(c, err, "apo", 0, 1, "fast", "slow");
+    return ind_check_below(c, err, "apo", 0, 1, "fast", "slow");
 }
 
 static int ppo_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_below(c, err, "ppo", 0, 1, "fast", "slow");
+    return ind_check_below(c, err, "ppo", 0, 1, "fast", "slow");
 }
 
 /* ---- balance of power: (close - open) / (high - low) ---- */
@@ -633,12 +613,6 @@ static inline void bop_step(struct bop *st, const struct mt_ind_ctx *c, const do
 }
 MT_IND_RUN(bop, struct bop, bop_init, bop_step, 4, 1)
 
-static int zero_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 /* ---- the table ---- */
 
 #define C1 {MT_IN_CLOSE}
@@ -648,7 +622,7 @@ static int zero_lookback(const struct mt_ind_ctx *c)
 
 const struct mt_ind_def mt_ind_fam_momentum[] = {
     {"rsi", "momentum", "relative strength index (Wilder), 0..100", 1, 1, 1, C1, {PERIOD(14, 2)}, ONE_OUT,
-     lookback_period, rsi_size, rsi_init, rsi_run, NULL},
+     ind_lookback_period, rsi_size, rsi_init, rsi_run, NULL},
     {"stochrsi", "momentum", "stochastic RSI: fast %K of RSI over fastk_period, %D its SMA", 1, 3, 2, C1,
      {PERIOD(14, 2), NOPT("fastk_period", 5, 1), NOPT("fastd_period", 3, 1)}, {"fastk", "fastd"},
      stochrsi_lookback, stochrsi_size, stochrsi_init, stochrsi_run, NULL},
@@ -662,23 +636,23 @@ const struct mt_ind_def mt_ind_fam_momentum[] = {
      {NOPT("k_period", 14, 1), NOPT("k_smooth", 3, 1), NOPT("d_period", 3, 1)}, {"k", "d"}, stoch_lookback,
      stoch_size, stoch_init, stoch_run, NULL},
     {"willr", "momentum", "Williams %R: -100 (highest high - close) / (highest high - lowest low)", 3, 1, 1, HLC,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, willr_size, willr_init, willr_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, willr_size, willr_init, willr_run, NULL},
     {"cci", "momentum", "commodity channel index: (typical - SMA) / (0.015 mean deviation)", 3, 1, 1, HLC,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, cci_size, cci_init, cci_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, cci_size, cci_init, cci_run, NULL},
     {"cmo", "momentum", "Chande momentum oscillator (Wilder-smoothed gains and losses), -100..100", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period, rsi_size, rsi_init, cmo_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, rsi_size, rsi_init, cmo_run, NULL},
     {"mfi", "momentum", "money flow index: volume-weighted RSI of the typical price, 0..100", 4, 1, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(14, 2)}, ONE_OUT, lookback_period, mfi_size,
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, mfi_size,
      mfi_init, mfi_run, NULL},
     {"roc", "momentum", "rate of change in percent: (x / x[n] - 1) 100", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT,
-     lookback_period, lag_size, lag_init, roc_run, NULL},
+     ind_lookback_period, lag_size, lag_init, roc_run, NULL},
     {"rocp", "momentum", "rate of change as a fraction: (x - x[n]) / x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT,
-     lookback_period, lag_size, lag_init, rocp_run, NULL},
-    {"rocr", "momentum", "rate of change ratio: x / x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, lookback_period,
+     ind_lookback_period, lag_size, lag_init, rocp_run, NULL},
+    {"rocr", "momentum", "rate of change ratio: x / x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, ind_lookback_period,
      lag_size, lag_init, rocr_run, NULL},
     {"rocr100", "momentum", "rate of change ratio in percent: (x / x[n]) 100", 1, 1, 1, C1, {PERIOD(10, 1)},
-     ONE_OUT, lookback_period, lag_size, lag_init, rocr100_run, NULL},
-    {"mom", "momentum", "momentum: x - x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, lookback_period, lag_size,
+     ONE_OUT, ind_lookback_period, lag_size, lag_init, rocr100_run, NULL},
+    {"mom", "momentum", "momentum: x - x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, ind_lookback_period, lag_size,
      lag_init, mom_run, NULL},
     {"trix", "momentum", "TRIX: one-bar rate of change (percent) of a triple EMA", 1, 1, 1, C1, {PERIOD(30, 2)},
      ONE_OUT, trix_lookback, trix_size, trix_init, trix_run, NULL},
@@ -693,7 +667,7 @@ const struct mt_ind_def mt_ind_fam_momentum[] = {
     {"apo", "momentum", "absolute price oscillator: SMA(fast) - SMA(slow)", 1, 2, 1, C1, {FAST_SLOW(12, 26)},
      ONE_OUT, po_lookback, po_size, po_init, apo_run, apo_check},
     {"bop", "momentum", "balance of power: (close - open) / (high - low)", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, ONE_OUT, zero_lookback, bop_size, bop_init, bop_run,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, ONE_OUT, ind_lookback_zero, bop_size, bop_init, bop_run,
      NULL},
 };
 

@@ -15,17 +15,6 @@
 
 #define PERIOD(def) {"period", (def), 2, 100000, true}
 
-static int lookback_period_minus_1(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
-static int zero_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 /* ---- channel: highest high / lowest low over n, and the sum of bar ranges ---- */
 
 struct chan {
@@ -256,11 +245,6 @@ static int hma_roc_lookback(const struct mt_ind_ctx *c)
     return ind_hma_lookback(ind_iopt(c, 0)) + 1;
 }
 
-static int period_lookback(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
 /* ---- EMA crosses: fast above slow, crossed up / down on this bar ---- */
 
 struct ema_cross {
@@ -302,17 +286,9 @@ static int ema_cross_lookback(const struct mt_ind_ctx *c)
     return ind_iopt(c, 1);
 }
 
-static int check_fast_slow(const struct mt_ind_ctx *c, struct mt_err *err, const char *name)
-{
-    if (c->opt[0] < c->opt[1])
-        return 0;
-    return mt_err_set(err, MT_EINVAL, "indicator %s: option fast = %g must be less than option slow = %g", name,
-                      c->opt[0], c->opt[1]);
-}
-
 static int ema_cross_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_fast_slow(c, err, "ema_cross");
+    return ind_check_below(c, err, "ema_cross", 0, 1, "fast", "slow");
 }
 
 /* ---- EMA breaks: the EMA above the highest / below the lowest of its
@@ -921,22 +897,22 @@ MT_IND_RUN(round_num, struct stateless, stateless_init, round_num_step, 1, 3)
 
 const struct mt_ind_def mt_ind_fam_original[] = {
     {"chan_width", "original", "channel width (HH - LL) / mid, mid = (HH + LL) / 2 over n", 2, 1, 1, HL,
-     {PERIOD(50)}, ONE_OUT, lookback_period_minus_1, chan_size, chan_init, chan_width_run, NULL},
+     {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_width_run, NULL},
     {"chan_mid_ratio", "original", "close / ((HH + LL) / 2) over n (the original divided by HH + LL, then by 2)", 3,
-     1, 1, HLC, {PERIOD(50)}, ONE_OUT, lookback_period_minus_1, chan_size, chan_init, chan_mid_run, NULL},
+     1, 1, HLC, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_mid_run, NULL},
     {"chan_pos", "original", "channel position (close - LL) / (HH - LL) over n; 0.5 on a flat channel", 3, 1, 1,
-     HLC, {PERIOD(200)}, ONE_OUT, lookback_period_minus_1, chan_size, chan_init, chan_pos_run, NULL},
+     HLC, {PERIOD(200)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_pos_run, NULL},
     {"regime_osc", "original", "range regime 100 (HH - LL) / sum of bar ranges over n (100 = one-way)", 2, 1, 1, HL,
-     {PERIOD(50)}, ONE_OUT, lookback_period_minus_1, chan_size, chan_init, regime_run, NULL},
+     {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, regime_run, NULL},
     {"atr_z", "original", "z-score over n of NATR(atr_period)", 3, 2, 1, HLC,
      {PERIOD(50), {"atr_period", 10, 1, 100000, true}}, ONE_OUT, atr_z_lookback, atr_z_size, atr_z_init,
      atr_z_run, NULL},
     {"dd_z", "original", "z-score over n of the drawdown close / highest close of n - 1", 1, 1, 1, C1,
      {PERIOD(50)}, ONE_OUT, dd_z_lookback, dd_z_size, dd_z_init, dd_z_run, NULL},
-    {"ema_ratio", "original", "close / EMA(n)", 1, 1, 1, C1, {PERIOD(50)}, ONE_OUT, lookback_period_minus_1,
+    {"ema_ratio", "original", "close / EMA(n)", 1, 1, 1, C1, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1,
      ema_trend_size, ema_trend_init, ema_ratio_run, NULL},
     {"ema_roc", "original", "1-bar rate of change of EMA(n) in %", 1, 1, 1, C1, {PERIOD(50)}, ONE_OUT,
-     period_lookback, ema_trend_size, ema_trend_init, ema_roc_run, NULL},
+     ind_lookback_period, ema_trend_size, ema_trend_init, ema_roc_run, NULL},
     {"hma_ratio", "original", "close / HMA(n) (full-length Hull MA)", 1, 1, 1, C1,
      {{"period", 50, 4, 100000, true}}, ONE_OUT, hma_ratio_lookback, hma_trend_size, hma_trend_init,
      hma_ratio_run, NULL},
@@ -954,40 +930,40 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      {{"days", 1, 0.01, 3650, false}}, ONE_OUT, roc_days_lookback, roc_days_size, roc_days_init, roc_days_run,
      NULL},
     {"stoch_mw", "original", "stochastic M (double top) and W (double bottom) completed on this bar (1/0)", 3, 2, 2,
-     HLC, {PERIOD(14), {"swing", 10, 1, 100, false}}, {"m", "w"}, lookback_period_minus_1, stoch_mw_size,
+     HLC, {PERIOD(14), {"swing", 10, 1, 100, false}}, {"m", "w"}, ind_lookback_period_minus_1, stoch_mw_size,
      stoch_mw_init, stoch_mw_run, NULL},
     {"ewz", "original", "z-score of one input against its EW mean/stddev (com n), e.g. trade counts", 1, 1, 1,
-     {MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, lookback_period_minus_1, ewz_size, ewz_init, ewz_run, NULL},
+     {MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, ewz_size, ewz_init, ewz_run, NULL},
     {"ats_z", "original", "average trade size volume/trades, EMA alpha 1/6, EW z-score (com n)", 2, 1, 1,
      {MT_IN_VOLUME, MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, ats_z_lookback, ewz_size, ewz_init, ats_z_run, NULL},
     {"range_pos", "original", "position 0..100 of one input in its n-bar range (e.g. volume, trades)", 1, 1, 1,
-     {MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, lookback_period_minus_1, range_pos_size, range_pos_init,
+     {MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, range_pos_size, range_pos_init,
      range_pos_run, NULL},
     {"vwma_pos", "original", "close / VWMA(n) placed 0..100 in its own n-bar range", 2, 1, 1,
      {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, vwma_pos_lookback, vwma_pos_size, vwma_pos_init,
      vwma_pos_run, NULL},
     {"vol_delta", "original", "volume delta 2 taker buy - volume, and delta / volume", 2, 0, 2,
-     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, zero_lookback, stateless_size, stateless_init,
+     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, ind_lookback_zero, stateless_size, stateless_init,
      vol_delta_run, NULL},
     {"vd_div", "original", "1 if on any of the last n bars the close moved against the volume delta", 3, 1, 1,
-     {MT_IN_CLOSE, MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{"bars", 3, 1, 1000, true}}, ONE_OUT, period_lookback,
+     {MT_IN_CLOSE, MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{"bars", 3, 1, 1000, true}}, ONE_OUT, ind_lookback_period,
      vd_div_size, vd_div_init, vd_div_run, NULL},
     {"vol_roc", "original", "rate of change over `bars` bars divided by NATR(atr_period)", 3, 2, 1, HLC,
      {{"bars", 2, 1, 100000, true}, {"atr_period", 25, 1, 100000, true}}, ONE_OUT, vol_roc_lookback,
      vol_roc_size, vol_roc_init, vol_roc_run, NULL},
     {"vol_climax", "original", "volume at its n-bar high on an up / down / small-body bar, or at its low (1/0)", 5,
-     1, 4, OHLCV, {PERIOD(25)}, {"up", "down", "churn", "low"}, lookback_period_minus_1, vol_climax_size,
+     1, 4, OHLCV, {PERIOD(25)}, {"up", "down", "churn", "low"}, ind_lookback_period_minus_1, vol_climax_size,
      vol_climax_init, vol_climax_run, NULL},
     {"engulf", "original", "body engulfing every body of the previous n bars: bull, bear (1/0)", 2, 1, 2,
-     {MT_IN_OPEN, MT_IN_CLOSE}, {{"bars", 1, 1, 1000, true}}, {"bull", "bear"}, period_lookback, engulf_size,
+     {MT_IN_OPEN, MT_IN_CLOSE}, {{"bars", 1, 1, 1000, true}}, {"bull", "bear"}, ind_lookback_period, engulf_size,
      engulf_init, engulf_run, NULL},
     {"candle", "original", "candle shape / range: signed body, upper wick, lower wick; direction +1/-1/0", 4, 0, 4,
-     OHLC, {{0}}, {"body", "upper", "lower", "dir"}, zero_lookback, stateless_size, stateless_init, candle_run,
+     OHLC, {{0}}, {"body", "upper", "lower", "dir"}, ind_lookback_zero, stateless_size, stateless_init, candle_run,
      NULL},
     {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, OHLCV,
-     {PERIOD(50)}, {"upper", "lower"}, lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
+     {PERIOD(50)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
     {"round_num", "original", "relative distance to the nearest d x 10^k, power of ten, and spooky number", 1, 0, 3,
-     C1, {{0}}, {"round", "pow10", "spooky"}, zero_lookback, stateless_size, stateless_init, round_num_run, NULL},
+     C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, stateless_size, stateless_init, round_num_run, NULL},
 };
 
 const size_t mt_ind_fam_original_n = sizeof mt_ind_fam_original / sizeof mt_ind_fam_original[0];

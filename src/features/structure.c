@@ -8,18 +8,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-static int zero_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
-static int one_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 1;
-}
-
 /* ---- Heikin-Ashi ---- */
 
 struct heikin {
@@ -202,20 +190,15 @@ struct fractals {
     struct fractal_side up, down;
 };
 
-static int fractals_width(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
 static size_t fractals_size(const struct mt_ind_ctx *c)
 {
-    return ind_size(sizeof(struct fractals), 2 * (size_t)fractals_width(c));
+    return ind_size(sizeof(struct fractals), 2 * (size_t)ind_lookback_period(c));
 }
 
 static void fractals_init(void *state, const struct mt_ind_ctx *c)
 {
     struct fractals *st = state;
-    int w = fractals_width(c);
+    int w = ind_lookback_period(c);
     unsigned char *p = ind_tail(st, sizeof *st);
     ind_win_init(&st->hi, ind_carve(&p, (size_t)w), w);
     ind_win_init(&st->lo, ind_carve(&p, (size_t)w), w);
@@ -226,14 +209,14 @@ static void fractals_init(void *state, const struct mt_ind_ctx *c)
 
 static int fractals_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    if (fractals_width(c) % 2 == 0)
-        return mt_err_set(err, MT_EINVAL, "indicator fractals: option width = %d must be odd", fractals_width(c));
+    if (ind_lookback_period(c) % 2 == 0)
+        return mt_err_set(err, MT_EINVAL, "indicator fractals: option width = %d must be odd", ind_lookback_period(c));
     return 0;
 }
 
 static int fractals_lookback(const struct mt_ind_ctx *c)
 {
-    return fractals_width(c) - 1;
+    return ind_lookback_period(c) - 1;
 }
 
 /* Updates one side (sign 1: highs, -1: lows, compared as sign x value) with
@@ -408,7 +391,7 @@ MT_IND_RUN(outside, struct prev_bar, prev_bar_init, outside_step, 2, 1)
 
 const struct mt_ind_def mt_ind_fam_structure[] = {
     {"heikin_ashi", "structure", "Heikin-Ashi candles (HA open seeded with (o + c) / 2 of the first bar)", 4, 0, 4,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, {"open", "high", "low", "close"}, zero_lookback,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, {"open", "high", "low", "close"}, ind_lookback_zero,
      heikin_size, heikin_init, heikin_run, NULL},
     {"pivots", "structure", "classic floor pivots of the previous complete UTC day (anchor 0) or week (1)", 3, 1, 7,
      HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_classic_run, NULL},
@@ -425,9 +408,9 @@ const struct mt_ind_def mt_ind_fam_structure[] = {
      4, HL, {{"tenkan", 9, 1, 1000, true}, {"kijun", 26, 1, 1000, true}, {"senkou_b", 52, 1, 1000, true}},
      {"tenkan", "kijun", "span_a", "span_b"}, ichimoku_lookback, ichimoku_size, ichimoku_init, ichimoku_run, NULL},
     {"inside_bar", "structure", "1 when high < previous high and low > previous low, else 0", 2, 0, 1, HL, {{0}},
-     {"value"}, one_lookback, prev_bar_size, prev_bar_init, inside_run, NULL},
+     {"value"}, ind_lookback_one, prev_bar_size, prev_bar_init, inside_run, NULL},
     {"outside_bar", "structure", "1 when high > previous high and low < previous low, else 0", 2, 0, 1, HL, {{0}},
-     {"value"}, one_lookback, prev_bar_size, prev_bar_init, outside_run, NULL},
+     {"value"}, ind_lookback_one, prev_bar_size, prev_bar_init, outside_run, NULL},
 };
 
 const size_t mt_ind_fam_structure_n = sizeof mt_ind_fam_structure / sizeof mt_ind_fam_structure[0];

@@ -134,16 +134,6 @@ static inline void minus_di_step(struct dmi *st, const struct mt_ind_ctx *c, con
 }
 MT_IND_RUN(minus_di, struct dmi, dmi_init, minus_di_step, 3, 1)
 
-static int dm_lookback(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
-static int di_lookback(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
 /* ---- DX: from bar n; where undefined, the previous DX (0 at first) ---- */
 
 struct dx {
@@ -321,11 +311,6 @@ static inline void aroonosc_step(struct aroon *st, const struct mt_ind_ctx *c, c
 }
 MT_IND_RUN(aroonosc, struct aroon, aroon_init, aroonosc_step, 2, 1)
 
-static int aroon_lookback(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
 /* ---- parabolic SAR (TA-Lib's start: bar 0 is consumed; the direction on
  * bar 1 is short when bar 1 has -DM1 > 0, else long; the first SAR is bar
  * 0's low (long) or high (short), the first extreme bar 1's high or low) ---- */
@@ -425,12 +410,6 @@ static inline void sar_step(struct sar *st, const struct mt_ind_ctx *c, const do
 }
 MT_IND_RUN(sar, struct sar, sar_init, sar_step, 2, 1)
 
-static int sar_lookback(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 1;
-}
-
 static int sar_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
     if (c->opt[0] <= c->opt[1])
@@ -450,22 +429,22 @@ const struct mt_ind_def mt_ind_fam_trend[] = {
     {"adxr", "trend", "ADX rating: (ADX + ADX n-1 bars back) / 2", 3, 1, 1, HLC, {PERIOD(14, 2)}, ONE_OUT,
      adxr_lookback, adxr_size, adxr_init, adxr_run, NULL},
     {"dx", "trend", "directional movement index 100 |+DI - -DI| / (+DI + -DI)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, di_lookback, dx_size, dx_init, dx_run, NULL},
+     ONE_OUT, ind_lookback_period, dx_size, dx_init, dx_run, NULL},
     {"plus_di", "trend", "plus directional indicator 100 +DM / TR (Wilder sums)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, di_lookback, dmi_size, dmi_init, plus_di_run, NULL},
+     ONE_OUT, ind_lookback_period, dmi_size, dmi_init, plus_di_run, NULL},
     {"minus_di", "trend", "minus directional indicator 100 -DM / TR (Wilder sums)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, di_lookback, dmi_size, dmi_init, minus_di_run, NULL},
+     ONE_OUT, ind_lookback_period, dmi_size, dmi_init, minus_di_run, NULL},
     {"plus_dm", "trend", "plus directional movement, Wilder sum", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, dm_lookback, dmi_size, dmi_init, plus_dm_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, plus_dm_run, NULL},
     {"minus_dm", "trend", "minus directional movement, Wilder sum", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, dm_lookback, dmi_size, dmi_init, minus_dm_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, minus_dm_run, NULL},
     {"aroon", "trend", "Aroon down and up: 100 (n - bars since the lowest low / highest high) / n", 2, 1, 2,
-     {MT_IN_HIGH, MT_IN_LOW}, {PERIOD(14, 2)}, {"down", "up"}, aroon_lookback, aroon_size, aroon_init, aroon_run,
+     {MT_IN_HIGH, MT_IN_LOW}, {PERIOD(14, 2)}, {"down", "up"}, ind_lookback_period, aroon_size, aroon_init, aroon_run,
      NULL},
     {"aroonosc", "trend", "Aroon oscillator: Aroon up - Aroon down", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, aroon_lookback, aroon_size, aroon_init, aroonosc_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, aroon_size, aroon_init, aroonosc_run, NULL},
     {"sar", "trend", "parabolic SAR (Wilder) with acceleration step and maximum", 2, 2, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {{"acceleration", 0.02, 0, 1, false}, {"maximum", 0.2, 0, 1, false}}, ONE_OUT, sar_lookback, sar_size,
+     {{"acceleration", 0.02, 0, 1, false}, {"maximum", 0.2, 0, 1, false}}, ONE_OUT, ind_lookback_one, sar_size,
      sar_init, sar_run, sar_check},
 };
 

@@ -18,22 +18,6 @@
 #define PERIOD(def, min) {"period", (def), (min), 100000, true}
 #define NBDEV(name, def) {name, (def), 0, 100, false}
 
-static int lookback_period_minus_1(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
-static int lookback_period(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
-static int lookback_zero(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 /* A window of the last `period` values (option 0) of one input. */
 struct win {
     struct ind_win w;
@@ -234,12 +218,6 @@ static inline void trange_step(struct trange *st, const struct mt_ind_ctx *c, co
     y[0] = ind_tr_step(&st->tr, x[0], x[1], x[2]);
 }
 MT_IND_RUN(trange, struct trange, trange_init, trange_step, 3, 1)
-
-static int lookback_one(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 1;
-}
 
 /* ---- STDDEV (nbdev x population standard deviation) and VAR (population
  * variance), TA-Lib's running sums; a variance <= 0 is 0 ---- */
@@ -667,60 +645,60 @@ MT_IND_RUN(wclprice, struct stateless, stateless_init, wclprice_step, 3, 1)
 
 const struct mt_ind_def mt_ind_fam_volatility[] = {
     {"bbands", "volatility", "Bollinger bands: SMA(n) ± nbdev population standard deviations", 1, 3, 3, C1, BB_OPTS,
-     BANDS_OUT, lookback_period_minus_1, rvar_size, rvar_init, bbands_run, NULL},
+     BANDS_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, bbands_run, NULL},
     {"bb_pctb", "volatility", "Bollinger %B: (x - lower) / (upper - lower), NaN on a zero-width band", 1, 3, 1, C1,
-     BB_OPTS, ONE_OUT, lookback_period_minus_1, rvar_size, rvar_init, bb_pctb_run, NULL},
+     BB_OPTS, ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, bb_pctb_run, NULL},
     {"bb_width", "volatility", "Bollinger band width: (upper - lower) / middle", 1, 3, 1, C1, BB_OPTS, ONE_OUT,
-     lookback_period_minus_1, rvar_size, rvar_init, bb_width_run, NULL},
+     ind_lookback_period_minus_1, rvar_size, rvar_init, bb_width_run, NULL},
     {"keltner", "volatility", "Keltner channel: EMA(period) of close ± mult × ATR(atr_period)", 3, 3, 3, HLC,
      {PERIOD(20, 1), {"atr_period", 10, 1, 100000, true}, {"mult", 2, 0, 100, false}}, BANDS_OUT,
      keltner_lookback, keltner_size, keltner_init, keltner_run, NULL},
     {"donchian", "volatility", "Donchian channel: highest high, midpoint, lowest low over n", 2, 1, 3, HL,
-     {PERIOD(20, 1)}, BANDS_OUT, lookback_period_minus_1, donchian_size, donchian_init, donchian_run, NULL},
+     {PERIOD(20, 1)}, BANDS_OUT, ind_lookback_period_minus_1, donchian_size, donchian_init, donchian_run, NULL},
     {"atr", "volatility", "average true range (Wilder), seeded with the SMA of the first n true ranges", 3, 1, 1,
-     HLC, {PERIOD(14, 1)}, ONE_OUT, lookback_period, atr_size, atr_init, atr_run, NULL},
+     HLC, {PERIOD(14, 1)}, ONE_OUT, ind_lookback_period, atr_size, atr_init, atr_run, NULL},
     {"natr", "volatility", "normalised ATR: 100 ATR / close", 3, 1, 1, HLC, {PERIOD(14, 1)}, ONE_OUT,
-     lookback_period, atr_size, atr_init, natr_run, NULL},
+     ind_lookback_period, atr_size, atr_init, natr_run, NULL},
     {"trange", "volatility", "true range: max(high, previous close) - min(low, previous close)", 3, 0, 1, HLC, {},
-     ONE_OUT, lookback_one, trange_size, trange_init, trange_run, NULL},
+     ONE_OUT, ind_lookback_one, trange_size, trange_init, trange_run, NULL},
     {"stddev", "statistics", "rolling population standard deviation × nbdev", 1, 2, 1, C1,
-     {PERIOD(5, 2), NBDEV("nbdev", 1)}, ONE_OUT, lookback_period_minus_1, rvar_size, rvar_init, stddev_run,
+     {PERIOD(5, 2), NBDEV("nbdev", 1)}, ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, stddev_run,
      NULL},
     {"var", "statistics", "rolling population variance", 1, 1, 1, C1, {PERIOD(5, 1)}, ONE_OUT,
-     lookback_period_minus_1, rvar_size, rvar_init, var_run, NULL},
+     ind_lookback_period_minus_1, rvar_size, rvar_init, var_run, NULL},
     {"zscore", "statistics", "rolling z-score (x - mean) / population stddev, NaN on a flat window", 1, 1, 1, C1,
-     {PERIOD(20, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, zscore_run, NULL},
+     {PERIOD(20, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, zscore_run, NULL},
     {"skew", "statistics", "rolling sample skewness (adjusted Fisher-Pearson, as pandas rolling skew)", 1, 1, 1,
-     C1, {PERIOD(20, 3)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, skew_run, NULL},
+     C1, {PERIOD(20, 3)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, skew_run, NULL},
     {"kurtosis", "statistics", "rolling excess kurtosis (unbiased, as pandas rolling kurt)", 1, 1, 1, C1,
-     {PERIOD(20, 4)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, kurtosis_run, NULL},
+     {PERIOD(20, 4)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, kurtosis_run, NULL},
     {"linearreg", "regression", "linear regression of the last n values on time, value at the newest bar", 1, 1,
-     1, C1, {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, linearreg_run, NULL},
+     1, C1, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_run, NULL},
     {"linearreg_slope", "regression", "slope per bar of the linear regression over n", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, linearreg_slope_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_slope_run, NULL},
     {"linearreg_intercept", "regression", "linear regression over n, fitted value at the oldest bar", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, linearreg_intercept_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_intercept_run, NULL},
     {"linearreg_angle", "regression", "angle in degrees of the linear regression slope, atan(slope)", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, linearreg_angle_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_angle_run, NULL},
     {"tsf", "regression", "time series forecast: the linear regression over n extended one bar ahead", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, tsf_run, NULL},
+     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, tsf_run, NULL},
     {"r2", "regression", "R² of the linear regression of the last n values on time, NaN on a flat window", 1, 1, 1,
-     C1, {PERIOD(14, 2)}, ONE_OUT, lookback_period_minus_1, win_size, win_init, r2_run, NULL},
+     C1, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, r2_run, NULL},
     {"correl", "statistics", "Pearson correlation of two inputs over n (0 without variance)", 2, 1, 1, HL,
-     {PERIOD(30, 2)}, ONE_OUT, lookback_period_minus_1, correl_size, correl_init, correl_run, NULL},
+     {PERIOD(30, 2)}, ONE_OUT, ind_lookback_period_minus_1, correl_size, correl_init, correl_run, NULL},
     {"beta", "statistics", "beta over n returns: cov(r0, r1) / var(r0), input 0 being the benchmark", 2,
-     1, 1, HL, {PERIOD(5, 1)}, ONE_OUT, lookback_period, beta_size, beta_init, beta_run, NULL},
+     1, 1, HL, {PERIOD(5, 1)}, ONE_OUT, ind_lookback_period, beta_size, beta_init, beta_run, NULL},
     {"log_return", "statistics", "log return ln(x / x period bars ago), NaN unless both are positive", 1, 1, 1, C1,
-     {PERIOD(1, 1)}, ONE_OUT, lookback_period, logret_size, logret_init, logret_run, NULL},
+     {PERIOD(1, 1)}, ONE_OUT, ind_lookback_period, logret_size, logret_init, logret_run, NULL},
     {"avgprice", "price", "average price (open + high + low + close) / 4", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, ONE_OUT, lookback_zero, stateless_size, stateless_init,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, ONE_OUT, ind_lookback_zero, stateless_size, stateless_init,
      avgprice_run, NULL},
-    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, HL, {}, ONE_OUT, lookback_zero, stateless_size,
+    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, HL, {}, ONE_OUT, ind_lookback_zero, stateless_size,
      stateless_init, medprice_run, NULL},
-    {"typprice", "price", "typical price (high + low + close) / 3", 3, 0, 1, HLC, {}, ONE_OUT, lookback_zero,
+    {"typprice", "price", "typical price (high + low + close) / 3", 3, 0, 1, HLC, {}, ONE_OUT, ind_lookback_zero,
      stateless_size, stateless_init, typprice_run, NULL},
     {"wclprice", "price", "weighted close price (high + low + 2 close) / 4", 3, 0, 1, HLC, {}, ONE_OUT,
-     lookback_zero, stateless_size, stateless_init, wclprice_run, NULL},
+     ind_lookback_zero, stateless_size, stateless_init, wclprice_run, NULL},
 };
 
 const size_t mt_ind_fam_volatility_n = sizeof mt_ind_fam_volatility / sizeof mt_ind_fam_volatility[0];

@@ -10,35 +10,10 @@
 
 #define PERIOD(def, min) {"period", (def), (min), 100000, true}
 
-static int lookback_period_minus_1(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0) - 1;
-}
-
-static int lookback_period(const struct mt_ind_ctx *c)
-{
-    return ind_iopt(c, 0);
-}
-
-static int lookback_zero(const struct mt_ind_ctx *c)
-{
-    (void)c;
-    return 0;
-}
-
 /* Slow option (1) minus 1: entries whose output starts with the slow average. */
 static int lookback_slow_minus_1(const struct mt_ind_ctx *c)
 {
     return ind_iopt(c, 1) - 1;
-}
-
-/* Cross-option rule of the fast/slow entries (options 0 and 1). */
-static int check_fast_slow(const char *name, const struct mt_ind_ctx *c, struct mt_err *err)
-{
-    if (c->opt[0] < c->opt[1])
-        return 0;
-    return mt_err_set(err, MT_EINVAL, "indicator %s: option fast = %g must be less than option slow = %g", name,
-                      c->opt[0], c->opt[1]);
 }
 
 /* Money flow multiplier × volume of a bar, ((c - l) - (h - c)) / (h - l) × v;
@@ -167,7 +142,7 @@ MT_IND_RUN(adosc, struct adosc, adosc_init, adosc_step, 4, 1)
 
 static int adosc_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_fast_slow("adosc", c, err);
+    return ind_check_below(c, err, "adosc", 0, 1, "fast", "slow");
 }
 
 /* ---- CMF: sum(money flow volume) / sum(volume) over n; NaN without volume ---- */
@@ -308,7 +283,7 @@ static int pvo_lookback(const struct mt_ind_ctx *c)
 
 static int pvo_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_fast_slow("pvo", c, err);
+    return ind_check_below(c, err, "pvo", 0, 1, "fast", "slow");
 }
 
 /* ---- volume oscillator: 100 (SMA(fast) - SMA(slow)) / SMA(slow) of volume;
@@ -342,7 +317,7 @@ MT_IND_RUN(vosc, struct vosc, vosc_init, vosc_step, 1, 1)
 
 static int vosc_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    return check_fast_slow("vosc", c, err);
+    return ind_check_below(c, err, "vosc", 0, 1, "fast", "slow");
 }
 
 /* ---- NVI / PVI: start at 1000, move by the close's percentage change on
@@ -401,17 +376,17 @@ MT_IND_RUN(pvi, struct volidx, volidx_init, pvi_step, 2, 1)
 
 const struct mt_ind_def mt_ind_fam_volume[] = {
     {"obv", "volume", "on-balance volume, starting at the first bar's volume", 2, 0, 1, CV, {}, ONE_OUT,
-     lookback_zero, obv_size, obv_init, obv_run, NULL},
-    {"ad", "volume", "Chaikin accumulation/distribution line", 4, 0, 1, HLCV, {}, ONE_OUT, lookback_zero, ad_size,
+     ind_lookback_zero, obv_size, obv_init, obv_run, NULL},
+    {"ad", "volume", "Chaikin accumulation/distribution line", 4, 0, 1, HLCV, {}, ONE_OUT, ind_lookback_zero, ad_size,
      ad_init, ad_run, NULL},
     {"adosc", "volume", "Chaikin A/D oscillator: EMA(fast) - EMA(slow) of the A/D line", 4, 2, 1, HLCV,
      {FAST(3, 2), SLOW(10)}, ONE_OUT, lookback_slow_minus_1, adosc_size, adosc_init, adosc_run, adosc_check},
     {"cmf", "volume", "Chaikin money flow: sum(money flow volume) / sum(volume) over n", 4, 1, 1, HLCV,
-     {PERIOD(20, 1)}, ONE_OUT, lookback_period_minus_1, cmf_size, cmf_init, cmf_run, NULL},
+     {PERIOD(20, 1)}, ONE_OUT, ind_lookback_period_minus_1, cmf_size, cmf_init, cmf_run, NULL},
     {"force", "volume", "force index: EMA(n) of (close - previous close) × volume", 2, 1, 1, CV, {PERIOD(13, 1)},
-     ONE_OUT, lookback_period, force_size, force_init, force_run, NULL},
+     ONE_OUT, ind_lookback_period, force_size, force_init, force_run, NULL},
     {"eom", "volume", "ease of movement: SMA(n) of the midpoint move / ((volume / 1e6) / (high - low))", 3, 1, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {PERIOD(14, 1)}, ONE_OUT, lookback_period, eom_size, eom_init, eom_run,
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {PERIOD(14, 1)}, ONE_OUT, ind_lookback_period, eom_size, eom_init, eom_run,
      NULL},
     {"pvo", "volume", "percentage volume oscillator 100 (EMA fast - EMA slow) / EMA slow, signal EMA, histogram",
      1, 3, 3, {MT_IN_VOLUME}, {FAST(12, 1), SLOW(26), {"signal", 9, 1, 100000, true}}, {"pvo", "signal", "hist"},
@@ -419,9 +394,9 @@ const struct mt_ind_def mt_ind_fam_volume[] = {
     {"vosc", "volume", "volume oscillator 100 (SMA fast - SMA slow) / SMA slow", 1, 2, 1, {MT_IN_VOLUME},
      {FAST(5, 1), SLOW(10)}, ONE_OUT, lookback_slow_minus_1, vosc_size, vosc_init, vosc_run, vosc_check},
     {"nvi", "volume", "negative volume index from 1000: follows the close on bars with falling volume", 2, 0, 1,
-     CV, {}, ONE_OUT, lookback_zero, volidx_size, volidx_init, nvi_run, NULL},
+     CV, {}, ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, nvi_run, NULL},
     {"pvi", "volume", "positive volume index from 1000: follows the close on bars with rising volume", 2, 0, 1, CV,
-     {}, ONE_OUT, lookback_zero, volidx_size, volidx_init, pvi_run, NULL},
+     {}, ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, pvi_run, NULL},
 };
 
 const size_t mt_ind_fam_volume_n = sizeof mt_ind_fam_volume / sizeof mt_ind_fam_volume[0];

@@ -65,14 +65,13 @@ void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def)
         fail_msg("%s", err.msg);
 }
 
-void fu_calc(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time, size_t n,
-             int k, double *out)
+void fu_calc_all(const char *name, enum mt_tf tf, const double *opt, int nopt, const double *const *in,
+                 const int64_t *time, size_t n, double *const *out)
 {
-    assert_true(n <= FU_SMALL);
     const struct mt_ind_def *d = mt_ind_find(name);
     if (!d)
         fail_msg("no indicator %s", name);
-    struct mt_ind_ctx c = {.tf = MT_TF_1H};
+    struct mt_ind_ctx c = {.tf = tf};
     mt_ind_defaults(d, &c);
     for (int i = 0; i < nopt; i++)
         c.opt[i] = opt[i];
@@ -80,13 +79,20 @@ void fu_calc(const char *name, const double *opt, int nopt, const double *const 
     struct mt_err err = {0};
     if (mt_ind_init(&ind, d, &c, &err))
         fail_msg("%s", err.msg);
+    mt_ind_run(&ind, n, in, time, out);
+    mt_ind_release(&ind);
+}
+
+void fu_calc(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time, size_t n,
+             int k, double *out)
+{
+    assert_true(n <= FU_SMALL);
     double cols[MT_IND_MAX_OUT][FU_SMALL];
     double *outs[MT_IND_MAX_OUT];
     for (int i = 0; i < MT_IND_MAX_OUT; i++)
         outs[i] = cols[i];
-    mt_ind_run(&ind, n, in, time, outs);
+    fu_calc_all(name, MT_TF_1H, opt, nopt, in, time, n, outs);
     memcpy(out, cols[k], n * sizeof(double));
-    mt_ind_release(&ind);
 }
 
 void fu_expect(const double *got, const double *want, size_t n)

@@ -27,6 +27,12 @@ void fu_out_free(struct fu_out *o);
 /* ind set up with def's defaults on 1h bars (fails the test on error). */
 void fu_ind_default(struct mt_ind *ind, const struct mt_ind_def *def);
 
+/* Runs indicator `name` on tf bars with its defaults, the first nopt options
+ * replaced by opt[], over n bars of in[] (time may be NULL) into out[k] (one
+ * caller buffer of n doubles per output). */
+void fu_calc_all(const char *name, enum mt_tf tf, const double *opt, int nopt, const double *const *in,
+                 const int64_t *time, size_t n, double *const *out);
+
 /* Runs indicator `name` with its defaults, the first nopt options replaced by
  * opt[], on 1h bars over n (<= FU_SMALL) bars of the given input columns and
  * open times (time may be NULL); copies output k into out. */

@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "features/indicator.h"
+#include "featutil.h"
 #include "testutil.h"
 
 #define MAXN 20
@@ -49,20 +49,9 @@ static void add(struct candles *s, double o, double h, double l, double c)
 /* Runs pattern `name` (option 0 = opt when nopt) over s into out. */
 static void run(const char *name, const double *opt, int nopt, const struct candles *s, double *out)
 {
-    const struct mt_ind_def *d = mt_ind_find(name);
-    assert_non_null(d);
-    struct mt_ind_ctx c = {.tf = MT_TF_1H};
-    mt_ind_defaults(d, &c);
-    for (int i = 0; i < nopt; i++)
-        c.opt[i] = opt[i];
-    struct mt_ind ind;
-    struct mt_err err = {0};
-    if (mt_ind_init(&ind, d, &c, &err))
-        fail_msg("%s", err.msg);
     const double *in[4] = {s->o, s->h, s->l, s->c};
     double *outs[1] = {out};
-    mt_ind_run(&ind, s->n, in, NULL, outs);
-    mt_ind_release(&ind);
+    fu_calc_all(name, MT_TF_1H, opt, nopt, in, NULL, s->n, outs);
 }
 
 /* NaN before the lookback, then want[] (n - lookback values). */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "features/indicator.h"
+#include "featutil.h"
 #include "testutil.h"
 
 #define N 16
@@ -21,21 +21,10 @@
 static void run(const char *name, enum mt_tf tf, const double *opt, int nopt, const double *const *in,
                 const int64_t *time, size_t n, double out[][N])
 {
-    const struct mt_ind_def *d = mt_ind_find(name);
-    assert_non_null(d);
-    struct mt_ind_ctx c = {.tf = tf};
-    mt_ind_defaults(d, &c);
-    for (int i = 0; i < nopt; i++)
-        c.opt[i] = opt[i];
-    struct mt_ind ind;
-    struct mt_err err = {0};
-    if (mt_ind_init(&ind, d, &c, &err))
-        fail_msg("%s", err.msg);
-    double *outs[MT_IND_MAX_OUT];
-    for (int k = 0; k < d->n_out; k++)
+    double *outs[MT_IND_MAX_OUT] = {0};
+    for (int k = 0; k < mt_ind_find(name)->n_out; k++)
         outs[k] = out[k];
-    mt_ind_run(&ind, n, in, time, outs);
-    mt_ind_release(&ind);
+    fu_calc_all(name, tf, opt, nopt, in, time, n, outs);
 }
 
 static int lookback(const char *name, enum mt_tf tf, const double *opt, int nopt)
