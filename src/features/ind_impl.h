@@ -496,6 +496,60 @@ static inline int ind_bars_in_days(enum mt_tf tf, double days)
     return n < 1 ? 1 : (int)n;
 }
 
+/* ---- Wilder's average gain and loss of the changes (RSI, CMO, StochRSI) ----
+ * The first n changes are summed and divided by n (first value at bar n);
+ * then avg = (avg (n-1) + change) / n, in TA-Lib's order of operations. */
+
+struct ind_gainloss {
+    double prev, gain, loss;
+    int n, seen; /* seen: bars fed, stops counting at n + 1 */
+};
+
+static inline void ind_gainloss_init(struct ind_gainloss *g, int n)
+{
+    g->prev = 0;
+    g->gain = 0;
+    g->loss = 0;
+    g->n = n;
+    g->seen = 0;
+}
+
+/* Feeds x; true when g->gain and g->loss hold the averages (from bar n on). */
+static inline bool ind_gainloss_step(struct ind_gainloss *g, double x)
+{
+    double d = x - g->prev;
+    g->prev = x;
+    if (g->seen == 0) {
+        g->seen = 1;
+        return false;
+    }
+    if (g->seen <= g->n) {
+        if (d < 0)
+            g->loss -= d;
+        else
+            g->gain += d;
+        if (g->seen++ < g->n)
+            return false;
+    } else {
+        g->loss *= g->n - 1;
+        g->gain *= g->n - 1;
+        if (d < 0)
+            g->loss -= d;
+        else
+            g->gain += d;
+    }
+    g->loss /= g->n;
+    g->gain /= g->n;
+    return true;
+}
+
+/* 100 gain / (gain + loss), 0 when there was no change. */
+static inline double ind_gainloss_rsi(const struct ind_gainloss *g)
+{
+    double s = g->gain + g->loss;
+    return ind_ta_zero(s) ? 0.0 : 100.0 * (g->gain / s);
+}
+
 /* ---- stochastic position: 100 (x - lowest low) / (highest high - lowest low) ---- */
 
 struct ind_stoch {

@@ -11,78 +11,24 @@
 #define PERIOD(def, min) {"period", (def), (min), 100000, true}
 #define NOPT(name, def, min) {(name), (def), (min), 100000, true}
 
-/* ---- Wilder's average gain and loss of the changes (RSI, CMO, StochRSI) ----
- * The first n changes are summed and divided by n (first value at bar n);
- * then avg = (avg (n-1) + change) / n, in TA-Lib's order of operations. */
-
-struct gainloss {
-    double prev, gain, loss;
-    int n, seen; /* seen: bars fed, stops counting at n + 1 */
-};
-
-static void gainloss_init(struct gainloss *g, int n)
-{
-    g->prev = 0;
-    g->gain = 0;
-    g->loss = 0;
-    g->n = n;
-    g->seen = 0;
-}
-
-/* Feeds x; true when g->gain and g->loss hold the averages (from bar n on). */
-static inline bool gainloss_step(struct gainloss *g, double x)
-{
-    double d = x - g->prev;
-    g->prev = x;
-    if (g->seen == 0) {
-        g->seen = 1;
-        return false;
-    }
-    if (g->seen <= g->n) {
-        if (d < 0)
-            g->loss -= d;
-        else
-            g->gain += d;
-        if (g->seen++ < g->n)
-            return false;
-    } else {
-        g->loss *= g->n - 1;
-        g->gain *= g->n - 1;
-        if (d < 0)
-            g->loss -= d;
-        else
-            g->gain += d;
-    }
-    g->loss /= g->n;
-    g->gain /= g->n;
-    return true;
-}
-
-/* 100 gain / (gain + loss), 0 when there was no change. */
-static inline double gainloss_rsi(const struct gainloss *g)
-{
-    double s = g->gain + g->loss;
-    return ind_ta_zero(s) ? 0.0 : 100.0 * (g->gain / s);
-}
-
 /* ---- RSI and CMO ---- */
 
 struct rsi {
-    struct gainloss g;
+    struct ind_gainloss g;
 };
 MT_IND_FIXED_SIZE(rsi, struct rsi)
 
 static void rsi_init(void *state, const struct mt_ind_ctx *c)
 {
     struct rsi *st = state;
-    gainloss_init(&st->g, ind_iopt(c, 0));
+    ind_gainloss_init(&st->g, ind_iopt(c, 0));
 }
 
 static inline void rsi_step(struct rsi *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
     (void)c;
     (void)t;
-    y[0] = gainloss_step(&st->g, x[0]) ? gainloss_rsi(&st->g) : NAN;
+    y[0] = ind_gainloss_step(&st->g, x[0]) ? ind_gainloss_rsi(&st->g) : NAN;
 }
 MT_IND_RUN(rsi, struct rsi, rsi_init, rsi_step, 1, 1)
 
@@ -90,7 +36,7 @@ static inline void cmo_step(struct rsi *st, const struct mt_ind_ctx *c, const do
 {
     (void)c;
     (void)t;
-    if (!gainloss_step(&st->g, x[0])) {
+    if (!ind_gainloss_step(&st->g, x[0])) {
         y[0] = NAN;
         return;
     }
@@ -105,7 +51,7 @@ MT_IND_RUN(cmo, struct rsi, rsi_init, cmo_step, 1, 1)
 struct stoch {
     struct ind_stoch k;
     struct ind_sma s1, s2; /* stoch: slow %K and slow %D; stochf/stochrsi: %D (s1) */
-    struct gainloss g;     /* stochrsi only */
+    struct ind_gainloss g;     /* stochrsi only */
 };
 
 /* Options [k, p1, p2] (stoch, stoch_full), [k, p1] (stochf) or [rsi, k, p1] (stochrsi). */
@@ -193,7 +139,7 @@ static void stochrsi_init(void *state, const struct mt_ind_ctx *c)
 {
     struct stoch *st = state;
     stoch_init_for(st, ind_iopt(c, 1), ind_iopt(c, 2), 0);
-    gainloss_init(&st->g, ind_iopt(c, 0));
+    ind_gainloss_init(&st->g, ind_iopt(c, 0));
 }
 
 static inline void stochrsi_step(struct stoch *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -201,11 +147,11 @@ static inline void stochrsi_step(struct stoch *st, const struct mt_ind_ctx *c, c
 {
     (void)c;
     (void)t;
-    if (!gainloss_step(&st->g, x[0])) {
+    if (!ind_gainloss_step(&st->g, x[0])) {
         y[0] = y[1] = NAN;
         return;
     }
-    double r = gainloss_rsi(&st->g);
+    double r = ind_gainloss_rsi(&st->g);
     stoch_fast(st, r, r, r, y);
 }
 MT_IND_RUN(stochrsi, struct stoch, stochrsi_init, stochrsi_step, 1, 2)

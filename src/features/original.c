@@ -9,6 +9,7 @@
  * and round-number distances. docs/features-vs-original.md lists every
  * difference from the original. */
 #include <math.h>
+#include <string.h>
 
 #include "features/families.h"
 #include "features/ind_impl.h"
@@ -515,6 +516,51 @@ static inline void stoch_mw_step(struct stoch_mw *st, const struct mt_ind_ctx *c
 }
 MT_IND_RUN(stoch_mw, struct stoch_mw, stoch_mw_init, stoch_mw_step, 3, 2)
 
+/* ---- RSI timing: Wilder RSI(period) under 30 after its 3-bar change was
+ * negative on each of the last `bars` bars (long), or over 70 after rising
+ * changes (short); 1/0 ---- */
+
+struct rsi_timing {
+    struct ind_gainloss g;
+    double rsi[4];    /* the last four RSI values, newest first */
+    int n_rsi;        /* RSI values seen (counting stops at 4) */
+    int falling, rising; /* consecutive bars of negative / positive 3-bar changes */
+};
+MT_IND_FIXED_SIZE(rsi_timing, struct rsi_timing)
+
+static void rsi_timing_init(void *state, const struct mt_ind_ctx *c)
+{
+    struct rsi_timing *st = state;
+    ind_gainloss_init(&st->g, ind_iopt(c, 0));
+    st->n_rsi = 0;
+    st->falling = st->rising = 0;
+}
+
+static inline void rsi_timing_step(struct rsi_timing *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+                                   double *y)
+{
+    (void)t;
+    y[0] = y[1] = NAN;
+    if (!ind_gainloss_step(&st->g, x[0]))
+        return;
+    memmove(&st->rsi[1], &st->rsi[0], 3 * sizeof st->rsi[0]);
+    st->rsi[0] = ind_gainloss_rsi(&st->g);
+    if (st->n_rsi < 4 && ++st->n_rsi < 4)
+        return;
+    double change = st->rsi[0] - st->rsi[3];
+    st->falling = change < 0 ? st->falling + 1 : 0;
+    st->rising = change > 0 ? st->rising + 1 : 0;
+    int k = ind_iopt(c, 1);
+    y[0] = st->falling >= k && st->rsi[0] < 30 ? 1.0 : 0.0;
+    y[1] = st->rising >= k && st->rsi[0] > 70 ? 1.0 : 0.0;
+}
+MT_IND_RUN(rsi_timing, struct rsi_timing, rsi_timing_init, rsi_timing_step, 1, 2)
+
+static int rsi_timing_lookback(const struct mt_ind_ctx *c)
+{
+    return ind_iopt(c, 0) + 3;
+}
+
 /* ---- exponentially weighted z-scores: of one input, and of the average
  * trade size volume / trades smoothed by an EMA (alpha 1/6) first ---- */
 
@@ -932,6 +978,10 @@ const struct mt_ind_def mt_ind_fam_original[] = {
     {"stoch_mw", "original", "stochastic M (double top) and W (double bottom) completed on this bar (1/0)", 3, 2, 2,
      HLC, {PERIOD(14), {"swing", 10, 1, 100, false}}, {"m", "w"}, ind_lookback_period_minus_1, stoch_mw_size,
      stoch_mw_init, stoch_mw_run, NULL},
+    {"rsi_timing", "original",
+     "RSI(period) < 30 after `bars` bars of falling 3-bar change (long); > 70 after rising (short); 1/0", 1, 2, 2,
+     C1, {{"period", 14, 2, 100000, true}, {"bars", 5, 1, 1000, true}}, {"long", "short"}, rsi_timing_lookback,
+     rsi_timing_size, rsi_timing_init, rsi_timing_run, NULL},
     {"ewz", "original", "z-score of one input against its EW mean/stddev (com n), e.g. trade counts", 1, 1, 1,
      {MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, ewz_size, ewz_init, ewz_run, NULL},
     {"ats_z", "original", "average trade size volume/trades, EMA alpha 1/6, EW z-score (com n)", 2, 1, 1,

@@ -195,23 +195,33 @@ static size_t fractals_size(const struct mt_ind_ctx *c)
     return ind_size(sizeof(struct fractals), 2 * (size_t)ind_lookback_period(c));
 }
 
+/* Puts f at its start for width w, with 2 w doubles of buffer at buf. */
+static void fractals_start(struct fractals *f, double *buf, int w)
+{
+    ind_win_init(&f->hi, buf, w);
+    ind_win_init(&f->lo, buf + w, w);
+    f->bars = 0;
+    memset(&f->up, 0, sizeof f->up);
+    memset(&f->down, 0, sizeof f->down);
+}
+
 static void fractals_init(void *state, const struct mt_ind_ctx *c)
 {
     struct fractals *st = state;
-    int w = ind_lookback_period(c);
-    unsigned char *p = ind_tail(st, sizeof *st);
-    ind_win_init(&st->hi, ind_carve(&p, (size_t)w), w);
-    ind_win_init(&st->lo, ind_carve(&p, (size_t)w), w);
-    st->bars = 0;
-    memset(&st->up, 0, sizeof st->up);
-    memset(&st->down, 0, sizeof st->down);
+    fractals_start(st, (double *)(void *)ind_tail(st, sizeof *st), ind_lookback_period(c));
+}
+
+/* The width (option 0) must be odd: a fractal bar has as many bars on each side. */
+static int width_check(const struct mt_ind_ctx *c, struct mt_err *err, const char *name)
+{
+    if (ind_lookback_period(c) % 2 == 0)
+        return mt_err_set(err, MT_EINVAL, "indicator %s: option width = %d must be odd", name, ind_lookback_period(c));
+    return 0;
 }
 
 static int fractals_check(const struct mt_ind_ctx *c, struct mt_err *err)
 {
-    if (ind_lookback_period(c) % 2 == 0)
-        return mt_err_set(err, MT_EINVAL, "indicator fractals: option width = %d must be odd", ind_lookback_period(c));
-    return 0;
+    return width_check(c, err, "fractals");
 }
 
 static int fractals_lookback(const struct mt_ind_ctx *c)
@@ -241,32 +251,108 @@ static inline void fractal_side_update(struct fractal_side *s, const struct ind_
     s->found = true;
 }
 
-/* Outputs up, down, up_age, down_age. */
-static inline void fractals_step(struct fractals *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
-                                 double *y)
+/* Feeds a bar (high, low); false before w bars, else y = up, down, up_age, down_age. */
+static inline bool fractals_feed(struct fractals *st, double high, double low, double *y)
 {
-    (void)c;
-    (void)t;
     double gone;
-    ind_win_push(&st->hi, x[0], &gone);
-    ind_win_push(&st->lo, x[1], &gone);
+    ind_win_push(&st->hi, high, &gone);
+    ind_win_push(&st->lo, low, &gone);
     int64_t bar = st->bars++;
     int h = st->hi.cap / 2;
     if (st->hi.n > h) {
         fractal_side_update(&st->up, &st->hi, 1.0, bar - h);
         fractal_side_update(&st->down, &st->lo, -1.0, bar - h);
     }
-    if (!ind_win_full(&st->hi)) {
-        for (int k = 0; k < 4; k++)
-            y[k] = NAN;
-        return;
-    }
+    if (!ind_win_full(&st->hi))
+        return false;
     y[0] = st->up.found ? st->up.value : st->up.best;
     y[1] = st->down.found ? st->down.value : st->down.best;
     y[2] = (double)(bar - (st->up.found ? st->up.bar : st->up.best_bar));
     y[3] = (double)(bar - (st->down.found ? st->down.bar : st->down.best_bar));
+    return true;
+}
+
+static inline void fractals_step(struct fractals *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+                                 double *y)
+{
+    (void)c;
+    (void)t;
+    if (!fractals_feed(st, x[0], x[1], y))
+        y[0] = y[1] = y[2] = y[3] = NAN;
 }
 MT_IND_RUN(fractals, struct fractals, fractals_init, fractals_step, 2, 4)
+
+/* ---- trail-fractal levels and trend ages (the original's fractal_trend_age):
+ * each new fractal high (low) sets the level high + (spacing / 10) ATR (low -
+ * ...), ATR = EMA alpha 1 / (1 + spacing) of the true range at the bar the
+ * fractal is confirmed; age_long counts the bars the close has stayed above
+ * the low level (0 when not), age_short below the high level ---- */
+
+struct frac_trend {
+    struct fractals f;
+    struct ind_tr tr;
+    struct ind_ema atr;
+    double up, down;         /* fractal values the levels were set from */
+    double level_hi, level_lo;
+    double age_long, age_short;
+};
+
+static size_t frac_trend_size(const struct mt_ind_ctx *c)
+{
+    return ind_size(sizeof(struct frac_trend), 2 * (size_t)ind_lookback_period(c));
+}
+
+static void frac_trend_init(void *state, const struct mt_ind_ctx *c)
+{
+    struct frac_trend *st = state;
+    fractals_start(&st->f, (double *)(void *)ind_tail(st, sizeof *st), ind_lookback_period(c));
+    ind_tr_init(&st->tr);
+    int s = ind_iopt(c, 1);
+    ind_ema_init(&st->atr, s + 1, 1.0 / (1.0 + s));
+    st->up = st->down = NAN;
+    st->level_hi = st->level_lo = NAN;
+    st->age_long = st->age_short = 0;
+}
+
+static int frac_trend_lookback(const struct mt_ind_ctx *c)
+{
+    int w = ind_lookback_period(c) - 1, a = ind_iopt(c, 1) + 1;
+    return w > a ? w : a;
+}
+
+static inline void frac_trend_step(struct frac_trend *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+                                   double *y)
+{
+    (void)t;
+    double f[4];
+    bool have = fractals_feed(&st->f, x[0], x[1], f);
+    double tr = ind_tr_step(&st->tr, x[0], x[1], x[2]);
+    double atr = isnan(tr) ? NAN : ind_ema_step(&st->atr, tr);
+    y[0] = y[1] = y[2] = y[3] = NAN;
+    if (!have || isnan(atr))
+        return;
+    double offset = c->opt[1] / 10.0 * atr;
+    if (f[0] != st->up || isnan(st->level_hi)) {
+        st->up = f[0];
+        st->level_hi = f[0] + offset;
+    }
+    if (f[1] != st->down || isnan(st->level_lo)) {
+        st->down = f[1];
+        st->level_lo = f[1] - offset;
+    }
+    st->age_long = x[2] > st->level_lo ? st->age_long + 1 : 0;
+    st->age_short = x[2] < st->level_hi ? st->age_short + 1 : 0;
+    y[0] = st->level_hi;
+    y[1] = st->level_lo;
+    y[2] = st->age_long;
+    y[3] = st->age_short;
+}
+MT_IND_RUN(frac_trend, struct frac_trend, frac_trend_init, frac_trend_step, 3, 4)
+
+static int frac_trend_check(const struct mt_ind_ctx *c, struct mt_err *err)
+{
+    return width_check(c, err, "frac_trend");
+}
 
 /* ---- Ichimoku without look-ahead ----
  *
@@ -403,6 +489,11 @@ const struct mt_ind_def mt_ind_fam_structure[] = {
      "Williams fractals: latest confirmed fractal high/low (known w/2 bars after) and bars since", 2, 1, 4, HL,
      {{"width", 5, 3, 101, true}}, {"up", "down", "up_age", "down_age"}, fractals_lookback, fractals_size,
      fractals_init, fractals_run, fractals_check},
+    {"frac_trend", "original",
+     "trail-fractal levels fractal +/- spacing/10 ATR, bars the close stayed above the low / below the high level",
+     3, 2, 4, {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{"width", 5, 3, 101, true}, {"spacing", 2, 0, 100, true}},
+     {"high", "low", "age_long", "age_short"}, frac_trend_lookback, frac_trend_size, frac_trend_init,
+     frac_trend_run, frac_trend_check},
     {"ichimoku", "structure",
      "Ichimoku tenkan, kijun and the cloud spans plotted at the bar (computed kijun bars earlier); no chikou", 2, 3,
      4, HL, {{"tenkan", 9, 1, 1000, true}, {"kijun", 26, 1, 1000, true}, {"senkou_b", 52, 1, 1000, true}},

@@ -161,6 +161,48 @@ static void test_stoch_patterns(void **state)
     fu_expect(out, (double[]){NAN, 0, 0, 0, 0}, 5);
 }
 
+static void test_rsi_timing(void **state)
+{
+    (void)state;
+    /* Wilder RSI(2): 100 (bar 2), 100, 50, 25, 12.5, 6.25; 3-bar changes from bar 5: -75, -87.5, -43.75. */
+    const double x[8] = {10, 11, 12, 13, 12, 11, 10, 9};
+    const double *in[1] = {x};
+    double out[N], o1[2] = {2, 1}, o3[2] = {2, 3};
+    fu_calc("rsi_timing", o1, 2, in, NULL, 8, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, NAN, NAN, 1, 1, 1}, 8);
+    fu_calc("rsi_timing", o3, 2, in, NULL, 8, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, NAN, NAN, 0, 0, 1}, 8);
+    fu_calc("rsi_timing", o3, 2, in, NULL, 8, 1, out);
+    fu_expect(out, (double[]){NAN, NAN, NAN, NAN, NAN, 0, 0, 0}, 8);
+}
+
+static void test_frac_trend(void **state)
+{
+    (void)state;
+    /* Width 3, spacing 0 (levels = the fractals). The fractal high of bar 1 (3) is known at bar 2, the one of
+     * bar 4 (5) at bar 5; no strict fractal low, so the low level is the lowest settled low, 0. */
+    const double hi[6] = {1, 3, 2, 2, 5, 4}, lo[6] = {0, 2, 1, 1, 4, 3}, cl[6] = {0.5, 2.5, 1.5, 1.8, 4.5, 3.5};
+    const double *in[3] = {hi, lo, cl};
+    double out[N], opt[2] = {3, 0};
+    fu_calc("frac_trend", opt, 2, in, NULL, 6, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 3, 3, 3, 5}, 6);
+    fu_calc("frac_trend", opt, 2, in, NULL, 6, 1, out);
+    fu_expect(out, (double[]){NAN, NAN, 0, 0, 0, 0}, 6);
+    fu_calc("frac_trend", opt, 2, in, NULL, 6, 2, out);
+    fu_expect(out, (double[]){NAN, NAN, 1, 2, 3, 4}, 6);
+    fu_calc("frac_trend", opt, 2, in, NULL, 6, 3, out);
+    fu_expect(out, (double[]){NAN, NAN, 1, 2, 0, 1}, 6);
+    /* Spacing 1: ATR seeded with the mean of the first two true ranges (3, 2) = 2.5 at bar 2, when both levels
+     * are set: offset 0.25; they keep it while their fractals do not change. */
+    const double h2[6] = {2, 4, 3, 3, 3, 3}, l2[6] = {0, 2, 1, 1, 1, 1}, c2[6] = {1, 3, 2, 2, 2, 2};
+    const double *in2[3] = {h2, l2, c2};
+    double o2[2] = {3, 1};
+    fu_calc("frac_trend", o2, 2, in2, NULL, 6, 0, out);
+    fu_expect(out, (double[]){NAN, NAN, 4.25, 4.25, 4.25, 4.25}, 6);
+    fu_calc("frac_trend", o2, 2, in2, NULL, 6, 1, out);
+    fu_expect(out, (double[]){NAN, NAN, -0.25, -0.25, -0.25, -0.25}, 6);
+}
+
 static void test_flow(void **state)
 {
     (void)state;
@@ -340,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_atr_z),          cmocka_unit_test(test_trend),
         cmocka_unit_test(test_cross_and_break), cmocka_unit_test(test_calendar_roc),
         cmocka_unit_test(test_stoch_patterns), cmocka_unit_test(test_flow),
+        cmocka_unit_test(test_rsi_timing),     cmocka_unit_test(test_frac_trend),
         cmocka_unit_test(test_vol_roc_climax), cmocka_unit_test(test_candles),
         cmocka_unit_test(test_round_numbers),  cmocka_unit_test(test_clock),
         cmocka_unit_test(test_periods),
