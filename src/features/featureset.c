@@ -22,6 +22,7 @@ struct item_spec {
     enum mt_ind_input in[MT_IND_MAX_IN];
     bool in_overridden;
     unsigned outputs;
+    bool relative;
     const char *name;
 };
 
@@ -146,6 +147,11 @@ static int parse_spec(const cJSON *obj, size_t idx, const char *source, struct i
                 return item_error(err, source, idx, sp->def, "name must be a string of 1 to 47 characters%s%s",
                                   "", "");
             sp->name = v->valuestring;
+        } else if (strcmp(key, "relative") == 0) {
+            if (!cJSON_IsBool(v))
+                return item_error(err, source, idx, sp->def, "relative must be true or false, not %s%s",
+                                  mt_json_type_name(v), "");
+            sp->relative = cJSON_IsTrue(v);
         } else if (strcmp(key, "input") == 0 || strcmp(key, "inputs") == 0) {
             rc = parse_inputs(v, sp, source, idx, err);
         } else if (strcmp(key, "outputs") == 0) {
@@ -155,7 +161,8 @@ static int parse_spec(const cJSON *obj, size_t idx, const char *source, struct i
         } else {
             char opts[256];
             option_list(sp->def, opts, sizeof opts);
-            return item_error(err, source, idx, sp->def, "unknown key '%s' (options: %s; or name, input, outputs)",
+            return item_error(err, source, idx, sp->def,
+                              "unknown key '%s' (options: %s; or name, input, outputs, relative)",
                               key, opts);
         }
         if (rc)
@@ -176,6 +183,8 @@ static void generated_name(const struct item_spec *sp, const double *opt, char *
         char num[32];
         n += (size_t)snprintf(buf + n, size - n, "_%s", mt_fmt_double(opt[k], num, sizeof num));
     }
+    if (sp->relative && n < size)
+        snprintf(buf + n, size - n, "_rel");
 }
 
 /* Appends every combination of sp's option values to fs. */
@@ -217,6 +226,7 @@ static int expand(const struct item_spec *sp, size_t idx, const char *source, st
         memcpy(it->opt, ctx.opt, sizeof it->opt);
         memcpy(it->in, sp->in, sizeof it->in);
         it->outputs = sp->outputs;
+        it->relative = sp->relative;
         if (sp->name)
             snprintf(it->name, sizeof it->name, "%s", sp->name);
         else
@@ -377,6 +387,12 @@ void mt_features_release(struct mt_features *f)
     f->inds = NULL;
 }
 
+/* A feature value: the indicator's output, or relative to the bar's close. */
+static inline float feature_value(const struct mt_fset_item *it, double v, double close)
+{
+    return (float)(it->relative ? v / close - 1.0 : v);
+}
+
 int mt_features_batch(struct mt_features *f, const struct mt_series *s, struct mt_fmatrix *out,
                       struct mt_err *err)
 {
@@ -420,7 +436,7 @@ int mt_features_batch(struct mt_features *f, const struct mt_series *s, struct m
                 continue;
             float *dst = out->v + c++ * rows;
             for (size_t r = 0; r < rows; r++)
-                dst[r] = (float)outs[k][r];
+                dst[r] = feature_value(&fs->items[i], outs[k][r], s->close[r]);
         }
     }
     f->fed = rows;
@@ -452,7 +468,7 @@ int mt_features_update(struct mt_features *f, const struct mt_series *s, size_t 
         mt_ind_run(ind, 1, in, s->open_time + i, outs);
         for (int k = 0; k < ind->def->n_out; k++)
             if (fs->items[j].outputs & (1u << k))
-                row[c++] = (float)y[k];
+                row[c++] = feature_value(&fs->items[j], y[k], s->close[i]);
     }
     f->fed++;
     return 0;

@@ -11,7 +11,9 @@
  * An option given as an array expands into one item per value (several
  * arrays: every combination). "input"/"inputs" feed other series columns to
  * the entry, "outputs" keeps a subset of its outputs, "name" replaces the
- * generated column name (only for an item that expands to one). Column
+ * generated column name (only for an item that expands to one), and
+ * "relative": true turns price-level outputs into value / close - 1 (scale-
+ * free, what a model should see; the name gets "_rel"). Column
  * names: the indicator, the overridden inputs, the option values, then the
  * output name for entries with several outputs, joined by '_'
  * ("ema_ratio_25", "bbands_20_2_2_upper"). Names must be unique.
@@ -23,6 +25,7 @@
 #ifndef MT_FEATURES_FEATURESET_H
 #define MT_FEATURES_FEATURESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +43,7 @@ struct mt_fset_item {
     double opt[MT_IND_MAX_OPT];
     enum mt_ind_input in[MT_IND_MAX_IN];
     unsigned outputs;               /* bit k: output k is a column */
+    bool relative;                  /* columns are value / close - 1 */
     char name[MT_FSET_NAME_MAX];    /* column name, or the prefix of "<name>_<output>" */
 };
 

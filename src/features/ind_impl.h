@@ -136,6 +136,12 @@ static inline int ind_check_below(const struct mt_ind_ctx *c, struct mt_err *err
                       c->opt[a], bn, c->opt[b]);
 }
 
+/* i mod cap for 0 <= i < 2 cap (ring-buffer indices; no division). */
+static inline int ind_wrap(int i, int cap)
+{
+    return i >= cap ? i - cap : i;
+}
+
 /* ---- window: the last `cap` values, oldest first on the way out ---- */
 
 struct ind_win {
@@ -155,19 +161,19 @@ static inline void ind_win_init(struct ind_win *w, double *buf, int cap)
 static inline bool ind_win_push(struct ind_win *w, double x, double *gone)
 {
     if (w->n < w->cap) {
-        w->v[(w->head + w->n++) % w->cap] = x;
+        w->v[ind_wrap(w->head + w->n++, w->cap)] = x;
         return false;
     }
     *gone = w->v[w->head];
     w->v[w->head] = x;
-    w->head = (w->head + 1) % w->cap;
+    w->head = ind_wrap(w->head + 1, w->cap);
     return true;
 }
 
 /* The value `ago` bars back (0 = the newest); ago < n. */
 static inline double ind_win_ago(const struct ind_win *w, int ago)
 {
-    return w->v[(w->head + w->n - 1 - ago + w->cap) % w->cap];
+    return w->v[ind_wrap(w->head + w->n - 1 - ago, w->cap)];
 }
 
 static inline bool ind_win_full(const struct ind_win *w)
@@ -341,16 +347,16 @@ static inline double ind_extreme_step(struct ind_extreme *e, double x)
 {
     int64_t b = e->bar++;
     while (e->len > 0 && e->idx[e->head] <= b - e->cap) {
-        e->head = (e->head + 1) % e->cap;
+        e->head = ind_wrap(e->head + 1, e->cap);
         e->len--;
     }
     while (e->len > 0) {
-        int last = (e->head + e->len - 1) % e->cap;
+        int last = ind_wrap(e->head + e->len - 1, e->cap);
         if (e->max ? e->val[last] > x : e->val[last] < x)
             break;
         e->len--;
     }
-    int at = (e->head + e->len) % e->cap;
+    int at = ind_wrap(e->head + e->len, e->cap);
     e->val[at] = x;
     e->idx[at] = b;
     e->len++;

@@ -9,7 +9,6 @@
  * and round-number distances. docs/features-vs-original.md lists every
  * difference from the original. */
 #include <math.h>
-#include <string.h>
 
 #include "features/families.h"
 #include "features/ind_impl.h"
@@ -543,7 +542,8 @@ static inline void rsi_timing_step(struct rsi_timing *st, const struct mt_ind_ct
     y[0] = y[1] = NAN;
     if (!ind_gainloss_step(&st->g, x[0]))
         return;
-    memmove(&st->rsi[1], &st->rsi[0], 3 * sizeof st->rsi[0]);
+    for (int k = 3; k > 0; k--)
+        st->rsi[k] = st->rsi[k - 1];
     st->rsi[0] = ind_gainloss_rsi(&st->g);
     if (st->n_rsi < 4 && ++st->n_rsi < 4)
         return;
@@ -901,17 +901,22 @@ MT_IND_RUN(wick_vol, struct ewz, ewz_init, wick_vol_step, 5, 2)
  * level d x 10^k (d = 1..9), to a power of ten, and to a "spooky" number
  * (8, 13, 39, 69, 88, 420, 666, 888 x 10^k) ---- */
 
-/* Smallest |x / (m 10^k) - 1| over the multipliers m and every k. */
+/* Smallest |x / (m 10^k) - 1| over the multipliers m and the powers of ten
+ * around x (x in [1e-12, 1e12]; NaN outside). */
 static double round_distance(double x, const double *mult, int n_mult)
 {
-    if (!(x > 0))
+    static const double pow10[] = {1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5,
+                                   1e-4,  1e-3,  1e-2,  1e-1,  1,     1e1,   1e2,  1e3,  1e4,  1e5,  1e6,
+                                   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13};
+    if (!(x >= 1e-12 && x <= 1e12))
         return NAN;
+    int e = 0; /* index of the largest power of ten <= x */
+    while (pow10[e + 1] <= x)
+        e++;
     double best = INFINITY;
-    int e = (int)floor(log10(x));
     for (int k = e - 3; k <= e + 1; k++) {
-        double p = pow(10.0, k);
         for (int i = 0; i < n_mult; i++) {
-            double d = fabs(x / (mult[i] * p) - 1.0);
+            double d = fabs(x / (mult[i] * pow10[k]) - 1.0);
             best = d < best ? d : best;
         }
     }
@@ -1012,7 +1017,7 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      NULL},
     {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, OHLCV,
      {PERIOD(50)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
-    {"round_num", "original", "relative distance to the nearest d x 10^k, power of ten, and spooky number", 1, 0, 3,
+    {"round_num", "original", "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3,
      C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, stateless_size, stateless_init, round_num_run, NULL},
 };
 

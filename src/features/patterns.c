@@ -205,7 +205,8 @@ static inline void cdl_step(struct cdl *st, const struct mt_ind_ctx *c, const do
 {
     (void)t;
     const struct cdl_spec *sp = st->spec;
-    memmove(&st->b[1], &st->b[0], (CDL_HIST - 1) * sizeof st->b[0]);
+    for (int k = CDL_HIST - 1; k > 0; k--)
+        st->b[k] = st->b[k - 1];
     st->b[0] = (struct cdl_bar){x[0], x[1], x[2], x[3]};
     y[0] = NAN;
     if (st->bar >= st->lookback) {

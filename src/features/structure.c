@@ -324,7 +324,7 @@ static inline void frac_trend_step(struct frac_trend *st, const struct mt_ind_ct
                                    double *y)
 {
     (void)t;
-    double f[4];
+    double f[4] = {NAN, NAN, NAN, NAN};
     bool have = fractals_feed(&st->f, x[0], x[1], f);
     double tr = ind_tr_step(&st->tr, x[0], x[1], x[2]);
     double atr = isnan(tr) ? NAN : ind_ema_step(&st->atr, tr);

@@ -244,28 +244,30 @@ MT_IND_RUN(var, struct rvar, rvar_init, var_step, 1, 1)
  * passes per bar (exact at any price level, no drift of running sums) ---- */
 
 /* Mean of the full window w and the sums s[] of the 2nd, 3rd and 4th powers
- * of the deviations from it, oldest value first; false when all the values
- * are equal (no dispersion). */
+ * of the deviations from it (summed in buffer order: the result depends only
+ * on the window's state, so streaming equals batch); false when all the
+ * values are equal (no dispersion). */
 static bool win_moments(const struct ind_win *w, double *mean, double *s)
 {
-    double sum = 0, newest = ind_win_ago(w, 0);
+    const double *v = w->v, newest = ind_win_ago(w, 0);
+    double sum = 0;
     bool flat = true;
-    for (int ago = w->cap - 1; ago >= 0; ago--) {
-        double v = ind_win_ago(w, ago);
-        sum += v;
-        if (v != newest)
-            flat = false;
+    for (int i = 0; i < w->cap; i++) {
+        sum += v[i];
+        flat &= v[i] == newest;
     }
     if (flat)
         return false;
-    double m = sum / w->cap;
-    s[0] = s[1] = s[2] = 0;
-    for (int ago = w->cap - 1; ago >= 0; ago--) {
-        double d = ind_win_ago(w, ago) - m, d2 = d * d;
-        s[0] += d2;
-        s[1] += d2 * d;
-        s[2] += d2 * d2;
+    double m = sum / w->cap, s2 = 0, s3 = 0, s4 = 0;
+    for (int i = 0; i < w->cap; i++) {
+        double d = v[i] - m, d2 = d * d;
+        s2 += d2;
+        s3 += d2 * d;
+        s4 += d2 * d2;
     }
+    s[0] = s2;
+    s[1] = s3;
+    s[2] = s4;
     *mean = m;
     return true;
 }

@@ -62,7 +62,7 @@ static void test_errors(void **state)
     parse_fails("{\"features\": [{\"indicator\": \"emma\"}]}",
                 "set.json: feature 1: unknown indicator 'emma' (see mtrader indicators)");
     parse_fails("{\"features\": [{\"indicator\": \"ema\"}, {\"indicator\": \"sma\", \"perod\": 3}]}",
-                "set.json: feature 2 (sma): unknown key 'perod' (options: period; or name, input, outputs)");
+                "set.json: feature 2 (sma): unknown key 'perod' (options: period; or name, input, outputs, relative)");
     parse_fails("{\"features\": [{\"indicator\": \"ema\", \"period\": 0}]}",
                 "set.json: feature 1: indicator ema: option period = 0 is outside [1, 100000]");
     parse_fails("{\"features\": [{\"indicator\": \"ema\", \"period\": 2.5}]}",
@@ -150,6 +150,27 @@ static void test_matrix_batch_and_live(void **state)
     mt_fset_release(&fs);
 }
 
+/* Row t of a batch over s truncated after bar t equals row t of the full batch. */
+static void assert_rows_causal(struct mt_features *f, const struct mt_series *s, const struct mt_fmatrix *full,
+                               size_t t)
+{
+    struct mt_series cut = *s;
+    cut.n = t + 1;
+    struct mt_fmatrix m;
+    struct mt_err err = {0};
+    assert_int_equal(mt_features_batch(f, &cut, &m, &err), 0);
+    for (size_t c = 0; c < full->cols; c++) {
+        float a = full->v[c * full->rows + t], b = m.v[c * m.rows + t];
+        if (memcmp(&a, &b, sizeof a) != 0 && !(isnan(a) && isnan(b)))
+            fail_msg("%s at bar %zu: %.9g with the data cut after the bar, %.9g in the full batch", full->names[c], t,
+                     (double)b, (double)a);
+    }
+    mt_fmatrix_release(&m);
+}
+
+/* The default set: >= 150 columns from every listing group of the registry,
+ * a value in every column at the end of a real series with all fields, no
+ * look-ahead, and live rows equal to the batch. */
 static void test_default_set(void **state)
 {
     (void)state;
@@ -157,8 +178,77 @@ static void test_default_set(void **state)
     struct mt_err err = {0};
     if (mt_fset_default(&fs, &err))
         fail_msg("%s", err.msg);
-    assert_true(fs.columns >= 20);
+    assert_true(fs.columns >= 150);
+    for (size_t i = 0; i < mt_ind_count(); i++) {
+        const char *group = mt_ind_at(i)->group;
+        bool found = false;
+        for (size_t j = 0; j < fs.n && !found; j++)
+            found = strcmp(fs.items[j].def->group, group) == 0;
+        if (!found)
+            fail_msg("the default set has no feature of the group %s", group);
+    }
+    const struct mt_series *s = fu_btc();
+    struct mt_features f;
+    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
+    struct mt_fmatrix m;
+    assert_int_equal(mt_features_batch(&f, s, &m, &err), 0);
+    assert_int_equal(m.cols, fs.columns);
+    for (size_t c = 0; c < m.cols; c++)
+        if (!isfinite(m.v[c * m.rows + m.rows - 1]))
+            fail_msg("%s: no value at the last bar", m.names[c]);
+    unsigned seed = 7;
+    for (int r = 0; r < 12; r++)
+        assert_rows_causal(&f, s, &m, 2000 + (size_t)rand_r(&seed) % (s->n - 2000));
+    assert_rows_causal(&f, s, &m, 1600);
+    /* Live: batch up to n - 30, then bar by bar. */
+    struct mt_series head = *s;
+    head.n = s->n - 30;
+    struct mt_fmatrix m2;
+    assert_int_equal(mt_features_batch(&f, &head, &m2, &err), 0);
+    mt_fmatrix_release(&m2);
+    float *row = malloc(m.cols * sizeof *row);
+    assert_non_null(row);
+    for (size_t i = head.n; i < s->n; i++) {
+        assert_int_equal(mt_features_update(&f, s, i, row, &err), 0);
+        for (size_t c = 0; c < m.cols; c++)
+            if (memcmp(&row[c], &m.v[c * m.rows + i], sizeof(float)) != 0 && !isnan(row[c]))
+                fail_msg("%s at bar %zu: live %.9g, batch %.9g", m.names[c], i, (double)row[c],
+                         (double)m.v[c * m.rows + i]);
+    }
+    free(row);
+    mt_fmatrix_release(&m);
+    mt_features_release(&f);
     mt_fset_release(&fs);
+}
+
+/* "relative": value / close - 1, named with "_rel". */
+static void test_relative(void **state)
+{
+    (void)state;
+    const struct mt_series *s = fu_btc();
+    struct mt_fset fs;
+    parse_ok("{\"features\": [{\"indicator\": \"sma\", \"period\": 3, \"relative\": true},"
+             " {\"indicator\": \"sma\", \"period\": 3}]}",
+             &fs);
+    struct mt_features f;
+    struct mt_err err = {0};
+    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
+    struct mt_fmatrix m;
+    assert_int_equal(mt_features_batch(&f, s, &m, &err), 0);
+    assert_string_equal(m.names[0], "sma_3_rel");
+    assert_string_equal(m.names[1], "sma_3");
+    for (size_t r = 2; r < 10; r++) {
+        double sma = (s->close[r - 2] + s->close[r - 1] + s->close[r]) / 3;
+        float want = (float)(sma / s->close[r] - 1.0);
+        assert_memory_equal(&m.v[r], &want, sizeof want);
+    }
+    mt_fmatrix_release(&m);
+    mt_features_release(&f);
+    mt_fset_release(&fs);
+    struct mt_fset bad;
+    const char *json = "{\"features\": [{\"indicator\": \"sma\", \"relative\": 1}]}";
+    assert_int_equal(mt_fset_parse(json, strlen(json), "set.json", &bad, &err), MT_ECONFIG);
+    assert_non_null(strstr(err.msg, "relative must be true or false"));
 }
 
 int main(void)
@@ -168,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_matrix_batch_and_live),
         cmocka_unit_test(test_default_set),
+        cmocka_unit_test(test_relative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
