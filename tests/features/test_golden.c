@@ -52,7 +52,10 @@ static void parse_ours(char *spec, struct mt_ind *ind, int *outs, int *n_outs)
         int k = mt_ind_opt_index(d, tok);
         if (k < 0)
             fail_msg("golden case %s: no option '%s'", name, tok);
-        c.opt[k] = atof(eq + 1);
+        char *end;
+        c.opt[k] = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end)
+            fail_msg("golden case %s: option %s = '%s' is not a number", name, tok, eq + 1);
     }
     struct mt_err err = {0};
     if (mt_ind_init(ind, d, &c, &err))

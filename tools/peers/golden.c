@@ -62,6 +62,16 @@ static void read_input(const char *path)
     fclose(f);
 }
 
+/* The number s, or exit naming what it was for. */
+static double number(const char *s, const char *what)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end)
+        die(what, "expected a number");
+    return v;
+}
+
 static const double *input_column(const char *name)
 {
     static const char *names[6] = {"time", "open", "high", "low", "close", "volume"};
@@ -113,7 +123,7 @@ static int run_talib(char *spec, double out[MAX_OUT][MAX_ROWS], int *beg)
             const TA_OptInputParameterInfo *oi;
             TA_GetOptInputParameterInfo(h, i, &oi);
             if (strcmp(oi->paramName + 5, tok) == 0) { /* skip "optIn" */
-                double v = atof(eq + 1);
+                double v = number(eq + 1, tok);
                 if (oi->type == TA_OptInput_RealRange || oi->type == TA_OptInput_RealList)
                     TA_SetOptInputParamReal(params, i, v);
                 else
@@ -172,7 +182,7 @@ static int run_tulip(char *spec, double out[MAX_OUT][MAX_ROWS], int *beg)
     double opts[TI_MAXINDPARAMS];
     int n_opt = 0;
     for (char *tok = strtok_r(NULL, " ", &save); tok && n_opt < TI_MAXINDPARAMS; tok = strtok_r(NULL, " ", &save))
-        opts[n_opt++] = atof(tok);
+        opts[n_opt++] = number(tok, name);
     if (n_opt != info->options)
         die("wrong number of Tulip options", name);
     const double *in[TI_MAXINDPARAMS];
