@@ -30,25 +30,33 @@
     static void PREFIX##_run(void *state, const struct mt_ind_ctx *c, size_t n, const double *const *in, \
                              const int64_t *time, double *const *out)                                    \
     {                                                                                                    \
-        /* A local copy of the state: the outputs cannot alias it, so it stays in registers. */         \
+        /* Local copies of the state, the options and the column pointers: the outputs cannot alias    \
+         * them, so they stay in registers. */                                                                         \
         STATE st_ = *(STATE *)state;                                                                     \
+        const struct mt_ind_ctx c_ = *c;                                                                 \
+        const double *in_[MT_IND_MAX_IN];                                                                \
+        double *out_[MT_IND_MAX_OUT];                                                                    \
+        for (int k_ = 0; k_ < (NIN); k_++)                                                               \
+            in_[k_] = in[k_];                                                                            \
+        for (int k_ = 0; k_ < (NOUT); k_++)                                                              \
+            out_[k_] = out[k_];                                                                          \
         for (size_t i_ = 0; i_ < n; i_++) {                                                              \
             double x_[MT_IND_MAX_IN], y_[MT_IND_MAX_OUT];                                                \
             bool nan_ = false;                                                                           \
             for (int k_ = 0; k_ < (NIN); k_++) {                                                         \
-                x_[k_] = in[k_][i_];                                                                     \
+                x_[k_] = in_[k_][i_];                                                                    \
                 nan_ |= isnan(x_[k_]);                                                                   \
             }                                                                                            \
             if (nan_) {                                                                                  \
                 INIT(state, c);                                                                          \
                 st_ = *(STATE *)state;                                                                   \
                 for (int k_ = 0; k_ < (NOUT); k_++)                                                      \
-                    out[k_][i_] = NAN;                                                                   \
+                    out_[k_][i_] = NAN;                                                                  \
                 continue;                                                                                \
             }                                                                                            \
-            STEP(&st_, c, x_, time ? time[i_] : 0, y_);                                                  \
+            STEP(&st_, &c_, x_, time ? time[i_] : 0, y_);                                                  \
             for (int k_ = 0; k_ < (NOUT); k_++)                                                          \
-                out[k_][i_] = y_[k_];                                                                    \
+                out_[k_][i_] = y_[k_];                                                                   \
         }                                                                                                \
         *(STATE *)state = st_;                                                                           \
     }
@@ -185,23 +193,23 @@ static inline bool ind_win_full(const struct ind_win *w)
 
 struct ind_sma {
     struct ind_win w;
-    double sum;
+    double sum, inv; /* inv = 1 / period: a multiplication per bar, not a division */
 };
 
 static inline void ind_sma_init(struct ind_sma *s, double *buf, int period)
 {
     ind_win_init(&s->w, buf, period);
     s->sum = 0;
+    s->inv = 1.0 / period;
 }
 
 /* Adds x; the mean of the last period values, NaN until there are period. */
 static inline double ind_sma_step(struct ind_sma *s, double x)
 {
-    double gone;
-    if (ind_win_push(&s->w, x, &gone))
-        s->sum -= gone;
-    s->sum += x;
-    return ind_win_full(&s->w) ? s->sum / s->w.cap : NAN;
+    double gone = 0;
+    ind_win_push(&s->w, x, &gone);
+    s->sum += x - gone; /* one addition on the running sum's dependency chain */
+    return ind_win_full(&s->w) ? s->sum * s->inv : NAN;
 }
 
 /* ---- EMA seeded with the SMA of the first period values (TA-Lib) ---- */
@@ -240,6 +248,7 @@ struct ind_wma {
     struct ind_win w;
     double sum;      /* plain sum of the window */
     double weighted; /* sum of weight x value */
+    double inv;      /* 1 / the sum of the weights */
 };
 
 static inline void ind_wma_init(struct ind_wma *k, double *buf, int period)
@@ -247,6 +256,7 @@ static inline void ind_wma_init(struct ind_wma *k, double *buf, int period)
     ind_win_init(&k->w, buf, period);
     k->sum = 0;
     k->weighted = 0;
+    k->inv = 2.0 / ((double)period * (period + 1));
 }
 
 /* Adds x; the weighted mean of the last period values, NaN until there are period. */
@@ -258,7 +268,7 @@ static inline double ind_wma_step(struct ind_wma *k, double x)
     if (ind_win_push(&k->w, x, &gone))
         k->sum -= gone;
     k->sum += x;
-    return ind_win_full(&k->w) ? k->weighted / ((double)k->w.cap * (k->w.cap + 1) / 2.0) : NAN;
+    return ind_win_full(&k->w) ? k->weighted * k->inv : NAN;
 }
 
 /* ---- HMA: WMA(2 WMA(n/2) - WMA(n), floor(sqrt n)) (Hull; the full period,
@@ -390,7 +400,8 @@ static inline double ind_tr_step(struct ind_tr *t, double high, double low, doub
     double tr = NAN;
     if (t->have_prev) {
         double a = high - low, b = fabs(high - t->prev_close), c = fabs(low - t->prev_close);
-        tr = a > b ? (a > c ? a : c) : (b > c ? b : c);
+        double ab = a > b ? a : b; /* two max instructions, no data-dependent branch */
+        tr = ab > c ? ab : c;
     }
     t->prev_close = close;
     t->have_prev = true;
@@ -419,7 +430,7 @@ static inline double ind_atr_step(struct ind_atr *a, double high, double low, do
 
 struct ind_var {
     struct ind_win w;
-    double sum, sum2;
+    double sum, sum2, inv; /* inv = 1 / period */
 };
 
 static inline void ind_var_init(struct ind_var *v, double *buf, int period)
@@ -427,6 +438,7 @@ static inline void ind_var_init(struct ind_var *v, double *buf, int period)
     ind_win_init(&v->w, buf, period);
     v->sum = 0;
     v->sum2 = 0;
+    v->inv = 1.0 / period;
 }
 
 /* Adds x; false until there are period values, else *mean and *var set
@@ -434,7 +446,7 @@ static inline void ind_var_init(struct ind_var *v, double *buf, int period)
 static inline bool ind_var_step(struct ind_var *v, double x, double *mean, double *var)
 {
     double gone;
-    if (ind_win_push(&v->w, x, &gone)) {
+    if (ind_win_push(&v->w, x, &gone)) { /* TA-Lib's order: its sums, its rounding */
         v->sum -= gone;
         v->sum2 -= gone * gone;
     }
@@ -442,8 +454,8 @@ static inline bool ind_var_step(struct ind_var *v, double x, double *mean, doubl
     v->sum2 += x * x;
     if (!ind_win_full(&v->w))
         return false;
-    double m = v->sum / v->w.cap;
-    double q = v->sum2 / v->w.cap - m * m;
+    double m = v->sum * v->inv;
+    double q = v->sum2 * v->inv - m * m;
     *mean = m;
     *var = q > 0 ? q : 0;
     return true;
@@ -507,8 +519,8 @@ static inline int ind_bars_in_days(enum mt_tf tf, double days)
  * then avg = (avg (n-1) + change) / n, in TA-Lib's order of operations. */
 
 struct ind_gainloss {
-    double prev, gain, loss;
-    int n, seen; /* seen: bars fed, stops counting at n + 1 */
+    double prev, gain, loss, inv; /* inv = 1 / n */
+    int n, seen;                  /* seen: bars fed, stops counting at n + 1 */
 };
 
 static inline void ind_gainloss_init(struct ind_gainloss *g, int n)
@@ -516,36 +528,31 @@ static inline void ind_gainloss_init(struct ind_gainloss *g, int n)
     g->prev = 0;
     g->gain = 0;
     g->loss = 0;
+    g->inv = 1.0 / n;
     g->n = n;
     g->seen = 0;
 }
 
-/* Feeds x; true when g->gain and g->loss hold the averages (from bar n on). */
+/* Feeds x; true when g->gain and g->loss hold the averages (from bar n on).
+ * Wilder's step avg + (change - avg) / n, as a multiplication. */
 static inline bool ind_gainloss_step(struct ind_gainloss *g, double x)
 {
     double d = x - g->prev;
     g->prev = x;
-    if (g->seen == 0) {
-        g->seen = 1;
+    double up = d > 0 ? d : 0.0, down = d < 0 ? -d : 0.0;
+    if (g->seen > g->n) {
+        g->gain = (up - g->gain) * g->inv + g->gain;
+        g->loss = (down - g->loss) * g->inv + g->loss;
+        return true;
+    }
+    if (g->seen++ == 0)
         return false;
-    }
-    if (g->seen <= g->n) {
-        if (d < 0)
-            g->loss -= d;
-        else
-            g->gain += d;
-        if (g->seen++ < g->n)
-            return false;
-    } else {
-        g->loss *= g->n - 1;
-        g->gain *= g->n - 1;
-        if (d < 0)
-            g->loss -= d;
-        else
-            g->gain += d;
-    }
-    g->loss /= g->n;
-    g->gain /= g->n;
+    g->gain += up;
+    g->loss += down;
+    if (g->seen <= g->n)
+        return false;
+    g->gain *= g->inv;
+    g->loss *= g->inv;
     return true;
 }
 

@@ -19,6 +19,7 @@ struct dm {
     struct ind_tr tr;
     double prev_high, prev_low;
     double plus, minus, range; /* the sums of +DM1, -DM1 and TR */
+    double keep;               /* 1 - 1 / n */
     int n, bars;               /* bars: bars fed, stops counting at n + 1 */
 };
 
@@ -27,6 +28,7 @@ static void dm_init(struct dm *s, int n)
     ind_tr_init(&s->tr);
     s->prev_high = s->prev_low = 0;
     s->plus = s->minus = s->range = 0;
+    s->keep = 1.0 - 1.0 / n;
     s->n = n;
     s->bars = 0;
 }
@@ -43,15 +45,18 @@ static inline int dm_step(struct dm *s, double high, double low, double close)
         s->bars = 1;
         return 1;
     }
-    double p = up > 0 && up > down ? up : 0.0, m = down > 0 && up < down ? down : 0.0;
+    /* Two plain selects each, which compile without branches (the comparisons are coin flips on real
+     * data): max(up, 0) when up wins, else 0. */
+    double up0 = up > 0.0 ? up : 0.0, down0 = down > 0.0 ? down : 0.0;
+    double p = up > down ? up0 : 0.0, m = up < down ? down0 : 0.0;
     if (s->bars < s->n) {
         s->plus += p;
         s->minus += m;
         s->range += tr;
     } else {
-        s->plus = s->plus - s->plus / s->n + p;
-        s->minus = s->minus - s->minus / s->n + m;
-        s->range = s->range - s->range / s->n + tr;
+        s->plus = s->plus * s->keep + p;
+        s->minus = s->minus * s->keep + m;
+        s->range = s->range * s->keep + tr;
     }
     if (s->bars <= s->n)
         s->bars++;
@@ -63,18 +68,20 @@ static inline bool dm_di(const struct dm *s, double *plus, double *minus)
 {
     if (ind_ta_zero(s->range))
         return false;
-    *plus = 100.0 * (s->plus / s->range);
-    *minus = 100.0 * (s->minus / s->range);
+    double k = 100.0 / s->range;
+    *plus = s->plus * k;
+    *minus = s->minus * k;
     return true;
 }
 
-/* DX = 100 |+DI - -DI| / (+DI + -DI); false when undefined (no range or no movement). */
+/* DX = 100 |+DI - -DI| / (+DI + -DI) = 100 |+DM - -DM| / (+DM + -DM) (the
+ * 100 / TR of the DIs cancels); false when undefined (no range or no
+ * movement: +DI + -DI zero by TA-Lib's test). */
 static inline bool dm_dx(const struct dm *s, double *dx)
 {
-    double p, m;
-    if (!dm_di(s, &p, &m) || ind_ta_zero(m + p))
+    if (ind_ta_zero(s->range) || fabs(100.0 * (s->plus + s->minus)) < 1e-14 * fabs(s->range))
         return false;
-    *dx = 100.0 * (fabs(m - p) / (m + p));
+    *dx = 100.0 * fabs(s->minus - s->plus) / (s->plus + s->minus);
     return true;
 }
 
@@ -169,6 +176,7 @@ MT_IND_RUN(dx, struct dx, dx_init, dx_step, 3, 1)
 struct adx {
     struct dm dm;
     double adx; /* sum of DX while seeding */
+    double inv; /* 1 / n */
     int bars;   /* bars fed, stops counting at 2n */
     struct ind_win hist; /* ADXR: the last n ADX values */
 };
@@ -177,6 +185,7 @@ static void adx_init_n(struct adx *st, int n)
 {
     dm_init(&st->dm, n);
     st->adx = 0;
+    st->inv = 1.0 / n;
     st->bars = 0;
 }
 
@@ -204,9 +213,9 @@ static inline double adx_feed(struct adx *st, double high, double low, double cl
     if (bar == 2 * n - 1) {
         if (have)
             st->adx += dx;
-        st->adx /= n;
+        st->adx *= st->inv;
     } else if (have) {
-        st->adx = ((st->adx * (n - 1)) + dx) / n;
+        st->adx = (dx - st->adx) * st->inv + st->adx;
     }
     return st->adx;
 }
