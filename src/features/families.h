@@ -21,6 +21,7 @@ MT_IND_FAMILY(volatility)
 MT_IND_FAMILY(volume)
 MT_IND_FAMILY(pattern)
 MT_IND_FAMILY(structure)
+MT_IND_FAMILY(extra)
 /* family declarations: add above this line */
 
 #define MT_IND_FAMILIES                                                                                    \
@@ -33,6 +34,7 @@ MT_IND_FAMILY(structure)
     {mt_ind_fam_volume, &mt_ind_fam_volume_n},                                                             \
     {mt_ind_fam_pattern, &mt_ind_fam_pattern_n},                                                           \
     {mt_ind_fam_structure, &mt_ind_fam_structure_n},                                                       \
+    {mt_ind_fam_extra, &mt_ind_fam_extra_n},                                                               \
     /* family entries: add above this line */
 
 #endif

@@ -242,6 +242,40 @@ static inline double ind_ema_step(struct ind_ema *e, double x)
     return e->value;
 }
 
+/* ---- MACD: EMA(fast) - EMA(slow), its signal EMA and the histogram (TA-Lib:
+ * all three EMAs SMA-seeded; both price EMAs give their first value on the bar
+ * where the slow one does, so the fast one is fed from bar slow - fast on; the
+ * first output is at bar slow - 1 + signal - 1) ---- */
+
+struct ind_macd {
+    struct ind_ema fast, slow, signal;
+    int skip; /* bars still to keep from the fast EMA */
+};
+
+/* fast < slow; kfast, kslow the price EMAs' factors (2/(n+1), or MACDFIX's
+ * fixed 0.15 and 0.075); the signal EMA has k = 2/(signal+1). */
+static inline void ind_macd_init(struct ind_macd *m, int fast, double kfast, int slow, double kslow, int signal)
+{
+    ind_ema_init(&m->fast, fast, kfast);
+    ind_ema_init(&m->slow, slow, kslow);
+    ind_ema_init(&m->signal, signal, 2.0 / (signal + 1.0));
+    m->skip = slow - fast;
+}
+
+/* Adds x; y[0..2] = macd, signal, hist, all NaN until the signal has a value. */
+static inline void ind_macd_step(struct ind_macd *m, double x, double *y)
+{
+    double f = NAN, s = ind_ema_step(&m->slow, x);
+    if (m->skip > 0)
+        m->skip--;
+    else
+        f = ind_ema_step(&m->fast, x);
+    double d = f - s, sig = isnan(d) ? NAN : ind_ema_step(&m->signal, d);
+    y[0] = isnan(sig) ? NAN : d;
+    y[1] = sig;
+    y[2] = d - sig;
+}
+
 /* ---- WMA: weights 1 (oldest) .. period (newest), O(1) per bar ---- */
 
 struct ind_wma {
