@@ -442,35 +442,22 @@ static int ultosc_check(const struct mt_ind_ctx *c, struct mt_err *err)
 /* ---- MACD: EMA(fast) - EMA(slow), signal EMA of it, histogram ---- */
 
 struct macd {
-    struct ind_ema fast, slow, signal;
-    int bar; /* bars seen, stops counting at slow - fast */
+    struct ind_macd m;
 };
 MT_IND_FIXED_SIZE(macd, struct macd)
 
 static void macd_init(void *state, const struct mt_ind_ctx *c)
 {
     struct macd *st = state;
-    ind_ema_init(&st->fast, ind_iopt(c, 0), 2.0 / (c->opt[0] + 1.0));
-    ind_ema_init(&st->slow, ind_iopt(c, 1), 2.0 / (c->opt[1] + 1.0));
-    ind_ema_init(&st->signal, ind_iopt(c, 2), 2.0 / (c->opt[2] + 1.0));
-    st->bar = 0;
+    ind_macd_init(&st->m, ind_iopt(c, 0), 2.0 / (c->opt[0] + 1.0), ind_iopt(c, 1), 2.0 / (c->opt[1] + 1.0),
+                  ind_iopt(c, 2));
 }
 
 static inline void macd_step(struct macd *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
+    (void)c;
     (void)t;
-    /* TA-Lib seeds both EMAs on the bar where the slow one starts: the fast
-     * EMA's seed is the SMA of the fast period bars ending there, so the fast
-     * EMA is fed from bar slow - fast on. */
-    double f = NAN, s = ind_ema_step(&st->slow, x[0]);
-    if (st->bar >= ind_iopt(c, 1) - ind_iopt(c, 0))
-        f = ind_ema_step(&st->fast, x[0]);
-    else
-        st->bar++;
-    double m = f - s, sig = isnan(m) ? NAN : ind_ema_step(&st->signal, m);
-    y[0] = isnan(sig) ? NAN : m;
-    y[1] = sig;
-    y[2] = m - sig;
+    ind_macd_step(&st->m, x[0], y);
 }
 MT_IND_RUN(macd, struct macd, macd_init, macd_step, 1, 3)
 
