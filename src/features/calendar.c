@@ -164,7 +164,8 @@ MT_IND_RUN(prev_period, struct period, period_init, prev_period_step, 4, 4)
 
 const struct mt_ind_def mt_ind_fam_calendar[] = {
     {"hour", "calendar", "UTC hour of the bar's open (0..23), shifted by 12, sin and cos of the day phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, hour_run, NULL},
+     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, hour_run,
+     NULL},
     {"weekday", "calendar", "UTC day of week (Monday 0), shifted by 3, sin and cos of the week phase", 1, 0, 4,
      {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, weekday_run,
      NULL},

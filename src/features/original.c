@@ -973,7 +973,8 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      C1, {{"fast", 12, 1, 100000, true}, {"slow", 24, 2, 100000, true}}, {"above", "up", "down"},
      ema_cross_lookback, ema_cross_size, ema_cross_init, ema_cross_run, ema_cross_check},
     {"ema_break", "original", "EMA(n) above the highest (up) / below the lowest (down) of its previous window values",
-     1, 2, 2, C1, {{"period", 25, 1, 100000, true}, {"window", 12, 1, 100000, true}}, {"up", "down"}, ema_break_lookback,
+     1, 2, 2, C1, {{"period", 25, 1, 100000, true}, {"window", 12, 1, 100000, true}}, {"up", "down"},
+     ema_break_lookback,
      ema_break_size, ema_break_init, ema_break_run, NULL},
     {"sm_stoch", "original", "stochastic %K(n) smoothed by an EMA alpha 1/(1+n); value and 1-bar change", 3, 1, 2,
      HLC, {PERIOD(50)}, {"value", "roc"}, sm_stoch_lookback, sm_stoch_size, sm_stoch_init, sm_stoch_run, NULL},
@@ -1017,7 +1018,8 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      NULL},
     {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, OHLCV,
      {PERIOD(50)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
-    {"round_num", "original", "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3,
+    {"round_num", "original",
+     "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3,
      C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, stateless_size, stateless_init, round_num_run, NULL},
 };
 
