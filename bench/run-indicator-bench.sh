@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build/release}
 csv=${MT_BENCH_CSV:-$root/../shared/data/ohlcv/csv/BTCUSDT-1h.csv}
-flags=(-O2 -ffp-contract=off) # what scripts/build.sh's debugoptimized build uses for libmtrader.a
+flags=(-O3 -ffp-contract=off) # what scripts/build.sh's release build uses for libmtrader.a
 
 [[ -f $csv ]] || { echo "run-indicator-bench: no candles at $csv (set MT_BENCH_CSV)" >&2; exit 1; }
 ninja -C "$build" libmtrader.a >/dev/null

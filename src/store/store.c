@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -60,8 +61,11 @@ struct picked {
 static void pick_columns(const struct mt_pq_reader *r, struct picked *p)
 {
     p->time_col = -1;
-    for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++)
+    p->time_rank = INT_MAX;
+    for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++) {
         p->col[f] = -1;
+        p->rank[f] = INT_MAX;
+    }
     for (size_t c = 0; c < mt_pq_num_columns(r); c++) {
         const char *name = mt_pq_column(r, c)->name;
         int rank;
