@@ -363,9 +363,60 @@ static inline double ind_vwma_step(struct ind_vwma *k, double price, double volu
     return v > 0 ? pv / v : NAN;
 }
 
-/* ---- rolling maximum / minimum: monotonic deque of bar indices ---- */
+/* ---- rolling maximum / minimum, branch-free (van Herk / Gil-Werman in
+ * streaming form): the bars are cut into blocks of `period`; the window
+ * ending at position k of the current block is positions k+1.. of the
+ * previous block (their suffix extreme, computed once when that block ended)
+ * plus positions ..k of the current one (its running extreme). O(1) amortised
+ * per bar with no data-dependent branch. Minima are kept as maxima of -x. ---- */
 
 struct ind_extreme {
+    double *blk;  /* the current block's values (negated for a minimum) */
+    double *suf;  /* suffix maxima of the previous block; -inf before one ended */
+    double pre;   /* maximum of the current block so far */
+    double sign;  /* 1: maximum, -1: minimum */
+    int cap, pos; /* period; position of the next value in the block */
+    int64_t bar;  /* bars seen */
+};
+
+/* Needs 2 * period doubles of buffer. */
+static inline void ind_extreme_init(struct ind_extreme *e, double *buf, int period, bool max)
+{
+    e->blk = buf;
+    e->suf = buf + period;
+    for (int i = 0; i < period; i++)
+        e->suf[i] = -INFINITY;
+    e->pre = -INFINITY;
+    e->sign = max ? 1.0 : -1.0;
+    e->cap = period;
+    e->pos = 0;
+    e->bar = 0;
+}
+
+/* Adds x; the extreme of the last period values, NaN until there are period. */
+static inline double ind_extreme_step(struct ind_extreme *e, double x)
+{
+    double v = e->sign * x;
+    e->blk[e->pos] = v;
+    e->pre = v > e->pre ? v : e->pre;
+    double older = e->pos + 1 < e->cap ? e->suf[e->pos + 1] : -INFINITY;
+    double m = older > e->pre ? older : e->pre;
+    if (++e->pos == e->cap) {
+        double run = -INFINITY;
+        for (int i = e->cap - 1; i >= 0; i--) {
+            run = e->blk[i] > run ? e->blk[i] : run;
+            e->suf[i] = run;
+        }
+        e->pre = -INFINITY;
+        e->pos = 0;
+    }
+    return ++e->bar >= e->cap ? e->sign * m : NAN;
+}
+
+/* ---- rolling maximum / minimum with the bar it is on: monotonic deque of
+ * bar indices (Aroon needs the age; everything else uses ind_extreme) ---- */
+
+struct ind_argext {
     double *val;  /* deque values, capacity period */
     int64_t *idx; /* their bar numbers */
     int cap, head, len;
@@ -374,7 +425,7 @@ struct ind_extreme {
 };
 
 /* Needs 2 * period doubles of buffer (values and indices). */
-static inline void ind_extreme_init(struct ind_extreme *e, double *buf, int period, bool max)
+static inline void ind_argext_init(struct ind_argext *e, double *buf, int period, bool max)
 {
     e->val = buf;
     e->idx = (int64_t *)(void *)(buf + period);
@@ -387,7 +438,7 @@ static inline void ind_extreme_init(struct ind_extreme *e, double *buf, int peri
 
 /* Adds x; the extreme of the last period values, NaN until there are period.
  * Ties keep the newest bar (for "bars since the high"). */
-static inline double ind_extreme_step(struct ind_extreme *e, double x)
+static inline double ind_argext_step(struct ind_argext *e, double x)
 {
     int64_t b = e->bar++;
     while (e->len > 0 && e->idx[e->head] <= b - e->cap) {
@@ -408,7 +459,7 @@ static inline double ind_extreme_step(struct ind_extreme *e, double x)
 }
 
 /* Bars since the current extreme (0 = this bar); valid after a non-NaN step. */
-static inline int ind_extreme_age(const struct ind_extreme *e)
+static inline int ind_argext_age(const struct ind_argext *e)
 {
     return (int)(e->bar - 1 - e->idx[e->head]);
 }

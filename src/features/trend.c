@@ -269,7 +269,7 @@ static int adxr_lookback(const struct mt_ind_ctx *c)
  * the last n + 1 bars (ties: the newest); oscillator = up - down ---- */
 
 struct aroon {
-    struct ind_extreme hi, lo;
+    struct ind_argext hi, lo;
 };
 
 static size_t aroon_size(const struct mt_ind_ctx *c)
@@ -282,18 +282,18 @@ static void aroon_init(void *state, const struct mt_ind_ctx *c)
     struct aroon *st = state;
     size_t w = (size_t)ind_iopt(c, 0) + 1;
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * w), (int)w, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * w), (int)w, false);
+    ind_argext_init(&st->hi, ind_carve(&p, 2 * w), (int)w, true);
+    ind_argext_init(&st->lo, ind_carve(&p, 2 * w), (int)w, false);
 }
 
 /* Feeds a bar; false while warming up, else the ages of the extremes. */
 static inline bool aroon_feed(struct aroon *st, double high, double low, int *age_high, int *age_low)
 {
-    double hh = ind_extreme_step(&st->hi, high), ll = ind_extreme_step(&st->lo, low);
+    double hh = ind_argext_step(&st->hi, high), ll = ind_argext_step(&st->lo, low);
     if (isnan(hh) || isnan(ll))
         return false;
-    *age_high = ind_extreme_age(&st->hi);
-    *age_low = ind_extreme_age(&st->lo);
+    *age_high = ind_argext_age(&st->hi);
+    *age_low = ind_argext_age(&st->lo);
     return true;
 }
 
