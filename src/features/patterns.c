@@ -201,10 +201,11 @@ static void cdl_restart(void *state, const struct mt_ind_ctx *c)
     cdl_start(st, st->spec);
 }
 
-static inline void cdl_step(struct cdl *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
+/* One bar of pattern sp (each pattern's run inlines this with its own spec,
+ * so the averages loop and the test compile to straight code). */
+static inline void cdl_step(const struct cdl_spec *sp, struct cdl *st, const struct mt_ind_ctx *c, const double *x,
+                            double *y)
 {
-    (void)t;
-    const struct cdl_spec *sp = st->spec;
     for (int k = CDL_HIST - 1; k > 0; k--)
         st->b[k] = st->b[k - 1];
     st->b[0] = (struct cdl_bar){x[0], x[1], x[2], x[3]};
@@ -221,7 +222,6 @@ static inline void cdl_step(struct cdl *st, const struct mt_ind_ctx *c, const do
             cdl_avg_push(&st->avg[j], &st->b[sp->use[j].ago]);
     st->bar++;
 }
-MT_IND_RUN(cdl, struct cdl, cdl_restart, cdl_step, 4, 1)
 
 /* ---- the tests, in TA-Lib's terms ---- */
 
@@ -481,13 +481,20 @@ static const struct cdl_spec spinningtop_spec = {0, 1, {{BODY_SHORT, 0}}, spinni
 static const struct cdl_spec threeinside_spec = {2, 2, {{BODY_LONG, 2}, {BODY_SHORT, 1}}, threeinside};
 static const struct cdl_spec threeoutside_spec = {.extra = 3, .detect = threeoutside};
 
-/* The entry's init (the pattern's start) and lookback. */
+/* The entry's init (the pattern's start), run and lookback. */
 #define CDL_FUNCS(x)                                                                                       \
     static void x##_init(void *state, const struct mt_ind_ctx *c)                                          \
     {                                                                                                      \
         (void)c;                                                                                           \
         cdl_start(state, &x##_spec);                                                                       \
     }                                                                                                      \
+    static inline void x##_step(struct cdl *st, const struct mt_ind_ctx *c, const double *in, int64_t t,   \
+                                double *y)                                                                 \
+    {                                                                                                      \
+        (void)t;                                                                                           \
+        cdl_step(&x##_spec, st, c, in, y);                                                                 \
+    }                                                                                                      \
+    MT_IND_RUN(x, struct cdl, cdl_restart, x##_step, 4, 1)                                                 \
     static int x##_lookback(const struct mt_ind_ctx *c)                                                    \
     {                                                                                                      \
         (void)c;                                                                                           \
@@ -521,10 +528,10 @@ CDL_FUNCS(threeoutside)
 
 #define OHLC {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
 #define CDL(name, x, summary)                                                                              \
-    {name, "pattern", summary, 4, 0, 1, OHLC, {{0}}, {"value"}, x##_lookback, cdl_size, x##_init, cdl_run, NULL}
+    {name, "pattern", summary, 4, 0, 1, OHLC, {{0}}, {"value"}, x##_lookback, cdl_size, x##_init, x##_run, NULL}
 #define CDL_PEN(name, x, pen, summary)                                                                     \
     {name, "pattern", summary, 4, 1, 1, OHLC, {{"penetration", pen, 0, 1, false}}, {"value"}, x##_lookback, \
-     cdl_size, x##_init, cdl_run, NULL}
+     cdl_size, x##_init, x##_run, NULL}
 
 const struct mt_ind_def mt_ind_fam_pattern[] = {
     CDL("cdl_doji", doji, "doji: real body <= 10% of the average high-low range (TA-Lib CDLDOJI)"),
