@@ -901,26 +901,31 @@ MT_IND_RUN(wick_vol, struct ewz, ewz_init, wick_vol_step, 5, 2)
  * level d x 10^k (d = 1..9), to a power of ten, and to a "spooky" number
  * (8, 13, 39, 69, 88, 420, 666, 888 x 10^k) ---- */
 
-/* Smallest |x / (m 10^k) - 1| over the multipliers m and the powers of ten
- * around x (x in [1e-12, 1e12]; NaN outside). */
-static double round_distance(double x, const double *mult, int n_mult)
+/* Powers of ten 1e-13 .. 1e13. */
+static const double pow10_table[] = {1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4,
+                                     1e-3,  1e-2,  1e-1,  1,     1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                     1e7,   1e8,   1e9,   1e10,  1e11, 1e12, 1e13};
+
+/* Smallest |x / L - 1| over the levels L = m 10^k (mantissas m sorted in
+ * [1, 10), every k); x in [1e-12, 1e12], else NaN. The nearest level in this
+ * measure is one of the two around x, so only those are tried. */
+static double round_distance(double x, const double *mant, int n_mant)
 {
-    static const double pow10[] = {1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5,
-                                   1e-4,  1e-3,  1e-2,  1e-1,  1,     1e1,   1e2,  1e3,  1e4,  1e5,  1e6,
-                                   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13};
     if (!(x >= 1e-12 && x <= 1e12))
         return NAN;
-    int e = 0; /* index of the largest power of ten <= x */
-    while (pow10[e + 1] <= x)
+    int e = 1; /* pow10_table[e] <= x < pow10_table[e + 1] */
+    while (pow10_table[e + 1] <= x)
         e++;
-    double best = INFINITY;
-    for (int k = e - 3; k <= e + 1; k++) {
-        for (int i = 0; i < n_mult; i++) {
-            double d = fabs(x / (mult[i] * pow10[k]) - 1.0);
-            best = d < best ? d : best;
-        }
+    double below = mant[n_mant - 1] * pow10_table[e - 1], above = mant[0] * pow10_table[e + 1];
+    for (int i = 0; i < n_mant; i++) {
+        double level = mant[i] * pow10_table[e];
+        if (level <= x)
+            below = level;
+        else if (level < above)
+            above = level;
     }
-    return best;
+    double d_below = x / below - 1.0, d_above = 1.0 - x / above;
+    return d_below < d_above ? d_below : d_above;
 }
 
 static inline void round_num_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -929,8 +934,9 @@ static inline void round_num_step(struct stateless *st, const struct mt_ind_ctx 
     (void)st;
     (void)c;
     (void)t;
+    /* 1..9, 1 and the spooky 8, 13, 39, 69, 88, 420, 666, 888 as mantissas. */
     static const double digits[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, one[1] = {1},
-                        spooky[8] = {8, 13, 39, 69, 88, 420, 666, 888};
+                        spooky[8] = {1.3, 3.9, 4.2, 6.66, 6.9, 8, 8.8, 8.88};
     y[0] = round_distance(x[0], digits, 9);
     y[1] = round_distance(x[0], one, 1);
     y[2] = round_distance(x[0], spooky, 8);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "featutil.h"
@@ -305,6 +306,37 @@ static void test_round_numbers(void **state)
     fu_expect(out, (double[]){1 - 19800 / 39000.0, 0.0995 / 0.0888 - 1, 6700 / 6660.0 - 1, 0}, 4);
 }
 
+/* Brute force: the smallest |x / (m 10^k) - 1| over every mantissa and k. */
+static double brute_round(double x, const double *mant, int n)
+{
+    double best = INFINITY;
+    for (int k = -14; k <= 14; k++)
+        for (int i = 0; i < n; i++) {
+            double d = fabs(x / (mant[i] * pow(10.0, k)) - 1.0);
+            best = d < best ? d : best;
+        }
+    return best;
+}
+
+static void test_round_numbers_brute_force(void **state)
+{
+    (void)state;
+    static const double digits[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, one[1] = {1},
+                        spooky[8] = {1.3, 3.9, 4.2, 6.66, 6.9, 8, 8.8, 8.88};
+    double x[FU_SMALL], out[3][FU_SMALL];
+    unsigned seed = 11;
+    for (int i = 0; i < FU_SMALL; i++)
+        x[i] = pow(10.0, -8.0 + 16.0 * rand_r(&seed) / (double)RAND_MAX);
+    const double *in[1] = {x};
+    for (int k = 0; k < 3; k++)
+        fu_calc("round_num", NULL, 0, in, NULL, FU_SMALL, k, out[k]);
+    for (int i = 0; i < FU_SMALL; i++) {
+        tu_assert_close(out[0][i], brute_round(x[i], digits, 9), 1e-12);
+        tu_assert_close(out[1][i], brute_round(x[i], one, 1), 1e-12);
+        tu_assert_close(out[2][i], brute_round(x[i], spooky, 8), 1e-12);
+    }
+}
+
 /* 2023-01-01 00:00 UTC is a Sunday. */
 static const int64_t sunday = INT64_C(1672531200000), hour_ms = 3600000;
 
@@ -384,7 +416,7 @@ int main(void)
         cmocka_unit_test(test_stoch_patterns), cmocka_unit_test(test_flow),
         cmocka_unit_test(test_rsi_timing),     cmocka_unit_test(test_frac_trend),
         cmocka_unit_test(test_vol_roc_climax), cmocka_unit_test(test_candles),
-        cmocka_unit_test(test_round_numbers),  cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_round_numbers), cmocka_unit_test(test_round_numbers_brute_force),  cmocka_unit_test(test_clock),
         cmocka_unit_test(test_periods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
