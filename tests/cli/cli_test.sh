@@ -170,6 +170,13 @@ check "bad feature set exits 1" is "$rc" 1
 check "bad feature set names file, item and option" has "$errout" "bad.json: feature 1: indicator sma: option period = 0 is outside [1, 100000]"
 run --data-dir "$store" features NOPEUSDT 1h
 check "features of a missing series exits 1" is "$rc" 1
+run --data-dir "$store" features BTCUSDT 1h --last 1
+check "features with the default set exits 0" is "$rc" 0
+check "the default set has 236 columns" is "$(head -1 <<<"$out" | tr ',' '\n' | wc -l)" 237
+check "default set: relative moving average" has "$(head -1 <<<"$out")" ",sma_200_rel,"
+check "default set: the last row has no empty cell" is "$(tail -1 <<<"$out" | grep -cE ',,|,$')" 0
+run features --print-default-set
+check "print-default-set prints JSON" has "$out" '"indicator": "frac_trend"'
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
