@@ -12,17 +12,6 @@
 
 static const double two_pi = 6.283185307179586;
 
-struct clock {
-    char unused;
-};
-MT_IND_FIXED_SIZE(clock, struct clock)
-
-static void clock_init(void *state, const struct mt_ind_ctx *c)
-{
-    (void)state;
-    (void)c;
-}
-
 /* Value, value shifted by half a cycle, and sin/cos of the phase. */
 static inline void cyclic(double v, double cycle, double shift, double *y)
 {
@@ -32,7 +21,7 @@ static inline void cyclic(double v, double cycle, double shift, double *y)
     y[3] = cos(two_pi * v / cycle);
 }
 
-static inline void hour_step(struct clock *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
+static inline void hour_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
     (void)st;
     (void)c;
@@ -40,9 +29,9 @@ static inline void hour_step(struct clock *st, const struct mt_ind_ctx *c, const
     int64_t ms = t - mt_tf_floor(MT_TF_1D, t);
     cyclic((double)(ms / MT_MS_HOUR), 24, 12, y);
 }
-MT_IND_RUN(hour, struct clock, clock_init, hour_step, 1, 4)
+MT_IND_RUN(hour, struct ind_stateless, ind_stateless_init, hour_step, 1, 4)
 
-static inline void weekday_step(struct clock *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void weekday_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                 double *y)
 {
     (void)st;
@@ -51,9 +40,9 @@ static inline void weekday_step(struct clock *st, const struct mt_ind_ctx *c, co
     int64_t days = (t - mt_tf_floor(MT_TF_1W, t)) / MT_MS_DAY; /* 0 = Monday */
     cyclic((double)days, 7, 3, y);
 }
-MT_IND_RUN(weekday, struct clock, clock_init, weekday_step, 1, 4)
+MT_IND_RUN(weekday, struct ind_stateless, ind_stateless_init, weekday_step, 1, 4)
 
-static inline void monthday_step(struct clock *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void monthday_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -65,7 +54,7 @@ static inline void monthday_step(struct clock *st, const struct mt_ind_ctx *c, c
     y[1] = sin(two_pi * day / days);
     y[2] = cos(two_pi * day / days);
 }
-MT_IND_RUN(monthday, struct clock, clock_init, monthday_step, 1, 3)
+MT_IND_RUN(monthday, struct ind_stateless, ind_stateless_init, monthday_step, 1, 3)
 
 /* ---- the current and the previous period (anchor 0 day, 1 week, 2 month) ---- */
 
@@ -164,13 +153,13 @@ MT_IND_RUN(prev_period, struct period, period_init, prev_period_step, 4, 4)
 
 const struct mt_ind_def mt_ind_fam_calendar[] = {
     {"hour", "calendar", "UTC hour of the bar's open (0..23), shifted by 12, sin and cos of the day phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, hour_run,
+     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, hour_run,
      NULL},
     {"weekday", "calendar", "UTC day of week (Monday 0), shifted by 3, sin and cos of the week phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, weekday_run,
+     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, weekday_run,
      NULL},
     {"monthday", "calendar", "UTC day of month (1..31), sin and cos of the month phase", 1, 0, 3, {MT_IN_CLOSE},
-     {{0}}, {"day", "sin", "cos"}, ind_lookback_zero, clock_size, clock_init, monthday_run, NULL},
+     {{0}}, {"day", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, monthday_run, NULL},
     {"period_ratio", "calendar",
      "close / the current UTC period's open, high and low so far (anchor 0 day, 1 week from Monday, 2 month)", 4, 1,
      3, OHLC, {ANCHOR}, {"open", "high", "low"}, ind_lookback_zero, period_size, period_init, period_ratio_run, NULL},

@@ -576,18 +576,7 @@ static int vidya_check(const struct mt_ind_ctx *c, struct mt_err *err)
 
 /* ---- market facilitation index: (high - low) / volume; NaN without volume ---- */
 
-struct stateless {
-    char unused;
-};
-MT_IND_FIXED_SIZE(stateless, struct stateless)
-
-static void stateless_init(void *state, const struct mt_ind_ctx *c)
-{
-    (void)state;
-    (void)c;
-}
-
-static inline void marketfi_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void marketfi_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -595,7 +584,7 @@ static inline void marketfi_step(struct stateless *st, const struct mt_ind_ctx *
     (void)t;
     y[0] = x[2] != 0.0 ? (x[0] - x[1]) / x[2] : NAN;
 }
-MT_IND_RUN(marketfi, struct stateless, stateless_init, marketfi_step, 3, 1)
+MT_IND_RUN(marketfi, struct ind_stateless, ind_stateless_init, marketfi_step, 3, 1)
 
 /* ---- the table ---- */
 
@@ -639,7 +628,7 @@ const struct mt_ind_def mt_ind_fam_extra[] = {
      3, 1, C1, {NOPT("short", 14, 1), NOPT("long", 30, 2), {"alpha", 0.2, 0, 1, false}}, ONE_OUT, vidya_lookback,
      vidya_size, vidya_init, vidya_run, vidya_check},
     {"marketfi", "volume", "market facilitation index (high - low) / volume (Tulip)", 3, 0, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {{0}}, ONE_OUT, ind_lookback_zero, stateless_size, stateless_init,
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {{0}}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
      marketfi_run, NULL},
 };
 

@@ -106,6 +106,24 @@ static inline bool ind_ta_zero(double v)
     return -1e-14 < v && v < 1e-14;
 }
 
+/* ---- the state of entries that keep nothing between bars ---- */
+
+struct ind_stateless {
+    char unused;
+};
+
+static inline size_t ind_stateless_size(const struct mt_ind_ctx *c)
+{
+    (void)c;
+    return sizeof(struct ind_stateless);
+}
+
+static inline void ind_stateless_init(void *state, const struct mt_ind_ctx *c)
+{
+    (void)state;
+    (void)c;
+}
+
 /* ---- lookbacks and option rules shared by many entries ---- */
 
 /* Option 0 (the period) minus 1: the first value after period bars. */

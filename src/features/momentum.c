@@ -525,18 +525,7 @@ static int ppo_check(const struct mt_ind_ctx *c, struct mt_err *err)
 
 /* ---- balance of power: (close - open) / (high - low) ---- */
 
-struct bop {
-    char unused;
-};
-MT_IND_FIXED_SIZE(bop, struct bop)
-
-static void bop_init(void *state, const struct mt_ind_ctx *c)
-{
-    (void)state;
-    (void)c;
-}
-
-static inline void bop_step(struct bop *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
+static inline void bop_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
     (void)st;
     (void)c;
@@ -544,7 +533,7 @@ static inline void bop_step(struct bop *st, const struct mt_ind_ctx *c, const do
     double range = x[1] - x[2];
     y[0] = range < 1e-14 ? 0.0 : (x[3] - x[0]) / range; /* TA-Lib: 0 for a range of zero (or below 1e-14) */
 }
-MT_IND_RUN(bop, struct bop, bop_init, bop_step, 4, 1)
+MT_IND_RUN(bop, struct ind_stateless, ind_stateless_init, bop_step, 4, 1)
 
 /* ---- the table ---- */
 
@@ -600,7 +589,7 @@ const struct mt_ind_def mt_ind_fam_momentum[] = {
     {"apo", "momentum", "absolute price oscillator: SMA(fast) - SMA(slow)", 1, 2, 1, C1, {FAST_SLOW(12, 26)},
      ONE_OUT, po_lookback, po_size, po_init, apo_run, apo_check},
     {"bop", "momentum", "balance of power: (close - open) / (high - low)", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, ONE_OUT, ind_lookback_zero, bop_size, bop_init, bop_run,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init, bop_run,
      NULL},
 };
 

@@ -668,18 +668,7 @@ static int vwma_pos_lookback(const struct mt_ind_ctx *c)
 
 /* ---- volume delta from taker buys: delta = 2 taker buy - volume, and delta / volume ---- */
 
-struct stateless {
-    char unused;
-};
-MT_IND_FIXED_SIZE(stateless, struct stateless)
-
-static void stateless_init(void *state, const struct mt_ind_ctx *c)
-{
-    (void)state;
-    (void)c;
-}
-
-static inline void vol_delta_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void vol_delta_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                   double *y)
 {
     (void)st;
@@ -689,7 +678,7 @@ static inline void vol_delta_step(struct stateless *st, const struct mt_ind_ctx 
     y[0] = d;
     y[1] = x[0] > 0 ? d / x[0] : 0.0;
 }
-MT_IND_RUN(vol_delta, struct stateless, stateless_init, vol_delta_step, 2, 2)
+MT_IND_RUN(vol_delta, struct ind_stateless, ind_stateless_init, vol_delta_step, 2, 2)
 
 /* ---- return / volume-delta divergence: 1 when on any of the last n bars the
  * close moved against the sign of the volume delta ---- */
@@ -859,7 +848,7 @@ MT_IND_RUN(engulf, struct engulf, engulf_init, engulf_step, 2, 2)
 /* ---- candle shape as fractions of the range: signed body, upper and lower
  * wick, and the direction (+1 up, -1 down, 0 flat); 0 on a zero range ---- */
 
-static inline void candle_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void candle_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                double *y)
 {
     (void)st;
@@ -876,7 +865,7 @@ static inline void candle_step(struct stateless *st, const struct mt_ind_ctx *c,
     y[1] = (h - top) / range;
     y[2] = (bottom - l) / range;
 }
-MT_IND_RUN(candle, struct stateless, stateless_init, candle_step, 4, 4)
+MT_IND_RUN(candle, struct ind_stateless, ind_stateless_init, candle_step, 4, 4)
 
 /* ---- wicks weighted by unusual volume: wick / range x |EW z-score of volume| ---- */
 
@@ -928,7 +917,7 @@ static double round_distance(double x, const double *mant, int n_mant)
     return d_below < d_above ? d_below : d_above;
 }
 
-static inline void round_num_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void round_num_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                   double *y)
 {
     (void)st;
@@ -941,7 +930,7 @@ static inline void round_num_step(struct stateless *st, const struct mt_ind_ctx 
     y[1] = round_distance(x[0], one, 1);
     y[2] = round_distance(x[0], spooky, 8);
 }
-MT_IND_RUN(round_num, struct stateless, stateless_init, round_num_step, 1, 3)
+MT_IND_RUN(round_num, struct ind_stateless, ind_stateless_init, round_num_step, 1, 3)
 
 /* ---- the table ---- */
 
@@ -1005,7 +994,7 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, vwma_pos_lookback, vwma_pos_size, vwma_pos_init,
      vwma_pos_run, NULL},
     {"vol_delta", "original", "volume delta 2 taker buy - volume, and delta / volume", 2, 0, 2,
-     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, ind_lookback_zero, stateless_size, stateless_init,
+     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
      vol_delta_run, NULL},
     {"vd_div", "original", "1 if on any of the last n bars the close moved against the volume delta", 3, 1, 1,
      {MT_IN_CLOSE, MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{"bars", 3, 1, 1000, true}}, ONE_OUT, ind_lookback_period,
@@ -1020,13 +1009,13 @@ const struct mt_ind_def mt_ind_fam_original[] = {
      {MT_IN_OPEN, MT_IN_CLOSE}, {{"bars", 1, 1, 1000, true}}, {"bull", "bear"}, ind_lookback_period, engulf_size,
      engulf_init, engulf_run, NULL},
     {"candle", "original", "candle shape / range: signed body, upper wick, lower wick; direction +1/-1/0", 4, 0, 4,
-     OHLC, {{0}}, {"body", "upper", "lower", "dir"}, ind_lookback_zero, stateless_size, stateless_init, candle_run,
+     OHLC, {{0}}, {"body", "upper", "lower", "dir"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, candle_run,
      NULL},
     {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, OHLCV,
      {PERIOD(50)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
     {"round_num", "original",
      "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3,
-     C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, stateless_size, stateless_init, round_num_run, NULL},
+     C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, round_num_run, NULL},
 };
 
 const size_t mt_ind_fam_original_n = sizeof mt_ind_fam_original / sizeof mt_ind_fam_original[0];

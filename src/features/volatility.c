@@ -584,19 +584,8 @@ MT_IND_RUN(logret, struct logret, logret_init, logret_step, 1, 1)
 
 /* ---- price transforms (TA-Lib AVGPRICE, MEDPRICE, TYPPRICE, WCLPRICE) ---- */
 
-struct stateless {
-    char unused;
-};
-MT_IND_FIXED_SIZE(stateless, struct stateless)
-
-static void stateless_init(void *state, const struct mt_ind_ctx *c)
-{
-    (void)state;
-    (void)c;
-}
-
 /* Inputs open, high, low, close. */
-static inline void avgprice_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void avgprice_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -604,9 +593,9 @@ static inline void avgprice_step(struct stateless *st, const struct mt_ind_ctx *
     (void)t;
     y[0] = (x[1] + x[2] + x[3] + x[0]) / 4;
 }
-MT_IND_RUN(avgprice, struct stateless, stateless_init, avgprice_step, 4, 1)
+MT_IND_RUN(avgprice, struct ind_stateless, ind_stateless_init, avgprice_step, 4, 1)
 
-static inline void medprice_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void medprice_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -614,9 +603,9 @@ static inline void medprice_step(struct stateless *st, const struct mt_ind_ctx *
     (void)t;
     y[0] = (x[0] + x[1]) / 2.0;
 }
-MT_IND_RUN(medprice, struct stateless, stateless_init, medprice_step, 2, 1)
+MT_IND_RUN(medprice, struct ind_stateless, ind_stateless_init, medprice_step, 2, 1)
 
-static inline void typprice_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void typprice_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -624,9 +613,9 @@ static inline void typprice_step(struct stateless *st, const struct mt_ind_ctx *
     (void)t;
     y[0] = (x[0] + x[1] + x[2]) / 3.0;
 }
-MT_IND_RUN(typprice, struct stateless, stateless_init, typprice_step, 3, 1)
+MT_IND_RUN(typprice, struct ind_stateless, ind_stateless_init, typprice_step, 3, 1)
 
-static inline void wclprice_step(struct stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+static inline void wclprice_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
                                  double *y)
 {
     (void)st;
@@ -634,7 +623,7 @@ static inline void wclprice_step(struct stateless *st, const struct mt_ind_ctx *
     (void)t;
     y[0] = (x[0] + x[1] + (x[2] * 2.0)) / 4.0;
 }
-MT_IND_RUN(wclprice, struct stateless, stateless_init, wclprice_step, 3, 1)
+MT_IND_RUN(wclprice, struct ind_stateless, ind_stateless_init, wclprice_step, 3, 1)
 
 /* ---- the table ---- */
 
@@ -693,14 +682,14 @@ const struct mt_ind_def mt_ind_fam_volatility[] = {
     {"log_return", "statistics", "log return ln(x / x period bars ago), NaN unless both are positive", 1, 1, 1, C1,
      {PERIOD(1, 1)}, ONE_OUT, ind_lookback_period, logret_size, logret_init, logret_run, NULL},
     {"avgprice", "price", "average price (open + high + low + close) / 4", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, ONE_OUT, ind_lookback_zero, stateless_size, stateless_init,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
      avgprice_run, NULL},
-    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, HL, {}, ONE_OUT, ind_lookback_zero, stateless_size,
-     stateless_init, medprice_run, NULL},
+    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, HL, {}, ONE_OUT, ind_lookback_zero, ind_stateless_size,
+     ind_stateless_init, medprice_run, NULL},
     {"typprice", "price", "typical price (high + low + close) / 3", 3, 0, 1, HLC, {}, ONE_OUT, ind_lookback_zero,
-     stateless_size, stateless_init, typprice_run, NULL},
+     ind_stateless_size, ind_stateless_init, typprice_run, NULL},
     {"wclprice", "price", "weighted close price (high + low + 2 close) / 4", 3, 0, 1, HLC, {}, ONE_OUT,
-     ind_lookback_zero, stateless_size, stateless_init, wclprice_run, NULL},
+     ind_lookback_zero, ind_stateless_size, ind_stateless_init, wclprice_run, NULL},
 };
 
 const size_t mt_ind_fam_volatility_n = sizeof mt_ind_fam_volatility / sizeof mt_ind_fam_volatility[0];

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,4 +106,20 @@ void fu_expect(const double *got, const double *want, size_t n)
             tu_assert_close(got[i], want[i], 1e-12);
         }
     }
+}
+
+void fu_expect_order_error(const char *name, const char *a, const char *b)
+{
+    const struct mt_ind_def *d = mt_ind_find(name);
+    assert_non_null(d);
+    struct mt_ind_ctx c = {.tf = MT_TF_1H};
+    mt_ind_defaults(d, &c);
+    c.opt[0] = c.opt[1];
+    struct mt_ind ind;
+    struct mt_err err = {0};
+    assert_int_equal(mt_ind_init(&ind, d, &c, &err), MT_EINVAL);
+    char want[160];
+    snprintf(want, sizeof want, "indicator %s: option %s = %g must be less than option %s = %g", name, a, c.opt[0], b,
+             c.opt[1]);
+    assert_string_equal(err.msg, want);
 }

@@ -40,6 +40,10 @@ void fu_calc_all(const char *name, enum mt_tf tf, const double *opt, int nopt, c
 void fu_calc(const char *name, const double *opt, int nopt, const double *const *in, const int64_t *time, size_t n,
              int k, double *out);
 
+/* Asserts that `name` with option 0 set equal to option 1 (named a and b)
+ * fails with "indicator NAME: option A = V must be less than option B = V". */
+void fu_expect_order_error(const char *name, const char *a, const char *b);
+
 /* Asserts got[i] == want[i] within 1e-12 (NaN must match NaN). */
 void fu_expect(const double *got, const double *want, size_t n);
 

@@ -207,21 +207,8 @@ static void test_marketfi(void **state)
 static void test_short_long_check(void **state)
 {
     (void)state;
-    const char *names[2] = {"kvo", "vidya"};
-    for (int i = 0; i < 2; i++) {
-        const struct mt_ind_def *d = mt_ind_find(names[i]);
-        assert_non_null(d);
-        struct mt_ind_ctx c = {.tf = MT_TF_1H};
-        mt_ind_defaults(d, &c);
-        c.opt[0] = c.opt[1];
-        struct mt_ind ind;
-        struct mt_err err = {0};
-        assert_int_equal(mt_ind_init(&ind, d, &c, &err), MT_EINVAL);
-        char want[128];
-        snprintf(want, sizeof want, "indicator %s: option short = %g must be less than option long = %g", names[i],
-                 c.opt[0], c.opt[1]);
-        assert_string_equal(err.msg, want);
-    }
+    fu_expect_order_error("kvo", "short", "long");
+    fu_expect_order_error("vidya", "short", "long");
 }
 
 int main(void)
