@@ -349,7 +349,7 @@ MT_IND_RUN(vwap, struct vwap, vwap_init, vwap_step, 4, 1)
 /* ---- MIDPOINT (of one input) and MIDPRICE (highest high, lowest low) ---- */
 
 struct midpoint {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
 };
 
 static size_t midpoint_size(const struct mt_ind_ctx *c)
@@ -362,8 +362,7 @@ static void midpoint_init(void *state, const struct mt_ind_ctx *c)
     struct midpoint *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
 }
 
 static inline void midpoint_step(struct midpoint *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -371,7 +370,8 @@ static inline void midpoint_step(struct midpoint *st, const struct mt_ind_ctx *c
 {
     (void)c;
     (void)t;
-    y[0] = (ind_extreme_step(&st->hi, x[0]) + ind_extreme_step(&st->lo, x[0])) / 2.0;
+    double hh, ll;
+    y[0] = ind_range_step(&st->r, x[0], x[0], &hh, &ll) ? (hh + ll) / 2.0 : NAN;
 }
 MT_IND_RUN(midpoint, struct midpoint, midpoint_init, midpoint_step, 1, 1)
 
@@ -380,7 +380,8 @@ static inline void midprice_step(struct midpoint *st, const struct mt_ind_ctx *c
 {
     (void)c;
     (void)t;
-    y[0] = (ind_extreme_step(&st->hi, x[0]) + ind_extreme_step(&st->lo, x[1])) / 2.0;
+    double hh, ll;
+    y[0] = ind_range_step(&st->r, x[0], x[1], &hh, &ll) ? (hh + ll) / 2.0 : NAN;
 }
 MT_IND_RUN(midprice, struct midpoint, midpoint_init, midprice_step, 2, 1)
 

@@ -223,7 +223,7 @@ MT_IND_RUN(md, struct wsum, wsum_init, md_step, 1, 1)
  * the last n absolute changes; NaN when nothing moved (0 / 0) ---- */
 
 struct vhf {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
     struct tsum moves;
     double prev;
     bool have_prev;
@@ -239,8 +239,7 @@ static void vhf_init(void *state, const struct mt_ind_ctx *c)
     struct vhf *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
     tsum_init(&st->moves, ind_carve(&p, (size_t)n), n);
     st->prev = 0;
     st->have_prev = false;
@@ -250,7 +249,8 @@ static inline void vhf_step(struct vhf *st, const struct mt_ind_ctx *c, const do
 {
     (void)c;
     (void)t;
-    double hh = ind_extreme_step(&st->hi, x[0]), ll = ind_extreme_step(&st->lo, x[0]);
+    double hh, ll;
+    ind_range_step(&st->r, x[0], x[0], &hh, &ll);
     bool full = st->have_prev && tsum_step(&st->moves, fabs(x[0] - st->prev));
     st->prev = x[0];
     st->have_prev = true;
@@ -264,7 +264,7 @@ MT_IND_RUN(vhf, struct vhf, vhf_init, vhf_step, 1, 1)
  * previous fisher (0 on the first bar). A flat range counts as 0.001 wide. ---- */
 
 struct fisher {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
     double v, fish;
 };
 
@@ -278,8 +278,7 @@ static void fisher_init(void *state, const struct mt_ind_ctx *c)
     struct fisher *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
     st->v = 0;
     st->fish = 0;
 }
@@ -289,8 +288,8 @@ static inline void fisher_step(struct fisher *st, const struct mt_ind_ctx *c, co
     (void)c;
     (void)t;
     double mid = 0.5 * (x[0] + x[1]);
-    double hh = ind_extreme_step(&st->hi, mid), ll = ind_extreme_step(&st->lo, mid);
-    if (isnan(hh)) {
+    double hh, ll;
+    if (!ind_range_step(&st->r, mid, mid, &hh, &ll)) {
         y[0] = y[1] = NAN;
         return;
     }

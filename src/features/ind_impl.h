@@ -431,6 +431,28 @@ static inline double ind_extreme_step(struct ind_extreme *e, double x)
     return ++e->bar >= e->cap ? e->sign * m : NAN;
 }
 
+/* ---- the highest and the lowest value over a window ---- */
+
+struct ind_range {
+    struct ind_extreme hi, lo;
+};
+
+/* Needs 4 * period doubles of buffer. */
+static inline void ind_range_init(struct ind_range *r, double *buf, int period)
+{
+    ind_extreme_init(&r->hi, buf, period, true);
+    ind_extreme_init(&r->lo, buf + 2 * period, period, false);
+}
+
+/* Adds a bar's high and low; false until there are period bars, else the
+ * highest high *hh and the lowest low *ll. */
+static inline bool ind_range_step(struct ind_range *r, double high, double low, double *hh, double *ll)
+{
+    *hh = ind_extreme_step(&r->hi, high);
+    *ll = ind_extreme_step(&r->lo, low);
+    return !isnan(*hh);
+}
+
 /* ---- rolling maximum / minimum with the bar it is on: monotonic deque of
  * bar indices (Aroon needs the age; everything else uses ind_extreme) ---- */
 
@@ -669,14 +691,13 @@ static inline double ind_gainloss_rsi(const struct ind_gainloss *g)
 /* ---- stochastic position: 100 (x - lowest low) / (highest high - lowest low) ---- */
 
 struct ind_stoch {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
 };
 
 /* Needs 4 * period doubles of buffer. */
 static inline void ind_stoch_init(struct ind_stoch *s, double *buf, int period)
 {
-    ind_extreme_init(&s->hi, buf, period, true);
-    ind_extreme_init(&s->lo, buf + 2 * period, period, false);
+    ind_range_init(&s->r, buf, period);
 }
 
 /* Position of x in the range of the last period highs/lows, 0..100; NaN until
@@ -684,8 +705,8 @@ static inline void ind_stoch_init(struct ind_stoch *s, double *buf, int period)
  * operations: (x - ll) / ((hh - ll) / 100), so %K matches TA-Lib bit for bit). */
 static inline double ind_stoch_step(struct ind_stoch *s, double high, double low, double x)
 {
-    double hh = ind_extreme_step(&s->hi, high), ll = ind_extreme_step(&s->lo, low);
-    if (isnan(hh))
+    double hh, ll;
+    if (!ind_range_step(&s->r, high, low, &hh, &ll))
         return NAN;
     double diff = (hh - ll) / 100.0;
     return diff != 0.0 ? (x - ll) / diff : 0.0;

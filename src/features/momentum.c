@@ -164,7 +164,7 @@ static int stochrsi_lookback(const struct mt_ind_ctx *c)
 /* ---- Williams %R: -100 (highest high - close) / (highest high - lowest low) ---- */
 
 struct willr {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
 };
 
 static size_t willr_size(const struct mt_ind_ctx *c)
@@ -177,17 +177,20 @@ static void willr_init(void *state, const struct mt_ind_ctx *c)
     struct willr *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
 }
 
 static inline void willr_step(struct willr *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
 {
     (void)c;
     (void)t;
-    double hh = ind_extreme_step(&st->hi, x[0]), ll = ind_extreme_step(&st->lo, x[1]);
-    double diff = (hh - ll) / -100.0; /* NaN while warming up */
-    y[0] = isnan(diff) ? NAN : diff != 0.0 ? (hh - x[2]) / diff : 0.0;
+    double hh, ll;
+    if (!ind_range_step(&st->r, x[0], x[1], &hh, &ll)) {
+        y[0] = NAN;
+        return;
+    }
+    double diff = (hh - ll) / -100.0;
+    y[0] = diff != 0.0 ? (hh - x[2]) / diff : 0.0;
 }
 MT_IND_RUN(willr, struct willr, willr_init, willr_step, 3, 1)
 

@@ -18,7 +18,7 @@
 /* ---- channel: highest high / lowest low over n, and the sum of bar ranges ---- */
 
 struct chan {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
     struct ind_sma range; /* mean of high - low */
 };
 
@@ -32,17 +32,14 @@ static void chan_init(void *state, const struct mt_ind_ctx *c)
     struct chan *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
     ind_sma_init(&st->range, ind_carve(&p, (size_t)n), n);
 }
 
 /* Feeds high/low; false until n bars, else *hh and *ll set. */
 static inline bool chan_feed(struct chan *st, double high, double low, double *hh, double *ll)
 {
-    *hh = ind_extreme_step(&st->hi, high);
-    *ll = ind_extreme_step(&st->lo, low);
-    return !isnan(*hh);
+    return ind_range_step(&st->r, high, low, hh, ll);
 }
 
 static inline void chan_width_step(struct chan *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -296,7 +293,7 @@ static int ema_cross_check(const struct mt_ind_ctx *c, struct mt_err *err)
 
 struct ema_break {
     struct ind_ema e;
-    struct ind_extreme hi, lo; /* over the previous window EMA values */
+    struct ind_range r; /* over the previous window EMA values */
     double prev;
 };
 
@@ -311,8 +308,7 @@ static void ema_break_init(void *state, const struct mt_ind_ctx *c)
     int w = ind_iopt(c, 1);
     unsigned char *p = ind_tail(st, sizeof *st);
     ind_ema_init(&st->e, ind_iopt(c, 0), 2.0 / (c->opt[0] + 1.0));
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)w), w, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)w), w, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)w), w);
     st->prev = NAN;
 }
 
@@ -325,8 +321,7 @@ static inline void ema_break_step(struct ema_break *st, const struct mt_ind_ctx 
     double hh = NAN, ll = NAN;
     if (!isnan(st->prev)) {
         /* The extremes of the previous values, taken before this bar's EMA joins them. */
-        hh = ind_extreme_step(&st->hi, st->prev);
-        ll = ind_extreme_step(&st->lo, st->prev);
+        ind_range_step(&st->r, st->prev, st->prev, &hh, &ll);
     }
     st->prev = e;
     if (isnan(e) || isnan(hh)) {
@@ -761,7 +756,7 @@ static int vol_roc_lookback(const struct mt_ind_ctx *c)
  * volume at its n-bar low (low) ---- */
 
 struct vol_climax {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
 };
 
 static size_t vol_climax_size(const struct mt_ind_ctx *c)
@@ -774,8 +769,7 @@ static void vol_climax_init(void *state, const struct mt_ind_ctx *c)
     struct vol_climax *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
 }
 
 static inline void vol_climax_step(struct vol_climax *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -784,8 +778,8 @@ static inline void vol_climax_step(struct vol_climax *st, const struct mt_ind_ct
     (void)c;
     (void)t;
     double o = x[0], h = x[1], l = x[2], cl = x[3], v = x[4];
-    double vmax = ind_extreme_step(&st->hi, v), vmin = ind_extreme_step(&st->lo, v);
-    if (isnan(vmax)) {
+    double vmax, vmin;
+    if (!ind_range_step(&st->r, v, v, &vmax, &vmin)) {
         y[0] = y[1] = y[2] = y[3] = NAN;
         return;
     }
@@ -801,7 +795,7 @@ MT_IND_RUN(vol_climax, struct vol_climax, vol_climax_init, vol_climax_step, 5, 4
  * above every body of the previous n bars (bull); mirrored (bear) ---- */
 
 struct engulf {
-    struct ind_extreme top, bottom; /* body tops / bottoms of the previous n bars */
+    struct ind_range body; /* highest body top, lowest body bottom of the previous n bars */
     double prev_top, prev_bottom;
     bool have_prev;
 };
@@ -816,8 +810,7 @@ static void engulf_init(void *state, const struct mt_ind_ctx *c)
     struct engulf *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->top, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->bottom, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->body, ind_carve(&p, 4 * (size_t)n), n);
     st->have_prev = false;
     st->prev_top = st->prev_bottom = 0;
 }
@@ -830,8 +823,7 @@ static inline void engulf_step(struct engulf *st, const struct mt_ind_ctx *c, co
     double o = x[0], cl = x[1];
     double top = NAN, bottom = NAN;
     if (st->have_prev) {
-        top = ind_extreme_step(&st->top, st->prev_top);
-        bottom = ind_extreme_step(&st->bottom, st->prev_bottom);
+        ind_range_step(&st->body, st->prev_top, st->prev_bottom, &top, &bottom);
     }
     st->prev_top = o > cl ? o : cl;
     st->prev_bottom = o < cl ? o : cl;

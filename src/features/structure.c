@@ -363,7 +363,7 @@ static int frac_trend_check(const struct mt_ind_ctx *c, struct mt_err *err)
  * close shifted into the past, i.e. look-ahead, and is not output. */
 
 struct ichimoku {
-    struct ind_extreme hi[3], lo[3];
+    struct ind_range r[3];
     struct ind_win span_a, span_b; /* the last n2 + 1 computed spans */
     int64_t bars;
 };
@@ -395,8 +395,7 @@ static void ichimoku_init(void *state, const struct mt_ind_ctx *c)
     unsigned char *p = ind_tail(st, sizeof *st);
     for (int k = 0; k < 3; k++) {
         int n = ind_iopt(c, k);
-        ind_extreme_init(&st->hi[k], ind_carve(&p, 2 * (size_t)n), n, true);
-        ind_extreme_init(&st->lo[k], ind_carve(&p, 2 * (size_t)n), n, false);
+        ind_range_init(&st->r[k], ind_carve(&p, 4 * (size_t)n), n);
     }
     int shift = ind_iopt(c, 1) + 1;
     ind_win_init(&st->span_a, ind_carve(&p, (size_t)shift), shift);
@@ -410,8 +409,11 @@ static inline void ichimoku_step(struct ichimoku *st, const struct mt_ind_ctx *c
 {
     (void)t;
     double mid[3], gone;
-    for (int k = 0; k < 3; k++)
-        mid[k] = (ind_extreme_step(&st->hi[k], x[0]) + ind_extreme_step(&st->lo[k], x[1])) / 2.0;
+    for (int k = 0; k < 3; k++) {
+        double hh, ll;
+        ind_range_step(&st->r[k], x[0], x[1], &hh, &ll);
+        mid[k] = (hh + ll) / 2.0;
+    }
     ind_win_push(&st->span_a, (mid[0] + mid[1]) / 2.0, &gone);
     ind_win_push(&st->span_b, mid[2], &gone);
     if (st->bars++ < ichimoku_lookback(c)) {

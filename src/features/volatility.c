@@ -137,7 +137,7 @@ static int keltner_lookback(const struct mt_ind_ctx *c)
 /* ---- Donchian channel: highest high, lowest low, their midpoint ---- */
 
 struct donchian {
-    struct ind_extreme hi, lo;
+    struct ind_range r;
 };
 
 static size_t donchian_size(const struct mt_ind_ctx *c)
@@ -150,8 +150,7 @@ static void donchian_init(void *state, const struct mt_ind_ctx *c)
     struct donchian *st = state;
     int n = ind_iopt(c, 0);
     unsigned char *p = ind_tail(st, sizeof *st);
-    ind_extreme_init(&st->hi, ind_carve(&p, 2 * (size_t)n), n, true);
-    ind_extreme_init(&st->lo, ind_carve(&p, 2 * (size_t)n), n, false);
+    ind_range_init(&st->r, ind_carve(&p, 4 * (size_t)n), n);
 }
 
 static inline void donchian_step(struct donchian *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
@@ -159,8 +158,7 @@ static inline void donchian_step(struct donchian *st, const struct mt_ind_ctx *c
 {
     (void)c;
     (void)t;
-    y[0] = ind_extreme_step(&st->hi, x[0]);
-    y[2] = ind_extreme_step(&st->lo, x[1]);
+    ind_range_step(&st->r, x[0], x[1], &y[0], &y[2]);
     y[1] = (y[0] + y[2]) / 2.0;
 }
 MT_IND_RUN(donchian, struct donchian, donchian_init, donchian_step, 2, 3)
