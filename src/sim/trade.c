@@ -1,0 +1,253 @@
+/* Trade lifecycle: fills, exits and results of one trade followed bar by bar. */
+#include "sim/trade.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { TOUCH_STOP = 1, TOUCH_TARGET = 2, TOUCH_BOTH = 3 };
+
+const char *mt_exit_name(enum mt_exit e)
+{
+    switch (e) {
+    case MT_EXIT_NONE: return "none";
+    case MT_EXIT_STOP: return "stop";
+    case MT_EXIT_TARGET: return "target";
+    case MT_EXIT_STRATEGY: return "strategy";
+    case MT_EXIT_STALE: return "stale";
+    case MT_EXIT_TAKE_PROFIT: return "take_profit";
+    case MT_EXIT_CENSORED: return "censored";
+    }
+    return "unknown";
+}
+
+struct mt_costs mt_costs_default(void)
+{
+    return (struct mt_costs){.fee_rate = 0.0015, .bnb = false, .spread = 0.0, .slippage = 0.0005};
+}
+
+struct mt_trade_rules mt_trade_rules_default(void)
+{
+    return (struct mt_trade_rules){
+        .tp_at_r = 1.8, .tp_fraction = 0.5, .stale_ms = INT64_C(240) * 3600 * 1000, .stale_below_r = 1.0};
+}
+
+/* Fee in quote of a fill of size at price. */
+static double fee_of(double price, double size, const struct mt_costs *c)
+{
+    return c->fee_rate * (c->bnb ? 0.75 : 1.0) * price * size;
+}
+
+/* Price of a market order at price: a buy (dir +1) pays half the spread above
+ * it, a sell (dir -1) receives half the spread below it. */
+static double market_price(int dir, double price, const struct mt_costs *c)
+{
+    return price * (1.0 + dir * c->spread / 2);
+}
+
+/* Initial risk per base unit. */
+static double unit_risk(const struct mt_trade *t)
+{
+    return fabs(t->entry - t->init_stop);
+}
+
+/* Quote pnl of the remaining size valued at mark, no fee. */
+static double unrealized(const struct mt_trade *t, double mark)
+{
+    return t->side * (mark - t->entry) * t->size;
+}
+
+static void add_leg(struct mt_trade *t, struct mt_leg leg)
+{
+    t->legs[t->n_legs++] = leg;
+    t->fees += leg.fee;
+}
+
+/* Sets t to a trade that has just filled its open leg `leg` and closed nothing. */
+static void start(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side, double stop, double target,
+                  struct mt_leg leg)
+{
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->side = side;
+    t->open_time = leg.time;
+    t->entry = leg.price;
+    t->init_stop = t->stop = stop;
+    t->target = target;
+    t->init_size = t->size = leg.size;
+    t->mark = NAN;
+    t->exit = MT_EXIT_NONE;
+    t->open = true;
+    add_leg(t, leg);
+    t->realized = -leg.fee;
+}
+
+/* Exit fill of size at price (costs already in the price): books the pnl and
+ * fee, and closes the trade with reason when the size is all that remains. */
+static void fill_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size,
+                      const struct mt_costs *c)
+{
+    bool all = size >= t->size;
+    double fee = fee_of(price, size, c);
+    t->realized += t->side * (price - t->entry) * size - fee;
+    add_leg(t, (struct mt_leg){time, all ? MT_LEG_CLOSE : MT_LEG_PARTIAL, reason, price, size, fee});
+    t->size = all ? 0.0 : t->size - size;
+    if (all) {
+        t->open = false;
+        t->exit = reason;
+        t->close_time = time;
+    }
+}
+
+/* Market sale (long) or purchase (short) of size at price. */
+static void market_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size,
+                        const struct mt_costs *c)
+{
+    fill_exit(t, time, reason, market_price(-t->side, price, c), size, c);
+}
+
+static int check_costs(const struct mt_costs *c, struct mt_err *err)
+{
+    const double v[3] = {c->fee_rate, c->spread, c->slippage};
+    static const char *const names[3] = {"fee_rate", "spread", "slippage"};
+    for (int i = 0; i < 3; i++)
+        if (!(v[i] >= 0.0 && v[i] < 1.0))
+            return mt_err_set(err, MT_EINVAL, "trade costs: %s = %g must be in [0, 1)", names[i], v[i]);
+    return 0;
+}
+
+int mt_trade_open(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side, int64_t time, double ref_price,
+                  double stop, double target, double size, const struct mt_costs *c, struct mt_err *err)
+{
+    if (side != MT_LONG && side != MT_SHORT)
+        return mt_err_set(err, MT_EINVAL, "trade: side %d is neither long (1) nor short (-1)", (int)side);
+    const double v[3] = {ref_price, stop, size};
+    static const char *const names[3] = {"price", "stop", "size"};
+    for (int i = 0; i < 3; i++)
+        if (!(isfinite(v[i]) && v[i] > 0.0))
+            return mt_err_set(err, MT_EINVAL, "trade: %s = %g must be finite and > 0", names[i], v[i]);
+    if (!isnan(target) && !(isfinite(target) && target > 0.0))
+        return mt_err_set(err, MT_EINVAL, "trade: target = %g must be NaN (none) or finite and > 0", target);
+    int rc = check_costs(c, err);
+    if (rc < 0)
+        return rc;
+    const char *dir = side == MT_LONG ? "long" : "short";
+    double entry = market_price(side, ref_price, c);
+    if (!(side * (entry - stop) > 0.0))
+        return mt_err_set(err, MT_EINVAL, "trade: %s stop = %g must be %s the entry fill %g", dir, stop,
+                          side == MT_LONG ? "below" : "above", entry);
+    if (!isnan(target) && !(side * (target - entry) > 0.0))
+        return mt_err_set(err, MT_EINVAL, "trade: %s target = %g must be %s the entry fill %g", dir, target,
+                          side == MT_LONG ? "above" : "below", entry);
+    start(t, kind, side, stop, target,
+          (struct mt_leg){time, MT_LEG_OPEN, MT_EXIT_NONE, entry, size, fee_of(entry, size, c)});
+    return 0;
+}
+
+/* Which of the stop and the target a candle ranging over [l, h] touches. */
+static int touches(const struct mt_trade *t, double h, double l)
+{
+    bool stop = t->side == MT_LONG ? l <= t->stop : h >= t->stop;
+    bool target = t->side == MT_LONG ? h >= t->target : l <= t->target; /* false for NaN (none) */
+    return (stop ? TOUCH_STOP : 0) | (target ? TOUCH_TARGET : 0);
+}
+
+/* Ambiguous bar: true when the first lower candle touching stop or target
+ * touches only the target. Sets *decided when a candle touched only one. */
+static bool target_first(const struct mt_trade *t, const struct mt_subbars *lower, bool *decided)
+{
+    for (size_t i = 0; i < lower->n; i++) {
+        int k = touches(t, lower->high[i], lower->low[i]);
+        if (k == 0)
+            continue;
+        *decided = k != TOUCH_BOTH;
+        return k == TOUCH_TARGET;
+    }
+    return false;
+}
+
+bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
+                   const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower)
+{
+    if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
+        return false;
+    bool lng = t->side == MT_LONG;
+    t->mae_r = fmin(t->mae_r, t->side * ((lng ? l : h) - t->entry) / unit_risk(t));
+    t->mfe_r = fmax(t->mfe_r, t->side * ((lng ? h : l) - t->entry) / unit_risk(t));
+
+    int k = touches(t, h, l);
+    if (k != 0) {
+        bool target = k == TOUCH_TARGET;
+        if (k == TOUCH_BOTH) {
+            t->ambiguous = true;
+            target = lower != NULL && target_first(t, lower, &t->resolved_by_lower);
+        }
+        if (target) {
+            fill_exit(t, bar_time, MT_EXIT_TARGET, t->target, t->size, costs);
+        } else {
+            double gap = lng ? fmin(t->stop, o) : fmax(t->stop, o);
+            market_exit(t, bar_time, MT_EXIT_STOP, gap * (1.0 - t->side * costs->slippage), t->size, costs);
+        }
+        return true;
+    }
+
+    if (t->kind != MT_TRADE_TRACKED && r->tp_at_r > 0.0) {
+        double or_r = t->side * (c - t->stop) / c / (unit_risk(t) / t->entry) * (t->size / t->init_size);
+        bool full = r->tp_fraction >= 1.0;
+        if (or_r >= r->tp_at_r && (full || t->n_legs < MT_TRADE_MAX_LEGS - 1)) {
+            market_exit(t, bar_time, MT_EXIT_TAKE_PROFIT, c, full ? t->size : t->size * r->tp_fraction, costs);
+            if (full)
+                return true;
+        }
+    }
+
+    if (r->stale_ms > 0 && bar_time - t->open_time >= r->stale_ms &&
+        (t->realized + unrealized(t, c)) / (t->init_size * unit_risk(t)) < r->stale_below_r) {
+        market_exit(t, bar_time, MT_EXIT_STALE, c, t->size, costs);
+        return true;
+    }
+    return false;
+}
+
+void mt_trade_move_stop(struct mt_trade *t, double stop)
+{
+    if (t->exit == MT_EXIT_NONE && t->side * (stop - t->stop) > 0.0)
+        t->stop = stop;
+}
+
+void mt_trade_exit(struct mt_trade *t, int64_t time, double price, enum mt_exit reason, const struct mt_costs *c)
+{
+    if (t->exit == MT_EXIT_NONE)
+        market_exit(t, time, reason, price, t->size, c);
+}
+
+void mt_trade_censor(struct mt_trade *t, int64_t time, double mark)
+{
+    if (t->exit != MT_EXIT_NONE)
+        return;
+    t->exit = MT_EXIT_CENSORED;
+    t->close_time = time;
+    t->mark = mark;
+}
+
+void mt_trade_track(const struct mt_trade *closed, struct mt_trade *tracked)
+{
+    start(tracked, MT_TRADE_TRACKED, closed->side, closed->init_stop, NAN, closed->legs[0]);
+    tracked->stop = closed->stop;
+    tracked->mae_r = closed->mae_r;
+    tracked->mfe_r = closed->mfe_r;
+}
+
+double mt_trade_pnl(const struct mt_trade *t)
+{
+    return t->realized + (t->exit == MT_EXIT_CENSORED ? unrealized(t, t->mark) : 0.0);
+}
+
+double mt_trade_r(const struct mt_trade *t)
+{
+    return mt_trade_pnl(t) / (t->init_size * unit_risk(t));
+}
+
+int64_t mt_trade_duration(const struct mt_trade *t)
+{
+    return t->exit == MT_EXIT_NONE ? -1 : t->close_time - t->open_time;
+}
