@@ -77,5 +77,6 @@ extern const struct mt_command mt_cmd_resample;
 extern const struct mt_command mt_cmd_download;
 extern const struct mt_command mt_cmd_features;
 extern const struct mt_command mt_cmd_indicators;
+extern const struct mt_command mt_cmd_setups;
 
 #endif

@@ -14,6 +14,7 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_resample,
     &mt_cmd_download,
     &mt_cmd_features,
+    &mt_cmd_setups,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -178,5 +178,21 @@ check "default set: the last row has no empty cell" is "$(tail -1 <<<"$out" | gr
 run features --print-default-set
 check "print-default-set prints JSON" has "$out" '"indicator": "frac_trend"'
 
+# --- setups ---
+run --data-dir "$store" setups --strategy channel_run:20:edge:mid,trail_fractals:5:2 --timeframe 1h --out "$work/setups.parquet"
+check "setups exits 0" is "$rc" 0
+check "setups reports channel run" has "$out" "channel_run:20:edge:mid: "
+check "setups reports trail fractals" has "$out" "trail_fractals:5:2: "
+check "setups reports the file" has "$out" "-> $work/setups.parquet"
+check "setups parquet written" test -s "$work/setups.parquet"
+run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
+check "setups with a bad strategy exits 1" is "$rc" 1
+check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"
+run --data-dir "$store" setups --strategy trail_fractals:5:2 --out "$work/x.parquet"
+check "setups without a timeframe exits 2" is "$rc" 2
+run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 3m --out "$work/x.parquet"
+check "setups without stored series exits 1" is "$rc" 1
+check "setups says nothing is stored" has "$errout" "no stored 3m series"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

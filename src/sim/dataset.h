@@ -1,0 +1,76 @@
+/* The labelled setup dataset: one row per followed setup (and per tracked
+ * follow-on) with the setup, the feature row of its signal bar and its
+ * outcome, gathered over many series and strategies and written as one
+ * Parquet file.
+ *
+ * Columns: symbol, timeframe, strategy (strings), time (signal bar open time,
+ * timestamp ms), kind ("sim" or "tracked"), side (+1/-1), price, stop,
+ * target, rr; one ctx_NAME column per context value any strategy names (null
+ * where a row's strategy lacks it); one float column per feature; then the
+ * outcome: exit (its reason), pnl (after every fee and spread, as a fraction
+ * of the entry notional), r, win_R flags (1 when r >= R, for each threshold),
+ * duration_h, mae_r, mfe_r, censored (1 when the data ended first; pnl is
+ * then the mark-to-market), ambiguous (a bar touched stop and target).
+ * The feature row at bar t uses bars <= t only (the features issue's
+ * matrix), so nothing in a row's inputs comes after its signal. */
+#ifndef MT_SIM_DATASET_H
+#define MT_SIM_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/timeframe.h"
+#include "features/featureset.h"
+#include "sim/setups.h"
+
+#define MT_DATASET_MAX_WIN 8
+#define MT_DATASET_MAX_CONTEXT 32
+
+struct mt_dataset {
+    size_t rows, cap;
+    /* win thresholds in R */
+    size_t n_win;
+    double win_r[MT_DATASET_MAX_WIN];
+    /* names interned once: symbols and strategy ids (owned) */
+    size_t n_names;
+    char **names;
+    /* per row */
+    uint32_t *symbol, *strategy; /* indices into names */
+    enum mt_tf *tf;
+    int64_t *time, *duration_ms;
+    int32_t *side, *kind, *exit, *censored, *ambiguous;
+    double *price, *stop, *target, *rr, *pnl, *r, *mae_r, *mfe_r;
+    /* context columns (named by the strategies), null where a row lacks one */
+    size_t n_ctx;
+    char *ctx_name[MT_DATASET_MAX_CONTEXT];
+    double *ctx[MT_DATASET_MAX_CONTEXT];
+    uint8_t *ctx_valid[MT_DATASET_MAX_CONTEXT];
+    /* feature columns: names fixed by the first matrix added */
+    size_t n_feat;
+    char (*feat_name)[MT_FSET_NAME_MAX];
+    float **feat;
+};
+
+/* An empty dataset with n_win win thresholds in R (at most
+ * MT_DATASET_MAX_WIN). Returns 0 or MT_EINVAL. */
+int mt_dataset_init(struct mt_dataset *d, const double *win_r, size_t n_win, struct mt_err *err);
+
+/* Adds the outcomes of one series: symbol, its timeframe, the strategy that
+ * found them, and the feature matrix of the same series (rows = its bars;
+ * NULL for no feature columns). Every matrix added must have the same
+ * columns as the first. Returns 0, MT_EINVAL (other feature columns, too
+ * many context names, bad strategy id) or MT_ENOMEM. */
+int mt_dataset_add(struct mt_dataset *d, const char *symbol, enum mt_tf tf, const char *strategy_id,
+                   const struct mt_setup_outcomes *o, const struct mt_fmatrix *features, struct mt_err *err);
+
+/* Number of columns the file will have. */
+size_t mt_dataset_columns(const struct mt_dataset *d);
+
+/* Writes the dataset to path (Parquet, zstd) atomically; *bytes (may be
+ * NULL) is the file's size. Returns 0 or an MT_E... code. */
+int mt_dataset_write(const struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err);
+
+void mt_dataset_release(struct mt_dataset *d);
+
+#endif
