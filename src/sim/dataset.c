@@ -137,9 +137,10 @@ static int feature_columns(struct mt_dataset *d, const struct mt_fmatrix *m, str
         bool same = cols == d->n_feat;
         for (size_t c = 0; same && c < cols; c++)
             same = strcmp(m->names[c], d->feat_name[c]) == 0;
-        return same ? 0
-                    : mt_err_set(err, MT_EINVAL, "dataset: the feature columns differ from the first series' (%zu vs %zu)",
-                                 cols, d->n_feat);
+        if (!same)
+            return mt_err_set(err, MT_EINVAL, "dataset: the feature columns differ from the first series' (%zu vs %zu)",
+                              cols, d->n_feat);
+        return 0;
     }
     if (cols == 0)
         return 0;
@@ -286,7 +287,8 @@ static int write_table(FILE *f, void *ctx, struct mt_err *err)
     struct mt_pq_write_column *cols = calloc(ncols, sizeof *cols);
     if (!cols)
         return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
-#define COL(name, type, values) (cols[c++] = (struct mt_pq_write_column){name, type, MT_PQ_NOT_TIME, false, values, NULL})
+#define COL(name, type, values)                                                                            \
+    (cols[c++] = (struct mt_pq_write_column){name, type, MT_PQ_NOT_TIME, false, values, NULL})
     COL("symbol", MT_PQ_BYTE_ARRAY, t->symbol);
     COL("timeframe", MT_PQ_BYTE_ARRAY, t->tf);
     COL("strategy", MT_PQ_BYTE_ARRAY, t->strategy);

@@ -2,6 +2,7 @@
 #include "sim/setups.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,19 +21,18 @@ void mt_setup_outcomes_release(struct mt_setup_outcomes *o)
     memset(o, 0, sizeof *o);
 }
 
-/* Appends an outcome; its index, or -1 without memory. */
-static long append(struct mt_setup_outcomes *o, const struct mt_setup_outcome *x)
+/* Room for one more outcome (at out->v[out->n]); false without memory. */
+static bool reserve(struct mt_setup_outcomes *o)
 {
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 256;
-        struct mt_setup_outcome *v = realloc(o->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        o->v = v;
-        o->cap = cap;
-    }
-    o->v[o->n] = *x;
-    return (long)o->n++;
+    if (o->n < o->cap)
+        return true;
+    size_t cap = o->cap ? o->cap * 2 : 1024;
+    struct mt_setup_outcome *v = realloc(o->v, cap * sizeof *v);
+    if (!v)
+        return false;
+    o->v = v;
+    o->cap = cap;
+    return true;
 }
 
 /* The trades still being followed: indices into the outcomes. */
@@ -58,11 +58,14 @@ static int active_add(struct active *a, size_t i)
 /* A tracked follow-on of outcome i, which just ended by the strategy or a full take-profit. */
 static int follow_on(struct mt_setup_outcomes *out, struct active *act, size_t i)
 {
-    struct mt_setup_outcome tracked = out->v[i];
-    tracked.parent = (long)i;
-    mt_trade_track(&out->v[i].trade, &tracked.trade);
-    long j = append(out, &tracked);
-    return j < 0 || active_add(act, (size_t)j) ? -1 : 0;
+    if (!reserve(out))
+        return -1;
+    struct mt_setup_outcome *x = &out->v[out->n];
+    x->setup = out->v[i].setup;
+    x->bar = out->v[i].bar;
+    x->parent = (long)i;
+    mt_trade_track(&out->v[i].trade, &x->trade);
+    return active_add(act, out->n++);
 }
 
 /* Steps every followed trade through bar i; drops the finished ones. */
@@ -103,22 +106,27 @@ static void trail(const struct mt_strategy *st, struct mt_setup_outcomes *out, c
     }
 }
 
-/* Opens a followed trade for setup x found at the close of bar i. */
+/* Opens a followed trade for setup x found at the close of bar i, built in
+ * place at the end of the outcomes. */
 static int enter(const struct mt_series *s, size_t i, const struct mt_setup_run *run, const struct mt_setup *x,
                  struct mt_setup_outcomes *out, struct active *act)
 {
-    struct mt_setup_outcome o = {.setup = *x, .bar = i, .parent = -1};
+    if (!reserve(out))
+        return -1;
+    struct mt_setup_outcome *o = &out->v[out->n];
     int64_t fill_time = mt_tf_next(run->tf, s->open_time[i]);
     struct mt_err err = {0};
     /* The strategy checked the stop and target against the reference price; the
      * half spread can still put a stop inside the fill: such a setup is not tradable. */
-    if (mt_trade_open(&o.trade, MT_TRADE_SIM, x->side > 0 ? MT_LONG : MT_SHORT, fill_time, x->price, x->stop, x->target,
-                      1.0 / x->price, &run->costs, &err)) {
+    if (mt_trade_open(&o->trade, MT_TRADE_SIM, x->side > 0 ? MT_LONG : MT_SHORT, fill_time, x->price, x->stop,
+                      x->target, 1.0 / x->price, &run->costs, &err)) {
         out->untradable++;
         return 0;
     }
-    long j = append(out, &o);
-    return j < 0 || active_add(act, (size_t)j) ? -1 : 0;
+    o->setup = *x;
+    o->bar = i;
+    o->parent = -1;
+    return active_add(act, out->n++);
 }
 
 int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run, struct mt_setup_outcomes *out,

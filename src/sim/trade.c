@@ -171,8 +171,11 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
     if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
         return false;
     bool lng = t->side == MT_LONG;
-    t->mae_r = fmin(t->mae_r, t->side * ((lng ? l : h) - t->entry) / unit_risk(t));
-    t->mfe_r = fmax(t->mfe_r, t->side * ((lng ? h : l) - t->entry) / unit_risk(t));
+    double risk = unit_risk(t);
+    double adverse = t->side * ((lng ? l : h) - t->entry) / risk;
+    double favourable = t->side * ((lng ? h : l) - t->entry) / risk;
+    t->mae_r = adverse < t->mae_r ? adverse : t->mae_r;
+    t->mfe_r = favourable > t->mfe_r ? favourable : t->mfe_r;
 
     int k = touches(t, h, l);
     if (k != 0) {
@@ -191,9 +194,10 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
     }
 
     if (t->kind != MT_TRADE_TRACKED && r->tp_at_r > 0.0) {
-        double or_r = t->side * (c - t->stop) / c / (unit_risk(t) / t->entry) * (t->size / t->init_size);
+        /* Open risk in R, side (c - stop) / c / (risk / entry) x size / init_size, compared without dividing. */
+        bool at_tp = t->side * (c - t->stop) * t->entry * t->size >= r->tp_at_r * c * risk * t->init_size;
         bool full = r->tp_fraction >= 1.0;
-        if (or_r >= r->tp_at_r && (full || t->n_legs < MT_TRADE_MAX_LEGS - 1)) {
+        if (at_tp && (full || t->n_legs < MT_TRADE_MAX_LEGS - 1)) {
             market_exit(t, bar_time, MT_EXIT_TAKE_PROFIT, c, full ? t->size : t->size * r->tp_fraction, costs);
             if (full)
                 return true;
@@ -201,7 +205,7 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
     }
 
     if (r->stale_ms > 0 && bar_time - t->open_time >= r->stale_ms &&
-        (t->realized + unrealized(t, c)) / (t->init_size * unit_risk(t)) < r->stale_below_r) {
+        (t->realized + unrealized(t, c)) / (t->init_size * risk) < r->stale_below_r) {
         market_exit(t, bar_time, MT_EXIT_STALE, c, t->size, costs);
         return true;
     }
