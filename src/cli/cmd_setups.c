@@ -23,7 +23,7 @@ const struct mt_command mt_cmd_setups = {
     "labelled setup dataset: every setup of the strategies followed to its outcome (Parquet)",
     "usage: mtrader setups --strategy ID[,ID...] --timeframe TF --out FILE.parquet [--symbol S]\n"
     "                      [--from DATE] [--to DATE] [--spread X] [--set FILE | --no-features]\n"
-    "                      [--win-r R[,R...]]\n"
+    "                      [--win-r R[,R...]] [--lower TF]\n"
     "\n"
     "Runs each strategy over every stored series of the timeframe (or one symbol) and\n"
     "follows every setup with the trade engine: stop-limit stops with slippage, OCO\n"
@@ -38,7 +38,9 @@ const struct mt_command mt_cmd_setups = {
     "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC)\n"
     "  --spread X      relative spread for the stop buffer and every fill (default 0.0005)\n"
     "  --set FILE      feature set JSON (default: the built-in set); --no-features: none\n"
-    "  --win-r LIST    R thresholds of the win_R columns (default 0.5,1,2)\n",
+    "  --win-r LIST    R thresholds of the win_R columns (default 0.5,1,2)\n"
+    "  --lower TF      stored candles of this lower timeframe decide the bars that touched\n"
+    "                  both stop and target (when the symbol has them; else stop first)\n",
     run_setups,
 };
 
@@ -84,7 +86,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 'T'},
         {"spread", required_argument, NULL, 'p'},   {"set", required_argument, NULL, 'e'},
         {"no-features", no_argument, NULL, 'n'},    {"win-r", required_argument, NULL, 'w'},
-        {NULL, 0, NULL, 0},
+        {"lower", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
     const char *ids[MAX_STRATEGIES], *out_path = NULL, *set_path = NULL;
@@ -93,6 +95,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     double spread = 0.0005, win_r[MT_DATASET_MAX_WIN] = {0.5, 1, 2};
     size_t n_win = 3;
     int64_t from = INT64_MIN, to = INT64_MAX;
+    bool lower_set = false;
+    enum mt_tf lower_tf = MT_TF_1M_MIN;
     struct mt_err err = {0};
     int c, rc;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -125,6 +129,11 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             if (parse_win_r(optarg, win_r, &n_win))
                 return mt_cli_usage_error(&mt_cmd_setups, "--win-r: expected 1 to %d numbers", MT_DATASET_MAX_WIN);
             break;
+        case 'L':
+            if (mt_tf_parse(optarg, &lower_tf, &err))
+                return mt_cli_usage_error(&mt_cmd_setups, "--lower: %s", err.msg);
+            lower_set = true;
+            break;
         default: return mt_cli_usage_error(&mt_cmd_setups, "unknown option");
         }
     }
@@ -132,6 +141,9 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_usage_error(&mt_cmd_setups, "unexpected argument '%s'", argv[optind]);
     if (n_ids == 0 || !sel.tf_set || !out_path)
         return mt_cli_usage_error(&mt_cmd_setups, "--strategy, --timeframe and --out are required");
+    if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
+        return mt_cli_usage_error(&mt_cmd_setups, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
+                                  mt_tf_name(sel.tf));
 
     struct mt_fset fs = {0};
     struct mt_catalog cat = {0};
@@ -153,18 +165,28 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
                         sel.symbol ? " for " : "", sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
     }
     for (size_t i = 0; i < cat.n && rc == 0; i++) {
-        struct mt_series s;
+        struct mt_series s, lower;
         mt_series_init(&s, 0);
+        mt_series_init(&lower, 0);
+        bool have_lower = false;
         struct mt_features f = {0};
         struct mt_fmatrix m;
         mt_fmatrix_init(&m);
         rc = mt_store_load(cli->cfg.data_dir, cat.entries[i].symbol, sel.tf, &s, &err);
         if (rc == 0 && features && (rc = mt_features_init(&f, &fs, sel.tf, &err)) == 0)
             rc = mt_features_batch(&f, &s, &m, &err);
+        if (rc == 0 && lower_set) {
+            struct mt_err lerr = {0};
+            have_lower = mt_store_load(cli->cfg.data_dir, cat.entries[i].symbol, lower_tf, &lower, &lerr) == 0;
+            if (!have_lower)
+                fprintf(stderr, "mtrader: %s: no %s candles (%s): ambiguous bars resolve stop first\n",
+                        cat.entries[i].symbol, mt_tf_name(lower_tf), lerr.msg);
+        }
         for (int k = 0; k < n_ids && rc == 0; k++) {
             struct mt_setup_run run = mt_setup_run_default(ids[k], sel.tf, spread);
             run.from = from;
             run.to = to;
+            run.lower = have_lower ? &lower : NULL;
             struct mt_setup_outcomes o;
             if ((rc = mt_setups_backtest(&s, &run, &o, &err)) == 0)
                 rc = mt_dataset_add(&ds, cat.entries[i].symbol, sel.tf, ids[k], &o, features ? &m : NULL, &err);
@@ -180,6 +202,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         if (features)
             mt_features_release(&f);
         mt_fmatrix_release(&m);
+        mt_series_release(&lower);
         mt_series_release(&s);
     }
     size_t bytes = 0;

@@ -68,16 +68,37 @@ static int follow_on(struct mt_setup_outcomes *out, struct active *act, size_t i
     return active_add(act, out->n++);
 }
 
+/* The lower-timeframe candles inside bar i (open times in [bar open, next
+ * open)), found by advancing *from through run->lower; NULL without any. */
+static const struct mt_subbars *lower_candles(const struct mt_series *s, size_t i, const struct mt_setup_run *run,
+                                              size_t *from, struct mt_subbars *sb)
+{
+    const struct mt_series *lo = run->lower;
+    if (!lo)
+        return NULL;
+    int64_t start = s->open_time[i], end = mt_tf_next(run->tf, start);
+    while (*from < lo->n && lo->open_time[*from] < start)
+        (*from)++;
+    size_t k = *from;
+    while (k < lo->n && lo->open_time[k] < end)
+        k++;
+    if (k == *from)
+        return NULL;
+    *sb = (struct mt_subbars){k - *from, lo->open_time + *from, lo->open + *from, lo->high + *from, lo->low + *from,
+                              lo->close + *from};
+    return sb;
+}
+
 /* Steps every followed trade through bar i; drops the finished ones. */
 static int step_trades(const struct mt_series *s, size_t i, const struct mt_setup_run *run,
-                       struct mt_setup_outcomes *out, struct active *act)
+                       const struct mt_subbars *lower, struct mt_setup_outcomes *out, struct active *act)
 {
     size_t kept = 0, n = act->n;
     for (size_t k = 0; k < n; k++) {
         size_t j = act->idx[k];
         struct mt_trade *t = &out->v[j].trade;
         if (!mt_trade_step(t, s->open_time[i], s->open[i], s->high[i], s->low[i], s->close[i], &run->costs,
-                           &run->rules, NULL)) {
+                           &run->rules, lower)) {
             act->idx[kept++] = j;
             continue;
         }
@@ -141,8 +162,11 @@ int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run
     r.costs.spread = run->spread;
     struct active act = {0};
     struct mt_setup setups[MT_STRATEGY_MAX_SETUPS];
+    size_t lower_from = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
-        if (step_trades(s, i, &r, out, &act)) {
+        struct mt_subbars sb;
+        const struct mt_subbars *lower = act.n ? lower_candles(s, i, &r, &lower_from, &sb) : NULL;
+        if (step_trades(s, i, &r, lower, out, &act)) {
             rc = -1;
             break;
         }

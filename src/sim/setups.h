@@ -8,8 +8,8 @@
  * the last close), never dropped. A trade ended by the strategy or by a full
  * take-profit is followed on as a tracked trade until its stop hits.
  * Censored trades end at the close of the last bar. An ambiguous bar (stop and
- * target both touched) resolves stop first: lower-timeframe candles are not
- * consulted here yet. */
+ * target both touched) is decided by the lower-timeframe candles inside it when
+ * the run has them, else stop first (the trade records which). */
 #ifndef MT_SIM_SETUPS_H
 #define MT_SIM_SETUPS_H
 
@@ -37,6 +37,7 @@ struct mt_setup_run {
     struct mt_costs costs;       /* fees, slippage (costs.spread is set from spread) */
     struct mt_trade_rules rules; /* take-profit and stale rules */
     int64_t from, to;            /* signal bars with from <= open time < to */
+    const struct mt_series *lower; /* lower-timeframe candles of the same symbol, or NULL */
 };
 
 /* A run with the default costs and rules over all bars, for strategy_id on tf. */

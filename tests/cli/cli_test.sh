@@ -185,6 +185,12 @@ check "setups reports channel run" has "$out" "channel_run:20:edge:mid: "
 check "setups reports trail fractals" has "$out" "trail_fractals:5:2: "
 check "setups reports the file" has "$out" "-> $work/setups.parquet"
 check "setups parquet written" test -s "$work/setups.parquet"
+run --data-dir "$store" setups --strategy channel_run:8:mid:edge --timeframe 4h --lower 1h --no-features --out "$work/s4.parquet"
+check "setups on 4h with 1h candles for ambiguous bars exits 0" is "$rc" 0
+check "setups --lower writes the file" test -s "$work/s4.parquet"
+run --data-dir "$store" setups --strategy channel_run:8:mid:edge --timeframe 1h --lower 4h --out "$work/s4.parquet"
+check "setups --lower coarser than the timeframe exits 2" is "$rc" 2
+check "setups --lower says why" has "$errout" "--lower 4h does not divide --timeframe 1h"
 run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
 check "setups with a bad strategy exits 1" is "$rc" 1
 check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"

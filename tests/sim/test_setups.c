@@ -13,6 +13,7 @@
 
 #include "../features/featutil.h"
 #include "sim/setups.h"
+#include "store/resample.h"
 #include "testutil.h"
 
 /* Field by field (the struct has padding). */
@@ -159,6 +160,61 @@ static void test_no_lookahead(void **state)
     }
 }
 
+/* On 4h bars made from the 1h fixture, the 1h candles decide the bars that
+ * touched both stop and target: the first 1h candle touching one of them. */
+static void test_lower_timeframe(void **state)
+{
+    (void)state;
+    const struct mt_series *h1 = fu_btc();
+    struct mt_series h4;
+    mt_series_init(&h4, 0);
+    struct mt_resample_report rep;
+    struct mt_err err = {0};
+    assert_int_equal(mt_resample(h1, MT_TF_1H, MT_TF_4H, NULL, &h4, &rep, &err), 0);
+    struct mt_setup_run run = mt_setup_run_default("channel_run:8:mid:edge", MT_TF_4H, 0.0005);
+    struct mt_setup_outcomes plain, decided;
+    assert_int_equal(mt_setups_backtest(&h4, &run, &plain, &err), 0);
+    run.lower = h1;
+    assert_int_equal(mt_setups_backtest(&h4, &run, &decided, &err), 0);
+    assert_int_equal(plain.n, decided.n);
+    size_t ambiguous = 0, by_lower = 0, changed = 0;
+    for (size_t i = 0; i < plain.n; i++) {
+        const struct mt_trade *a = &plain.v[i].trade, *b = &decided.v[i].trade;
+        assert_int_equal(a->ambiguous, b->ambiguous);
+        assert_false(a->resolved_by_lower);
+        if (!a->ambiguous) {
+            assert_int_equal(a->exit, b->exit);
+            assert_true(mt_trade_r(a) == mt_trade_r(b));
+            continue;
+        }
+        ambiguous++;
+        assert_int_equal(a->exit, MT_EXIT_STOP);
+        by_lower += b->resolved_by_lower;
+        changed += b->exit != a->exit;
+        if (!b->resolved_by_lower)
+            continue;
+        /* The first 1h candle of the closing 4h bar that touches stop or target decides. */
+        size_t k = 0;
+        while (h1->open_time[k] < b->close_time)
+            k++;
+        for (;; k++) {
+            bool stop = b->side == MT_LONG ? h1->low[k] <= b->stop : h1->high[k] >= b->stop;
+            bool target = b->side == MT_LONG ? h1->high[k] >= b->target : h1->low[k] <= b->target;
+            if (stop || target) {
+                assert_true(stop != target);
+                assert_int_equal(b->exit, target ? MT_EXIT_TARGET : MT_EXIT_STOP);
+                break;
+            }
+        }
+    }
+    printf("4h channel run: %zu setups, %zu ambiguous bars, %zu decided by 1h candles, %zu exits changed\n", plain.n,
+           ambiguous, by_lower, changed);
+    assert_true(by_lower > 0);
+    mt_setup_outcomes_release(&plain);
+    mt_setup_outcomes_release(&decided);
+    mt_series_release(&h4);
+}
+
 static void test_bad_strategy(void **state)
 {
     (void)state;
@@ -176,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_outcomes_complete),
         cmocka_unit_test(test_matches_manual_replay),
         cmocka_unit_test(test_no_lookahead),
+        cmocka_unit_test(test_lower_timeframe),
         cmocka_unit_test(test_bad_strategy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
