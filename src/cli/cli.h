@@ -78,5 +78,6 @@ extern const struct mt_command mt_cmd_download;
 extern const struct mt_command mt_cmd_features;
 extern const struct mt_command mt_cmd_indicators;
 extern const struct mt_command mt_cmd_setups;
+extern const struct mt_command mt_cmd_backtest;
 
 #endif

@@ -1,5 +1,7 @@
 #include "cli/cmd_common.h"
 
+#include <string.h>
+
 #include "core/log.h"
 #include "store/store.h"
 
@@ -27,4 +29,16 @@ int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, stru
         return mt_cli_fail(&err);
     mt_log_debug("store %s: %zu matching series", cli->cfg.data_dir, cat->n);
     return MT_EXIT_OK;
+}
+
+int mt_cli_split_list(char *list, const char **items, int max)
+{
+    int n = 0;
+    char *save;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == max)
+            return -1;
+        items[n++] = tok;
+    }
+    return n;
 }

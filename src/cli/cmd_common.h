@@ -24,4 +24,8 @@ int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel,
  * error, MT_EXIT_OK otherwise. */
 int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, struct mt_catalog *cat);
 
+/* Splits a comma-separated list in place into at most max items (empty items
+ * skipped). Returns the count, or -1 when there are more than max. */
+int mt_cli_split_list(char *list, const char **items, int max);
+
 #endif

@@ -44,19 +44,6 @@ const struct mt_command mt_cmd_setups = {
     run_setups,
 };
 
-/* Splits a comma list of strategy ids in place; returns the count or -1. */
-static int split_ids(char *list, const char **ids)
-{
-    int n = 0;
-    char *save;
-    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (n == MAX_STRATEGIES)
-            return -1;
-        ids[n++] = tok;
-    }
-    return n;
-}
-
 static int parse_win_r(char *list, double *out, size_t *n)
 {
     *n = 0;
@@ -102,7 +89,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'S':
-            if ((n_ids = split_ids(optarg, ids)) <= 0)
+            if ((n_ids = mt_cli_split_list(optarg, ids, MAX_STRATEGIES)) <= 0)
                 return mt_cli_usage_error(&mt_cmd_setups, "--strategy: expected 1 to %d ids", MAX_STRATEGIES);
             break;
         case 's':

@@ -148,3 +148,13 @@ int mt_metrics_compute(const struct mt_equity_point *eq, size_t n, const struct 
     trade_stats(tr, nt, m);
     return exposure(tr, nt, eq[0].time, eq[n - 1].time, &m->exposure, err);
 }
+
+int mt_metrics_trades(const struct mt_trade_result *tr, size_t nt, int64_t from, int64_t to, struct mt_metrics *m,
+                      struct mt_err *err)
+{
+    memset(m, 0, sizeof *m);
+    m->start_equity = m->end_equity = m->total_return = m->cagr = NAN;
+    m->sharpe = m->sortino = m->max_drawdown = NAN;
+    trade_stats(tr, nt, m);
+    return exposure(tr, nt, from, to, &m->exposure, err);
+}

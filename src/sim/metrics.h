@@ -49,4 +49,12 @@ struct mt_metrics {
 int mt_metrics_compute(const struct mt_equity_point *eq, size_t n, const struct mt_trade_result *tr, size_t nt,
                        struct mt_metrics *m, struct mt_err *err);
 
+/* The trade part of m alone, for trades without their own equity curve (e.g.
+ * one symbol's of a portfolio): trades, wins, win rate, profit factor,
+ * expectancy and average win / loss in R from nt trades, and the exposure over
+ * [from, to] (from < to); every curve field (equity, returns, ratios,
+ * drawdown) is NaN, max_drawdown_ms 0. Returns 0 or MT_ENOMEM. */
+int mt_metrics_trades(const struct mt_trade_result *tr, size_t nt, int64_t from, int64_t to, struct mt_metrics *m,
+                      struct mt_err *err);
+
 #endif

@@ -15,6 +15,13 @@ struct mt_setup_run mt_setup_run_default(const char *strategy_id, enum mt_tf tf,
     return run;
 }
 
+int mt_setup_open(struct mt_trade *t, const struct mt_setup *x, enum mt_tf tf, enum mt_trade_kind kind, double size,
+                  const struct mt_costs *c, struct mt_err *err)
+{
+    return mt_trade_open(t, kind, x->side > 0 ? MT_LONG : MT_SHORT, mt_tf_next(tf, x->time), x->price, x->stop,
+                         x->target, size, c, err);
+}
+
 void mt_setup_outcomes_release(struct mt_setup_outcomes *o)
 {
     free(o->v);
@@ -102,8 +109,7 @@ static int step_trades(const struct mt_series *s, size_t i, const struct mt_setu
             act->idx[kept++] = j;
             continue;
         }
-        if ((t->exit == MT_EXIT_STRATEGY || t->exit == MT_EXIT_TAKE_PROFIT) && t->kind != MT_TRADE_TRACKED &&
-            follow_on(out, act, j))
+        if (mt_trade_follows_on(t) && follow_on(out, act, j))
             return -1;
     }
     /* Follow-ons appended after the first n entries stay. */
@@ -129,18 +135,16 @@ static void trail(const struct mt_strategy *st, struct mt_setup_outcomes *out, c
 
 /* Opens a followed trade for setup x found at the close of bar i, built in
  * place at the end of the outcomes. */
-static int enter(const struct mt_series *s, size_t i, const struct mt_setup_run *run, const struct mt_setup *x,
-                 struct mt_setup_outcomes *out, struct active *act)
+static int enter(size_t i, const struct mt_setup_run *run, const struct mt_setup *x, struct mt_setup_outcomes *out,
+                 struct active *act)
 {
     if (!reserve(out))
         return -1;
     struct mt_setup_outcome *o = &out->v[out->n];
-    int64_t fill_time = mt_tf_next(run->tf, s->open_time[i]);
     struct mt_err err = {0};
     /* The strategy checked the stop and target against the reference price; the
      * half spread can still put a stop inside the fill: such a setup is not tradable. */
-    if (mt_trade_open(&o->trade, MT_TRADE_SIM, x->side > 0 ? MT_LONG : MT_SHORT, fill_time, x->price, x->stop,
-                      x->target, 1.0 / x->price, &run->costs, &err)) {
+    if (mt_setup_open(&o->trade, x, run->tf, MT_TRADE_SIM, 1.0 / x->price, &run->costs, &err)) {
         out->untradable++;
         return 0;
     }
@@ -176,7 +180,7 @@ int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run
         if (s->open_time[i] < r.from || s->open_time[i] >= r.to)
             continue;
         for (int m = 0; m < k && rc == 0; m++)
-            rc = enter(s, i, &r, &setups[m], out, &act);
+            rc = enter(i, &r, &setups[m], out, &act);
     }
     if (rc == 0 && s->n > 0)
         for (size_t k = 0; k < act.n; k++)

@@ -51,6 +51,14 @@ struct mt_setup_outcomes {
     size_t untradable;          /* setups whose stop or target the fill's half spread crossed (not followed) */
 };
 
+/* Opens t as a trade of kind and size (base units) for setup x, decided at the
+ * close of its signal bar of timeframe tf: filled at that close (the next bar's
+ * open time) at x's reference price, with x's stop and target. Returns 0 or
+ * mt_trade_open's MT_EINVAL (e.g. the fill's half spread crossed the stop:
+ * the setup is not tradable). */
+int mt_setup_open(struct mt_trade *t, const struct mt_setup *x, enum mt_tf tf, enum mt_trade_kind kind, double size,
+                  const struct mt_costs *c, struct mt_err *err);
+
 /* Runs the strategy over s and follows every setup. Each trade has a notional
  * of 1 quote unit at its reference price (pnl is a fraction of the entry
  * notional; R does not depend on size). out is overwritten (release it

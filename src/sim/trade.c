@@ -50,12 +50,6 @@ static double unit_risk(const struct mt_trade *t)
     return fabs(t->entry - t->init_stop);
 }
 
-/* Quote pnl of the remaining size valued at mark, no fee. */
-static double unrealized(const struct mt_trade *t, double mark)
-{
-    return t->side * (mark - t->entry) * t->size;
-}
-
 static void add_leg(struct mt_trade *t, struct mt_leg leg)
 {
     t->legs[t->n_legs++] = leg;
@@ -205,7 +199,7 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
     }
 
     if (r->stale_ms > 0 && bar_time - t->open_time >= r->stale_ms &&
-        (t->realized + unrealized(t, c)) / (t->init_size * risk) < r->stale_below_r) {
+        (t->realized + mt_trade_unrealized(t, c)) / (t->init_size * risk) < r->stale_below_r) {
         market_exit(t, bar_time, MT_EXIT_STALE, c, t->size, costs);
         return true;
     }
@@ -241,9 +235,24 @@ void mt_trade_track(const struct mt_trade *closed, struct mt_trade *tracked)
     tracked->mfe_r = closed->mfe_r;
 }
 
+double mt_trade_unrealized(const struct mt_trade *t, double mark)
+{
+    return t->side * (mark - t->entry) * t->size;
+}
+
+double mt_trade_open_r(const struct mt_trade *t, double close)
+{
+    return fmax(0.0, t->side * (close - t->stop)) * t->size / (t->init_size * unit_risk(t));
+}
+
+bool mt_trade_follows_on(const struct mt_trade *t)
+{
+    return (t->exit == MT_EXIT_STRATEGY || t->exit == MT_EXIT_TAKE_PROFIT) && t->kind != MT_TRADE_TRACKED;
+}
+
 double mt_trade_pnl(const struct mt_trade *t)
 {
-    return t->realized + (t->exit == MT_EXIT_CENSORED ? unrealized(t, t->mark) : 0.0);
+    return t->realized + (t->exit == MT_EXIT_CENSORED ? mt_trade_unrealized(t, t->mark) : 0.0);
 }
 
 double mt_trade_r(const struct mt_trade *t)

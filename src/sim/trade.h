@@ -172,6 +172,18 @@ void mt_trade_track(const struct mt_trade *closed, struct mt_trade *tracked);
  * remaining size marked to market. While followed: the closed part so far. */
 double mt_trade_pnl(const struct mt_trade *t);
 
+/* Quote pnl of the remaining size valued at mark, no exit costs: side x (mark - entry) x size. */
+double mt_trade_unrealized(const struct mt_trade *t, double mark);
+
+/* Open risk in R at close: the quote still at risk down to the current stop over the
+ * initial risk, max(0, side x (close - stop)) x size / (init_size x |entry - init_stop|).
+ * 1 at the entry fill; trailing lowers it, a move in favour beyond the stop raises it. */
+double mt_trade_open_r(const struct mt_trade *t, double close);
+
+/* True when t, not itself tracked, has just closed by a strategy exit or a full
+ * take-profit: a trade followed on as tracked (mt_trade_track). */
+bool mt_trade_follows_on(const struct mt_trade *t);
+
 /* mt_trade_pnl in R: divided by init_size x |entry - init_stop|. */
 double mt_trade_r(const struct mt_trade *t);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests of the mtrader command line on the real fixtures:
-# import (zip + CHECKSUM, CSV), data, validate, resample, exit codes, config errors.
+# import (zip + CHECKSUM, CSV), data, validate, resample, features, setups, backtest, exit codes, config errors.
 # Usage: cli_test.sh MTRADER_BINARY FIXTURES_DIR
 set -uo pipefail
 mt=$1
@@ -199,6 +199,44 @@ check "setups without a timeframe exits 2" is "$rc" 2
 run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 3m --out "$work/x.parquet"
 check "setups without stored series exits 1" is "$rc" 1
 check "setups says nothing is stored" has "$errout" "no stored 3m series"
+
+# --- backtest: the portfolio over the stored 1h BTCUSDT (1415 bars) ---
+run --data-dir "$store" backtest --strategy channel_run:20:edge:mid,trail_fractals:5:2 --timeframe 1h \
+  --trades "$work/trades.csv" --equity "$work/equity.csv"
+check "backtest exits 0" is "$rc" 0
+check "backtest names the run" has "$out" "backtest 1h: 2 agents on 1 series, 2023-02-01 00:00 to 2023-04-01 00:00"
+check "backtest table header" has "$(tr -s ' ' <<<"$out")" "symbol real sim tracked wins win_rate profit_f expect_r exposure pnl"
+sym=$(tr -s ' ' <<<"$(grep '^BTCUSDT ' <<<"$out")")
+all=$(tr -s ' ' <<<"$(grep '^overall ' <<<"$out")")
+check "backtest: one symbol, its counts are the overall ones" is "$(cut -d' ' -f2-4 <<<"$sym")" "$(cut -d' ' -f2-4 <<<"$all")"
+counts=$(awk '{ print $2 + $3 + $4 }' <<<"$all")
+check "backtest writes every trade" is "$(($(wc -l <"$work/trades.csv") - 1))" "$counts"
+check "backtest trades header" is "$(head -1 "$work/trades.csv")" \
+  "agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,r,sim_reasons,parent"
+check "backtest real trades in the table and the file" is "$(grep -c ',real,' "$work/trades.csv")" "$(cut -d' ' -f2 <<<"$all")"
+check "backtest sims carry their reasons" is "$(awk -F, '$3 == "sim" && $17 == ""' "$work/trades.csv" | wc -l)" 0
+check "backtest: equity at the first bar and at each bar's close" is "$(($(wc -l <"$work/equity.csv") - 1))" 1416
+check "backtest equity starts at the balance" is "$(sed -n 2p "$work/equity.csv")" "1675209600000,10000"
+check "backtest equity ends at the first bar after the data" has "$(tail -1 "$work/equity.csv")" "1680307200000,"
+end=$(tail -1 "$work/equity.csv" | awk -F, '{ printf "%.2f", $2 }')
+check "backtest metrics line ends at the curve's last point" has "$out" "balance 10000.00 -> $end: total return"
+check "backtest lists the sim reasons" has "$out" "sim reasons: too_many_positions_agent "
+run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h --from 2023-03-01 --to 2023-03-02 \
+  --max-positions 0 --balance 5000 --trades "$work/t2.csv" --equity "$work/e2.csv"
+check "backtest with a range exits 0" is "$rc" 0
+check "backtest range: 24 bars" is "$(($(wc -l <"$work/e2.csv") - 1))" 25
+check "backtest range starts at --from" is "$(sed -n 2p "$work/e2.csv")" "1677628800000,5000"
+check "backtest --max-positions 0: no real trade" is "$(tr -s ' ' <<<"$(grep '^overall ' <<<"$out")" | cut -d' ' -f2)" 0
+check "backtest --max-positions 0: flat balance" has "$out" "balance 5000.00 -> 5000.00"
+run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h --trades "$work/t3.csv"
+check "backtest without --equity exits 2" is "$rc" 2
+run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h --risk 0 --trades "$work/t3.csv" --equity "$work/e3.csv"
+check "backtest --risk 0 exits 2" is "$rc" 2
+check "backtest explains --risk" has "$errout" "--risk '0': expected a number in (0, 1]"
+run --data-dir "$store" backtest --strategy channel_run:0:mid:edge --timeframe 1h --trades "$work/t3.csv" --equity "$work/e3.csv"
+check "backtest with a bad strategy exits 1" is "$rc" 1
+check "backtest names the bad field" has "$errout" "lookback = 0 must be an integer in [2, 1500]"
+check "backtest writes nothing on failure" test ! -e "$work/t3.csv"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

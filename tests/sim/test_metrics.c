@@ -46,6 +46,18 @@ static void test_curve_and_trades(void **state)
     tu_assert_close(m.avg_loss_r, -0.25, 1e-15);
     /* Open time: [0, 12h] + [30h, 36h] + [47h, 48h] (clipped to the curve) = 19 h of 48 h. */
     tu_assert_close(m.exposure, 19.0 / 48, 1e-15);
+
+    /* The trade part alone over [0, 24 h]: the same statistics, exposure [0, 12h] = 12 of 24 h, no curve. */
+    struct mt_metrics t;
+    assert_int_equal(mt_metrics_trades(tr, 4, 0, day, &t, &err), 0);
+    assert_int_equal(t.trades, 4);
+    assert_int_equal(t.wins, 2);
+    tu_assert_same_double(t.profit_factor, m.profit_factor);
+    tu_assert_same_double(t.expectancy_r, m.expectancy_r);
+    tu_assert_same_double(t.avg_loss_r, m.avg_loss_r);
+    tu_assert_close(t.exposure, 0.5, 1e-15);
+    assert_true(isnan(t.start_equity) && isnan(t.end_equity) && isnan(t.total_return) && isnan(t.cagr));
+    assert_true(isnan(t.sharpe) && isnan(t.sortino) && isnan(t.max_drawdown) && t.max_drawdown_ms == 0);
 }
 
 static void test_flat_curve_no_trades(void **state)

@@ -274,6 +274,10 @@ static void test_partial_take_profit_then_stop(void **state)
     assert_int_equal(t.n_legs, 2);
     assert_leg(&t.legs[1], T0 + H, MT_LEG_PARTIAL, MT_EXIT_TAKE_PROFIT, tp, 1, tp_fee);
     tu_assert_close(t.realized, -fee_in + ((tp - entry) * 1 - tp_fee), TOL);
+    /* Open risk at a close: the quote above the stop of the half left over the initial risk of both units. */
+    tu_assert_close(mt_trade_open_r(&t, 105.5), (105.5 - 95) * 1 / (2 * (entry - 95)), TOL);
+    tu_assert_same_double(mt_trade_open_r(&t, 94), 0.0); /* beyond the stop: none */
+    tu_assert_close(mt_trade_unrealized(&t, 106), (106 - entry) * 1, TOL);
     /* Close 106.5 would be 2.15 R for the whole size, but only half remains: 1.08 R, no second partial. */
     assert_false(step(&t, 2, 105.5, 107, 105, 106.5, &r));
     assert_int_equal(t.n_legs, 2);
@@ -300,6 +304,7 @@ static void test_full_take_profit_then_tracked(void **state)
     assert_true(step(&t, 0, 101, 106, 100.5, 105.5, &full)); /* 1.97 R at the close: all of it */
     double tp = 105.5 * (1 - 0.001 / 2), tp_fee = 0.0015 * tp * 2;
     assert_int_equal(t.exit, MT_EXIT_TAKE_PROFIT);
+    assert_true(mt_trade_follows_on(&t));
     assert_false(t.open);
     assert_leg(&t.legs[1], T0, MT_LEG_CLOSE, MT_EXIT_TAKE_PROFIT, tp, 2, tp_fee);
     double pnl = -fee_in + ((tp - entry) * 2 - tp_fee);
@@ -327,6 +332,7 @@ static void test_full_take_profit_then_tracked(void **state)
     assert_true(mt_trade_step(&k, T0 + 2 * H, 111, 111.5, 99, 99.5, &costs, &full, NULL));
     double sf = 100 * (1 - 0.0005) * (1 - 0.001 / 2), sf_fee = 0.0015 * sf * 2;
     assert_int_equal(k.exit, MT_EXIT_STOP);
+    assert_false(mt_trade_follows_on(&k)); /* a stop; and a tracked trade never has a follow-on */
     assert_leg(&k.legs[1], T0 + 2 * H, MT_LEG_CLOSE, MT_EXIT_STOP, sf, 2, sf_fee);
     double kpnl = -fee_in + ((sf - entry) * 2 - sf_fee);
     tu_assert_close(mt_trade_pnl(&k), kpnl, TOL);

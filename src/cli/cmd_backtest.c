@@ -1,0 +1,274 @@
+/* mtrader backtest: the portfolio backtest of strategies over the store. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cmd_common.h"
+#include "core/numfmt.h"
+#include "core/time.h"
+#include "sim/portfolio.h"
+#include "store/atomic.h"
+#include "store/store.h"
+
+#define MAX_STRATEGIES 16
+
+static int run_backtest(struct mt_cli *cli, int argc, char **argv);
+
+const struct mt_command mt_cmd_backtest = {
+    "backtest",
+    "portfolio backtest of strategies over the store: metrics, trade list and equity curve",
+    "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
+    "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
+    "                        [--max-positions N] [--spread X]\n"
+    "\n"
+    "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
+    "symbol) through one account, bar time by bar time: trades meet each closed bar,\n"
+    "then the strategies, then the new setups are sized by their stop distance\n"
+    "(equity x risk / |price - stop|, at most 1 x equity) and taken as real trades\n"
+    "while the caps allow: 3 positions and 5.1 R of open risk per agent, the\n"
+    "--max-positions and 10 R for the account, 15 quote at least. The others are\n"
+    "followed as sim trades with their reasons. Costs, take-profit and stale rules\n"
+    "as in mtrader setups. Trades still open at the end are marked to the last close.\n"
+    "Prints the metrics overall (total return, CAGR, Sharpe, Sortino, max drawdown,\n"
+    "win rate, profit factor, expectancy in R, exposure) and per symbol (trade\n"
+    "statistics and pnl of its real trades), and writes the trade list and the\n"
+    "equity curve (one point per bar time, at its close) as CSV files.\n"
+    "  --strategy IDS     channel_run:LOOKBACK:ENTRY:GOAL or trail_fractals:WIDTH:SPACING,\n"
+    "                     comma-separated\n"
+    "  --from, --to       bars in [FROM, TO) (dates or times, UTC); earlier bars warm up\n"
+    "  --balance X        starting balance in quote (default 10000)\n"
+    "  --risk X           fraction of equity risked per trade (default 0.005)\n"
+    "  --max-positions N  open real positions of the account (default 10)\n"
+    "  --spread X         relative spread for the stop buffer and every fill (default 0.0005)\n"
+    "  --trades FILE      trade list CSV (written atomically)\n"
+    "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n",
+    run_backtest,
+};
+
+static const char *const kind_names[] = {"real", "sim", "tracked"};
+
+/* What the CSV writers need. */
+struct report {
+    const struct mt_portfolio_result *r;
+    const struct mt_portfolio_series *series;
+    const char *const *ids;
+};
+
+/* Writes v as a CSV field (shortest round-trip decimal, NaN empty) after a comma. */
+static void put_num(FILE *f, double v)
+{
+    char buf[32];
+    fprintf(f, ",%s", mt_fmt_double(v, buf, sizeof buf));
+}
+
+static int write_trades(FILE *f, void *ctx, struct mt_err *err)
+{
+    const struct report *rp = ctx;
+    fputs("agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,r,"
+          "sim_reasons,parent\n",
+          f);
+    for (size_t i = 0; i < rp->r->n_trades; i++) {
+        const struct mt_portfolio_trade *x = &rp->r->trades[i];
+        const struct mt_trade *t = &x->trade;
+        fprintf(f, "%s,%s,%s,%s,%lld,%lld,%lld", rp->ids[x->agent], rp->series[x->series].symbol, kind_names[t->kind],
+                t->side == MT_LONG ? "long" : "short", (long long)x->setup.time, (long long)t->open_time,
+                (long long)t->close_time);
+        const double v[] = {x->setup.price, t->entry, t->init_stop, t->stop, t->target};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            put_num(f, v[k]);
+        fprintf(f, ",%s", mt_exit_name(t->exit));
+        put_num(f, t->init_size);
+        put_num(f, mt_trade_pnl(t));
+        put_num(f, mt_trade_r(t));
+        fputc(',', f);
+        const char *sep = "";
+        for (unsigned k = 0; k < MT_SIM_REASON_COUNT; k++) {
+            if (x->sim_reasons & (1u << k)) {
+                fprintf(f, "%s%s", sep, mt_sim_reason_name(1u << k));
+                sep = "|";
+            }
+        }
+        fprintf(f, ",%ld\n", x->parent);
+    }
+    if (ferror(f))
+        return mt_err_set(err, MT_EIO, "backtest trades csv: write failed: %s", strerror(errno));
+    return 0;
+}
+
+static int write_equity(FILE *f, void *ctx, struct mt_err *err)
+{
+    const struct report *rp = ctx;
+    fputs("time,equity\n", f);
+    for (size_t i = 0; i < rp->r->n_equity; i++) {
+        fprintf(f, "%lld", (long long)rp->r->equity[i].time);
+        put_num(f, rp->r->equity[i].equity);
+        fputc('\n', f);
+    }
+    if (ferror(f))
+        return mt_err_set(err, MT_EIO, "backtest equity csv: write failed: %s", strerror(errno));
+    return 0;
+}
+
+/* v x scale with `decimals` decimals and suffix into buf, or "-" for NaN. */
+static const char *cell(double v, double scale, int decimals, const char *suffix, char *buf, size_t size)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.*f%s", decimals, v * scale, suffix);
+    return buf;
+}
+
+/* One row of the metrics table. */
+static void print_row(const char *name, size_t real, size_t sim, size_t tracked, const struct mt_metrics *m, double pnl)
+{
+    char w[32], pf[32], e[32], x[32];
+    printf("%-14s %6zu %6zu %7zu %6zu %8s %8s %9s %8s %12.2f\n", name, real, sim, tracked, m->wins,
+           cell(m->win_rate, 100, 1, "%", w, sizeof w), cell(m->profit_factor, 1, 2, "", pf, sizeof pf),
+           cell(m->expectancy_r, 1, 3, "", e, sizeof e), cell(m->exposure, 100, 1, "%", x, sizeof x), pnl);
+}
+
+static void print_metrics(const struct mt_portfolio_result *r, const struct mt_portfolio_series *series)
+{
+    const struct mt_metrics *m = &r->metrics;
+    printf("%-14s %6s %6s %7s %6s %8s %8s %9s %8s %12s\n", "symbol", "real", "sim", "tracked", "wins", "win_rate",
+           "profit_f", "expect_r", "exposure", "pnl");
+    for (size_t s = 0; s < r->n_symbols; s++)
+        print_row(series[s].symbol, r->symbols[s].real, r->symbols[s].sim, r->symbols[s].tracked,
+                  &r->symbols[s].metrics, r->symbols[s].pnl);
+    print_row("overall", r->real, r->sim, r->tracked, m, m->end_equity - m->start_equity);
+    char sh[32], so[32];
+    printf("balance %.2f -> %.2f: total return %.2f%%, CAGR %.2f%%, Sharpe %s, Sortino %s, max drawdown %.2f%% "
+           "(%.1f h)\n",
+           m->start_equity, m->end_equity, 100 * m->total_return, 100 * m->cagr,
+           cell(m->sharpe, 1, 2, "", sh, sizeof sh), cell(m->sortino, 1, 2, "", so, sizeof so), 100 * m->max_drawdown,
+           (double)m->max_drawdown_ms / 3600000.0);
+    size_t why[MT_SIM_REASON_COUNT] = {0};
+    for (size_t i = 0; i < r->n_trades; i++)
+        for (unsigned k = 0; k < MT_SIM_REASON_COUNT; k++)
+            why[k] += (r->trades[i].sim_reasons >> k) & 1u;
+    printf("sim reasons:");
+    for (unsigned k = 0; k < MT_SIM_REASON_COUNT; k++)
+        printf(" %s %zu", mt_sim_reason_name(1u << k), why[k]);
+    printf("; untradable setups %zu\n", r->untradable);
+}
+
+/* Parses a number option into *v, which must lie in the interval from lo to hi (each end open or closed). */
+static int number_option(const char *name, const char *text, double lo, bool lo_open, double hi, bool hi_open,
+                         double *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (*end || errno || !isfinite(x) || (lo_open ? x <= lo : x < lo) || (hi_open ? x >= hi : x > hi))
+        return mt_cli_usage_error(&mt_cmd_backtest, "--%s '%s': expected a number in %c%g, %g%c", name, text,
+                                  lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
+    *v = x;
+    return MT_EXIT_OK;
+}
+
+/* Loads every series of cat (tf) into s[0 .. cat->n). */
+static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum mt_tf tf, struct mt_series *s,
+                    struct mt_portfolio_series *ps, struct mt_err *err)
+{
+    for (size_t i = 0; i < cat->n; i++) {
+        mt_series_init(&s[i], 0);
+        int rc = mt_store_load(cli->cfg.data_dir, cat->entries[i].symbol, tf, &s[i], err);
+        if (rc)
+            return rc;
+        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i]};
+    }
+    return 0;
+}
+
+static int run_backtest(struct mt_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"strategy", required_argument, NULL, 'S'}, {"timeframe", required_argument, NULL, 't'},
+        {"symbol", required_argument, NULL, 's'},   {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 'T'},       {"balance", required_argument, NULL, 'b'},
+        {"risk", required_argument, NULL, 'r'},     {"max-positions", required_argument, NULL, 'm'},
+        {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
+        {"equity", required_argument, NULL, 'e'},   {NULL, 0, NULL, 0},
+    };
+    struct mt_selection sel = {0};
+    const char *ids[MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
+    int n_ids = 0;
+    struct mt_portfolio_config cfg = mt_portfolio_config_default();
+    struct mt_err err = {0};
+    double max_pos = cfg.max_positions;
+    int c, rc = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
+        switch (c) {
+        case 'S':
+            if ((n_ids = mt_cli_split_list(optarg, ids, MAX_STRATEGIES)) <= 0)
+                return mt_cli_usage_error(&mt_cmd_backtest, "--strategy: expected 1 to %d ids", MAX_STRATEGIES);
+            break;
+        case 's':
+        case 't': rc = mt_cli_select_option(&mt_cmd_backtest, &sel, c, optarg); break;
+        case 'f':
+        case 'T':
+            if (mt_time_parse(optarg, c == 'f' ? &cfg.from : &cfg.to, &err))
+                return mt_cli_usage_error(&mt_cmd_backtest, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
+            break;
+        case 'b': rc = number_option("balance", optarg, 0, true, 1e15, false, &cfg.balance); break;
+        case 'r': rc = number_option("risk", optarg, 0, true, 1, false, &cfg.risk); break;
+        case 'm':
+            rc = number_option("max-positions", optarg, 0, false, 100000, false, &max_pos);
+            if (rc == 0 && max_pos != floor(max_pos))
+                rc = mt_cli_usage_error(&mt_cmd_backtest, "--max-positions '%s': expected an integer", optarg);
+            cfg.max_positions = (int)max_pos;
+            break;
+        case 'p': rc = number_option("spread", optarg, 0, false, 0.5, true, &cfg.spread); break;
+        case 'o': trades_path = optarg; break;
+        case 'e': equity_path = optarg; break;
+        default: return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
+        }
+    }
+    if (rc)
+        return rc;
+    if (optind != argc)
+        return mt_cli_usage_error(&mt_cmd_backtest, "unexpected argument '%s'", argv[optind]);
+    if (n_ids == 0 || !sel.tf_set || !trades_path || !equity_path)
+        return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
+    if (cfg.from >= cfg.to)
+        return mt_cli_usage_error(&mt_cmd_backtest, "--from must be before --to");
+
+    struct mt_catalog cat = {0};
+    if ((rc = mt_cli_select(cli, &sel, &cat)))
+        return rc;
+    struct mt_series *s = calloc(cat.n ? cat.n : 1, sizeof *s);
+    struct mt_portfolio_series *ps = calloc(cat.n ? cat.n : 1, sizeof *ps);
+    struct mt_portfolio_result res = {0};
+    if (!s || !ps)
+        rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
+    else if (cat.n == 0)
+        rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf), sel.symbol ? " for " : "",
+                        sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
+    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, s, ps, &err)) == 0)
+        rc = mt_portfolio_run(ps, cat.n, ids, (size_t)n_ids, sel.tf, &cfg, &res, &err);
+    struct report rp = {&res, ps, ids};
+    size_t trade_bytes = 0, equity_bytes = 0;
+    if (rc == 0 && (rc = mt_atomic_write(trades_path, write_trades, &rp, &trade_bytes, &err)) == 0)
+        rc = mt_atomic_write(equity_path, write_equity, &rp, &equity_bytes, &err);
+    if (rc == 0) {
+        char a[32], b[32];
+        printf("backtest %s: %d agent%s on %zu series, %s to %s\n", mt_tf_name(sel.tf), n_ids, n_ids > 1 ? "s" : "",
+               cat.n, mt_time_format(res.equity[0].time, a, sizeof a),
+               mt_time_format(res.equity[res.n_equity - 1].time, b, sizeof b));
+        print_metrics(&res, ps);
+        printf("%zu trades -> %s (%zu bytes); %zu equity points -> %s (%zu bytes)\n", res.n_trades, trades_path,
+               trade_bytes, res.n_equity, equity_path, equity_bytes);
+    }
+    mt_portfolio_result_release(&res);
+    for (size_t i = 0; s && i < cat.n; i++)
+        mt_series_release(&s[i]);
+    free(s);
+    free(ps);
+    mt_catalog_release(&cat);
+    return rc ? mt_cli_fail(&err) : MT_EXIT_OK;
+}
