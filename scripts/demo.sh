@@ -24,3 +24,14 @@ step "resample 1h -> 4h and 1d"
 
 step "data summary"
 "$mt" --data-dir "$store" data
+
+step "features of BTCUSDT 1h (the default set), last 2 bars"
+"$mt" --data-dir "$store" features BTCUSDT 1h --last 2 | cut -c1-200
+
+step "labelled setups of both strategies on every 1h series (Parquet dataset)"
+"$mt" --data-dir "$store" setups --strategy channel_run:200:mid:edge,trail_fractals:5:2 --timeframe 1h \
+  --out "$store/setups-1h.parquet"
+
+step "portfolio backtest of both strategies on every 1h series"
+"$mt" --data-dir "$store" backtest --strategy channel_run:200:mid:edge,trail_fractals:5:2 --timeframe 1h \
+  --trades "$store/trades-1h.csv" --equity "$store/equity-1h.csv"

@@ -264,7 +264,7 @@ static int bar_events(struct run *r, size_t s, bool decide_setups)
 /* The event loop over the merged bar times (portfolio.h), then the censoring. 0 or -1 without memory. */
 static int event_loop(struct run *r)
 {
-    int64_t t;
+    int64_t t = 0;
     while (next_time(r, &t)) {
         bool in_range = t >= r->cfg.from;
         if (in_range && r->out->n_equity == 0 && add_point(r->out, t, r->balance))
