@@ -166,10 +166,12 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
         return false;
     bool lng = t->side == MT_LONG;
     double risk = unit_risk(t);
-    double adverse = t->side * ((lng ? l : h) - t->entry) / risk;
-    double favourable = t->side * ((lng ? h : l) - t->entry) / risk;
-    t->mae_r = adverse < t->mae_r ? adverse : t->mae_r;
-    t->mfe_r = favourable > t->mfe_r ? favourable : t->mfe_r;
+    /* MAE/MFE: divide only when a bar sets a new extreme. */
+    double adverse = t->side * ((lng ? l : h) - t->entry), favourable = t->side * ((lng ? h : l) - t->entry);
+    if (adverse < t->mae_r * risk)
+        t->mae_r = adverse / risk;
+    if (favourable > t->mfe_r * risk)
+        t->mfe_r = favourable / risk;
 
     int k = touches(t, h, l);
     if (k != 0) {

@@ -86,8 +86,6 @@ struct mt_trade {
     double target; /* NaN = none */
     double init_size;
     double size; /* remaining */
-    struct mt_leg legs[MT_TRADE_MAX_LEGS];
-    size_t n_legs;
     double fees;            /* quote, every fill so far */
     double realized;        /* quote pnl of the closed size minus every fee paid (the entry fee from the open) */
     double mark;            /* censored trades: the mark-to-market price; NaN otherwise */
@@ -98,6 +96,9 @@ struct mt_trade {
     bool ambiguous;         /* a bar touched both stop and target */
     bool resolved_by_lower; /* lower-timeframe candles decided which came first */
     bool open;              /* size is still held: true while followed and when censored */
+    /* The fills, last: what a bar step reads comes before them, in one or two cache lines. */
+    size_t n_legs;
+    struct mt_leg legs[MT_TRADE_MAX_LEGS];
 };
 
 /* The lower-timeframe candles of one bar, in time order (arrays of n). The
