@@ -11,14 +11,23 @@ char *mt_fmt_double(double v, char *buf, size_t size)
             buf[0] = '\0';
         return buf;
     }
-    /* Fewest significant digits that read back exactly. */
+    /* Fewest significant digits that read back exactly. If 15 digits do, the
+     * shortest form is those digits without their trailing zeros (a shorter
+     * decimal that reads back as v lies far closer to v than the 15-digit grid
+     * spacing, so 15-digit rounding gives it back padded with zeros); else 16 or 17. */
     int digits = 17;
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*e", p - 1, v);
-        if (strtod(buf, NULL) == v) {
-            digits = p;
-            break;
-        }
+    snprintf(buf, size, "%.14e", v);
+    if (strtod(buf, NULL) == v) {
+        const char *e = buf;
+        while (*e && *e != 'e')
+            e++;
+        int zeros = 0;
+        while (e - zeros - 1 > buf && e[-zeros - 1] == '0')
+            zeros++;
+        digits = 15 - zeros;
+    } else {
+        snprintf(buf, size, "%.15e", v);
+        digits = strtod(buf, NULL) == v ? 16 : 17;
     }
     if (v == 0 || isinf(v)) {
         snprintf(buf, size, "%g", v);

@@ -3,6 +3,12 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdint.h>
+
+#include <stdio.h>
+
+#include <stdlib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -106,6 +112,50 @@ static void shortest_decimal(void **state)
     assert_string_equal(mt_fmt_double(NAN, buf, sizeof buf), "");
 }
 
+/* Reference: the fewest significant digits found by trying 1..17, printed
+ * like mt_fmt_double (plain notation for 1e-7 <= |v| < 1e21). */
+static void brute_force_format(double v, char *buf, size_t size)
+{
+    int digits = 17;
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*e", p - 1, v);
+        if (strtod(buf, NULL) == v) {
+            digits = p;
+            break;
+        }
+    }
+    snprintf(buf, size, "%.*e", digits - 1, v);
+    int exp10 = (int)strtol(strchr(buf, 'e') + 1, NULL, 10);
+    if (exp10 >= -7 && exp10 < 21)
+        snprintf(buf, size, "%.*f", digits - 1 - exp10 > 0 ? digits - 1 - exp10 : 0, v);
+}
+
+/* The same text as the brute-force search on random bit patterns and on
+ * decimals with few digits. */
+static void shortest_decimal_brute_force(void **state)
+{
+    (void)state;
+    unsigned seed = 3;
+    for (int i = 0; i < 20000; i++) {
+        double v;
+        if (i % 2) {
+            uint64_t bits = ((uint64_t)rand_r(&seed) << 42) ^ ((uint64_t)rand_r(&seed) << 21) ^ (uint64_t)rand_r(&seed);
+            memcpy(&v, &bits, sizeof v);
+            if (!isfinite(v) || v == 0)
+                continue;
+        } else {
+            v = (double)(rand_r(&seed) % 100000) * pow(10.0, rand_r(&seed) % 20 - 12);
+            if (v == 0)
+                continue;
+        }
+        char got[32], want[32];
+        mt_fmt_double(v, got, sizeof got);
+        brute_force_format(v, want, sizeof want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g: %s, brute force %s", v, got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -113,6 +163,7 @@ int main(void)
         cmocka_unit_test(absent_fields_are_nan),
         cmocka_unit_test(slice_copies_a_range),
         cmocka_unit_test(shortest_decimal),
+        cmocka_unit_test(shortest_decimal_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
