@@ -23,7 +23,7 @@ const struct mt_command mt_cmd_backtest = {
     "portfolio backtest of strategies over the store: metrics, trade list and equity curve",
     "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
     "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
-    "                        [--max-positions N] [--spread X]\n"
+    "                        [--max-positions N] [--spread X] [engine options]\n"
     "\n"
     "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
     "symbol) through one account, bar time by bar time: trades meet each closed bar,\n"
@@ -45,7 +45,7 @@ const struct mt_command mt_cmd_backtest = {
     "  --max-positions N  open real positions of the account (default 10)\n"
     "  --spread X         relative spread for the stop buffer and every fill (default 0.0005)\n"
     "  --trades FILE      trade list CSV (written atomically)\n"
-    "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n",
+    "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n" MT_CLI_ENGINE_USAGE,
     run_backtest,
 };
 
@@ -157,20 +157,6 @@ static void print_metrics(const struct mt_portfolio_result *r, const struct mt_p
     printf("; untradable setups %zu\n", r->untradable);
 }
 
-/* Parses a number option into *v, which must lie in the interval from lo to hi (each end open or closed). */
-static int number_option(const char *name, const char *text, double lo, bool lo_open, double hi, bool hi_open,
-                         double *v)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(text, &end);
-    if (*end || errno || !isfinite(x) || (lo_open ? x <= lo : x < lo) || (hi_open ? x >= hi : x > hi))
-        return mt_cli_usage_error(&mt_cmd_backtest, "--%s '%s': expected a number in %c%g, %g%c", name, text,
-                                  lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
-    *v = x;
-    return MT_EXIT_OK;
-}
-
 /* Loads every series of cat (tf) into s[0 .. cat->n). */
 static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum mt_tf tf, struct mt_series *s,
                     struct mt_portfolio_series *ps, struct mt_err *err)
@@ -193,7 +179,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"to", required_argument, NULL, 'T'},       {"balance", required_argument, NULL, 'b'},
         {"risk", required_argument, NULL, 'r'},     {"max-positions", required_argument, NULL, 'm'},
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
-        {"equity", required_argument, NULL, 'e'},   {NULL, 0, NULL, 0},
+        {"equity", required_argument, NULL, 'e'},   MT_CLI_ENGINE_OPTIONS,
+        {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
     const char *ids[MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
@@ -215,18 +202,20 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
             if (mt_time_parse(optarg, c == 'f' ? &cfg.from : &cfg.to, &err))
                 return mt_cli_usage_error(&mt_cmd_backtest, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
             break;
-        case 'b': rc = number_option("balance", optarg, 0, true, 1e15, false, &cfg.balance); break;
-        case 'r': rc = number_option("risk", optarg, 0, true, 1, false, &cfg.risk); break;
+        case 'b': rc = mt_cli_number_option(&mt_cmd_backtest, "balance", optarg, 0, true, 1e15, false, &cfg.balance); break;
+        case 'r': rc = mt_cli_number_option(&mt_cmd_backtest, "risk", optarg, 0, true, 1, false, &cfg.risk); break;
         case 'm':
-            rc = number_option("max-positions", optarg, 0, false, 100000, false, &max_pos);
+            rc = mt_cli_number_option(&mt_cmd_backtest, "max-positions", optarg, 0, false, 100000, false, &max_pos);
             if (rc == 0 && max_pos != floor(max_pos))
                 rc = mt_cli_usage_error(&mt_cmd_backtest, "--max-positions '%s': expected an integer", optarg);
             cfg.max_positions = (int)max_pos;
             break;
-        case 'p': rc = number_option("spread", optarg, 0, false, 0.5, true, &cfg.spread); break;
+        case 'p': rc = mt_cli_number_option(&mt_cmd_backtest, "spread", optarg, 0, false, 0.5, true, &cfg.spread); break;
         case 'o': trades_path = optarg; break;
         case 'e': equity_path = optarg; break;
-        default: return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
+        default:
+            if ((rc = mt_cli_engine_option(&mt_cmd_backtest, c, optarg, &cfg.costs, &cfg.rules)) < 0)
+                return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
         }
     }
     if (rc)

@@ -1,5 +1,10 @@
 #include "cli/cmd_common.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+
 #include <string.h>
 
 #include "core/log.h"
@@ -41,4 +46,37 @@ int mt_cli_split_list(char *list, const char **items, int max)
         items[n++] = tok;
     }
     return n;
+}
+
+int mt_cli_number_option(const struct mt_command *cmd, const char *name, const char *text, double lo, bool lo_open,
+                         double hi, bool hi_open, double *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (*end || end == text || errno || !isfinite(x) || (lo_open ? x <= lo : x < lo) || (hi_open ? x >= hi : x > hi))
+        return mt_cli_usage_error(cmd, "--%s '%s': expected a number in %c%g, %g%c", name, text, lo_open ? '(' : '[',
+                                  lo, hi, hi_open ? ')' : ']');
+    *v = x;
+    return MT_EXIT_OK;
+}
+
+int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value, struct mt_costs *costs,
+                         struct mt_trade_rules *rules)
+{
+    double hours;
+    int rc;
+    switch (c) {
+    case 0x101: return mt_cli_number_option(cmd, "fee", value, 0, false, 0.1, false, &costs->fee_rate);
+    case 0x102: costs->bnb = true; return MT_EXIT_OK;
+    case 0x103: return mt_cli_number_option(cmd, "slippage", value, 0, false, 0.1, false, &costs->slippage);
+    case 0x104: return mt_cli_number_option(cmd, "tp-r", value, 0, false, 1000, false, &rules->tp_at_r);
+    case 0x105: return mt_cli_number_option(cmd, "tp-fraction", value, 0, true, 1, false, &rules->tp_fraction);
+    case 0x106:
+        rc = mt_cli_number_option(cmd, "stale-h", value, 0, false, 1e6, false, &hours);
+        rules->stale_ms = (int64_t)(hours * 3600000.0);
+        return rc;
+    case 0x107: return mt_cli_number_option(cmd, "stale-r", value, -1000, false, 1000, false, &rules->stale_below_r);
+    default: return -1;
+    }
 }

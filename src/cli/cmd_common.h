@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/timeframe.h"
+#include "sim/trade.h"
 #include "store/catalog.h"
 
 /* --symbol / --timeframe filters of a store walk. */
@@ -27,5 +28,31 @@ int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, stru
 /* Splits a comma-separated list in place into at most max items (empty items
  * skipped). Returns the count, or -1 when there are more than max. */
 int mt_cli_split_list(char *list, const char **items, int max);
+
+/* Parses the number option --name's text into *v, which must lie between lo
+ * and hi (each end open or closed). Returns MT_EXIT_OK, or MT_EXIT_USAGE
+ * after printing why. */
+int mt_cli_number_option(const struct mt_command *cmd, const char *name, const char *text, double lo, bool lo_open,
+                         double hi, bool hi_open, double *v);
+
+/* The trade engine's options shared by the commands that follow trades. */
+#define MT_CLI_ENGINE_OPTIONS                                                                              \
+    {"fee", required_argument, NULL, 0x101}, {"bnb", no_argument, NULL, 0x102},                            \
+        {"slippage", required_argument, NULL, 0x103}, {"tp-r", required_argument, NULL, 0x104},            \
+        {"tp-fraction", required_argument, NULL, 0x105}, {"stale-h", required_argument, NULL, 0x106},     \
+        {"stale-r", required_argument, NULL, 0x107}
+
+#define MT_CLI_ENGINE_USAGE                                                                                \
+    "  --fee X         fee per fill, of its notional (default 0.0015); --bnb: fees x 0.75\n"                \
+    "  --slippage X    extra relative slippage of stop fills (default 0.0005)\n"                            \
+    "  --tp-r R        partial take-profit when open risk reaches R (default 1.8; 0: none)\n"              \
+    "  --tp-fraction X part sold at the take-profit (default 0.5; 1: all)\n"                              \
+    "  --stale-h H     close trades older than H hours below --stale-r R (default 240, 1; 0: never)\n"
+
+/* Handles engine option code c of MT_CLI_ENGINE_OPTIONS into costs and
+ * rules. Returns MT_EXIT_OK, MT_EXIT_USAGE after printing why, or -1 when c
+ * is not an engine option. */
+int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value, struct mt_costs *costs,
+                         struct mt_trade_rules *rules);
 
 #endif

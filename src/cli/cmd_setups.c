@@ -23,7 +23,7 @@ const struct mt_command mt_cmd_setups = {
     "labelled setup dataset: every setup of the strategies followed to its outcome (Parquet)",
     "usage: mtrader setups --strategy ID[,ID...] --timeframe TF --out FILE.parquet [--symbol S]\n"
     "                      [--from DATE] [--to DATE] [--spread X] [--set FILE | --no-features]\n"
-    "                      [--win-r R[,R...]] [--lower TF]\n"
+    "                      [--win-r R[,R...]] [--lower TF] [engine options]\n"
     "\n"
     "Runs each strategy over every stored series of the timeframe (or one symbol) and\n"
     "follows every setup with the trade engine: stop-limit stops with slippage, OCO\n"
@@ -40,7 +40,7 @@ const struct mt_command mt_cmd_setups = {
     "  --set FILE      feature set JSON (default: the built-in set); --no-features: none\n"
     "  --win-r LIST    R thresholds of the win_R columns (default 0.5,1,2)\n"
     "  --lower TF      stored candles of this lower timeframe decide the bars that touched\n"
-    "                  both stop and target (when the symbol has them; else stop first)\n",
+    "                  both stop and target (when the symbol has them; else stop first)\n" MT_CLI_ENGINE_USAGE,
     run_setups,
 };
 
@@ -73,7 +73,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 'T'},
         {"spread", required_argument, NULL, 'p'},   {"set", required_argument, NULL, 'e'},
         {"no-features", no_argument, NULL, 'n'},    {"win-r", required_argument, NULL, 'w'},
-        {"lower", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
+        {"lower", required_argument, NULL, 'L'},    MT_CLI_ENGINE_OPTIONS,
+        {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
     const char *ids[MAX_STRATEGIES], *out_path = NULL, *set_path = NULL;
@@ -83,6 +84,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     size_t n_win = 3;
     int64_t from = INT64_MIN, to = INT64_MAX;
     bool lower_set = false;
+    struct mt_costs costs = mt_costs_default();
+    struct mt_trade_rules rules = mt_trade_rules_default();
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     struct mt_err err = {0};
     int c, rc;
@@ -103,13 +106,10 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             if (mt_time_parse(optarg, c == 'f' ? &from : &to, &err))
                 return mt_cli_usage_error(&mt_cmd_setups, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
             break;
-        case 'p': {
-            char *end;
-            spread = strtod(optarg, &end);
-            if (*end || !(spread >= 0 && spread < 0.5))
-                return mt_cli_usage_error(&mt_cmd_setups, "--spread '%s': expected a number in [0, 0.5)", optarg);
+        case 'p':
+            if ((rc = mt_cli_number_option(&mt_cmd_setups, "spread", optarg, 0, false, 0.5, true, &spread)))
+                return rc;
             break;
-        }
         case 'e': set_path = optarg; break;
         case 'n': features = false; break;
         case 'w':
@@ -121,7 +121,12 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
                 return mt_cli_usage_error(&mt_cmd_setups, "--lower: %s", err.msg);
             lower_set = true;
             break;
-        default: return mt_cli_usage_error(&mt_cmd_setups, "unknown option");
+        default:
+            if ((rc = mt_cli_engine_option(&mt_cmd_setups, c, optarg, &costs, &rules)) < 0)
+                return mt_cli_usage_error(&mt_cmd_setups, "unknown option");
+            if (rc)
+                return rc;
+            break;
         }
     }
     if (optind != argc)
@@ -174,6 +179,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             run.from = from;
             run.to = to;
             run.lower = have_lower ? &lower : NULL;
+            run.costs = costs;
+            run.rules = rules;
             struct mt_setup_outcomes o;
             if ((rc = mt_setups_backtest(&s, &run, &o, &err)) == 0)
                 rc = mt_dataset_add(&ds, cat.entries[i].symbol, sel.tf, ids[k], &o, features ? &m : NULL, &err);

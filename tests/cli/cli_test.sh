@@ -191,6 +191,16 @@ check "setups --lower writes the file" test -s "$work/s4.parquet"
 run --data-dir "$store" setups --strategy channel_run:8:mid:edge --timeframe 1h --lower 4h --out "$work/s4.parquet"
 check "setups --lower coarser than the timeframe exits 2" is "$rc" 2
 check "setups --lower says why" has "$errout" "--lower 4h does not divide --timeframe 1h"
+run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 1h --no-features --out "$work/f1.parquet"
+default_line=$(grep '^trail_fractals' <<<"$out")
+run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 1h --no-features --fee 0 --slippage 0 --tp-r 0 --stale-h 0 --out "$work/f0.parquet"
+check "setups with engine options exits 0" is "$rc" 0
+free_line=$(grep '^trail_fractals' <<<"$out")
+check "no fees and slippage give a higher mean r" is "$(awk -v a="$default_line" -v b="$free_line" 'BEGIN {
+  split(a, x, "mean r "); split(b, y, "mean r "); print (y[2] + 0 > x[2] + 0) ? "yes" : "no: " a " / " b }')" yes
+run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 1h --fee -1 --out "$work/f0.parquet"
+check "setups --fee -1 exits 2" is "$rc" 2
+check "setups --fee says the range" has "$errout" "--fee '-1': expected a number in [0, 0.1]"
 run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
 check "setups with a bad strategy exits 1" is "$rc" 1
 check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"
