@@ -23,7 +23,7 @@ const struct mt_command mt_cmd_backtest = {
     "portfolio backtest of strategies over the store: metrics, trade list and equity curve",
     "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
     "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
-    "                        [--max-positions N] [--spread X] [engine options]\n"
+    "                        [--max-positions N] [--spread X] [--lower TF] [engine options]\n"
     "\n"
     "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
     "symbol) through one account, bar time by bar time: trades meet each closed bar,\n"
@@ -45,7 +45,9 @@ const struct mt_command mt_cmd_backtest = {
     "  --max-positions N  open real positions of the account (default 10)\n"
     "  --spread X         relative spread for the stop buffer and every fill (default 0.0005)\n"
     "  --trades FILE      trade list CSV (written atomically)\n"
-    "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n" MT_CLI_ENGINE_USAGE,
+    "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n"
+    "  --lower TF         stored candles of this lower timeframe decide the bars that touched\n"
+    "                     both stop and target (when the symbol has them; else stop first)\n" MT_CLI_ENGINE_USAGE,
     run_backtest,
 };
 
@@ -157,16 +159,26 @@ static void print_metrics(const struct mt_portfolio_result *r, const struct mt_p
     printf("; untradable setups %zu\n", r->untradable);
 }
 
-/* Loads every series of cat (tf) into s[0 .. cat->n). */
-static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum mt_tf tf, struct mt_series *s,
-                    struct mt_portfolio_series *ps, struct mt_err *err)
+/* Loads every series of cat (tf) into s[0 .. cat->n), and with lower the
+ * candles of that timeframe into lo[] where the store has them. */
+static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum mt_tf tf, const enum mt_tf *lower,
+                    struct mt_series *s, struct mt_series *lo, struct mt_portfolio_series *ps, struct mt_err *err)
 {
     for (size_t i = 0; i < cat->n; i++) {
         mt_series_init(&s[i], 0);
+        mt_series_init(&lo[i], 0);
         int rc = mt_store_load(cli->cfg.data_dir, cat->entries[i].symbol, tf, &s[i], err);
         if (rc)
             return rc;
-        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i]};
+        bool have_lower = false;
+        if (lower) {
+            struct mt_err lerr = {0};
+            have_lower = mt_store_load(cli->cfg.data_dir, cat->entries[i].symbol, *lower, &lo[i], &lerr) == 0;
+            if (!have_lower)
+                fprintf(stderr, "mtrader: %s: no %s candles (%s): ambiguous bars resolve stop first\n",
+                        cat->entries[i].symbol, mt_tf_name(*lower), lerr.msg);
+        }
+        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i], have_lower ? &lo[i] : NULL};
     }
     return 0;
 }
@@ -179,7 +191,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"to", required_argument, NULL, 'T'},       {"balance", required_argument, NULL, 'b'},
         {"risk", required_argument, NULL, 'r'},     {"max-positions", required_argument, NULL, 'm'},
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
-        {"equity", required_argument, NULL, 'e'},   MT_CLI_ENGINE_OPTIONS,
+        {"equity", required_argument, NULL, 'e'},   {"lower", required_argument, NULL, 'L'},
+        MT_CLI_ENGINE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
@@ -188,6 +201,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
     struct mt_err err = {0};
     double max_pos = cfg.max_positions;
+    bool lower_set = false;
+    enum mt_tf lower_tf = MT_TF_1M_MIN;
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
         switch (c) {
@@ -202,7 +217,9 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
             if (mt_time_parse(optarg, c == 'f' ? &cfg.from : &cfg.to, &err))
                 return mt_cli_usage_error(&mt_cmd_backtest, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
             break;
-        case 'b': rc = mt_cli_number_option(&mt_cmd_backtest, "balance", optarg, 0, true, 1e15, false, &cfg.balance); break;
+        case 'b':
+            rc = mt_cli_number_option(&mt_cmd_backtest, "balance", optarg, 0, true, 1e15, false, &cfg.balance);
+            break;
         case 'r': rc = mt_cli_number_option(&mt_cmd_backtest, "risk", optarg, 0, true, 1, false, &cfg.risk); break;
         case 'm':
             rc = mt_cli_number_option(&mt_cmd_backtest, "max-positions", optarg, 0, false, 100000, false, &max_pos);
@@ -210,7 +227,14 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
                 rc = mt_cli_usage_error(&mt_cmd_backtest, "--max-positions '%s': expected an integer", optarg);
             cfg.max_positions = (int)max_pos;
             break;
-        case 'p': rc = mt_cli_number_option(&mt_cmd_backtest, "spread", optarg, 0, false, 0.5, true, &cfg.spread); break;
+        case 'p':
+            rc = mt_cli_number_option(&mt_cmd_backtest, "spread", optarg, 0, false, 0.5, true, &cfg.spread);
+            break;
+        case 'L':
+            if (mt_tf_parse(optarg, &lower_tf, &err))
+                return mt_cli_usage_error(&mt_cmd_backtest, "--lower: %s", err.msg);
+            lower_set = true;
+            break;
         case 'o': trades_path = optarg; break;
         case 'e': equity_path = optarg; break;
         default:
@@ -226,19 +250,22 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)
         return mt_cli_usage_error(&mt_cmd_backtest, "--from must be before --to");
+    if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
+        return mt_cli_usage_error(&mt_cmd_backtest, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
+                                  mt_tf_name(sel.tf));
 
     struct mt_catalog cat = {0};
     if ((rc = mt_cli_select(cli, &sel, &cat)))
         return rc;
-    struct mt_series *s = calloc(cat.n ? cat.n : 1, sizeof *s);
+    struct mt_series *s = calloc(cat.n ? cat.n : 1, sizeof *s), *lo = calloc(cat.n ? cat.n : 1, sizeof *lo);
     struct mt_portfolio_series *ps = calloc(cat.n ? cat.n : 1, sizeof *ps);
     struct mt_portfolio_result res = {0};
-    if (!s || !ps)
+    if (!s || !lo || !ps)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
     else if (cat.n == 0)
         rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf), sel.symbol ? " for " : "",
                         sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
-    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, s, ps, &err)) == 0)
+    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, s, lo, ps, &err)) == 0)
         rc = mt_portfolio_run(ps, cat.n, ids, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     struct report rp = {&res, ps, ids};
     size_t trade_bytes = 0, equity_bytes = 0;
@@ -254,9 +281,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
                trade_bytes, res.n_equity, equity_path, equity_bytes);
     }
     mt_portfolio_result_release(&res);
-    for (size_t i = 0; s && i < cat.n; i++)
+    for (size_t i = 0; s && lo && i < cat.n; i++) {
         mt_series_release(&s[i]);
+        mt_series_release(&lo[i]);
+    }
     free(s);
+    free(lo);
     free(ps);
     mt_catalog_release(&cat);
     return rc ? mt_cli_fail(&err) : MT_EXIT_OK;

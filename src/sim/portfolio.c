@@ -74,6 +74,7 @@ struct run {
     struct mt_portfolio_config cfg; /* costs.spread = spread */
     struct lane *lanes;             /* agent a on series s: lanes[a * ns + s] */
     size_t *next;                   /* per series: index of its next bar */
+    size_t *lower_from;             /* per series: cursor in its lower-timeframe candles */
     double *mark;                   /* per series: its last finite close (NaN before) */
     size_t n_open, cap_open;
     size_t *open; /* the open real trades: indices into the result's trades */
@@ -140,7 +141,8 @@ static int follow_on(struct run *r, struct lane *ln, size_t j)
 
 /* Steps lane ln's followed trades through bar i of b, books the real trades'
  * fills in the balance and drops the finished trades. 0 or -1 without memory. */
-static int step_lane(struct run *r, struct lane *ln, const struct mt_series *b, size_t i)
+static int step_lane(struct run *r, struct lane *ln, const struct mt_series *b, size_t i,
+                     const struct mt_subbars *lower)
 {
     size_t kept = 0, n = ln->n_act;
     for (size_t k = 0; k < n; k++) {
@@ -148,7 +150,7 @@ static int step_lane(struct run *r, struct lane *ln, const struct mt_series *b, 
         struct mt_trade *t = &r->out->trades[j].trade;
         double before = t->realized;
         bool closed = mt_trade_step(t, b->open_time[i], b->open[i], b->high[i], b->low[i], b->close[i], &r->cfg.costs,
-                                    &r->cfg.rules, NULL);
+                                    &r->cfg.rules, lower);
         if (t->kind == MT_TRADE_REAL)
             r->balance += t->realized - before;
         if (!closed) {
@@ -245,8 +247,12 @@ static int bar_events(struct run *r, size_t s, bool decide_setups)
     size_t i = r->next[s];
     if (isfinite(b->close[i]))
         r->mark[s] = b->close[i];
+    struct mt_subbars sb;
+    int64_t start = b->open_time[i];
+    const struct mt_subbars *lower =
+        mt_lower_candles(r->series[s].lower, start, mt_tf_next(r->tf, start), &r->lower_from[s], &sb);
     for (size_t a = 0; a < r->na; a++)
-        if (step_lane(r, &r->lanes[a * r->ns + s], b, i))
+        if (step_lane(r, &r->lanes[a * r->ns + s], b, i, lower))
             return -1;
     for (size_t a = 0; a < r->na; a++) {
         struct lane *ln = &r->lanes[a * r->ns + s];
@@ -372,10 +378,11 @@ int mt_portfolio_run(const struct mt_portfolio_series *series, size_t n_series, 
     r.cfg.costs.spread = cfg->spread;
     r.lanes = calloc(n_ids * n_series, sizeof *r.lanes);
     r.next = calloc(n_series, sizeof *r.next);
+    r.lower_from = calloc(n_series, sizeof *r.lower_from);
     r.mark = malloc(n_series * sizeof *r.mark);
     out->symbols = calloc(n_series, sizeof *out->symbols);
     out->n_symbols = n_series;
-    if (!r.lanes || !r.next || !r.mark || !out->symbols)
+    if (!r.lanes || !r.next || !r.lower_from || !r.mark || !out->symbols)
         rc = mt_err_set(err, MT_ENOMEM, "portfolio: out of memory");
     for (size_t s = 0; s < n_series && rc == 0; s++)
         r.mark[s] = NAN;
@@ -391,6 +398,7 @@ int mt_portfolio_run(const struct mt_portfolio_series *series, size_t n_series, 
     }
     free(r.lanes);
     free(r.next);
+    free(r.lower_from);
     free(r.mark);
     free(r.open);
     if (rc)

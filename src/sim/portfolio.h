@@ -76,7 +76,8 @@ struct mt_portfolio_config mt_portfolio_config_default(void);
 /* One series of the run; symbol names it in the results (not copied). */
 struct mt_portfolio_series {
     const char *symbol;
-    const struct mt_series *bars; /* sorted by open time */
+    const struct mt_series *bars;  /* sorted by open time */
+    const struct mt_series *lower; /* lower-timeframe candles deciding bars that touched stop and target, or NULL */
 };
 
 /* One followed trade. */

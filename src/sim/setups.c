@@ -75,24 +75,20 @@ static int follow_on(struct mt_setup_outcomes *out, struct active *act, size_t i
     return active_add(act, out->n++);
 }
 
-/* The lower-timeframe candles inside bar i (open times in [bar open, next
- * open)), found by advancing *from through run->lower; NULL without any. */
-static const struct mt_subbars *lower_candles(const struct mt_series *s, size_t i, const struct mt_setup_run *run,
-                                              size_t *from, struct mt_subbars *sb)
+const struct mt_subbars *mt_lower_candles(const struct mt_series *lower, int64_t start, int64_t end, size_t *from,
+                                          struct mt_subbars *sb)
 {
-    const struct mt_series *lo = run->lower;
-    if (!lo)
+    if (!lower)
         return NULL;
-    int64_t start = s->open_time[i], end = mt_tf_next(run->tf, start);
-    while (*from < lo->n && lo->open_time[*from] < start)
+    while (*from < lower->n && lower->open_time[*from] < start)
         (*from)++;
     size_t k = *from;
-    while (k < lo->n && lo->open_time[k] < end)
+    while (k < lower->n && lower->open_time[k] < end)
         k++;
     if (k == *from)
         return NULL;
-    *sb = (struct mt_subbars){k - *from, lo->open_time + *from, lo->open + *from, lo->high + *from, lo->low + *from,
-                              lo->close + *from};
+    *sb = (struct mt_subbars){k - *from,          lower->open_time + *from, lower->open + *from,
+                              lower->high + *from, lower->low + *from,       lower->close + *from};
     return sb;
 }
 
@@ -169,7 +165,9 @@ int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run
     size_t lower_from = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
         struct mt_subbars sb;
-        const struct mt_subbars *lower = act.n ? lower_candles(s, i, &r, &lower_from, &sb) : NULL;
+        const struct mt_subbars *lower =
+            act.n ? mt_lower_candles(r.lower, s->open_time[i], mt_tf_next(r.tf, s->open_time[i]), &lower_from, &sb)
+                  : NULL;
         if (step_trades(s, i, &r, lower, out, &act)) {
             rc = -1;
             break;

@@ -40,6 +40,12 @@ struct mt_setup_run {
     const struct mt_series *lower; /* lower-timeframe candles of the same symbol, or NULL */
 };
 
+/* The candles of `lower` (sorted by open time) inside [start, end), found
+ * by advancing *from (a cursor the caller keeps, starting at 0, for times
+ * that only grow); sb describes them. NULL when lower is NULL or has none. */
+const struct mt_subbars *mt_lower_candles(const struct mt_series *lower, int64_t start, int64_t end, size_t *from,
+                                          struct mt_subbars *sb);
+
 /* A run with the default costs and rules over all bars, for strategy_id on tf. */
 struct mt_setup_run mt_setup_run_default(const char *strategy_id, enum mt_tf tf, double spread);
 

@@ -201,6 +201,9 @@ check "no fees and slippage give a higher mean r" is "$(awk -v a="$default_line"
 run --data-dir "$store" setups --strategy trail_fractals:5:2 --timeframe 1h --fee -1 --out "$work/f0.parquet"
 check "setups --fee -1 exits 2" is "$rc" 2
 check "setups --fee says the range" has "$errout" "--fee '-1': expected a number in [0, 0.1]"
+run --data-dir "$store" backtest --strategy channel_run:8:mid:edge --timeframe 4h --lower 1h --trades "$work/t4.csv" --equity "$work/e4.csv"
+check "backtest on 4h with 1h candles exits 0" is "$rc" 0
+check "backtest --lower prints the table" has "$out" "overall"
 run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
 check "setups with a bad strategy exits 1" is "$rc" 1
 check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"

@@ -24,6 +24,7 @@
 #include "../features/featutil.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
+#include "store/resample.h"
 #include "testutil.h"
 
 #define HOUR INT64_C(3600000)
@@ -58,8 +59,8 @@ static void build(struct two *t)
     add_bar(&t->a, 11, 14.3, 17.6, 14.2, 17.2);
     add_bar(&t->b, 11, 14.3, 14.8, 14.1, 14.8);
     add_bar(&t->b, 12, 14.8, 14.9, 9, 13);
-    t->ps[0] = (struct mt_portfolio_series){"AUSDT", &t->a};
-    t->ps[1] = (struct mt_portfolio_series){"BUSDT", &t->b};
+    t->ps[0] = (struct mt_portfolio_series){"AUSDT", &t->a, NULL};
+    t->ps[1] = (struct mt_portfolio_series){"BUSDT", &t->b, NULL};
 }
 
 static void release(struct two *t)
@@ -389,7 +390,7 @@ static void test_every_setup_once(void **state)
     (void)state;
     const struct mt_series *s = fu_btc();
     const char *const ids[2] = {"channel_run:200:mid:edge", "trail_fractals:5:2"};
-    struct mt_portfolio_series ps = {"BTCUSDT", s};
+    struct mt_portfolio_series ps = {"BTCUSDT", s, NULL};
     struct mt_portfolio_config c = mt_portfolio_config_default();
     struct mt_portfolio_result r;
     struct mt_err err = {0};
@@ -446,6 +447,40 @@ static void test_every_setup_once(void **state)
     mt_portfolio_result_release(&r);
 }
 
+/* With 1h candles behind 4h bars, the portfolio decides the ambiguous bars
+ * as the setup backtest does: the same trades, the same exits. */
+static void test_lower_timeframe_as_setups(void **state)
+{
+    (void)state;
+    const struct mt_series *h1 = fu_btc();
+    struct mt_series h4;
+    mt_series_init(&h4, 0);
+    struct mt_resample_report rep;
+    struct mt_err err = {0};
+    assert_int_equal(mt_resample(h1, MT_TF_1H, MT_TF_4H, NULL, &h4, &rep, &err), 0);
+    const char *const ids[1] = {"channel_run:8:mid:edge"};
+    struct mt_portfolio_series ps = {"BTCUSDT", &h4, h1};
+    struct mt_portfolio_config c = mt_portfolio_config_default();
+    struct mt_portfolio_result r;
+    if (mt_portfolio_run(&ps, 1, ids, 1, MT_TF_4H, &c, &r, &err))
+        fail_msg("%s", err.msg);
+    struct mt_setup_run run = mt_setup_run_default(ids[0], MT_TF_4H, c.spread);
+    run.lower = h1;
+    struct mt_setup_outcomes o;
+    assert_int_equal(mt_setups_backtest(&h4, &run, &o, &err), 0);
+    assert_int_equal(r.n_trades, o.n);
+    size_t decided = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        assert_int_equal(r.trades[i].trade.exit, o.v[i].trade.exit);
+        assert_int_equal(r.trades[i].trade.resolved_by_lower, o.v[i].trade.resolved_by_lower);
+        decided += o.v[i].trade.resolved_by_lower;
+    }
+    assert_true(decided > 0);
+    mt_setup_outcomes_release(&o);
+    mt_portfolio_result_release(&r);
+    mt_series_release(&h4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_errors_and_names),
         cmocka_unit_test(test_every_setup_once),
+        cmocka_unit_test(test_lower_timeframe_as_setups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
