@@ -64,7 +64,7 @@ int mt_cli_number_option(const struct mt_command *cmd, const char *name, const c
 int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value, struct mt_costs *costs,
                          struct mt_trade_rules *rules)
 {
-    double hours;
+    double hours = 0;
     int rc;
     switch (c) {
     case 0x101: return mt_cli_number_option(cmd, "fee", value, 0, false, 0.1, false, &costs->fee_rate);
@@ -73,8 +73,8 @@ int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value,
     case 0x104: return mt_cli_number_option(cmd, "tp-r", value, 0, false, 1000, false, &rules->tp_at_r);
     case 0x105: return mt_cli_number_option(cmd, "tp-fraction", value, 0, true, 1, false, &rules->tp_fraction);
     case 0x106:
-        rc = mt_cli_number_option(cmd, "stale-h", value, 0, false, 1e6, false, &hours);
-        rules->stale_ms = (int64_t)(hours * 3600000.0);
+        if ((rc = mt_cli_number_option(cmd, "stale-h", value, 0, false, 1e6, false, &hours)) == 0)
+            rules->stale_ms = (int64_t)(hours * 3600000.0);
         return rc;
     case 0x107: return mt_cli_number_option(cmd, "stale-r", value, -1000, false, 1000, false, &rules->stale_below_r);
     default: return -1;
