@@ -31,11 +31,31 @@ static const struct mt_cfg_field download_schema[] = {
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 
+#define TRADING_DOUBLE(name, field, lo, hi) \
+    {name, MT_CFG_DOUBLE, offsetof(struct mt_app_config, trading.field), 0, lo, hi, NULL}
+
+static const struct mt_cfg_field trading_schema[] = {
+    {"strategies", MT_CFG_STRING, CFG_STR(trading.strategies), 0, 0, NULL},
+    TRADING_DOUBLE("spread", spread, 0, 0.49),
+    TRADING_DOUBLE("fee", fee, 0, 0.1),
+    {"bnb", MT_CFG_BOOL, offsetof(struct mt_app_config, trading.bnb), 0, 0, 0, NULL},
+    TRADING_DOUBLE("slippage", slippage, 0, 0.1),
+    TRADING_DOUBLE("tp_r", tp_r, 0, 1000),
+    TRADING_DOUBLE("tp_fraction", tp_fraction, 0.001, 1),
+    TRADING_DOUBLE("stale_h", stale_h, 0, 1e6),
+    TRADING_DOUBLE("stale_r", stale_r, -1000, 1000),
+    TRADING_DOUBLE("balance", balance, 1e-9, 1e15),
+    TRADING_DOUBLE("risk", risk, 1e-9, 1),
+    {"max_positions", MT_CFG_INT, offsetof(struct mt_app_config, trading.max_positions), 0, 0, 100000, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
 static const struct mt_cfg_field app_schema[] = {
     {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL},
     {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL},
     {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema},
     {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema},
+    {"trading", MT_CFG_OBJECT, 0, 0, 0, 0, trading_schema},
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 
@@ -54,6 +74,9 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
              "ZAR,IDRT,BIDR,BVND,AEUR,EURI,USD1,XUSD,BFUSD,RLUSD");
     snprintf(cfg.download.timeframes, sizeof cfg.download.timeframes, "1h,1d");
     cfg.download.history_days = 4 * 365;
+    cfg.trading = (struct mt_trading_settings){.spread = 0.0005, .fee = 0.0015, .slippage = 0.0005, .tp_r = 1.8,
+                                               .tp_fraction = 0.5, .stale_h = 240, .stale_r = 1, .balance = 10000,
+                                               .risk = 0.005, .max_positions = 10};
     cli->config_path = NULL;
     if (!path)
         path = getenv("MTRADER_CONFIG");

@@ -30,11 +30,26 @@ struct mt_download_settings {
     int64_t history_days;     /* history fetched for a symbol not stored yet */
 };
 
+/* The "trading" object: defaults of the strategy and trade-engine options of
+ * setups and backtest (each overridden by its command-line option). */
+struct mt_trading_settings {
+    char strategies[512];   /* comma-separated strategy ids ("" = none: --strategy required) */
+    double spread;          /* relative spread: stop buffer and fills */
+    double fee;             /* per fill, of notional */
+    bool bnb;               /* fees x 0.75 */
+    double slippage;        /* stop fills */
+    double tp_r, tp_fraction; /* partial take-profit: at this open risk in R, this part */
+    double stale_h, stale_r;  /* stale exit: older than hours, below R */
+    double balance, risk;     /* backtest account and risk per trade */
+    int64_t max_positions;    /* backtest: open real positions of the account */
+};
+
 struct mt_app_config {
     char data_dir[1024]; /* store root: DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet */
     char log_level[16];  /* error, warn, info, debug */
     struct mt_exchange_settings exchange;
     struct mt_download_settings download;
+    struct mt_trading_settings trading;
 };
 
 struct mt_cli {

@@ -199,6 +199,13 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     const char *ids[MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
     int n_ids = 0;
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
+    const struct mt_trading_settings *ts = &cli->cfg.trading;
+    mt_cli_engine_defaults(cli, &cfg.costs, &cfg.rules);
+    cfg.spread = ts->spread;
+    cfg.balance = ts->balance;
+    cfg.risk = ts->risk;
+    cfg.max_positions = (int)ts->max_positions;
+    char config_ids[sizeof ts->strategies];
     struct mt_err err = {0};
     double max_pos = cfg.max_positions;
     bool lower_set = false;
@@ -246,6 +253,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return rc;
     if (optind != argc)
         return mt_cli_usage_error(&mt_cmd_backtest, "unexpected argument '%s'", argv[optind]);
+    if (n_ids == 0 && ts->strategies[0]) {
+        memcpy(config_ids, ts->strategies, sizeof config_ids);
+        if ((n_ids = mt_cli_split_list(config_ids, ids, MAX_STRATEGIES)) < 0)
+            return mt_cli_usage_error(&mt_cmd_backtest, "config trading.strategies: expected 1 to %d ids",
+                                      MAX_STRATEGIES);
+    }
     if (n_ids == 0 || !sel.tf_set || !trades_path || !equity_path)
         return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)

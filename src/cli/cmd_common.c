@@ -80,3 +80,18 @@ int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value,
     default: return -1;
     }
 }
+
+void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, struct mt_trade_rules *rules)
+{
+    const struct mt_trading_settings *t = &cli->cfg.trading;
+    *costs = mt_costs_default();
+    costs->fee_rate = t->fee;
+    costs->bnb = t->bnb;
+    costs->slippage = t->slippage;
+    costs->spread = t->spread;
+    *rules = mt_trade_rules_default();
+    rules->tp_at_r = t->tp_r;
+    rules->tp_fraction = t->tp_fraction;
+    rules->stale_ms = (int64_t)(t->stale_h * 3600000.0);
+    rules->stale_below_r = t->stale_r;
+}

@@ -49,6 +49,9 @@ int mt_cli_number_option(const struct mt_command *cmd, const char *name, const c
     "  --tp-fraction X part sold at the take-profit (default 0.5; 1: all)\n"                              \
     "  --stale-h H     close trades older than H hours below --stale-r R (default 240, 1; 0: never)\n"
 
+/* The engine's costs and rules from the config's "trading" object. */
+void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, struct mt_trade_rules *rules);
+
 /* Handles engine option code c of MT_CLI_ENGINE_OPTIONS into costs and
  * rules. Returns MT_EXIT_OK, MT_EXIT_USAGE after printing why, or -1 when c
  * is not an engine option. */

@@ -37,6 +37,7 @@ const struct mt_command mt_cmd_setups = {
     "                  trail_fractals:WIDTH:SPACING, comma-separated\n"
     "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC)\n"
     "  --spread X      relative spread for the stop buffer and every fill (default 0.0005)\n"
+    "  (--strategy, --spread and the engine options default to the config's \"trading\" object)\n"
     "  --set FILE      feature set JSON (default: the built-in set); --no-features: none\n"
     "  --win-r LIST    R thresholds of the win_R columns (default 0.5,1,2)\n"
     "  --lower TF      stored candles of this lower timeframe decide the bars that touched\n"
@@ -80,12 +81,14 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     const char *ids[MAX_STRATEGIES], *out_path = NULL, *set_path = NULL;
     int n_ids = 0;
     bool features = true;
-    double spread = 0.0005, win_r[MT_DATASET_MAX_WIN] = {0.5, 1, 2};
+    double spread = cli->cfg.trading.spread, win_r[MT_DATASET_MAX_WIN] = {0.5, 1, 2};
     size_t n_win = 3;
     int64_t from = INT64_MIN, to = INT64_MAX;
     bool lower_set = false;
-    struct mt_costs costs = mt_costs_default();
-    struct mt_trade_rules rules = mt_trade_rules_default();
+    struct mt_costs costs;
+    struct mt_trade_rules rules;
+    mt_cli_engine_defaults(cli, &costs, &rules);
+    char config_ids[sizeof cli->cfg.trading.strategies];
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     struct mt_err err = {0};
     int c, rc;
@@ -131,6 +134,12 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     }
     if (optind != argc)
         return mt_cli_usage_error(&mt_cmd_setups, "unexpected argument '%s'", argv[optind]);
+    if (n_ids == 0 && cli->cfg.trading.strategies[0]) {
+        memcpy(config_ids, cli->cfg.trading.strategies, sizeof config_ids);
+        if ((n_ids = mt_cli_split_list(config_ids, ids, MAX_STRATEGIES)) < 0)
+            return mt_cli_usage_error(&mt_cmd_setups, "config trading.strategies: expected 1 to %d ids",
+                                      MAX_STRATEGIES);
+    }
     if (n_ids == 0 || !sel.tf_set || !out_path)
         return mt_cli_usage_error(&mt_cmd_setups, "--strategy, --timeframe and --out are required");
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))

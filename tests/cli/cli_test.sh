@@ -204,6 +204,15 @@ check "setups --fee says the range" has "$errout" "--fee '-1': expected a number
 run --data-dir "$store" backtest --strategy channel_run:8:mid:edge --timeframe 4h --lower 1h --trades "$work/t4.csv" --equity "$work/e4.csv"
 check "backtest on 4h with 1h candles exits 0" is "$rc" 0
 check "backtest --lower prints the table" has "$out" "overall"
+cat >"$work/trading.json" <<'JSON'
+{"trading": {"strategies": "trail_fractals:5:2", "fee": 0, "slippage": 0, "tp_r": 0, "stale_h": 0}}
+JSON
+run --config "$work/trading.json" --data-dir "$store" setups --timeframe 1h --no-features --out "$work/f2.parquet"
+check "setups takes strategies and engine defaults from the config" is "$(grep '^trail_fractals' <<<"$out")" "$free_line"
+echo '{"trading": {"fee": 0.5}}' >"$work/badtrading.json"
+run --config "$work/badtrading.json" --data-dir "$store" setups --timeframe 1h --out "$work/f2.parquet"
+check "a fee out of range in the config exits 1" is "$rc" 1
+check "the config error names the key" has "$errout" "fee"
 run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
 check "setups with a bad strategy exits 1" is "$rc" 1
 check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"
