@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/import.h"
+#include "store/resample.h"
 #include "testutil.h"
 
 static struct mt_series g_btc;
@@ -31,6 +32,15 @@ const struct mt_series *fu_btc(void)
         g_loaded = true;
     }
     return &g_btc;
+}
+
+void fu_btc_4h(struct mt_series *out)
+{
+    mt_series_init(out, 0);
+    struct mt_resample_report rep;
+    struct mt_err err = {0};
+    if (mt_resample(fu_btc(), MT_TF_1H, MT_TF_4H, NULL, out, &rep, &err))
+        fail_msg("%s", err.msg);
 }
 
 void fu_run(struct mt_ind *ind, const struct mt_series *s, size_t from, size_t n, struct fu_out *o)

@@ -12,6 +12,9 @@
  * outage missing), all fields; loaded once, owned by the helper. */
 const struct mt_series *fu_btc(void);
 
+/* 4h bars resampled from fu_btc() into out (init'ed here; the caller releases it). */
+void fu_btc_4h(struct mt_series *out);
+
 /* Output buffers for one indicator over n bars. */
 struct fu_out {
     int n_out;

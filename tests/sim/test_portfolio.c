@@ -24,7 +24,6 @@
 #include "../features/featutil.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
-#include "store/resample.h"
 #include "testutil.h"
 
 #define HOUR INT64_C(3600000)
@@ -454,10 +453,8 @@ static void test_lower_timeframe_as_setups(void **state)
     (void)state;
     const struct mt_series *h1 = fu_btc();
     struct mt_series h4;
-    mt_series_init(&h4, 0);
-    struct mt_resample_report rep;
+    fu_btc_4h(&h4);
     struct mt_err err = {0};
-    assert_int_equal(mt_resample(h1, MT_TF_1H, MT_TF_4H, NULL, &h4, &rep, &err), 0);
     const char *const ids[1] = {"channel_run:8:mid:edge"};
     struct mt_portfolio_series ps = {"BTCUSDT", &h4, h1};
     struct mt_portfolio_config c = mt_portfolio_config_default();

@@ -13,7 +13,6 @@
 
 #include "../features/featutil.h"
 #include "sim/setups.h"
-#include "store/resample.h"
 #include "testutil.h"
 
 /* Field by field (the struct has padding). */
@@ -167,10 +166,8 @@ static void test_lower_timeframe(void **state)
     (void)state;
     const struct mt_series *h1 = fu_btc();
     struct mt_series h4;
-    mt_series_init(&h4, 0);
-    struct mt_resample_report rep;
+    fu_btc_4h(&h4);
     struct mt_err err = {0};
-    assert_int_equal(mt_resample(h1, MT_TF_1H, MT_TF_4H, NULL, &h4, &rep, &err), 0);
     struct mt_setup_run run = mt_setup_run_default("channel_run:8:mid:edge", MT_TF_4H, 0.0005);
     struct mt_setup_outcomes plain, decided;
     assert_int_equal(mt_setups_backtest(&h4, &run, &plain, &err), 0);
