@@ -7,19 +7,13 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def) {"period", (def), 1, 100000, true}
-#define PERIOD2(def) {"period", (def), 2, 100000, true}
-
 /* ---- SMA ---- */
 
 struct sma {
     struct ind_sma s;
 };
 
-static size_t sma_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct sma), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(sma, struct sma, 1)
 
 static void sma_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -70,10 +64,7 @@ struct wma {
     struct ind_wma k;
 };
 
-static size_t wma_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct wma), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(wma, struct wma, 1)
 
 static void wma_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -291,10 +282,7 @@ struct vwma {
     struct ind_vwma k;
 };
 
-static size_t vwma_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct vwma), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(vwma, struct vwma, 2)
 
 static void vwma_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -352,10 +340,7 @@ struct midpoint {
     struct ind_range r;
 };
 
-static size_t midpoint_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct midpoint), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(midpoint, struct midpoint, 4)
 
 static void midpoint_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -387,41 +372,38 @@ MT_IND_RUN(midprice, struct midpoint, midpoint_init, midprice_step, 2, 1)
 
 /* ---- the table ---- */
 
-#define C1 {MT_IN_CLOSE}
-#define ONE_OUT {"value"}
-
 const struct mt_ind_def mt_ind_fam_average[] = {
-    {"sma", "average", "simple moving average", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT, ind_lookback_period_minus_1,
-     sma_size, sma_init, sma_run, NULL},
-    {"ema", "average", "exponential moving average, k = 2/(n+1), seeded with the SMA", 1, 1, 1, C1, {PERIOD(30)},
-     ONE_OUT, ind_lookback_period_minus_1, ema_size, ema_init, ema_run, NULL},
-    {"rma", "average", "Wilder's smoothing (RMA/SMMA), k = 1/n, seeded with the SMA", 1, 1, 1, C1, {PERIOD(14)},
-     ONE_OUT, ind_lookback_period_minus_1, ema_size, rma_init, rma_run, NULL},
-    {"wma", "average", "linearly weighted moving average (weights 1..n)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     ind_lookback_period_minus_1, wma_size, wma_init, wma_run, NULL},
-    {"dema", "average", "double EMA: 2 EMA - EMA(EMA)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT, dema_lookback,
+    {"sma", "average", "simple moving average", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)}, IND_ONE_OUT,
+     ind_lookback_period_minus_1, sma_size, sma_init, sma_run, NULL},
+    {"ema", "average", "exponential moving average, k = 2/(n+1), seeded with the SMA", 1, 1, 1, IND_C,
+     {IND_PERIOD(30, 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, ema_size, ema_init, ema_run, NULL},
+    {"rma", "average", "Wilder's smoothing (RMA/SMMA), k = 1/n, seeded with the SMA", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, ema_size, rma_init, rma_run, NULL},
+    {"wma", "average", "linearly weighted moving average (weights 1..n)", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)},
+     IND_ONE_OUT, ind_lookback_period_minus_1, wma_size, wma_init, wma_run, NULL},
+    {"dema", "average", "double EMA: 2 EMA - EMA(EMA)", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)}, IND_ONE_OUT, dema_lookback,
      ema_chain_size, ema_chain_init, dema_run, NULL},
-    {"tema", "average", "triple EMA: 3 EMA - 3 EMA(EMA) + EMA(EMA(EMA))", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     tema_lookback, ema_chain_size, ema_chain_init, tema_run, NULL},
-    {"t3", "average", "Tillson T3: six chained EMAs with volume factor v", 1, 2, 1, C1,
-     {PERIOD2(5), {"vfactor", 0.7, 0, 1, false}}, ONE_OUT, t3_lookback, ema_chain_size, ema_chain_init, t3_run,
-     NULL},
-    {"trima", "average", "triangular moving average (SMA of an SMA)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
+    {"tema", "average", "triple EMA: 3 EMA - 3 EMA(EMA) + EMA(EMA(EMA))", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)},
+     IND_ONE_OUT, tema_lookback, ema_chain_size, ema_chain_init, tema_run, NULL},
+    {"t3", "average", "Tillson T3: six chained EMAs with volume factor v", 1, 2, 1, IND_C,
+     {IND_PERIOD(5, 2), {"vfactor", 0.7, 0, 1, false}}, IND_ONE_OUT, t3_lookback, ema_chain_size, ema_chain_init,
+     t3_run, NULL},
+    {"trima", "average", "triangular moving average (SMA of an SMA)", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)}, IND_ONE_OUT,
      ind_lookback_period_minus_1, trima_size, trima_init, trima_run, NULL},
-    {"kama", "average", "Kaufman adaptive moving average (fast 2, slow 30)", 1, 1, 1, C1, {PERIOD(30)}, ONE_OUT,
-     ind_lookback_period, kama_size, kama_init, kama_run, NULL},
-    {"hma", "average", "Hull moving average WMA(2 WMA(n/2) - WMA(n), floor(sqrt n))", 1, 1, 1, C1,
-     {{"period", 16, 4, 100000, true}}, ONE_OUT, hma_lookback, hma_size, hma_init, hma_run, NULL},
+    {"kama", "average", "Kaufman adaptive moving average (fast 2, slow 30)", 1, 1, 1, IND_C, {IND_PERIOD(30, 1)},
+     IND_ONE_OUT, ind_lookback_period, kama_size, kama_init, kama_run, NULL},
+    {"hma", "average", "Hull moving average WMA(2 WMA(n/2) - WMA(n), floor(sqrt n))", 1, 1, 1, IND_C,
+     {{"period", 16, 4, 100000, true}}, IND_ONE_OUT, hma_lookback, hma_size, hma_init, hma_run, NULL},
     {"vwma", "average", "volume-weighted moving average sum(close x volume)/sum(volume)", 2, 1, 1,
-     {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(20)}, ONE_OUT, ind_lookback_period_minus_1, vwma_size, vwma_init, vwma_run,
-     NULL},
+     {MT_IN_CLOSE, MT_IN_VOLUME}, {IND_PERIOD(20, 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, vwma_size, vwma_init,
+     vwma_run, NULL},
     {"vwap", "average", "VWAP of the typical price since the session start (anchor 0 day, 1 week, 2 month, UTC)",
-     4, 1, 1, {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {{"anchor", 0, 0, 2, true}}, ONE_OUT,
+     4, 1, 1, {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {{"anchor", 0, 0, 2, true}}, IND_ONE_OUT,
      ind_lookback_zero, vwap_size, vwap_init, vwap_run, NULL},
-    {"midpoint", "average", "(highest + lowest) / 2 of one input over n", 1, 1, 1, C1, {PERIOD2(14)}, ONE_OUT,
-     ind_lookback_period_minus_1, midpoint_size, midpoint_init, midpoint_run, NULL},
+    {"midpoint", "average", "(highest + lowest) / 2 of one input over n", 1, 1, 1, IND_C, {IND_PERIOD(14, 2)},
+     IND_ONE_OUT, ind_lookback_period_minus_1, midpoint_size, midpoint_init, midpoint_run, NULL},
     {"midprice", "average", "(highest high + lowest low) / 2 over n", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD2(14)}, ONE_OUT, ind_lookback_period_minus_1, midpoint_size, midpoint_init, midprice_run, NULL},
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, midpoint_size, midpoint_init, midprice_run, NULL},
 };
 
 const size_t mt_ind_fam_average_n = sizeof mt_ind_fam_average / sizeof mt_ind_fam_average[0];

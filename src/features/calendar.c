@@ -21,7 +21,8 @@ static inline void cyclic(double v, double cycle, double shift, double *y)
     y[3] = cos(two_pi * v / cycle);
 }
 
-static inline void hour_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t, double *y)
+static inline void hour_step(struct ind_stateless *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+                             double *y)
 {
     (void)st;
     (void)c;
@@ -148,24 +149,23 @@ MT_IND_RUN(prev_period, struct period, period_init, prev_period_step, 4, 4)
 
 /* ---- the table ---- */
 
-#define OHLC {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
 #define ANCHOR {"anchor", 0, 0, 2, true}
 
 const struct mt_ind_def mt_ind_fam_calendar[] = {
     {"hour", "calendar", "UTC hour of the bar's open (0..23), shifted by 12, sin and cos of the day phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, hour_run,
-     NULL},
+     {MT_IN_CLOSE}, {{0}}, {"hour", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
+     hour_run, NULL},
     {"weekday", "calendar", "UTC day of week (Monday 0), shifted by 3, sin and cos of the week phase", 1, 0, 4,
-     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, weekday_run,
-     NULL},
+     {MT_IN_CLOSE}, {{0}}, {"day", "shifted", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
+     weekday_run, NULL},
     {"monthday", "calendar", "UTC day of month (1..31), sin and cos of the month phase", 1, 0, 3, {MT_IN_CLOSE},
      {{0}}, {"day", "sin", "cos"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, monthday_run, NULL},
     {"period_ratio", "calendar",
-     "close / the current UTC period's open, high and low so far (anchor 0 day, 1 week from Monday, 2 month)", 4, 1,
-     3, OHLC, {ANCHOR}, {"open", "high", "low"}, ind_lookback_zero, period_size, period_init, period_ratio_run, NULL},
+     "close / the current UTC period's open, high and low so far (anchor 0 day, 1 week from Monday, 2 month)", 4, 1, 3,
+     IND_OHLC, {ANCHOR}, {"open", "high", "low"}, ind_lookback_zero, period_size, period_init, period_ratio_run, NULL},
     {"prev_period", "calendar",
      "close / the previous complete UTC period's open, high, low, close (anchor 0 day, 1 week, 2 month)", 4, 1, 4,
-     OHLC, {ANCHOR}, {"open", "high", "low", "close"}, prev_period_lookback, period_size, period_init,
+     IND_OHLC, {ANCHOR}, {"open", "high", "low", "close"}, prev_period_lookback, period_size, period_init,
      prev_period_run, NULL},
 };
 

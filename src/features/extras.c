@@ -11,9 +11,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def, min) {"period", (def), (min), 100000, true}
-#define NOPT(name, def, min) {(name), (def), (min), 100000, true}
-
 /* ---- Tulip's running window sum: the new value is added before the leaving
  * one is subtracted (ind_sma does the reverse), as in Tulip's DPO, QSTICK, MD,
  * VHF and VIDYA, so the sums agree with Tulip's bit for bit ---- */
@@ -52,10 +49,7 @@ struct extreme {
     struct ind_extreme e;
 };
 
-static size_t extreme_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct extreme), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(extreme, struct extreme, 2)
 
 static void extreme_init(struct extreme *st, const struct mt_ind_ctx *c, bool max)
 {
@@ -229,10 +223,7 @@ struct vhf {
     bool have_prev;
 };
 
-static size_t vhf_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct vhf), 5 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(vhf, struct vhf, 5)
 
 static void vhf_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -268,10 +259,7 @@ struct fisher {
     double v, fish;
 };
 
-static size_t fisher_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct fisher), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(fisher, struct fisher, 4)
 
 static void fisher_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -587,48 +575,44 @@ MT_IND_RUN(marketfi, struct ind_stateless, ind_stateless_init, marketfi_step, 3,
 
 /* ---- the table ---- */
 
-#define C1 {MT_IN_CLOSE}
-#define HL {MT_IN_HIGH, MT_IN_LOW}
-#define ONE_OUT {"value"}
-
 const struct mt_ind_def mt_ind_fam_extra[] = {
-    {"max", "statistics", "highest value over n (TA-Lib MAX)", 1, 1, 1, C1, {PERIOD(30, 2)}, ONE_OUT,
+    {"max", "statistics", "highest value over n (TA-Lib MAX)", 1, 1, 1, IND_C, {IND_PERIOD(30, 2)}, IND_ONE_OUT,
      ind_lookback_period_minus_1, extreme_size, max_init, max_run, NULL},
-    {"min", "statistics", "lowest value over n (TA-Lib MIN)", 1, 1, 1, C1, {PERIOD(30, 2)}, ONE_OUT,
+    {"min", "statistics", "lowest value over n (TA-Lib MIN)", 1, 1, 1, IND_C, {IND_PERIOD(30, 2)}, IND_ONE_OUT,
      ind_lookback_period_minus_1, extreme_size, min_init, min_run, NULL},
-    {"sum", "statistics", "sum over n (TA-Lib SUM)", 1, 1, 1, C1, {PERIOD(30, 2)}, ONE_OUT,
+    {"sum", "statistics", "sum over n (TA-Lib SUM)", 1, 1, 1, IND_C, {IND_PERIOD(30, 2)}, IND_ONE_OUT,
      ind_lookback_period_minus_1, sum_size, sum_init, sum_run, NULL},
-    {"macdfix", "momentum", "MACD 12/26 with fixed factors 0.15 and 0.075, signal EMA, histogram (TA-Lib MACDFIX)",
-     1, 1, 3, C1, {NOPT("signal", 9, 1)}, {"macd", "signal", "hist"}, macdfix_lookback, macdfix_size, macdfix_init,
+    {"macdfix", "momentum", "MACD 12/26 with fixed factors 0.15 and 0.075, signal EMA, histogram (TA-Lib MACDFIX)", 1,
+     1, 3, IND_C, {IND_OPT("signal", 9, 1)}, {"macd", "signal", "hist"}, macdfix_lookback, macdfix_size, macdfix_init,
      macdfix_run, NULL},
-    {"zlema", "average", "zero-lag EMA of x + (x - x[(n-1)/2 bars ago]) (Tulip)", 1, 1, 1, C1, {PERIOD(14, 3)},
-     ONE_OUT, zlema_lookback, zlema_size, zlema_init, zlema_run, NULL},
-    {"dpo", "momentum", "detrended price oscillator x[n/2+1 bars ago] - SMA(n) (Tulip)", 1, 1, 1, C1,
-     {PERIOD(20, 3)}, ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, dpo_run, NULL},
+    {"zlema", "average", "zero-lag EMA of x + (x - x[(n-1)/2 bars ago]) (Tulip)", 1, 1, 1, IND_C, {IND_PERIOD(14, 3)},
+     IND_ONE_OUT, zlema_lookback, zlema_size, zlema_init, zlema_run, NULL},
+    {"dpo", "momentum", "detrended price oscillator x[n/2+1 bars ago] - SMA(n) (Tulip)", 1, 1, 1, IND_C,
+     {IND_PERIOD(20, 3)}, IND_ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, dpo_run, NULL},
     {"qstick", "momentum", "Qstick: mean of close - open over n (Tulip)", 2, 1, 1, {MT_IN_OPEN, MT_IN_CLOSE},
-     {PERIOD(14, 1)}, ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, qstick_run, NULL},
-    {"vhf", "trend", "vertical horizontal filter: range over n / sum of n absolute changes (Tulip)", 1, 1, 1, C1,
-     {PERIOD(28, 2)}, ONE_OUT, ind_lookback_period, vhf_size, vhf_init, vhf_run, NULL},
+     {IND_PERIOD(14, 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, qstick_run, NULL},
+    {"vhf", "trend", "vertical horizontal filter: range over n / sum of n absolute changes (Tulip)", 1, 1, 1, IND_C,
+     {IND_PERIOD(28, 2)}, IND_ONE_OUT, ind_lookback_period, vhf_size, vhf_init, vhf_run, NULL},
     {"fisher", "momentum", "Ehlers' Fisher transform of the midpoint's n-bar range position, signal (Tulip)", 2, 1,
-     2, HL, {PERIOD(9, 2)}, {"fisher", "signal"}, ind_lookback_period_minus_1, fisher_size, fisher_init,
+     2, IND_HL, {IND_PERIOD(9, 2)}, {"fisher", "signal"}, ind_lookback_period_minus_1, fisher_size, fisher_init,
      fisher_run, NULL},
-    {"mass", "volatility", "mass index: sum over n of EMA9(range) / EMA9(EMA9(range)) (Tulip)", 2, 1, 1, HL,
-     {PERIOD(25, 1)}, ONE_OUT, mass_lookback, mass_size, mass_init, mass_run, NULL},
-    {"cvi", "volatility", "Chaikin volatility: n-bar % change of EMA(n) of high - low (Tulip)", 2, 1, 1, HL,
-     {PERIOD(10, 1)}, ONE_OUT, cvi_lookback, cvi_size, cvi_init, cvi_run, NULL},
-    {"md", "statistics", "mean absolute deviation from the SMA over n (Tulip)", 1, 1, 1, C1, {PERIOD(20, 2)},
-     ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, md_run, NULL},
-    {"fosc", "regression", "forecast oscillator: 100 (x - previous bar's TSF(n)) / x (Tulip)", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, fosc_size, fosc_init, fosc_run, NULL},
+    {"mass", "volatility", "mass index: sum over n of EMA9(range) / EMA9(EMA9(range)) (Tulip)", 2, 1, 1, IND_HL,
+     {IND_PERIOD(25, 1)}, IND_ONE_OUT, mass_lookback, mass_size, mass_init, mass_run, NULL},
+    {"cvi", "volatility", "Chaikin volatility: n-bar % change of EMA(n) of high - low (Tulip)", 2, 1, 1, IND_HL,
+     {IND_PERIOD(10, 1)}, IND_ONE_OUT, cvi_lookback, cvi_size, cvi_init, cvi_run, NULL},
+    {"md", "statistics", "mean absolute deviation from the SMA over n (Tulip)", 1, 1, 1, IND_C, {IND_PERIOD(20, 2)},
+     IND_ONE_OUT, ind_lookback_period_minus_1, wsum_size, wsum_init, md_run, NULL},
+    {"fosc", "regression", "forecast oscillator: 100 (x - previous bar's TSF(n)) / x (Tulip)", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period, fosc_size, fosc_init, fosc_run, NULL},
     {"kvo", "volume", "Klinger volume oscillator: EMA(short) - EMA(long) of the volume force (Tulip)", 4, 2, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {NOPT("short", 34, 1), NOPT("long", 55, 2)}, ONE_OUT,
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {IND_OPT("short", 34, 1), IND_OPT("long", 55, 2)}, IND_ONE_OUT,
      ind_lookback_one, kvo_size, kvo_init, kvo_run, kvo_check},
     {"vidya", "average", "variable index dynamic average: EMA with k = alpha stddev(short) / stddev(long) (Tulip)", 1,
-     3, 1, C1, {NOPT("short", 14, 1), NOPT("long", 30, 2), {"alpha", 0.2, 0, 1, false}}, ONE_OUT, vidya_lookback,
-     vidya_size, vidya_init, vidya_run, vidya_check},
+     3, 1, IND_C, {IND_OPT("short", 14, 1), IND_OPT("long", 30, 2), {"alpha", 0.2, 0, 1, false}}, IND_ONE_OUT,
+     vidya_lookback, vidya_size, vidya_init, vidya_run, vidya_check},
     {"marketfi", "volume", "market facilitation index (high - low) / volume (Tulip)", 3, 0, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {{0}}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
-     marketfi_run, NULL},
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {{0}}, IND_ONE_OUT, ind_lookback_zero, ind_stateless_size,
+     ind_stateless_init, marketfi_run, NULL},
 };
 
 const size_t mt_ind_fam_extra_n = sizeof mt_ind_fam_extra / sizeof mt_ind_fam_extra[0];

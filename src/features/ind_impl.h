@@ -69,6 +69,29 @@
         return sizeof(STATE);                                                                            \
     }
 
+/* ---- shorthands for the family tables ---- */
+
+/* An integer "period" option (default def, at least min) and any other integer option. */
+#define IND_PERIOD(def, min) {"period", (def), (min), 100000, true}
+#define IND_OPT(name, def, min) {(name), (def), (min), 100000, true}
+
+/* Input lists and the single output. */
+#define IND_C {MT_IN_CLOSE}
+#define IND_HL {MT_IN_HIGH, MT_IN_LOW}
+#define IND_HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
+#define IND_HLCV {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}
+#define IND_OHLC {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
+#define IND_OHLCV {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}
+#define IND_ONE_OUT {"value"}
+
+/* Defines `static size_t PREFIX##_size(...)` for a state followed by K x
+ * option 0 (the period) doubles. */
+#define MT_IND_PERIOD_SIZE(PREFIX, STATE, K)                                                              \
+    static size_t PREFIX##_size(const struct mt_ind_ctx *c)                                               \
+    {                                                                                                    \
+        return ind_size(sizeof(STATE), (size_t)(K) * (size_t)ind_iopt(c, 0));                            \
+    }
+
 /* Integer option k of c. */
 static inline int ind_iopt(const struct mt_ind_ctx *c, int k)
 {

@@ -8,9 +8,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def, min) {"period", (def), (min), 100000, true}
-#define NOPT(name, def, min) {(name), (def), (min), 100000, true}
-
 /* ---- RSI and CMO ---- */
 
 struct rsi {
@@ -167,10 +164,7 @@ struct willr {
     struct ind_range r;
 };
 
-static size_t willr_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct willr), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(willr, struct willr, 4)
 
 static void willr_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -200,10 +194,7 @@ struct cci {
     struct ind_win w; /* typical prices */
 };
 
-static size_t cci_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct cci), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(cci, struct cci, 1)
 
 static void cci_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -245,10 +236,7 @@ struct mfi {
     bool started;
 };
 
-static size_t mfi_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct mfi), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(mfi, struct mfi, 2)
 
 static void mfi_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -540,60 +528,57 @@ MT_IND_RUN(bop, struct ind_stateless, ind_stateless_init, bop_step, 4, 1)
 
 /* ---- the table ---- */
 
-#define C1 {MT_IN_CLOSE}
-#define HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
-#define ONE_OUT {"value"}
-#define FAST_SLOW(f, s) NOPT("fast", (f), 2), NOPT("slow", (s), 2)
+#define FAST_SLOW(f, s) IND_OPT("fast", (f), 2), IND_OPT("slow", (s), 2)
 
 const struct mt_ind_def mt_ind_fam_momentum[] = {
-    {"rsi", "momentum", "relative strength index (Wilder), 0..100", 1, 1, 1, C1, {PERIOD(14, 2)}, ONE_OUT,
+    {"rsi", "momentum", "relative strength index (Wilder), 0..100", 1, 1, 1, IND_C, {IND_PERIOD(14, 2)}, IND_ONE_OUT,
      ind_lookback_period, rsi_size, rsi_init, rsi_run, NULL},
-    {"stochrsi", "momentum", "stochastic RSI: fast %K of RSI over fastk_period, %D its SMA", 1, 3, 2, C1,
-     {PERIOD(14, 2), NOPT("fastk_period", 5, 1), NOPT("fastd_period", 3, 1)}, {"fastk", "fastd"},
+    {"stochrsi", "momentum", "stochastic RSI: fast %K of RSI over fastk_period, %D its SMA", 1, 3, 2, IND_C,
+     {IND_PERIOD(14, 2), IND_OPT("fastk_period", 5, 1), IND_OPT("fastd_period", 3, 1)}, {"fastk", "fastd"},
      stochrsi_lookback, stochrsi_size, stochrsi_init, stochrsi_run, NULL},
-    {"stoch", "momentum", "slow stochastic: %K smoothed by an SMA (slowk), its SMA (slowd)", 3, 3, 2, HLC,
-     {NOPT("fastk_period", 5, 1), NOPT("slowk_period", 3, 1), NOPT("slowd_period", 3, 1)}, {"slowk", "slowd"},
+    {"stoch", "momentum", "slow stochastic: %K smoothed by an SMA (slowk), its SMA (slowd)", 3, 3, 2, IND_HLC,
+     {IND_OPT("fastk_period", 5, 1), IND_OPT("slowk_period", 3, 1), IND_OPT("slowd_period", 3, 1)}, {"slowk", "slowd"},
      stoch_lookback, stoch_size, stoch_init, stoch_run, NULL},
-    {"stochf", "momentum", "fast stochastic: %K and its SMA %D", 3, 2, 2, HLC,
-     {NOPT("fastk_period", 5, 1), NOPT("fastd_period", 3, 1)}, {"fastk", "fastd"}, stochf_lookback, stochf_size,
+    {"stochf", "momentum", "fast stochastic: %K and its SMA %D", 3, 2, 2, IND_HLC,
+     {IND_OPT("fastk_period", 5, 1), IND_OPT("fastd_period", 3, 1)}, {"fastk", "fastd"}, stochf_lookback, stochf_size,
      stochf_init, stochf_run, NULL},
-    {"stoch_full", "momentum", "full stochastic: %K over k_period smoothed by an SMA (k), its SMA (d)", 3, 3, 2, HLC,
-     {NOPT("k_period", 14, 1), NOPT("k_smooth", 3, 1), NOPT("d_period", 3, 1)}, {"k", "d"}, stoch_lookback,
-     stoch_size, stoch_init, stoch_run, NULL},
-    {"willr", "momentum", "Williams %R: -100 (highest high - close) / (highest high - lowest low)", 3, 1, 1, HLC,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, willr_size, willr_init, willr_run, NULL},
-    {"cci", "momentum", "commodity channel index: (typical - SMA) / (0.015 mean deviation)", 3, 1, 1, HLC,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, cci_size, cci_init, cci_run, NULL},
-    {"cmo", "momentum", "Chande momentum oscillator (Wilder-smoothed gains and losses), -100..100", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, rsi_size, rsi_init, cmo_run, NULL},
+    {"stoch_full", "momentum", "full stochastic: %K over k_period smoothed by an SMA (k), its SMA (d)", 3, 3, 2,
+     IND_HLC, {IND_OPT("k_period", 14, 1), IND_OPT("k_smooth", 3, 1), IND_OPT("d_period", 3, 1)}, {"k", "d"},
+     stoch_lookback, stoch_size, stoch_init, stoch_run, NULL},
+    {"willr", "momentum", "Williams %R: -100 (highest high - close) / (highest high - lowest low)", 3, 1, 1, IND_HLC,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, willr_size, willr_init, willr_run, NULL},
+    {"cci", "momentum", "commodity channel index: (typical - SMA) / (0.015 mean deviation)", 3, 1, 1, IND_HLC,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, cci_size, cci_init, cci_run, NULL},
+    {"cmo", "momentum", "Chande momentum oscillator (Wilder-smoothed gains and losses), -100..100", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period, rsi_size, rsi_init, cmo_run, NULL},
     {"mfi", "momentum", "money flow index: volume-weighted RSI of the typical price, 0..100", 4, 1, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, mfi_size,
-     mfi_init, mfi_run, NULL},
-    {"roc", "momentum", "rate of change in percent: (x / x[n] - 1) 100", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT,
-     ind_lookback_period, lag_size, lag_init, roc_run, NULL},
-    {"rocp", "momentum", "rate of change as a fraction: (x - x[n]) / x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT,
-     ind_lookback_period, lag_size, lag_init, rocp_run, NULL},
-    {"rocr", "momentum", "rate of change ratio: x / x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, ind_lookback_period,
-     lag_size, lag_init, rocr_run, NULL},
-    {"rocr100", "momentum", "rate of change ratio in percent: (x / x[n]) 100", 1, 1, 1, C1, {PERIOD(10, 1)},
-     ONE_OUT, ind_lookback_period, lag_size, lag_init, rocr100_run, NULL},
-    {"mom", "momentum", "momentum: x - x[n]", 1, 1, 1, C1, {PERIOD(10, 1)}, ONE_OUT, ind_lookback_period, lag_size,
-     lag_init, mom_run, NULL},
-    {"trix", "momentum", "TRIX: one-bar rate of change (percent) of a triple EMA", 1, 1, 1, C1, {PERIOD(30, 2)},
-     ONE_OUT, trix_lookback, trix_size, trix_init, trix_run, NULL},
-    {"ultosc", "momentum", "ultimate oscillator: buying pressure / true range over 3 periods, weighted 4:2:1", 3, 3,
-     1, HLC, {NOPT("period1", 7, 1), NOPT("period2", 14, 1), NOPT("period3", 28, 1)}, ONE_OUT, ultosc_lookback,
-     ultosc_size, ultosc_init, ultosc_run, ultosc_check},
-    {"macd", "momentum", "MACD: EMA(fast) - EMA(slow), signal EMA of it, histogram macd - signal", 1, 3, 3, C1,
-     {FAST_SLOW(12, 26), NOPT("signal", 9, 2)}, {"macd", "signal", "hist"}, macd_lookback, macd_size, macd_init,
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}, {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period,
+     mfi_size, mfi_init, mfi_run, NULL},
+    {"roc", "momentum", "rate of change in percent: (x / x[n] - 1) 100", 1, 1, 1, IND_C, {IND_PERIOD(10, 1)},
+     IND_ONE_OUT, ind_lookback_period, lag_size, lag_init, roc_run, NULL},
+    {"rocp", "momentum", "rate of change as a fraction: (x - x[n]) / x[n]", 1, 1, 1, IND_C, {IND_PERIOD(10, 1)},
+     IND_ONE_OUT, ind_lookback_period, lag_size, lag_init, rocp_run, NULL},
+    {"rocr", "momentum", "rate of change ratio: x / x[n]", 1, 1, 1, IND_C, {IND_PERIOD(10, 1)}, IND_ONE_OUT,
+     ind_lookback_period, lag_size, lag_init, rocr_run, NULL},
+    {"rocr100", "momentum", "rate of change ratio in percent: (x / x[n]) 100", 1, 1, 1, IND_C, {IND_PERIOD(10, 1)},
+     IND_ONE_OUT, ind_lookback_period, lag_size, lag_init, rocr100_run, NULL},
+    {"mom", "momentum", "momentum: x - x[n]", 1, 1, 1, IND_C, {IND_PERIOD(10, 1)}, IND_ONE_OUT, ind_lookback_period,
+     lag_size, lag_init, mom_run, NULL},
+    {"trix", "momentum", "TRIX: one-bar rate of change (percent) of a triple EMA", 1, 1, 1, IND_C, {IND_PERIOD(30, 2)},
+     IND_ONE_OUT, trix_lookback, trix_size, trix_init, trix_run, NULL},
+    {"ultosc", "momentum", "ultimate oscillator: buying pressure / true range over 3 periods, weighted 4:2:1", 3, 3, 1,
+     IND_HLC, {IND_OPT("period1", 7, 1), IND_OPT("period2", 14, 1), IND_OPT("period3", 28, 1)}, IND_ONE_OUT,
+     ultosc_lookback, ultosc_size, ultosc_init, ultosc_run, ultosc_check},
+    {"macd", "momentum", "MACD: EMA(fast) - EMA(slow), signal EMA of it, histogram macd - signal", 1, 3, 3, IND_C,
+     {FAST_SLOW(12, 26), IND_OPT("signal", 9, 2)}, {"macd", "signal", "hist"}, macd_lookback, macd_size, macd_init,
      macd_run, macd_check},
-    {"ppo", "momentum", "percentage price oscillator: (SMA(fast) - SMA(slow)) / SMA(slow) 100", 1, 2, 1, C1,
-     {FAST_SLOW(12, 26)}, ONE_OUT, po_lookback, po_size, po_init, ppo_run, ppo_check},
-    {"apo", "momentum", "absolute price oscillator: SMA(fast) - SMA(slow)", 1, 2, 1, C1, {FAST_SLOW(12, 26)},
-     ONE_OUT, po_lookback, po_size, po_init, apo_run, apo_check},
+    {"ppo", "momentum", "percentage price oscillator: (SMA(fast) - SMA(slow)) / SMA(slow) 100", 1, 2, 1, IND_C,
+     {FAST_SLOW(12, 26)}, IND_ONE_OUT, po_lookback, po_size, po_init, ppo_run, ppo_check},
+    {"apo", "momentum", "absolute price oscillator: SMA(fast) - SMA(slow)", 1, 2, 1, IND_C, {FAST_SLOW(12, 26)},
+     IND_ONE_OUT, po_lookback, po_size, po_init, apo_run, apo_check},
     {"bop", "momentum", "balance of power: (close - open) / (high - low)", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init, bop_run,
-     NULL},
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, IND_ONE_OUT, ind_lookback_zero, ind_stateless_size,
+     ind_stateless_init, bop_run, NULL},
 };
 
 const size_t mt_ind_fam_momentum_n = sizeof mt_ind_fam_momentum / sizeof mt_ind_fam_momentum[0];

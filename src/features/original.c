@@ -13,8 +13,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def) {"period", (def), 2, 100000, true}
-
 /* ---- channel: highest high / lowest low over n, and the sum of bar ranges ---- */
 
 struct chan {
@@ -22,10 +20,7 @@ struct chan {
     struct ind_sma range; /* mean of high - low */
 };
 
-static size_t chan_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct chan), 5 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(chan, struct chan, 5)
 
 static void chan_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -95,10 +90,7 @@ struct atr_z {
     struct ind_var z;
 };
 
-static size_t atr_z_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct atr_z), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(atr_z, struct atr_z, 1)
 
 static void atr_z_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -128,10 +120,7 @@ struct dd_z {
     struct ind_var z;
 };
 
-static size_t dd_z_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct dd_z), 3 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(dd_z, struct dd_z, 3)
 
 static void dd_z_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -347,10 +336,7 @@ struct sm_stoch {
     double prev;
 };
 
-static size_t sm_stoch_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct sm_stoch), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(sm_stoch, struct sm_stoch, 4)
 
 static void sm_stoch_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -438,10 +424,7 @@ struct stoch_mw {
     double prev_k;
 };
 
-static size_t stoch_mw_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct stoch_mw), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(stoch_mw, struct stoch_mw, 4)
 
 static void stoch_mw_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -600,10 +583,7 @@ struct range_pos {
     struct ind_stoch k;
 };
 
-static size_t range_pos_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct range_pos), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(range_pos, struct range_pos, 4)
 
 static void range_pos_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -627,10 +607,7 @@ struct vwma_pos {
     struct ind_stoch k;
 };
 
-static size_t vwma_pos_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct vwma_pos), 6 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(vwma_pos, struct vwma_pos, 6)
 
 static void vwma_pos_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -759,10 +736,7 @@ struct vol_climax {
     struct ind_range r;
 };
 
-static size_t vol_climax_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct vol_climax), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(vol_climax, struct vol_climax, 4)
 
 static void vol_climax_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -800,10 +774,7 @@ struct engulf {
     bool have_prev;
 };
 
-static size_t engulf_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct engulf), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(engulf, struct engulf, 4)
 
 static void engulf_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -926,88 +897,85 @@ MT_IND_RUN(round_num, struct ind_stateless, ind_stateless_init, round_num_step, 
 
 /* ---- the table ---- */
 
-#define HL {MT_IN_HIGH, MT_IN_LOW}
-#define HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
-#define OHLC {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
-#define OHLCV {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}
-#define C1 {MT_IN_CLOSE}
-#define ONE_OUT {"value"}
-
 const struct mt_ind_def mt_ind_fam_original[] = {
-    {"chan_width", "original", "channel width (HH - LL) / mid, mid = (HH + LL) / 2 over n", 2, 1, 1, HL,
-     {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_width_run, NULL},
-    {"chan_mid_ratio", "original", "close / ((HH + LL) / 2) over n (the original divided by HH + LL, then by 2)", 3,
-     1, 1, HLC, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_mid_run, NULL},
+    {"chan_width", "original", "channel width (HH - LL) / mid, mid = (HH + LL) / 2 over n", 2, 1, 1, IND_HL,
+     {IND_PERIOD(50, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_width_run, NULL},
+    {"chan_mid_ratio", "original", "close / ((HH + LL) / 2) over n (the original divided by HH + LL, then by 2)", 3, 1,
+     1, IND_HLC, {IND_PERIOD(50, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_mid_run,
+     NULL},
     {"chan_pos", "original", "channel position (close - LL) / (HH - LL) over n; 0.5 on a flat channel", 3, 1, 1,
-     HLC, {PERIOD(200)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_pos_run, NULL},
-    {"regime_osc", "original", "range regime 100 (HH - LL) / sum of bar ranges over n (100 = one-way)", 2, 1, 1, HL,
-     {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, regime_run, NULL},
-    {"atr_z", "original", "z-score over n of NATR(atr_period)", 3, 2, 1, HLC,
-     {PERIOD(50), {"atr_period", 10, 1, 100000, true}}, ONE_OUT, atr_z_lookback, atr_z_size, atr_z_init,
+     IND_HLC, {IND_PERIOD(200, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, chan_pos_run, NULL},
+    {"regime_osc", "original", "range regime 100 (HH - LL) / sum of bar ranges over n (100 = one-way)", 2, 1, 1, IND_HL,
+     {IND_PERIOD(50, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, chan_size, chan_init, regime_run, NULL},
+    {"atr_z", "original", "z-score over n of NATR(atr_period)", 3, 2, 1, IND_HLC,
+     {IND_PERIOD(50, 2), {"atr_period", 10, 1, 100000, true}}, IND_ONE_OUT, atr_z_lookback, atr_z_size, atr_z_init,
      atr_z_run, NULL},
-    {"dd_z", "original", "z-score over n of the drawdown close / highest close of n - 1", 1, 1, 1, C1,
-     {PERIOD(50)}, ONE_OUT, dd_z_lookback, dd_z_size, dd_z_init, dd_z_run, NULL},
-    {"ema_ratio", "original", "close / EMA(n)", 1, 1, 1, C1, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1,
-     ema_trend_size, ema_trend_init, ema_ratio_run, NULL},
-    {"ema_roc", "original", "1-bar rate of change of EMA(n) in %", 1, 1, 1, C1, {PERIOD(50)}, ONE_OUT,
+    {"dd_z", "original", "z-score over n of the drawdown close / highest close of n - 1", 1, 1, 1, IND_C,
+     {IND_PERIOD(50, 2)}, IND_ONE_OUT, dd_z_lookback, dd_z_size, dd_z_init, dd_z_run, NULL},
+    {"ema_ratio", "original", "close / EMA(n)", 1, 1, 1, IND_C, {IND_PERIOD(50, 2)}, IND_ONE_OUT,
+     ind_lookback_period_minus_1, ema_trend_size, ema_trend_init, ema_ratio_run, NULL},
+    {"ema_roc", "original", "1-bar rate of change of EMA(n) in %", 1, 1, 1, IND_C, {IND_PERIOD(50, 2)}, IND_ONE_OUT,
      ind_lookback_period, ema_trend_size, ema_trend_init, ema_roc_run, NULL},
-    {"hma_ratio", "original", "close / HMA(n) (full-length Hull MA)", 1, 1, 1, C1,
-     {{"period", 50, 4, 100000, true}}, ONE_OUT, hma_ratio_lookback, hma_trend_size, hma_trend_init,
+    {"hma_ratio", "original", "close / HMA(n) (full-length Hull MA)", 1, 1, 1, IND_C,
+     {{"period", 50, 4, 100000, true}}, IND_ONE_OUT, hma_ratio_lookback, hma_trend_size, hma_trend_init,
      hma_ratio_run, NULL},
-    {"hma_roc", "original", "1-bar rate of change of HMA(n) in %", 1, 1, 1, C1, {{"period", 50, 4, 100000, true}},
-     ONE_OUT, hma_roc_lookback, hma_trend_size, hma_trend_init, hma_roc_run, NULL},
+    {"hma_roc", "original", "1-bar rate of change of HMA(n) in %", 1, 1, 1, IND_C, {{"period", 50, 4, 100000, true}},
+     IND_ONE_OUT, hma_roc_lookback, hma_trend_size, hma_trend_init, hma_roc_run, NULL},
     {"ema_cross", "original", "EMA(fast) vs EMA(slow): above, crossed up, crossed down on this bar (1/0)", 1, 2, 3,
-     C1, {{"fast", 12, 1, 100000, true}, {"slow", 24, 2, 100000, true}}, {"above", "up", "down"},
+     IND_C, {{"fast", 12, 1, 100000, true}, {"slow", 24, 2, 100000, true}}, {"above", "up", "down"},
      ema_cross_lookback, ema_cross_size, ema_cross_init, ema_cross_run, ema_cross_check},
     {"ema_break", "original", "EMA(n) above the highest (up) / below the lowest (down) of its previous window values",
-     1, 2, 2, C1, {{"period", 25, 1, 100000, true}, {"window", 12, 1, 100000, true}}, {"up", "down"},
+     1, 2, 2, IND_C, {{"period", 25, 1, 100000, true}, {"window", 12, 1, 100000, true}}, {"up", "down"},
      ema_break_lookback,
      ema_break_size, ema_break_init, ema_break_run, NULL},
     {"sm_stoch", "original", "stochastic %K(n) smoothed by an EMA alpha 1/(1+n); value and 1-bar change", 3, 1, 2,
-     HLC, {PERIOD(50)}, {"value", "roc"}, sm_stoch_lookback, sm_stoch_size, sm_stoch_init, sm_stoch_run, NULL},
-    {"roc_days", "original", "rate of change in % over `days` days of bars of the series' timeframe", 1, 1, 1, C1,
-     {{"days", 1, 0.01, 3650, false}}, ONE_OUT, roc_days_lookback, roc_days_size, roc_days_init, roc_days_run,
+     IND_HLC, {IND_PERIOD(50, 2)}, {"value", "roc"}, sm_stoch_lookback, sm_stoch_size, sm_stoch_init, sm_stoch_run,
+     NULL},
+    {"roc_days", "original", "rate of change in % over `days` days of bars of the series' timeframe", 1, 1, 1, IND_C,
+     {{"days", 1, 0.01, 3650, false}}, IND_ONE_OUT, roc_days_lookback, roc_days_size, roc_days_init, roc_days_run,
      NULL},
     {"stoch_mw", "original", "stochastic M (double top) and W (double bottom) completed on this bar (1/0)", 3, 2, 2,
-     HLC, {PERIOD(14), {"swing", 10, 1, 100, false}}, {"m", "w"}, ind_lookback_period_minus_1, stoch_mw_size,
+     IND_HLC, {IND_PERIOD(14, 2), {"swing", 10, 1, 100, false}}, {"m", "w"}, ind_lookback_period_minus_1, stoch_mw_size,
      stoch_mw_init, stoch_mw_run, NULL},
     {"rsi_timing", "original",
      "RSI(period) < 30 after `bars` bars of falling 3-bar change (long); > 70 after rising (short); 1/0", 1, 2, 2,
-     C1, {{"period", 14, 2, 100000, true}, {"bars", 5, 1, 1000, true}}, {"long", "short"}, rsi_timing_lookback,
+     IND_C, {{"period", 14, 2, 100000, true}, {"bars", 5, 1, 1000, true}}, {"long", "short"}, rsi_timing_lookback,
      rsi_timing_size, rsi_timing_init, rsi_timing_run, NULL},
     {"ewz", "original", "z-score of one input against its EW mean/stddev (com n), e.g. trade counts", 1, 1, 1,
-     {MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, ewz_size, ewz_init, ewz_run, NULL},
+     {MT_IN_TRADES}, {IND_PERIOD(50, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, ewz_size, ewz_init, ewz_run, NULL},
     {"ats_z", "original", "average trade size volume/trades, EMA alpha 1/6, EW z-score (com n)", 2, 1, 1,
-     {MT_IN_VOLUME, MT_IN_TRADES}, {PERIOD(50)}, ONE_OUT, ats_z_lookback, ewz_size, ewz_init, ats_z_run, NULL},
+     {MT_IN_VOLUME, MT_IN_TRADES}, {IND_PERIOD(50, 2)}, IND_ONE_OUT, ats_z_lookback, ewz_size, ewz_init, ats_z_run,
+     NULL},
     {"range_pos", "original", "position 0..100 of one input in its n-bar range (e.g. volume, trades)", 1, 1, 1,
-     {MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, ind_lookback_period_minus_1, range_pos_size, range_pos_init,
+     {MT_IN_VOLUME}, {IND_PERIOD(50, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, range_pos_size, range_pos_init,
      range_pos_run, NULL},
     {"vwma_pos", "original", "close / VWMA(n) placed 0..100 in its own n-bar range", 2, 1, 1,
-     {MT_IN_CLOSE, MT_IN_VOLUME}, {PERIOD(50)}, ONE_OUT, vwma_pos_lookback, vwma_pos_size, vwma_pos_init,
+     {MT_IN_CLOSE, MT_IN_VOLUME}, {IND_PERIOD(50, 2)}, IND_ONE_OUT, vwma_pos_lookback, vwma_pos_size, vwma_pos_init,
      vwma_pos_run, NULL},
     {"vol_delta", "original", "volume delta 2 taker buy - volume, and delta / volume", 2, 0, 2,
-     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
-     vol_delta_run, NULL},
+     {MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{0}}, {"delta", "pct"}, ind_lookback_zero, ind_stateless_size,
+     ind_stateless_init, vol_delta_run, NULL},
     {"vd_div", "original", "1 if on any of the last n bars the close moved against the volume delta", 3, 1, 1,
-     {MT_IN_CLOSE, MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{"bars", 3, 1, 1000, true}}, ONE_OUT, ind_lookback_period,
+     {MT_IN_CLOSE, MT_IN_VOLUME, MT_IN_TAKER_BASE}, {{"bars", 3, 1, 1000, true}}, IND_ONE_OUT, ind_lookback_period,
      vd_div_size, vd_div_init, vd_div_run, NULL},
-    {"vol_roc", "original", "rate of change over `bars` bars divided by NATR(atr_period)", 3, 2, 1, HLC,
-     {{"bars", 2, 1, 100000, true}, {"atr_period", 25, 1, 100000, true}}, ONE_OUT, vol_roc_lookback,
+    {"vol_roc", "original", "rate of change over `bars` bars divided by NATR(atr_period)", 3, 2, 1, IND_HLC,
+     {{"bars", 2, 1, 100000, true}, {"atr_period", 25, 1, 100000, true}}, IND_ONE_OUT, vol_roc_lookback,
      vol_roc_size, vol_roc_init, vol_roc_run, NULL},
     {"vol_climax", "original", "volume at its n-bar high on an up / down / small-body bar, or at its low (1/0)", 5,
-     1, 4, OHLCV, {PERIOD(25)}, {"up", "down", "churn", "low"}, ind_lookback_period_minus_1, vol_climax_size,
+     1, 4, IND_OHLCV, {IND_PERIOD(25, 2)}, {"up", "down", "churn", "low"}, ind_lookback_period_minus_1, vol_climax_size,
      vol_climax_init, vol_climax_run, NULL},
     {"engulf", "original", "body engulfing every body of the previous n bars: bull, bear (1/0)", 2, 1, 2,
      {MT_IN_OPEN, MT_IN_CLOSE}, {{"bars", 1, 1, 1000, true}}, {"bull", "bear"}, ind_lookback_period, engulf_size,
      engulf_init, engulf_run, NULL},
     {"candle", "original", "candle shape / range: signed body, upper wick, lower wick; direction +1/-1/0", 4, 0, 4,
-     OHLC, {{0}}, {"body", "upper", "lower", "dir"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, candle_run,
-     NULL},
-    {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, OHLCV,
-     {PERIOD(50)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
+     IND_OHLC, {{0}}, {"body", "upper", "lower", "dir"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
+     candle_run, NULL},
+    {"wick_vol", "original", "upper / lower wick fraction x |EW z-score (com n) of volume|", 5, 1, 2, IND_OHLCV,
+     {IND_PERIOD(50, 2)}, {"upper", "lower"}, ind_lookback_period_minus_1, ewz_size, ewz_init, wick_vol_run, NULL},
     {"round_num", "original",
-     "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3,
-     C1, {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, round_num_run, NULL},
+     "relative distance to the nearest d x 10^k, power of ten, and spooky number (x in 1e-12..1e12)", 1, 0, 3, IND_C,
+     {{0}}, {"round", "pow10", "spooky"}, ind_lookback_zero, ind_stateless_size, ind_stateless_init, round_num_run,
+     NULL},
 };
 
 const size_t mt_ind_fam_original_n = sizeof mt_ind_fam_original / sizeof mt_ind_fam_original[0];

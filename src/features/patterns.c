@@ -526,11 +526,10 @@ CDL_FUNCS(threeoutside)
 
 /* ---- the table ---- */
 
-#define OHLC {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
 #define CDL(name, x, summary)                                                                              \
-    {name, "pattern", summary, 4, 0, 1, OHLC, {{0}}, {"value"}, x##_lookback, cdl_size, x##_init, x##_run, NULL}
+    {name, "pattern", summary, 4, 0, 1, IND_OHLC, {{0}}, {"value"}, x##_lookback, cdl_size, x##_init, x##_run, NULL}
 #define CDL_PEN(name, x, pen, summary)                                                                     \
-    {name, "pattern", summary, 4, 1, 1, OHLC, {{"penetration", pen, 0, 1, false}}, {"value"}, x##_lookback, \
+    {name, "pattern", summary, 4, 1, 1, IND_OHLC, {{"penetration", pen, 0, 1, false}}, {"value"}, x##_lookback, \
      cdl_size, x##_init, x##_run, NULL}
 
 const struct mt_ind_def mt_ind_fam_pattern[] = {

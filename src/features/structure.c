@@ -472,8 +472,6 @@ MT_IND_RUN(outside, struct prev_bar, prev_bar_init, outside_step, 2, 1)
 
 /* ---- the table ---- */
 
-#define HL {MT_IN_HIGH, MT_IN_LOW}
-#define HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
 #define PIVOT_OUT {"p", "r1", "s1", "r2", "s2", "r3", "s3"}
 #define ANCHOR {{"anchor", 0, 0, 1, true}}
 
@@ -482,13 +480,13 @@ const struct mt_ind_def mt_ind_fam_structure[] = {
      {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {{0}}, {"open", "high", "low", "close"}, ind_lookback_zero,
      heikin_size, heikin_init, heikin_run, NULL},
     {"pivots", "structure", "classic floor pivots of the previous complete UTC day (anchor 0) or week (1)", 3, 1, 7,
-     HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_classic_run, NULL},
+     IND_HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_classic_run, NULL},
     {"pivots_fib", "structure", "Fibonacci pivots (p -+ 0.382/0.618/1 x range) of the previous UTC day or week", 3,
-     1, 7, HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_fib_run, NULL},
+     1, 7, IND_HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_fib_run, NULL},
     {"pivots_cam", "structure", "Camarilla pivots (close -+ 1.1 x range / 12, 6, 4) of the previous UTC day or week",
-     3, 1, 7, HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_cam_run, NULL},
+     3, 1, 7, IND_HLC, ANCHOR, PIVOT_OUT, pivots_lookback, pivots_size, pivots_init, pivots_cam_run, NULL},
     {"fractals", "structure",
-     "Williams fractals: latest confirmed fractal high/low (known w/2 bars after) and bars since", 2, 1, 4, HL,
+     "Williams fractals: latest confirmed fractal high/low (known w/2 bars after) and bars since", 2, 1, 4, IND_HL,
      {{"width", 5, 3, 101, true}}, {"up", "down", "up_age", "down_age"}, fractals_lookback, fractals_size,
      fractals_init, fractals_run, fractals_check},
     {"frac_trend", "original",
@@ -498,11 +496,11 @@ const struct mt_ind_def mt_ind_fam_structure[] = {
      frac_trend_run, frac_trend_check},
     {"ichimoku", "structure",
      "Ichimoku tenkan, kijun and the cloud spans plotted at the bar (computed kijun bars earlier); no chikou", 2, 3,
-     4, HL, {{"tenkan", 9, 1, 1000, true}, {"kijun", 26, 1, 1000, true}, {"senkou_b", 52, 1, 1000, true}},
+     4, IND_HL, {{"tenkan", 9, 1, 1000, true}, {"kijun", 26, 1, 1000, true}, {"senkou_b", 52, 1, 1000, true}},
      {"tenkan", "kijun", "span_a", "span_b"}, ichimoku_lookback, ichimoku_size, ichimoku_init, ichimoku_run, NULL},
-    {"inside_bar", "structure", "1 when high < previous high and low > previous low, else 0", 2, 0, 1, HL, {{0}},
+    {"inside_bar", "structure", "1 when high < previous high and low > previous low, else 0", 2, 0, 1, IND_HL, {{0}},
      {"value"}, ind_lookback_one, prev_bar_size, prev_bar_init, inside_run, NULL},
-    {"outside_bar", "structure", "1 when high > previous high and low < previous low, else 0", 2, 0, 1, HL, {{0}},
+    {"outside_bar", "structure", "1 when high > previous high and low < previous low, else 0", 2, 0, 1, IND_HL, {{0}},
      {"value"}, ind_lookback_one, prev_bar_size, prev_bar_init, outside_run, NULL},
 };
 

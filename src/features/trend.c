@@ -7,8 +7,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def, min) {"period", (def), (min), 100000, true}
-
 /* ---- directional movement: Wilder sums of +DM1, -DM1 and the true range ----
  * +DM1 = high - previous high when that is positive and larger than
  * previous low - low (-DM1 the other way round, 0 on a tie). The first
@@ -233,10 +231,7 @@ static int adx_lookback(const struct mt_ind_ctx *c)
     return 2 * ind_iopt(c, 0) - 1;
 }
 
-static size_t adxr_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct adx), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(adxr, struct adx, 1)
 
 static void adxr_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -429,31 +424,28 @@ static int sar_check(const struct mt_ind_ctx *c, struct mt_err *err)
 
 /* ---- the table ---- */
 
-#define HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
-#define ONE_OUT {"value"}
-
 const struct mt_ind_def mt_ind_fam_trend[] = {
-    {"adx", "trend", "average directional index (Wilder), 0..100", 3, 1, 1, HLC, {PERIOD(14, 2)}, ONE_OUT,
+    {"adx", "trend", "average directional index (Wilder), 0..100", 3, 1, 1, IND_HLC, {IND_PERIOD(14, 2)}, IND_ONE_OUT,
      adx_lookback, adx_size, adx_init, adx_run, NULL},
-    {"adxr", "trend", "ADX rating: (ADX + ADX n-1 bars back) / 2", 3, 1, 1, HLC, {PERIOD(14, 2)}, ONE_OUT,
+    {"adxr", "trend", "ADX rating: (ADX + ADX n-1 bars back) / 2", 3, 1, 1, IND_HLC, {IND_PERIOD(14, 2)}, IND_ONE_OUT,
      adxr_lookback, adxr_size, adxr_init, adxr_run, NULL},
-    {"dx", "trend", "directional movement index 100 |+DI - -DI| / (+DI + -DI)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, ind_lookback_period, dx_size, dx_init, dx_run, NULL},
-    {"plus_di", "trend", "plus directional indicator 100 +DM / TR (Wilder sums)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, ind_lookback_period, dmi_size, dmi_init, plus_di_run, NULL},
-    {"minus_di", "trend", "minus directional indicator 100 -DM / TR (Wilder sums)", 3, 1, 1, HLC, {PERIOD(14, 2)},
-     ONE_OUT, ind_lookback_period, dmi_size, dmi_init, minus_di_run, NULL},
+    {"dx", "trend", "directional movement index 100 |+DI - -DI| / (+DI + -DI)", 3, 1, 1, IND_HLC, {IND_PERIOD(14, 2)},
+     IND_ONE_OUT, ind_lookback_period, dx_size, dx_init, dx_run, NULL},
+    {"plus_di", "trend", "plus directional indicator 100 +DM / TR (Wilder sums)", 3, 1, 1, IND_HLC, {IND_PERIOD(14, 2)},
+     IND_ONE_OUT, ind_lookback_period, dmi_size, dmi_init, plus_di_run, NULL},
+    {"minus_di", "trend", "minus directional indicator 100 -DM / TR (Wilder sums)", 3, 1, 1, IND_HLC,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period, dmi_size, dmi_init, minus_di_run, NULL},
     {"plus_dm", "trend", "plus directional movement, Wilder sum", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, plus_dm_run, NULL},
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, plus_dm_run, NULL},
     {"minus_dm", "trend", "minus directional movement, Wilder sum", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, minus_dm_run, NULL},
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, dmi_size, dmi_init, minus_dm_run, NULL},
     {"aroon", "trend", "Aroon down and up: 100 (n - bars since the lowest low / highest high) / n", 2, 1, 2,
-     {MT_IN_HIGH, MT_IN_LOW}, {PERIOD(14, 2)}, {"down", "up"}, ind_lookback_period, aroon_size, aroon_init, aroon_run,
-     NULL},
+     {MT_IN_HIGH, MT_IN_LOW}, {IND_PERIOD(14, 2)}, {"down", "up"}, ind_lookback_period, aroon_size, aroon_init,
+     aroon_run, NULL},
     {"aroonosc", "trend", "Aroon oscillator: Aroon up - Aroon down", 2, 1, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period, aroon_size, aroon_init, aroonosc_run, NULL},
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period, aroon_size, aroon_init, aroonosc_run, NULL},
     {"sar", "trend", "parabolic SAR (Wilder) with acceleration step and maximum", 2, 2, 1, {MT_IN_HIGH, MT_IN_LOW},
-     {{"acceleration", 0.02, 0, 1, false}, {"maximum", 0.2, 0, 1, false}}, ONE_OUT, ind_lookback_one, sar_size,
+     {{"acceleration", 0.02, 0, 1, false}, {"maximum", 0.2, 0, 1, false}}, IND_ONE_OUT, ind_lookback_one, sar_size,
      sar_init, sar_run, sar_check},
 };
 

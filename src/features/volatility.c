@@ -15,7 +15,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def, min) {"period", (def), (min), 100000, true}
 #define NBDEV(name, def) {name, (def), 0, 100, false}
 
 /* A window of the last `period` values (option 0) of one input. */
@@ -23,10 +22,7 @@ struct win {
     struct ind_win w;
 };
 
-static size_t win_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct win), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(win, struct win, 1)
 
 static void win_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -40,10 +36,7 @@ struct rvar {
     struct ind_var v;
 };
 
-static size_t rvar_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct rvar), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(rvar, struct rvar, 1)
 
 static void rvar_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -140,10 +133,7 @@ struct donchian {
     struct ind_range r;
 };
 
-static size_t donchian_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct donchian), 4 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(donchian, struct donchian, 4)
 
 static void donchian_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -468,10 +458,7 @@ struct correl {
     struct pair_sums s;
 };
 
-static size_t correl_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct correl), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(correl, struct correl, 2)
 
 static void correl_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -506,10 +493,7 @@ struct beta {
     bool have_prev;
 };
 
-static size_t beta_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct beta), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(beta, struct beta, 2)
 
 static void beta_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -625,68 +609,64 @@ MT_IND_RUN(wclprice, struct ind_stateless, ind_stateless_init, wclprice_step, 3,
 
 /* ---- the table ---- */
 
-#define C1 {MT_IN_CLOSE}
-#define HL {MT_IN_HIGH, MT_IN_LOW}
-#define HLC {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}
-#define ONE_OUT {"value"}
 #define BANDS_OUT {"upper", "middle", "lower"}
-#define BB_OPTS {PERIOD(20, 2), NBDEV("nbdevup", 2), NBDEV("nbdevdn", 2)}
+#define BB_OPTS {IND_PERIOD(20, 2), NBDEV("nbdevup", 2), NBDEV("nbdevdn", 2)}
 
 const struct mt_ind_def mt_ind_fam_volatility[] = {
-    {"bbands", "volatility", "Bollinger bands: SMA(n) ± nbdev population standard deviations", 1, 3, 3, C1, BB_OPTS,
+    {"bbands", "volatility", "Bollinger bands: SMA(n) ± nbdev population standard deviations", 1, 3, 3, IND_C, BB_OPTS,
      BANDS_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, bbands_run, NULL},
-    {"bb_pctb", "volatility", "Bollinger %B: (x - lower) / (upper - lower), NaN on a zero-width band", 1, 3, 1, C1,
-     BB_OPTS, ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, bb_pctb_run, NULL},
-    {"bb_width", "volatility", "Bollinger band width: (upper - lower) / middle", 1, 3, 1, C1, BB_OPTS, ONE_OUT,
+    {"bb_pctb", "volatility", "Bollinger %B: (x - lower) / (upper - lower), NaN on a zero-width band", 1, 3, 1, IND_C,
+     BB_OPTS, IND_ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, bb_pctb_run, NULL},
+    {"bb_width", "volatility", "Bollinger band width: (upper - lower) / middle", 1, 3, 1, IND_C, BB_OPTS, IND_ONE_OUT,
      ind_lookback_period_minus_1, rvar_size, rvar_init, bb_width_run, NULL},
-    {"keltner", "volatility", "Keltner channel: EMA(period) of close ± mult × ATR(atr_period)", 3, 3, 3, HLC,
-     {PERIOD(20, 1), {"atr_period", 10, 1, 100000, true}, {"mult", 2, 0, 100, false}}, BANDS_OUT,
+    {"keltner", "volatility", "Keltner channel: EMA(period) of close ± mult × ATR(atr_period)", 3, 3, 3, IND_HLC,
+     {IND_PERIOD(20, 1), {"atr_period", 10, 1, 100000, true}, {"mult", 2, 0, 100, false}}, BANDS_OUT,
      keltner_lookback, keltner_size, keltner_init, keltner_run, NULL},
-    {"donchian", "volatility", "Donchian channel: highest high, midpoint, lowest low over n", 2, 1, 3, HL,
-     {PERIOD(20, 1)}, BANDS_OUT, ind_lookback_period_minus_1, donchian_size, donchian_init, donchian_run, NULL},
+    {"donchian", "volatility", "Donchian channel: highest high, midpoint, lowest low over n", 2, 1, 3, IND_HL,
+     {IND_PERIOD(20, 1)}, BANDS_OUT, ind_lookback_period_minus_1, donchian_size, donchian_init, donchian_run, NULL},
     {"atr", "volatility", "average true range (Wilder), seeded with the SMA of the first n true ranges", 3, 1, 1,
-     HLC, {PERIOD(14, 1)}, ONE_OUT, ind_lookback_period, atr_size, atr_init, atr_run, NULL},
-    {"natr", "volatility", "normalised ATR: 100 ATR / close", 3, 1, 1, HLC, {PERIOD(14, 1)}, ONE_OUT,
+     IND_HLC, {IND_PERIOD(14, 1)}, IND_ONE_OUT, ind_lookback_period, atr_size, atr_init, atr_run, NULL},
+    {"natr", "volatility", "normalised ATR: 100 ATR / close", 3, 1, 1, IND_HLC, {IND_PERIOD(14, 1)}, IND_ONE_OUT,
      ind_lookback_period, atr_size, atr_init, natr_run, NULL},
-    {"trange", "volatility", "true range: max(high, previous close) - min(low, previous close)", 3, 0, 1, HLC, {},
-     ONE_OUT, ind_lookback_one, trange_size, trange_init, trange_run, NULL},
-    {"stddev", "statistics", "rolling population standard deviation × nbdev", 1, 2, 1, C1,
-     {PERIOD(5, 2), NBDEV("nbdev", 1)}, ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, stddev_run,
+    {"trange", "volatility", "true range: max(high, previous close) - min(low, previous close)", 3, 0, 1, IND_HLC, {},
+     IND_ONE_OUT, ind_lookback_one, trange_size, trange_init, trange_run, NULL},
+    {"stddev", "statistics", "rolling population standard deviation × nbdev", 1, 2, 1, IND_C,
+     {IND_PERIOD(5, 2), NBDEV("nbdev", 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, rvar_size, rvar_init, stddev_run,
      NULL},
-    {"var", "statistics", "rolling population variance", 1, 1, 1, C1, {PERIOD(5, 1)}, ONE_OUT,
+    {"var", "statistics", "rolling population variance", 1, 1, 1, IND_C, {IND_PERIOD(5, 1)}, IND_ONE_OUT,
      ind_lookback_period_minus_1, rvar_size, rvar_init, var_run, NULL},
-    {"zscore", "statistics", "rolling z-score (x - mean) / population stddev, NaN on a flat window", 1, 1, 1, C1,
-     {PERIOD(20, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, zscore_run, NULL},
+    {"zscore", "statistics", "rolling z-score (x - mean) / population stddev, NaN on a flat window", 1, 1, 1, IND_C,
+     {IND_PERIOD(20, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, zscore_run, NULL},
     {"skew", "statistics", "rolling sample skewness (adjusted Fisher-Pearson, as pandas rolling skew)", 1, 1, 1,
-     C1, {PERIOD(20, 3)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, skew_run, NULL},
-    {"kurtosis", "statistics", "rolling excess kurtosis (unbiased, as pandas rolling kurt)", 1, 1, 1, C1,
-     {PERIOD(20, 4)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, kurtosis_run, NULL},
+     IND_C, {IND_PERIOD(20, 3)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, skew_run, NULL},
+    {"kurtosis", "statistics", "rolling excess kurtosis (unbiased, as pandas rolling kurt)", 1, 1, 1, IND_C,
+     {IND_PERIOD(20, 4)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, kurtosis_run, NULL},
     {"linearreg", "regression", "linear regression of the last n values on time, value at the newest bar", 1, 1,
-     1, C1, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_run, NULL},
-    {"linearreg_slope", "regression", "slope per bar of the linear regression over n", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_slope_run, NULL},
-    {"linearreg_intercept", "regression", "linear regression over n, fitted value at the oldest bar", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_intercept_run, NULL},
-    {"linearreg_angle", "regression", "angle in degrees of the linear regression slope, atan(slope)", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_angle_run, NULL},
-    {"tsf", "regression", "time series forecast: the linear regression over n extended one bar ahead", 1, 1, 1, C1,
-     {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, tsf_run, NULL},
+     1, IND_C, {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_run, NULL},
+    {"linearreg_slope", "regression", "slope per bar of the linear regression over n", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_slope_run, NULL},
+    {"linearreg_intercept", "regression", "linear regression over n, fitted value at the oldest bar", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_intercept_run, NULL},
+    {"linearreg_angle", "regression", "angle in degrees of the linear regression slope, atan(slope)", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, linearreg_angle_run, NULL},
+    {"tsf", "regression", "time series forecast: the linear regression over n extended one bar ahead", 1, 1, 1, IND_C,
+     {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, tsf_run, NULL},
     {"r2", "regression", "R² of the linear regression of the last n values on time, NaN on a flat window", 1, 1, 1,
-     C1, {PERIOD(14, 2)}, ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, r2_run, NULL},
-    {"correl", "statistics", "Pearson correlation of two inputs over n (0 without variance)", 2, 1, 1, HL,
-     {PERIOD(30, 2)}, ONE_OUT, ind_lookback_period_minus_1, correl_size, correl_init, correl_run, NULL},
+     IND_C, {IND_PERIOD(14, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, win_size, win_init, r2_run, NULL},
+    {"correl", "statistics", "Pearson correlation of two inputs over n (0 without variance)", 2, 1, 1, IND_HL,
+     {IND_PERIOD(30, 2)}, IND_ONE_OUT, ind_lookback_period_minus_1, correl_size, correl_init, correl_run, NULL},
     {"beta", "statistics", "beta over n returns: cov(r0, r1) / var(r0), input 0 being the benchmark", 2,
-     1, 1, HL, {PERIOD(5, 1)}, ONE_OUT, ind_lookback_period, beta_size, beta_init, beta_run, NULL},
-    {"log_return", "statistics", "log return ln(x / x period bars ago), NaN unless both are positive", 1, 1, 1, C1,
-     {PERIOD(1, 1)}, ONE_OUT, ind_lookback_period, logret_size, logret_init, logret_run, NULL},
+     1, 1, IND_HL, {IND_PERIOD(5, 1)}, IND_ONE_OUT, ind_lookback_period, beta_size, beta_init, beta_run, NULL},
+    {"log_return", "statistics", "log return ln(x / x period bars ago), NaN unless both are positive", 1, 1, 1, IND_C,
+     {IND_PERIOD(1, 1)}, IND_ONE_OUT, ind_lookback_period, logret_size, logret_init, logret_run, NULL},
     {"avgprice", "price", "average price (open + high + low + close) / 4", 4, 0, 1,
-     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, ONE_OUT, ind_lookback_zero, ind_stateless_size, ind_stateless_init,
-     avgprice_run, NULL},
-    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, HL, {}, ONE_OUT, ind_lookback_zero, ind_stateless_size,
-     ind_stateless_init, medprice_run, NULL},
-    {"typprice", "price", "typical price (high + low + close) / 3", 3, 0, 1, HLC, {}, ONE_OUT, ind_lookback_zero,
-     ind_stateless_size, ind_stateless_init, typprice_run, NULL},
-    {"wclprice", "price", "weighted close price (high + low + 2 close) / 4", 3, 0, 1, HLC, {}, ONE_OUT,
+     {MT_IN_OPEN, MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE}, {}, IND_ONE_OUT, ind_lookback_zero, ind_stateless_size,
+     ind_stateless_init, avgprice_run, NULL},
+    {"medprice", "price", "median price (high + low) / 2", 2, 0, 1, IND_HL, {}, IND_ONE_OUT, ind_lookback_zero,
+     ind_stateless_size, ind_stateless_init, medprice_run, NULL},
+    {"typprice", "price", "typical price (high + low + close) / 3", 3, 0, 1, IND_HLC, {}, IND_ONE_OUT,
+     ind_lookback_zero, ind_stateless_size, ind_stateless_init, typprice_run, NULL},
+    {"wclprice", "price", "weighted close price (high + low + 2 close) / 4", 3, 0, 1, IND_HLC, {}, IND_ONE_OUT,
      ind_lookback_zero, ind_stateless_size, ind_stateless_init, wclprice_run, NULL},
 };
 

@@ -8,8 +8,6 @@
 #include "features/families.h"
 #include "features/ind_impl.h"
 
-#define PERIOD(def, min) {"period", (def), (min), 100000, true}
-
 /* Slow option (1) minus 1: entries whose output starts with the slow average. */
 static int lookback_slow_minus_1(const struct mt_ind_ctx *c)
 {
@@ -152,10 +150,7 @@ struct cmf {
     struct vol_avg vol;
 };
 
-static size_t cmf_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct cmf), 2 * (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(cmf, struct cmf, 2)
 
 static void cmf_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -213,10 +208,7 @@ struct eom {
     bool have_prev;
 };
 
-static size_t eom_size(const struct mt_ind_ctx *c)
-{
-    return ind_size(sizeof(struct eom), (size_t)ind_iopt(c, 0));
-}
+MT_IND_PERIOD_SIZE(eom, struct eom, 1)
 
 static void eom_init(void *state, const struct mt_ind_ctx *c)
 {
@@ -368,35 +360,33 @@ MT_IND_RUN(pvi, struct volidx, volidx_init, pvi_step, 2, 1)
 
 /* ---- the table ---- */
 
-#define ONE_OUT {"value"}
 #define CV {MT_IN_CLOSE, MT_IN_VOLUME}
-#define HLCV {MT_IN_HIGH, MT_IN_LOW, MT_IN_CLOSE, MT_IN_VOLUME}
 #define FAST(def, min) {"fast", (def), (min), 100000, true}
 #define SLOW(def) {"slow", (def), 2, 100000, true}
 
 const struct mt_ind_def mt_ind_fam_volume[] = {
-    {"obv", "volume", "on-balance volume, starting at the first bar's volume", 2, 0, 1, CV, {}, ONE_OUT,
+    {"obv", "volume", "on-balance volume, starting at the first bar's volume", 2, 0, 1, CV, {}, IND_ONE_OUT,
      ind_lookback_zero, obv_size, obv_init, obv_run, NULL},
-    {"ad", "volume", "Chaikin accumulation/distribution line", 4, 0, 1, HLCV, {}, ONE_OUT, ind_lookback_zero, ad_size,
-     ad_init, ad_run, NULL},
-    {"adosc", "volume", "Chaikin A/D oscillator: EMA(fast) - EMA(slow) of the A/D line", 4, 2, 1, HLCV,
-     {FAST(3, 2), SLOW(10)}, ONE_OUT, lookback_slow_minus_1, adosc_size, adosc_init, adosc_run, adosc_check},
-    {"cmf", "volume", "Chaikin money flow: sum(money flow volume) / sum(volume) over n", 4, 1, 1, HLCV,
-     {PERIOD(20, 1)}, ONE_OUT, ind_lookback_period_minus_1, cmf_size, cmf_init, cmf_run, NULL},
-    {"force", "volume", "force index: EMA(n) of (close - previous close) × volume", 2, 1, 1, CV, {PERIOD(13, 1)},
-     ONE_OUT, ind_lookback_period, force_size, force_init, force_run, NULL},
+    {"ad", "volume", "Chaikin accumulation/distribution line", 4, 0, 1, IND_HLCV, {}, IND_ONE_OUT, ind_lookback_zero,
+     ad_size, ad_init, ad_run, NULL},
+    {"adosc", "volume", "Chaikin A/D oscillator: EMA(fast) - EMA(slow) of the A/D line", 4, 2, 1, IND_HLCV,
+     {FAST(3, 2), SLOW(10)}, IND_ONE_OUT, lookback_slow_minus_1, adosc_size, adosc_init, adosc_run, adosc_check},
+    {"cmf", "volume", "Chaikin money flow: sum(money flow volume) / sum(volume) over n", 4, 1, 1, IND_HLCV,
+     {IND_PERIOD(20, 1)}, IND_ONE_OUT, ind_lookback_period_minus_1, cmf_size, cmf_init, cmf_run, NULL},
+    {"force", "volume", "force index: EMA(n) of (close - previous close) × volume", 2, 1, 1, CV, {IND_PERIOD(13, 1)},
+     IND_ONE_OUT, ind_lookback_period, force_size, force_init, force_run, NULL},
     {"eom", "volume", "ease of movement: SMA(n) of the midpoint move / ((volume / 1e6) / (high - low))", 3, 1, 1,
-     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {PERIOD(14, 1)}, ONE_OUT, ind_lookback_period, eom_size, eom_init, eom_run,
-     NULL},
+     {MT_IN_HIGH, MT_IN_LOW, MT_IN_VOLUME}, {IND_PERIOD(14, 1)}, IND_ONE_OUT, ind_lookback_period, eom_size, eom_init,
+     eom_run, NULL},
     {"pvo", "volume", "percentage volume oscillator 100 (EMA fast - EMA slow) / EMA slow, signal EMA, histogram",
      1, 3, 3, {MT_IN_VOLUME}, {FAST(12, 1), SLOW(26), {"signal", 9, 1, 100000, true}}, {"pvo", "signal", "hist"},
      pvo_lookback, pvo_size, pvo_init, pvo_run, pvo_check},
     {"vosc", "volume", "volume oscillator 100 (SMA fast - SMA slow) / SMA slow", 1, 2, 1, {MT_IN_VOLUME},
-     {FAST(5, 1), SLOW(10)}, ONE_OUT, lookback_slow_minus_1, vosc_size, vosc_init, vosc_run, vosc_check},
+     {FAST(5, 1), SLOW(10)}, IND_ONE_OUT, lookback_slow_minus_1, vosc_size, vosc_init, vosc_run, vosc_check},
     {"nvi", "volume", "negative volume index from 1000: follows the close on bars with falling volume", 2, 0, 1,
-     CV, {}, ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, nvi_run, NULL},
+     CV, {}, IND_ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, nvi_run, NULL},
     {"pvi", "volume", "positive volume index from 1000: follows the close on bars with rising volume", 2, 0, 1, CV,
-     {}, ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, pvi_run, NULL},
+     {}, IND_ONE_OUT, ind_lookback_zero, volidx_size, volidx_init, pvi_run, NULL},
 };
 
 const size_t mt_ind_fam_volume_n = sizeof mt_ind_fam_volume / sizeof mt_ind_fam_volume[0];
