@@ -14,7 +14,6 @@
 #include "store/atomic.h"
 #include "store/store.h"
 
-#define MAX_STRATEGIES 16
 
 static int run_backtest(struct mt_cli *cli, int argc, char **argv);
 
@@ -196,7 +195,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
-    const char *ids[MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
+    const char *ids[MT_CLI_MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
     int n_ids = 0;
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
     const struct mt_trading_settings *ts = &cli->cfg.trading;
@@ -205,7 +204,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     cfg.balance = ts->balance;
     cfg.risk = ts->risk;
     cfg.max_positions = (int)ts->max_positions;
-    char config_ids[sizeof ts->strategies];
+    char config_ids[sizeof cli->cfg.trading.strategies], *strategy_arg = NULL;
     struct mt_err err = {0};
     double max_pos = cfg.max_positions;
     bool lower_set = false;
@@ -213,10 +212,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
         switch (c) {
-        case 'S':
-            if ((n_ids = mt_cli_split_list(optarg, ids, MAX_STRATEGIES)) <= 0)
-                return mt_cli_usage_error(&mt_cmd_backtest, "--strategy: expected 1 to %d ids", MAX_STRATEGIES);
-            break;
+        case 'S': strategy_arg = optarg; break;
         case 's':
         case 't': rc = mt_cli_select_option(&mt_cmd_backtest, &sel, c, optarg); break;
         case 'f':
@@ -253,12 +249,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return rc;
     if (optind != argc)
         return mt_cli_usage_error(&mt_cmd_backtest, "unexpected argument '%s'", argv[optind]);
-    if (n_ids == 0 && ts->strategies[0]) {
-        memcpy(config_ids, ts->strategies, sizeof config_ids);
-        if ((n_ids = mt_cli_split_list(config_ids, ids, MAX_STRATEGIES)) < 0)
-            return mt_cli_usage_error(&mt_cmd_backtest, "config trading.strategies: expected 1 to %d ids",
-                                      MAX_STRATEGIES);
-    }
+    if ((rc = mt_cli_strategy_ids(&mt_cmd_backtest, cli, strategy_arg, &config_ids, ids, &n_ids)))
+        return rc;
     if (n_ids == 0 || !sel.tf_set || !trades_path || !equity_path)
         return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)

@@ -95,3 +95,18 @@ void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, st
     rules->stale_ms = (int64_t)(t->stale_h * 3600000.0);
     rules->stale_below_r = t->stale_r;
 }
+
+int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, char *value,
+                        char (*buf)[sizeof ((struct mt_trading_settings *)0)->strategies], const char **ids, int *n)
+{
+    const char *what = "--strategy";
+    if (!value && cli->cfg.trading.strategies[0]) {
+        memcpy(*buf, cli->cfg.trading.strategies, sizeof *buf);
+        value = *buf;
+        what = "config trading.strategies";
+    }
+    *n = value ? mt_cli_split_list(value, ids, MT_CLI_MAX_STRATEGIES) : 0;
+    if (value && *n <= 0)
+        return mt_cli_usage_error(cmd, "%s: expected 1 to %d ids", what, MT_CLI_MAX_STRATEGIES);
+    return MT_EXIT_OK;
+}

@@ -29,6 +29,16 @@ int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, stru
  * skipped). Returns the count, or -1 when there are more than max. */
 int mt_cli_split_list(char *list, const char **items, int max);
 
+/* Most strategy ids one command runs. */
+#define MT_CLI_MAX_STRATEGIES 16
+
+/* The strategy ids of a --strategy value (NULL when not given), else of the
+ * config's trading.strategies, split into ids (pointing into value or buf,
+ * which takes the config's copy). *n is 0 when neither names any. Returns
+ * MT_EXIT_OK, or MT_EXIT_USAGE after printing why (too many or empty). */
+int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, char *value,
+                        char (*buf)[sizeof ((struct mt_trading_settings *)0)->strategies], const char **ids, int *n);
+
 /* Parses the number option --name's text into *v, which must lie between lo
  * and hi (each end open or closed). Returns MT_EXIT_OK, or MT_EXIT_USAGE
  * after printing why. */

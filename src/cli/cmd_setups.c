@@ -14,7 +14,6 @@
 #include "sim/setups.h"
 #include "store/store.h"
 
-#define MAX_STRATEGIES 16
 
 static int run_setups(struct mt_cli *cli, int argc, char **argv);
 
@@ -78,7 +77,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
-    const char *ids[MAX_STRATEGIES], *out_path = NULL, *set_path = NULL;
+    const char *ids[MT_CLI_MAX_STRATEGIES], *out_path = NULL, *set_path = NULL;
     int n_ids = 0;
     bool features = true;
     double spread = cli->cfg.trading.spread, win_r[MT_DATASET_MAX_WIN] = {0.5, 1, 2};
@@ -88,16 +87,13 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     struct mt_costs costs;
     struct mt_trade_rules rules;
     mt_cli_engine_defaults(cli, &costs, &rules);
-    char config_ids[sizeof cli->cfg.trading.strategies];
+    char config_ids[sizeof cli->cfg.trading.strategies], *strategy_arg = NULL;
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     struct mt_err err = {0};
     int c, rc;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'S':
-            if ((n_ids = mt_cli_split_list(optarg, ids, MAX_STRATEGIES)) <= 0)
-                return mt_cli_usage_error(&mt_cmd_setups, "--strategy: expected 1 to %d ids", MAX_STRATEGIES);
-            break;
+        case 'S': strategy_arg = optarg; break;
         case 's':
         case 't':
             if ((rc = mt_cli_select_option(&mt_cmd_setups, &sel, c, optarg)))
@@ -134,12 +130,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     }
     if (optind != argc)
         return mt_cli_usage_error(&mt_cmd_setups, "unexpected argument '%s'", argv[optind]);
-    if (n_ids == 0 && cli->cfg.trading.strategies[0]) {
-        memcpy(config_ids, cli->cfg.trading.strategies, sizeof config_ids);
-        if ((n_ids = mt_cli_split_list(config_ids, ids, MAX_STRATEGIES)) < 0)
-            return mt_cli_usage_error(&mt_cmd_setups, "config trading.strategies: expected 1 to %d ids",
-                                      MAX_STRATEGIES);
-    }
+    if ((rc = mt_cli_strategy_ids(&mt_cmd_setups, cli, strategy_arg, &config_ids, ids, &n_ids)))
+        return rc;
     if (n_ids == 0 || !sel.tf_set || !out_path)
         return mt_cli_usage_error(&mt_cmd_setups, "--strategy, --timeframe and --out are required");
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
@@ -149,7 +141,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
     struct mt_fset fs = {0};
     struct mt_catalog cat = {0};
     struct mt_dataset ds;
-    struct tally tally[MAX_STRATEGIES] = {0};
+    struct tally tally[MT_CLI_MAX_STRATEGIES] = {0};
     if ((rc = mt_dataset_init(&ds, win_r, n_win, &err)))
         return mt_cli_fail(&err);
     if (features && (rc = set_path ? mt_fset_load(set_path, &fs, &err) : mt_fset_default(&fs, &err))) {

@@ -22,6 +22,15 @@ static void parse_ok(const char *json, struct mt_fset *fs)
         fail_msg("%s", err.msg);
 }
 
+/* The matrix of the set in json over the fixture, its indicators kept in f. */
+static void batch_ok(const char *json, struct mt_fset *fs, struct mt_features *f, struct mt_fmatrix *m)
+{
+    parse_ok(json, fs);
+    struct mt_err err = {0};
+    if (mt_features_init(f, fs, MT_TF_1H, &err) || mt_features_batch(f, fu_btc(), m, &err))
+        fail_msg("%s", err.msg);
+}
+
 static void parse_fails(const char *json, const char *msg)
 {
     struct mt_fset fs;
@@ -90,15 +99,13 @@ static void test_matrix_batch_and_live(void **state)
     (void)state;
     const struct mt_series *s = fu_btc();
     struct mt_fset fs;
-    parse_ok("{\"features\": [{\"indicator\": \"ema\", \"period\": 10},"
+    struct mt_features f;
+    struct mt_fmatrix m;
+    batch_ok("{\"features\": [{\"indicator\": \"ema\", \"period\": 10},"
              " {\"indicator\": \"vwap\"},"
              " {\"indicator\": \"sma\", \"input\": \"trades\", \"period\": 3}]}",
-             &fs);
-    struct mt_features f;
+             &fs, &f, &m);
     struct mt_err err = {0};
-    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
-    struct mt_fmatrix m;
-    assert_int_equal(mt_features_batch(&f, s, &m, &err), 0);
     assert_int_equal(m.rows, s->n);
     assert_int_equal(m.cols, 3);
     assert_string_equal(m.names[2], "sma_trades_3");
@@ -227,14 +234,12 @@ static void test_relative(void **state)
     (void)state;
     const struct mt_series *s = fu_btc();
     struct mt_fset fs;
-    parse_ok("{\"features\": [{\"indicator\": \"sma\", \"period\": 3, \"relative\": true},"
-             " {\"indicator\": \"sma\", \"period\": 3}]}",
-             &fs);
     struct mt_features f;
-    struct mt_err err = {0};
-    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
     struct mt_fmatrix m;
-    assert_int_equal(mt_features_batch(&f, s, &m, &err), 0);
+    batch_ok("{\"features\": [{\"indicator\": \"sma\", \"period\": 3, \"relative\": true},"
+             " {\"indicator\": \"sma\", \"period\": 3}]}",
+             &fs, &f, &m);
+    struct mt_err err = {0};
     assert_string_equal(m.names[0], "sma_3_rel");
     assert_string_equal(m.names[1], "sma_3");
     for (size_t r = 2; r < 10; r++) {
