@@ -108,7 +108,7 @@ static int write_csv(FILE *f, void *ctx, struct mt_err *err)
 {
     const struct export *x = ctx;
     const struct mt_fmatrix *m = x->m;
-    fprintf(f, "open_time");
+    fputs(MT_FSET_TIME_COLUMN, f);
     for (size_t c = 0; c < m->cols; c++)
         fprintf(f, ",%s", m->names[c]);
     fputc('\n', f);
@@ -135,7 +135,7 @@ static int write_parquet(FILE *f, void *ctx, struct mt_err *err)
     struct mt_pq_write_column *cols = calloc(m->cols + 1, sizeof *cols);
     if (!cols)
         return mt_err_set(err, MT_ENOMEM, "features parquet: out of memory");
-    cols[0] = (struct mt_pq_write_column){"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from, NULL};
+    cols[0] = (struct mt_pq_write_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from, NULL};
     for (size_t c = 0; c < m->cols; c++)
         cols[c + 1] = (struct mt_pq_write_column){m->names[c], MT_PQ_FLOAT, MT_PQ_NOT_TIME, false,
                                                   m->v + c * m->rows + x->from, NULL};
