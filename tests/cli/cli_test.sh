@@ -55,6 +55,7 @@ echo '{"dta_dir": "x"}' >"$work/bad.json"
 run --config "$work/bad.json" data
 check "unknown config key exits 1" is "$rc" 1
 check "unknown config key is named" has "$errout" "unknown key 'dta_dir'"
+mkdir -p "$store"
 echo "{\"data_dir\": \"$store\"}" >"$work/good.json"
 run --config "$work/good.json" data
 check "empty store via config" has "$out" "no data in $store"
@@ -130,9 +131,10 @@ cmp_out=$(awk -F, 'NR == FNR { if (FNR > 1) ref[$1] = $0; next }
   }
   END { print n " compared, " bad + 0 " different" }' "$fx/cli/BTCUSDT-1d-2023-02-03.csv" - <<<"$out")
 check "resampled 1d equals Binance 1d" has "$cmp_out" "59 compared, 0 different"
-run --data-dir "$store" data --symbol BTCUSDT --timeframe 4h --csv --from "2023-03-24 12:00" --to "2023-03-24 12:00"
+run --data-dir "$store" data --symbol BTCUSDT --timeframe 4h --csv --from "2023-03-24 12:00" --to "2023-03-24 16:00"
 check "csv range export: the partial 4h bucket" is "$(sed -n 2p <<<"$out" | cut -d, -f1-5)" \
   "1679659200000,28080,28253.01,27835,28018.04"
+check "csv range export: --to is exclusive" is "$(wc -l <<<"$out")" 2
 run --data-dir "$store" data --csv
 check "csv export of several series exits 2" is "$rc" 2
 
