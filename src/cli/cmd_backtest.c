@@ -256,6 +256,9 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)
         return mt_cli_usage_error(&mt_cmd_backtest, "--from must be before --to");
+    if ((rc = mt_cli_check_outputs(&mt_cmd_backtest, cli, (const char *const[]){"trades", "equity"},
+                                   (const char *const[]){trades_path, equity_path}, 2)))
+        return rc;
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
         return mt_cli_usage_error(&mt_cmd_backtest, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
                                   mt_tf_name(sel.tf));

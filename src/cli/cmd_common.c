@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "store/store.h"
@@ -33,6 +36,84 @@ int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, stru
     if (mt_catalog_list(cli->cfg.data_dir, sel->symbol, sel->tf_set ? &sel->tf : NULL, cat, &err))
         return mt_cli_fail(&err);
     mt_log_debug("store %s: %zu matching series", cli->cfg.data_dir, cat->n);
+    return MT_EXIT_OK;
+}
+
+/* Resolves path (a file or a folder that may not exist yet) into out
+ * (PATH_MAX bytes): the deepest existing ancestor through realpath, the
+ * missing rest appended with "." and ".." applied. With keep_name the last
+ * component is appended as written instead. Returns false when the path
+ * cannot be resolved (too long, an unreadable folder). */
+static bool resolve_path(const char *path, bool keep_name, char *out)
+{
+    char rest[PATH_MAX];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof rest)
+        return false;
+    if (path[0] == '/') {
+        memcpy(rest, path, n + 1);
+    } else {
+        if (!getcwd(out, PATH_MAX) || strlen(out) + 1 + n >= sizeof rest)
+            return false;
+        snprintf(rest, sizeof rest, "%s/%s", out, path);
+    }
+    snprintf(out, PATH_MAX, "/");
+    char *save, *next;
+    for (char *c = strtok_r(rest, "/", &save); c; c = next) {
+        next = strtok_r(NULL, "/", &save);
+        size_t len = strlen(out);
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            char *slash = strrchr(out, '/');
+            slash[slash == out] = '\0';
+            continue;
+        }
+        if (len + 1 + strlen(c) >= PATH_MAX)
+            return false;
+        snprintf(out + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "", c);
+        if (keep_name && !next)
+            break;
+        char real[PATH_MAX];
+        if (realpath(out, real))
+            memcpy(out, real, strlen(real) + 1);
+        else if (errno != ENOENT)
+            return false;
+    }
+    return true;
+}
+
+/* True if path is folder or inside it (both resolved). */
+static bool path_within(const char *path, const char *folder)
+{
+    size_t n = strlen(folder);
+    return strncmp(path, folder, n) == 0 && (path[n] == '/' || path[n] == '\0' || (n == 1 && folder[0] == '/'));
+}
+
+int mt_cli_check_outputs(const struct mt_command *cmd, const struct mt_cli *cli, const char *const *names,
+                         const char *const *paths, int n)
+{
+    static const char *const store_folders[] = MT_CLI_STORE_FOLDERS;
+    char resolved[MT_CLI_MAX_OUTPUTS][PATH_MAX], folder[PATH_MAX], sub[PATH_MAX];
+    for (int i = 0; i < n && i < MT_CLI_MAX_OUTPUTS; i++) {
+        if (!paths[i])
+            continue;
+        if (!resolve_path(paths[i], true, resolved[i]))
+            return mt_cli_usage_error(cmd, "--%s %s: cannot resolve the path", names[i], paths[i]);
+        for (size_t k = 0; k < sizeof store_folders / sizeof store_folders[0]; k++) {
+            snprintf(sub, sizeof sub, "%s/%s", cli->cfg.data_dir, store_folders[k]);
+            if (resolve_path(sub, false, folder) && path_within(resolved[i], folder))
+                return mt_cli_usage_error(cmd, "--%s %s is inside the store folder %s: outputs never go there",
+                                          names[i], paths[i], folder);
+        }
+        struct stat a, b;
+        bool a_exists = stat(paths[i], &a) == 0;
+        for (int j = 0; j < i; j++)
+            if (paths[j] && (strcmp(resolved[i], resolved[j]) == 0 ||
+                             (a_exists && stat(paths[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)))
+                return mt_cli_usage_error(cmd, "--%s and --%s name the same file %s: each output needs its own",
+                                          names[j], names[i], resolved[i]);
+    }
     return MT_EXIT_OK;
 }
 

@@ -25,6 +25,26 @@ int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel,
  * error, MT_EXIT_OK otherwise. */
 int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, struct mt_catalog *cat);
 
+/* Folders of DATA_DIR that belong to the store: no output file may go inside
+ * them. */
+#define MT_CLI_STORE_FOLDERS {"ohlcv", "market"}
+
+/* Most output files one command writes. */
+#define MT_CLI_MAX_OUTPUTS 4
+
+/* Checks the n output files of a command before anything is computed:
+ * paths[i] (NULL: not given) is the value of option --names[i]. Each is
+ * resolved as the write will land: its folder's symlinks and ".." through
+ * realpath of the deepest existing folder (the rest as written), the file
+ * name itself kept (the atomic write replaces a symlink, not its target). An
+ * output inside one of the MT_CLI_STORE_FOLDERS of the data dir (resolved the
+ * same way) is refused, and so are two outputs naming the same file (same
+ * resolved path, or the same file by device and inode when it exists).
+ * n is at most MT_CLI_MAX_OUTPUTS. Returns MT_EXIT_OK, or MT_EXIT_USAGE after
+ * printing why. */
+int mt_cli_check_outputs(const struct mt_command *cmd, const struct mt_cli *cli, const char *const *names,
+                         const char *const *paths, int n);
+
 /* Splits a comma-separated list in place into at most max items (empty items
  * skipped). Returns the count, or -1 when there are more than max. */
 int mt_cli_split_list(char *list, const char **items, int max);

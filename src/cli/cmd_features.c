@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_common.h"
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "features/featureset.h"
@@ -191,13 +192,16 @@ static int run_features(struct mt_cli *cli, int argc, char **argv)
     const char *symbol = argv[optind];
     enum mt_tf tf;
     struct mt_err err = {0};
+    int rc;
     if (mt_tf_parse(argv[optind + 1], &tf, &err))
         return mt_cli_usage_error(&mt_cmd_features, "%s", err.msg);
     if (out_path && !ends_with(out_path, ".parquet") && !ends_with(out_path, ".csv"))
         return mt_cli_usage_error(&mt_cmd_features, "--out '%s': the name must end in .parquet or .csv", out_path);
+    if ((rc = mt_cli_check_outputs(&mt_cmd_features, cli, (const char *const[]){"out"}, &out_path, 1)))
+        return rc;
 
     struct mt_fset fs;
-    int rc = set_path ? mt_fset_load(set_path, &fs, &err) : mt_fset_default(&fs, &err);
+    rc = set_path ? mt_fset_load(set_path, &fs, &err) : mt_fset_default(&fs, &err);
     if (rc)
         return mt_cli_fail(&err);
     struct mt_series s;

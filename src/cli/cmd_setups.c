@@ -136,6 +136,8 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_usage_error(&mt_cmd_setups, "--strategy, --timeframe and --out are required");
     if (from >= to)
         return mt_cli_usage_error(&mt_cmd_setups, "--from must be before --to");
+    if ((rc = mt_cli_check_outputs(&mt_cmd_setups, cli, (const char *const[]){"out"}, &out_path, 1)))
+        return rc;
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
         return mt_cli_usage_error(&mt_cmd_setups, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
                                   mt_tf_name(sel.tf));
