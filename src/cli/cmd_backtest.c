@@ -271,9 +271,6 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_portfolio_result res = {0};
     if (!s || !lo || !ps)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
-    else if (cat.n == 0)
-        rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf), sel.symbol ? " for " : "",
-                        sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
     if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, s, lo, ps, &err)) == 0)
         rc = mt_portfolio_run(ps, cat.n, ids, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     struct report rp = {&res, ps, ids};

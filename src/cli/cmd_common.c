@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "store/store.h"
+#include "strategy/strategy.h"
 
 int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel, int opt,
                          const char *value)
@@ -33,8 +34,24 @@ int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel,
 int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, struct mt_catalog *cat)
 {
     struct mt_err err = {0};
-    if (mt_catalog_list(cli->cfg.data_dir, sel->symbol, sel->tf_set ? &sel->tf : NULL, cat, &err))
+    const char *dir = cli->cfg.data_dir;
+    struct stat st;
+    cat->n = 0;
+    cat->entries = NULL;
+    bool exists = stat(dir, &st) == 0;
+    if (!exists || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mtrader: data dir %s: %s (--data-dir or the config's data_dir)\n", dir,
+                exists ? "not a folder" : strerror(errno));
+        return MT_EXIT_FAILURE;
+    }
+    if (mt_catalog_list(dir, sel->symbol, sel->tf_set ? &sel->tf : NULL, cat, &err))
         return mt_cli_fail(&err);
+    if (cat->n == 0 && (sel->symbol || sel->tf_set)) {
+        fprintf(stderr, "mtrader: no stored %s%sseries%s%s in %s\n", sel->tf_set ? mt_tf_name(sel->tf) : "",
+                sel->tf_set ? " " : "", sel->symbol ? " for " : "", sel->symbol ? sel->symbol : "", dir);
+        mt_catalog_release(cat);
+        return MT_EXIT_FAILURE;
+    }
     mt_log_debug("store %s: %zu matching series", cli->cfg.data_dir, cat->n);
     return MT_EXIT_OK;
 }
@@ -189,5 +206,15 @@ int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, 
     *n = value ? mt_cli_split_list(value, ids, MT_CLI_MAX_STRATEGIES) : 0;
     if (value && *n <= 0)
         return mt_cli_usage_error(cmd, "%s: expected 1 to %d ids", what, MT_CLI_MAX_STRATEGIES);
+    for (int k = 0; k < *n; k++) {
+        struct mt_strategy st;
+        struct mt_err err = {0};
+        int rc = mt_strategy_parse(ids[k], MT_TF_1H, 0.0, &st, &err);
+        if (rc == MT_EINVAL)
+            return mt_cli_usage_error(cmd, "%s: %s", what, err.msg);
+        if (rc)
+            return mt_cli_fail(&err);
+        mt_strategy_release(&st);
+    }
     return MT_EXIT_OK;
 }

@@ -21,8 +21,11 @@ struct mt_selection {
 int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel, int opt,
                          const char *value);
 
-/* Lists the store entries matching sel; prints and returns MT_EXIT_FAILURE on
- * error, MT_EXIT_OK otherwise. */
+/* Lists the store entries matching sel. A data dir that does not exist (or
+ * is not a folder) and a --symbol/--timeframe filter that matches nothing are
+ * errors; an existing store without series gives an empty cat. Prints and
+ * returns MT_EXIT_FAILURE on error (cat then holds nothing), MT_EXIT_OK
+ * otherwise. */
 int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, struct mt_catalog *cat);
 
 /* Folders of DATA_DIR that belong to the store: no output file may go inside
@@ -54,8 +57,9 @@ int mt_cli_split_list(char *list, const char **items, int max);
 
 /* The strategy ids of a --strategy value (NULL when not given), else of the
  * config's trading.strategies, split into ids (pointing into value or buf,
- * which takes the config's copy). *n is 0 when neither names any. Returns
- * MT_EXIT_OK, or MT_EXIT_USAGE after printing why (too many or empty). */
+ * which takes the config's copy). *n is 0 when neither names any. Every id
+ * must parse (mt_strategy_parse). Returns MT_EXIT_OK, or MT_EXIT_USAGE after
+ * printing why (too many, empty, a bad id), MT_EXIT_FAILURE when out of memory. */
 int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, char *value,
                         char (*buf)[sizeof ((struct mt_trading_settings *)0)->strategies], const char **ids, int *n);
 

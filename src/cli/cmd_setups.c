@@ -157,10 +157,6 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         mt_dataset_release(&ds);
         return rc;
     }
-    if (cat.n == 0) {
-        rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf),
-                        sel.symbol ? " for " : "", sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
-    }
     for (size_t i = 0; i < cat.n && rc == 0; i++) {
         struct mt_series s, lower;
         mt_series_init(&s, 0);
