@@ -136,7 +136,8 @@ static int write_parquet(FILE *f, void *ctx, struct mt_err *err)
     struct mt_pq_write_column *cols = calloc(m->cols + 1, sizeof *cols);
     if (!cols)
         return mt_err_set(err, MT_ENOMEM, "features parquet: out of memory");
-    cols[0] = (struct mt_pq_write_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from, NULL};
+    cols[0] = (struct mt_pq_write_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from,
+                                          NULL};
     for (size_t c = 0; c < m->cols; c++)
         cols[c + 1] = (struct mt_pq_write_column){m->names[c], MT_PQ_FLOAT, MT_PQ_NOT_TIME, false,
                                                   m->v + c * m->rows + x->from, NULL};
