@@ -38,7 +38,8 @@ const struct mt_command mt_cmd_backtest = {
     "equity curve (one point per bar time, at its close) as CSV files.\n"
     "  --strategy IDS     channel_run:LOOKBACK:ENTRY:GOAL or trail_fractals:WIDTH:SPACING,\n"
     "                     comma-separated\n"
-    "  --from, --to       bars in [FROM, TO) (dates or times, UTC); earlier bars warm up\n"
+    "  --from, --to       bars in [FROM, TO) (dates or times, UTC; README: Dates); earlier\n"
+    "                     bars warm up\n"
     "  --balance X        starting balance in quote (default 10000)\n"
     "  --risk X           fraction of equity risked per trade (default 0.005)\n"
     "  --max-positions N  open real positions of the account (default 10)\n"
@@ -255,6 +256,9 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)
         return mt_cli_usage_error(&mt_cmd_backtest, "--from must be before --to");
+    if ((rc = mt_cli_check_outputs(&mt_cmd_backtest, cli, (const char *const[]){"trades", "equity"},
+                                   (const char *const[]){trades_path, equity_path}, 2)))
+        return rc;
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
         return mt_cli_usage_error(&mt_cmd_backtest, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
                                   mt_tf_name(sel.tf));
@@ -267,9 +271,6 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_portfolio_result res = {0};
     if (!s || !lo || !ps)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
-    else if (cat.n == 0)
-        rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf), sel.symbol ? " for " : "",
-                        sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
     if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, s, lo, ps, &err)) == 0)
         rc = mt_portfolio_run(ps, cat.n, ids, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     struct report rp = {&res, ps, ids};

@@ -21,9 +21,32 @@ struct mt_selection {
 int mt_cli_select_option(const struct mt_command *cmd, struct mt_selection *sel, int opt,
                          const char *value);
 
-/* Lists the store entries matching sel; prints and returns MT_EXIT_FAILURE on
- * error, MT_EXIT_OK otherwise. */
+/* Lists the store entries matching sel. A data dir that does not exist (or
+ * is not a folder) and a --symbol/--timeframe filter that matches nothing are
+ * errors; an existing store without series gives an empty cat. Prints and
+ * returns MT_EXIT_FAILURE on error (cat then holds nothing), MT_EXIT_OK
+ * otherwise. */
 int mt_cli_select(const struct mt_cli *cli, const struct mt_selection *sel, struct mt_catalog *cat);
+
+/* Folders of DATA_DIR that belong to the store: no output file may go inside
+ * them. */
+#define MT_CLI_STORE_FOLDERS {"ohlcv", "market"}
+
+/* Most output files one command writes. */
+#define MT_CLI_MAX_OUTPUTS 4
+
+/* Checks the n output files of a command before anything is computed:
+ * paths[i] (NULL: not given) is the value of option --names[i]. Each is
+ * resolved as the write will land: its folder's symlinks and ".." through
+ * realpath of the deepest existing folder (the rest as written), the file
+ * name itself kept (the atomic write replaces a symlink, not its target). An
+ * output inside one of the MT_CLI_STORE_FOLDERS of the data dir (resolved the
+ * same way) is refused, and so are two outputs naming the same file (same
+ * resolved path, or the same file by device and inode when it exists).
+ * n is at most MT_CLI_MAX_OUTPUTS. Returns MT_EXIT_OK, or MT_EXIT_USAGE after
+ * printing why. */
+int mt_cli_check_outputs(const struct mt_command *cmd, const struct mt_cli *cli, const char *const *names,
+                         const char *const *paths, int n);
 
 /* Splits a comma-separated list in place into at most max items (empty items
  * skipped). Returns the count, or -1 when there are more than max. */
@@ -34,8 +57,9 @@ int mt_cli_split_list(char *list, const char **items, int max);
 
 /* The strategy ids of a --strategy value (NULL when not given), else of the
  * config's trading.strategies, split into ids (pointing into value or buf,
- * which takes the config's copy). *n is 0 when neither names any. Returns
- * MT_EXIT_OK, or MT_EXIT_USAGE after printing why (too many or empty). */
+ * which takes the config's copy). *n is 0 when neither names any. Every id
+ * must parse (mt_strategy_parse). Returns MT_EXIT_OK, or MT_EXIT_USAGE after
+ * printing why (too many, empty, a bad id), MT_EXIT_FAILURE when out of memory. */
 int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, char *value,
                         char (*buf)[sizeof ((struct mt_trading_settings *)0)->strategies], const char **ids, int *n);
 

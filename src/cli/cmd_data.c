@@ -27,8 +27,8 @@ const struct mt_command mt_cmd_data = {
     "  --timeframe TF     only this timeframe\n"
     "  --csv              print the candles of the one selected series as CSV (open_time in\n"
     "                     ms UTC, shortest exact decimals, unknown values empty)\n"
-    "  --from T, --to T   with --csv: only candles opening in [T, T] (YYYY-MM-DD[ HH:MM] UTC\n"
-    "                     or ms)\n",
+    "  --from T, --to T   with --csv: only candles opening in [FROM, TO) (dates or times,\n"
+    "                     UTC: YYYY, YYYY-MM, YYYY-MM-DD[ HH:MM[:SS]] or ms; README: Dates)\n",
     run_data,
 };
 
@@ -41,7 +41,7 @@ static const char *fields_label(unsigned fields)
     return "ohlc";
 }
 
-/* Prints rows of s opening in [from, to] as CSV with the fields present. */
+/* Prints rows of s opening in [from, to) as CSV with the fields present. */
 static void print_csv(const struct mt_series *s, int64_t from, int64_t to)
 {
     static const unsigned fields[MT_VALUE_FIELD_COUNT] = MT_VALUE_FIELDS;
@@ -50,7 +50,7 @@ static void print_csv(const struct mt_series *s, int64_t from, int64_t to)
         if (s->fields & fields[f])
             printf(",%s", mt_field_name(fields[f]));
     printf("\n");
-    for (size_t i = mt_series_lower_bound(s, from); i < s->n && s->open_time[i] <= to; i++) {
+    for (size_t i = mt_series_lower_bound(s, from); i < s->n && s->open_time[i] < to; i++) {
         printf("%lld", (long long)s->open_time[i]);
         for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++) {
             if (!(s->fields & fields[f]))
@@ -107,13 +107,15 @@ static int run_data(struct mt_cli *cli, int argc, char **argv)
         case 'f':
         case 'T':
             if (mt_time_parse(optarg, c == 'f' ? &from : &to, &err))
-                return mt_cli_usage_error(&mt_cmd_data, "%s", err.msg);
+                return mt_cli_usage_error(&mt_cmd_data, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
             break;
         default: return mt_cli_usage_error(&mt_cmd_data, "unknown option");
         }
     }
     if (optind < argc)
         return mt_cli_usage_error(&mt_cmd_data, "unexpected argument '%s'", argv[optind]);
+    if (from >= to)
+        return mt_cli_usage_error(&mt_cmd_data, "--from must be before --to");
     struct mt_catalog cat;
     if ((rc = mt_cli_select(cli, &sel, &cat)))
         return rc;

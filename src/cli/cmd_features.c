@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_common.h"
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "features/featureset.h"
@@ -108,7 +109,7 @@ static int write_csv(FILE *f, void *ctx, struct mt_err *err)
 {
     const struct export *x = ctx;
     const struct mt_fmatrix *m = x->m;
-    fprintf(f, "open_time");
+    fputs(MT_FSET_TIME_COLUMN, f);
     for (size_t c = 0; c < m->cols; c++)
         fprintf(f, ",%s", m->names[c]);
     fputc('\n', f);
@@ -135,7 +136,8 @@ static int write_parquet(FILE *f, void *ctx, struct mt_err *err)
     struct mt_pq_write_column *cols = calloc(m->cols + 1, sizeof *cols);
     if (!cols)
         return mt_err_set(err, MT_ENOMEM, "features parquet: out of memory");
-    cols[0] = (struct mt_pq_write_column){"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from, NULL};
+    cols[0] = (struct mt_pq_write_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from,
+                                          NULL};
     for (size_t c = 0; c < m->cols; c++)
         cols[c + 1] = (struct mt_pq_write_column){m->names[c], MT_PQ_FLOAT, MT_PQ_NOT_TIME, false,
                                                   m->v + c * m->rows + x->from, NULL};
@@ -191,13 +193,16 @@ static int run_features(struct mt_cli *cli, int argc, char **argv)
     const char *symbol = argv[optind];
     enum mt_tf tf;
     struct mt_err err = {0};
+    int rc;
     if (mt_tf_parse(argv[optind + 1], &tf, &err))
         return mt_cli_usage_error(&mt_cmd_features, "%s", err.msg);
     if (out_path && !ends_with(out_path, ".parquet") && !ends_with(out_path, ".csv"))
         return mt_cli_usage_error(&mt_cmd_features, "--out '%s': the name must end in .parquet or .csv", out_path);
+    if ((rc = mt_cli_check_outputs(&mt_cmd_features, cli, (const char *const[]){"out"}, &out_path, 1)))
+        return rc;
 
     struct mt_fset fs;
-    int rc = set_path ? mt_fset_load(set_path, &fs, &err) : mt_fset_default(&fs, &err);
+    rc = set_path ? mt_fset_load(set_path, &fs, &err) : mt_fset_default(&fs, &err);
     if (rc)
         return mt_cli_fail(&err);
     struct mt_series s;

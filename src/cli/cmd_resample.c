@@ -140,11 +140,6 @@ static int run_resample(struct mt_cli *cli, int argc, char **argv)
     struct mt_catalog cat;
     if ((rc = mt_cli_select(cli, &sel, &cat)))
         return rc;
-    if (cat.n == 0) {
-        printf("no %s data in %s\n", mt_tf_name(sel.tf), cli->cfg.data_dir);
-        mt_catalog_release(&cat);
-        return MT_EXIT_FAILURE;
-    }
     struct mt_resample_report *rep = malloc(sizeof *rep);
     if (!rep) {
         mt_catalog_release(&cat);

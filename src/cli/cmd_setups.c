@@ -34,7 +34,7 @@ const struct mt_command mt_cmd_setups = {
     "and the outcome (exit, pnl, r, win flags, duration_h, mae_r, mfe_r, censored).\n"
     "  --strategy IDS  channel_run:LOOKBACK:ENTRY:GOAL (ENTRY, GOAL edge or mid) or\n"
     "                  trail_fractals:WIDTH:SPACING, comma-separated\n"
-    "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC)\n"
+    "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC; README: Dates)\n"
     "  --spread X      relative spread for the stop buffer and every fill (default 0.0005)\n"
     "  (--strategy, --spread and the engine options default to the config's \"trading\" object)\n"
     "  --set FILE      feature set JSON (default: the built-in set); --no-features: none\n"
@@ -134,6 +134,10 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         return rc;
     if (n_ids == 0 || !sel.tf_set || !out_path)
         return mt_cli_usage_error(&mt_cmd_setups, "--strategy, --timeframe and --out are required");
+    if (from >= to)
+        return mt_cli_usage_error(&mt_cmd_setups, "--from must be before --to");
+    if ((rc = mt_cli_check_outputs(&mt_cmd_setups, cli, (const char *const[]){"out"}, &out_path, 1)))
+        return rc;
     if (lower_set && !mt_tf_divides(lower_tf, sel.tf))
         return mt_cli_usage_error(&mt_cmd_setups, "--lower %s does not divide --timeframe %s", mt_tf_name(lower_tf),
                                   mt_tf_name(sel.tf));
@@ -152,10 +156,6 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
         mt_fset_release(&fs);
         mt_dataset_release(&ds);
         return rc;
-    }
-    if (cat.n == 0) {
-        rc = mt_err_set(&err, MT_EINVAL, "no stored %s series%s%s in %s", mt_tf_name(sel.tf),
-                        sel.symbol ? " for " : "", sel.symbol ? sel.symbol : "", cli->cfg.data_dir);
     }
     for (size_t i = 0; i < cat.n && rc == 0; i++) {
         struct mt_series s, lower;

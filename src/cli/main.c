@@ -96,15 +96,19 @@ int main(int argc, char **argv)
     struct mt_cli cli;
     memset(&cli, 0, sizeof cli);
     struct mt_err err = {0};
+    enum mt_log_level level;
+    if (log_level && mt_log_parse_level(log_level, &level, &err)) {
+        fprintf(stderr, "mtrader: --log-level: %s\nTry 'mtrader --help'.\n", err.msg);
+        return MT_EXIT_USAGE;
+    }
     if (mt_cli_load_config(&cli, config_path, &err))
         return mt_cli_fail(&err);
     if (data_dir)
         snprintf(cli.cfg.data_dir, sizeof cli.cfg.data_dir, "%s", data_dir);
-    if (log_level)
-        snprintf(cli.cfg.log_level, sizeof cli.cfg.log_level, "%s", log_level);
-    enum mt_log_level level;
-    if (mt_log_parse_level(cli.cfg.log_level, &level, &err))
-        return mt_cli_fail(&err);
+    if (!log_level && mt_log_parse_level(cli.cfg.log_level, &level, &err)) {
+        fprintf(stderr, "mtrader: %s: log_level: %s\n", cli.config_path, err.msg);
+        return MT_EXIT_FAILURE;
+    }
     mt_log_set_level(level);
     mt_log_debug("config: %s; data dir: %s", cli.config_path ? cli.config_path : "defaults",
                  cli.cfg.data_dir);

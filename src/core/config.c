@@ -138,7 +138,7 @@ static void line_col(const char *text, size_t at, unsigned *line, unsigned *col)
 {
     *line = 1;
     *col = 1;
-    for (size_t i = 0; i < at && text[i]; i++) {
+    for (size_t i = 0; i < at; i++) {
         if (text[i] == '\n') {
             (*line)++;
             *col = 1;
@@ -148,16 +148,50 @@ static void line_col(const char *text, size_t at, unsigned *line, unsigned *col)
     }
 }
 
+/* Offset of the first NUL in json: a raw NUL byte anywhere, or a \u0000
+ * escape inside a string (cJSON decodes it into the string, which then ends
+ * there). len when there is none. */
+static size_t first_nul(const char *json, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (json[i] == '\0')
+            return i;
+        if (json[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && json[i] == '\\') {
+            if (i + 5 < len && memcmp(json + i + 1, "u0000", 5) == 0)
+                return i;
+            i++; /* the escaped character */
+        }
+    }
+    return len;
+}
+
 int mt_json_parse(const char *json, size_t len, const char *source, cJSON **out, struct mt_err *err)
 {
     const char *end = NULL;
-    *out = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    if (*out)
-        return MT_OK;
     unsigned line, col;
-    size_t at = end && end >= json ? (size_t)(end - json) : 0;
+    *out = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!*out) {
+        line_col(json, end && end >= json ? (size_t)(end - json) : 0, &line, &col);
+        return mt_err_set(err, MT_ECONFIG, "%s: invalid JSON near line %u, column %u", source, line, col);
+    }
+    size_t at = (size_t)(end - json);
+    while (at < len && strchr(" \t\r\n", json[at]) && json[at])
+        at++;
+    const char *what = NULL;
+    if (at < len) {
+        what = "unexpected text after the JSON value";
+    } else if ((at = first_nul(json, len)) < len) {
+        what = "a NUL character (\\u0000 or a zero byte) is not allowed";
+    }
+    if (!what)
+        return MT_OK;
+    cJSON_Delete(*out);
+    *out = NULL;
     line_col(json, at, &line, &col);
-    return mt_err_set(err, MT_ECONFIG, "%s: invalid JSON near line %u, column %u", source, line, col);
+    return mt_err_set(err, MT_ECONFIG, "%s: %s, at line %u, column %u", source, what, line, col);
 }
 
 int mt_config_apply_json(const char *json, size_t len, const char *source,

@@ -41,7 +41,10 @@ int mt_config_apply_json(const char *json, size_t len, const char *source,
 struct cJSON;
 
 /* Parses JSON text into *out (free with cJSON_Delete). On a syntax error
- * returns MT_ECONFIG "SOURCE: invalid JSON near line L, column C". */
+ * returns MT_ECONFIG "SOURCE: invalid JSON near line L, column C"; text after
+ * the value (other than white space) and NUL characters (a zero byte, or a
+ * \u0000 escape, which would cut a string short) are errors naming the line
+ * and column too. */
 int mt_json_parse(const char *json, size_t len, const char *source, struct cJSON **out, struct mt_err *err);
 
 /* "an object", "a string", ... for messages. */

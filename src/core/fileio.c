@@ -1,25 +1,54 @@
 #include "core/fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* "a folder", "a FIFO", ... for the message about a file that is not regular. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    return "not a regular file";
+}
 
 int mt_read_file(const char *path, size_t max_bytes, char **data, size_t *len, struct mt_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* Non-blocking so that opening a FIFO without a writer returns at once. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
                           strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mt_err_set(err, MT_EIO, "%s is not a regular file", path);
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        return mt_err_set(err, MT_EIO, "cannot stat %s: %s", path, strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return mt_err_set(err, MT_EIO, "%s is %s, expected a regular file", path, file_kind(st.st_mode));
     }
     if ((size_t)st.st_size > max_bytes) {
-        fclose(f);
+        close(fd);
         return mt_err_set(err, MT_ELIMIT, "%s is %lld bytes, larger than the limit of %zu", path,
                           (long long)st.st_size, max_bytes);
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        return mt_err_set(err, MT_EIO, "cannot open %s: %s", path, strerror(saved));
     }
     size_t size = (size_t)st.st_size;
     char *buf = malloc(size + 1);

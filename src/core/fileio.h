@@ -9,7 +9,10 @@
 
 /* Reads the whole file at path into a new NUL-terminated heap buffer (*data,
  * caller frees; *len excludes the NUL). Files larger than max_bytes fail with
- * MT_ELIMIT; a missing file with MT_ENOENT; messages name the path. */
+ * MT_ELIMIT; a missing file with MT_ENOENT ("cannot open PATH: No such file or
+ * directory"); anything but a regular file (a folder, a FIFO, a device) with
+ * MT_EIO naming what it is, without blocking on a FIFO that has no writer.
+ * Messages name the path. */
 int mt_read_file(const char *path, size_t max_bytes, char **data, size_t *len, struct mt_err *err);
 
 /* Creates path and its missing parents (like mkdir -p, mode 0755). */

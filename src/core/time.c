@@ -1,8 +1,6 @@
 #include "core/time.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -78,49 +76,69 @@ static unsigned days_in_month(int64_t y, unsigned m)
     return m == 2 && leap ? 29 : dim[m - 1];
 }
 
+/* 9999-12-31 23:59:59.999 UTC: the last instant the date forms can name. */
+#define MT_TIME_MAX_MS INT64_C(253402300799999)
+
+/* Milliseconds since the epoch: 12 or more digits (>= 10^11, 1973-03-03, so
+ * no year, date or seconds count), or digits followed by "ms". */
+static int parse_epoch(const char *text, size_t digits, int64_t *out, struct mt_err *err)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < digits; i++) {
+        if (v > MT_TIME_MAX_MS)
+            break;
+        v = v * 10 + (text[i] - '0');
+    }
+    if (v > MT_TIME_MAX_MS)
+        return mt_err_set(err, MT_EINVAL, "time '%s' is after 9999-12-31", text);
+    *out = v;
+    return MT_OK;
+}
+
 int mt_time_parse(const char *text, int64_t *out, struct mt_err *err)
 {
+    size_t len = strlen(text), digits = strspn(text, "0123456789");
+    if (digits > 0 && strcmp(text + digits, "ms") == 0)
+        return parse_epoch(text, digits, out, err);
+    if (digits == len && digits >= 12)
+        return parse_epoch(text, digits, out, err);
+    if (digits == len && digits != 4 && digits > 0)
+        return mt_err_set(err, MT_EINVAL,
+                          "time '%s' is ambiguous: a year has 4 digits, milliseconds since 1970 at least 12 "
+                          "(or end in 'ms')",
+                          text);
     const char *p = text;
-    size_t len = strlen(text);
-    bool all_digits = len > 0;
-    for (size_t i = 0; i < len; i++)
-        all_digits = all_digits && text[i] >= '0' && text[i] <= '9';
-    if (all_digits && len != 8) {
-        errno = 0;
-        char *end;
-        long long v = strtoll(text, &end, 10);
-        if (errno || *end)
-            return mt_err_set(err, MT_EINVAL, "time '%s' is out of range", text);
-        *out = v;
-        return MT_OK;
-    }
-    unsigned y, mo, d, hh = 0, mi = 0, ss = 0;
-    if (!read_digits(&p, 4, &y) || *p++ != '-' || !read_digits(&p, 2, &mo) || *p++ != '-' ||
-        !read_digits(&p, 2, &d))
+    unsigned y, mo = 1, d = 1, hh = 0, mi = 0, ss = 0;
+    if (!read_digits(&p, 4, &y))
         goto bad;
-    if (*p == ' ' || *p == 'T') {
+    if (*p == '-' && (p++, !read_digits(&p, 2, &mo)))
+        goto bad;
+    if (*p == '-' && p - text == 7 && (p++, !read_digits(&p, 2, &d)))
+        goto bad;
+    if ((*p == ' ' || *p == 'T') && p - text == 10) {
         p++;
         if (!read_digits(&p, 2, &hh) || *p++ != ':' || !read_digits(&p, 2, &mi))
             goto bad;
-        if (*p == ':') {
-            p++;
-            if (!read_digits(&p, 2, &ss))
-                goto bad;
-        }
+        if (*p == ':' && (p++, !read_digits(&p, 2, &ss)))
+            goto bad;
         if (*p == 'Z')
             p++;
     }
     if (*p)
         goto bad;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || hh > 23 || mi > 59 || ss > 59)
-        return mt_err_set(err, MT_EINVAL, "time '%s' is not a valid date/time", text);
+        return mt_err_set(err, MT_EINVAL,
+                          "time '%s' does not exist: months run 1-12, days to the end of the month, hours "
+                          "0-23, minutes and seconds 0-59",
+                          text);
     *out = mt_days_from_civil(y, mo, d) * 86400000 + (int64_t)hh * 3600000 + (int64_t)mi * 60000 +
            (int64_t)ss * 1000;
     return MT_OK;
 bad:
     return mt_err_set(err, MT_EINVAL,
-                      "time '%s' is not understood: expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' "
-                      "(UTC) or milliseconds since 1970",
+                      "time '%s' is not understood: expected YYYY, YYYY-MM, YYYY-MM-DD, "
+                      "'YYYY-MM-DD HH:MM[:SS]' or YYYY-MM-DDTHH:MM[:SS][Z] (UTC), or milliseconds since "
+                      "1970 (12 or more digits, or ending in 'ms')",
                       text);
 }
 

@@ -120,6 +120,15 @@ static int parse_option(const cJSON *v, int k, struct item_spec *sp, const char 
     return 0;
 }
 
+/* A "name" value: 1 to 47 characters, letters, digits and _ . - only, so that
+ * it is a CSV header field and a Parquet column name as it stands. */
+static bool name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n < MT_FSET_NAME_MAX - 16 &&
+           strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
 static int parse_spec(const cJSON *obj, size_t idx, const char *source, struct item_spec *sp, struct mt_err *err)
 {
     memset(sp, 0, sizeof *sp);
@@ -143,9 +152,9 @@ static int parse_spec(const cJSON *obj, size_t idx, const char *source, struct i
         if (strcmp(key, "indicator") == 0)
             continue;
         if (strcmp(key, "name") == 0) {
-            if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) >= MT_FSET_NAME_MAX - 16)
-                return item_error(err, source, idx, sp->def, "name must be a string of 1 to 47 characters%s%s",
-                                  "", "");
+            if (!cJSON_IsString(v) || !name_valid(v->valuestring))
+                return item_error(err, source, idx, sp->def,
+                                  "name must be a string of 1 to 47 characters A-Z a-z 0-9 _ . -%s%s", "", "");
             sp->name = v->valuestring;
         } else if (strcmp(key, "relative") == 0) {
             if (!cJSON_IsBool(v))
@@ -268,6 +277,10 @@ static int check_unique(const struct mt_fset *fs, const char *source, struct mt_
     all_names(fs, names);
     qsort(names, fs->columns, sizeof *names, compare_names);
     int rc = 0;
+    for (size_t c = 0; c < fs->columns && !rc; c++)
+        if (strcmp(names[c], MT_FSET_TIME_COLUMN) == 0)
+            rc = mt_err_set(err, MT_ECONFIG, "%s: a feature is called '%s', the name of the time column (give it "
+                            "another \"name\")", source, names[c]);
     for (size_t c = 1; c < fs->columns && !rc; c++)
         if (strcmp(names[c - 1], names[c]) == 0)
             rc = mt_err_set(err, MT_ECONFIG, "%s: two features are called '%s' (give one a \"name\")", source,

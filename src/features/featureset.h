@@ -16,7 +16,9 @@
  * free, what a model should see; the name gets "_rel"). Column
  * names: the indicator, the overridden inputs, the option values, then the
  * output name for entries with several outputs, joined by '_'
- * ("ema_ratio_25", "bbands_20_2_2_upper"). Names must be unique.
+ * ("ema_ratio_25", "bbands_20_2_2_upper"). Names must be unique and differ
+ * from MT_FSET_TIME_COLUMN; a "name" holds only A-Z a-z 0-9 _ . - (so a
+ * header needs no quoting).
  *
  * The matrix holds one float column per feature and one row per bar. The
  * builder keeps every indicator's state after the batch, so the row of a new
@@ -37,6 +39,8 @@
 #define MT_FSET_MAX_ITEMS 4096
 #define MT_FSET_NAME_MAX 64
 #define MT_FSET_MAX_BYTES ((size_t)1 << 20)
+/* The time column of feature exports (CSV, Parquet): no feature may take it. */
+#define MT_FSET_TIME_COLUMN "open_time"
 
 struct mt_fset_item {
     const struct mt_ind_def *def;
@@ -56,7 +60,9 @@ struct mt_fset {
 /* Parses a feature set from JSON text (source names it in messages). Errors
  * name the item (1-based), the indicator and the key: unknown indicator,
  * unknown key (listing the entry's options), bad option value (the registry's
- * range message), unknown input or output, duplicate column names, more than
+ * range message), unknown input or output, a "name" with other characters
+ * than A-Z a-z 0-9 _ . -, duplicate column names or one equal to
+ * MT_FSET_TIME_COLUMN, more than
  * MT_FSET_MAX_ITEMS items. Returns 0, MT_ECONFIG or MT_ENOMEM; release *out
  * with mt_fset_release. */
 int mt_fset_parse(const char *json, size_t len, const char *source, struct mt_fset *out, struct mt_err *err);

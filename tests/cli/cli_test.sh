@@ -55,6 +55,7 @@ echo '{"dta_dir": "x"}' >"$work/bad.json"
 run --config "$work/bad.json" data
 check "unknown config key exits 1" is "$rc" 1
 check "unknown config key is named" has "$errout" "unknown key 'dta_dir'"
+mkdir -p "$store"
 echo "{\"data_dir\": \"$store\"}" >"$work/good.json"
 run --config "$work/good.json" data
 check "empty store via config" has "$out" "no data in $store"
@@ -81,7 +82,7 @@ check "debug log names the data dir" has "$errout" "data dir: $store"
 run --data-dir "$store" import "$fx/ohlcv/zip"
 check "no debug lines at the default level" is "$errout" ""
 run --log-level loud data
-check "bad log level exits 1" is "$rc" 1
+check "bad log level exits 2" is "$rc" 2
 check "bad log level is named" has "$errout" "unknown log level 'loud'"
 
 # --- data ---
@@ -130,9 +131,10 @@ cmp_out=$(awk -F, 'NR == FNR { if (FNR > 1) ref[$1] = $0; next }
   }
   END { print n " compared, " bad + 0 " different" }' "$fx/cli/BTCUSDT-1d-2023-02-03.csv" - <<<"$out")
 check "resampled 1d equals Binance 1d" has "$cmp_out" "59 compared, 0 different"
-run --data-dir "$store" data --symbol BTCUSDT --timeframe 4h --csv --from "2023-03-24 12:00" --to "2023-03-24 12:00"
+run --data-dir "$store" data --symbol BTCUSDT --timeframe 4h --csv --from "2023-03-24 12:00" --to "2023-03-24 16:00"
 check "csv range export: the partial 4h bucket" is "$(sed -n 2p <<<"$out" | cut -d, -f1-5)" \
   "1679659200000,28080,28253.01,27835,28018.04"
+check "csv range export: --to is exclusive" is "$(wc -l <<<"$out")" 2
 run --data-dir "$store" data --csv
 check "csv export of several series exits 2" is "$rc" 2
 
@@ -214,7 +216,7 @@ run --config "$work/badtrading.json" --data-dir "$store" setups --timeframe 1h -
 check "a fee out of range in the config exits 1" is "$rc" 1
 check "the config error names the key" has "$errout" "fee"
 run --data-dir "$store" setups --strategy channel_run:0:mid:edge --timeframe 1h --out "$work/bad.parquet"
-check "setups with a bad strategy exits 1" is "$rc" 1
+check "setups with a bad strategy exits 2" is "$rc" 2
 check "setups names the bad field" has "$errout" "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]"
 run --data-dir "$store" setups --strategy trail_fractals:5:2 --out "$work/x.parquet"
 check "setups without a timeframe exits 2" is "$rc" 2
@@ -256,7 +258,7 @@ run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h --
 check "backtest --risk 0 exits 2" is "$rc" 2
 check "backtest explains --risk" has "$errout" "--risk '0': expected a number in (0, 1]"
 run --data-dir "$store" backtest --strategy channel_run:0:mid:edge --timeframe 1h --trades "$work/t3.csv" --equity "$work/e3.csv"
-check "backtest with a bad strategy exits 1" is "$rc" 1
+check "backtest with a bad strategy exits 2" is "$rc" 2
 check "backtest names the bad field" has "$errout" "lookback = 0 must be an integer in [2, 1500]"
 check "backtest writes nothing on failure" test ! -e "$work/t3.csv"
 

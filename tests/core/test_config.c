@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/config.h"
 #include "testutil.h"
@@ -82,6 +83,32 @@ static void clear_errors(void **state)
     assert_non_null(strstr(err.msg, "at most 63 allowed"));
 }
 
+static void trailing_text_and_nul(void **state)
+{
+    (void)state;
+    struct sample s;
+    struct mt_err err = {0};
+    assert_int_equal(apply("{\"live\": true}\n  \n", &s, &err), 0);
+    assert_int_equal(apply("{\"live\": true}\n{\"live\": false}", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: unexpected text after the JSON value, at line 2, column 1");
+    assert_int_equal(apply("{\"live\": true} x", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: unexpected text after the JSON value, at line 1, column 16");
+    assert_int_equal(apply("{\"data_dir\": \"/srv/st\\u0000ore\"}", &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: a NUL character (\\u0000 or a zero byte) is not allowed, at line 1, "
+                                 "column 22");
+    /* an escaped backslash before u0000 is the text "\u0000", not a NUL */
+    assert_int_equal(apply("{\"data_dir\": \"a\\\\u0000\"}", &s, &err), 0);
+    assert_string_equal(s.data_dir, "a\\u0000");
+    static const char raw[] = "{\"data_dir\": \"a\0b\"}";
+    assert_int_equal(mt_config_apply_json(raw, sizeof raw - 1, "cfg.json", schema, &s, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: a NUL character (\\u0000 or a zero byte) is not allowed, at line 1, "
+                                 "column 16");
+    static const char raw_after[] = "{}\0";
+    assert_int_equal(mt_config_apply_json(raw_after, sizeof raw_after - 1, "cfg.json", schema, &s, &err),
+                     MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: unexpected text after the JSON value, at line 1, column 3");
+}
+
 static void load_file(void **state)
 {
     (void)state;
@@ -96,6 +123,16 @@ static void load_file(void **state)
     tu_write_file(path, text, strlen(text));
     assert_int_equal(mt_config_load_file(path, schema, &s, &err), 0);
     assert_string_equal(s.data_dir, "d2");
+    /* a FIFO without a writer fails at once instead of blocking */
+    char fifo[512], msg[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(mt_config_load_file(fifo, schema, &s, &err), MT_EIO);
+    snprintf(msg, sizeof msg, "%s is a FIFO, expected a regular file", fifo);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(mt_config_load_file(dir, schema, &s, &err), MT_EIO);
+    snprintf(msg, sizeof msg, "%s is a folder, expected a regular file", dir);
+    assert_string_equal(err.msg, msg);
     tu_rmtree(dir);
     free(dir);
 }
@@ -105,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(values_and_defaults),
         cmocka_unit_test(clear_errors),
+        cmocka_unit_test(trailing_text_and_nul),
         cmocka_unit_test(load_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,6 +86,16 @@ static void test_errors(void **state)
                 "set.json: two features are called 'ema_5' (give one a \"name\")");
     parse_fails("{\"features\": [{\"indicator\": \"ema\", \"outputs\": [\"upper\"]}]}",
                 "set.json: feature 1 (ema): unknown output 'upper'");
+    parse_fails("{\"features\": [{\"indicator\": \"ema\", \"name\": \"a,b\"}]}",
+                "set.json: feature 1 (ema): name must be a string of 1 to 47 characters A-Z a-z 0-9 _ . -");
+    parse_fails("{\"features\": [{\"indicator\": \"ema\", \"name\": \"say \\\"hi\\\"\"}]}",
+                "set.json: feature 1 (ema): name must be a string of 1 to 47 characters A-Z a-z 0-9 _ . -");
+    parse_fails("{\"features\": [{\"indicator\": \"ema\", \"name\": \"open_time\"}]}",
+                "set.json: a feature is called 'open_time', the name of the time column (give it another \"name\")");
+    parse_fails("{\"features\": [{\"indicator\": \"ema\"}]} []", "set.json: unexpected text after the JSON value, at "
+                "line 1, column 38");
+    parse_fails("{\"features\": [{\"indicator\": \"ema\", \"name\": \"e\\u0000x\"}]}",
+                "set.json: a NUL character (\\u0000 or a zero byte) is not allowed, at line 1, column 46");
     parse_fails("{\"features\": []}", "set.json: the feature list is empty");
     parse_fails("{\"feature\": []}", "set.json: expected {\"features\": [ ... ]} and nothing else");
     parse_fails("{\"features\": [3]}", "set.json: feature 1: expected an object, not a number");
