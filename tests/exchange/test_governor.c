@@ -245,6 +245,14 @@ static void init_noticed(struct mt_gov *g, const char *path, struct notices *nt)
     assert_int_equal(mt_gov_init(g, &cfg, &err), 0);
 }
 
+/* Asserts msg == fmt with the state file path for its %s. */
+static void assert_msg_with_path(const char *msg, const char *fmt, const char *path)
+{
+    char want[1024];
+    snprintf(want, sizeof want, fmt, path);
+    assert_string_equal(msg, want);
+}
+
 /* Writes a state record with the given ban and Retry-After ends. */
 static void write_state(const char *path, int64_t banned, int64_t retry)
 {
@@ -262,7 +270,7 @@ static void test_state_file_bounds(void **state)
 {
     (void)state;
     char *dir = tu_mkdtemp();
-    char path[512], want[1024];
+    char path[512];
     snprintf(path, sizeof path, "%s/weight.state", dir);
     struct notices nt = {0};
     struct mt_gov g;
@@ -274,11 +282,10 @@ static void test_state_file_bounds(void **state)
     write_state(path, T0 + ten_years, 0);
     assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
     assert_int_equal(nt.corrupt, 1);
-    snprintf(want, sizeof want,
-             "rate-limit state file %s: banned_until 2015360040000 (2033-11-11 22:14 UTC) is more than 3 days ahead "
-             "(the longest binance ban): ignored as corrupt",
-             path);
-    assert_string_equal(nt.last, want);
+    assert_msg_with_path(nt.last,
+                         "rate-limit state file %s: banned_until 2015360040000 (2033-11-11 22:14 UTC) is more "
+                         "than 3 days ahead (the longest binance ban): ignored as corrupt",
+                         path);
     size_t len = 0;
     char *text = tu_read_file(path, &len);
     assert_string_equal(text, "mtgov1 1700000040000 2 0 0\n");
@@ -298,33 +305,29 @@ static void test_state_file_bounds(void **state)
     tu_write_file(path, "12 banana", 9);
     assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
     assert_int_equal(nt.corrupt, 4);
-    snprintf(want, sizeof want, "rate-limit state file %s: not an mtgov1 record: starting afresh", path);
-    assert_string_equal(nt.last, want);
+    assert_msg_with_path(nt.last, "rate-limit state file %s: not an mtgov1 record: starting afresh", path);
     /* within the bounds: obeyed, and said */
     write_state(path, 0, T0 + 1000 + 240000);
     assert_int_equal(acquire(&g, 2, T0 + 1000), 240000);
     assert_int_equal(nt.corrupt, 4);
-    snprintf(want, sizeof want,
-             "waiting 240.0 s, until 2023-11-14 22:18:01 UTC: binance answered 429 (too much request weight) "
-             "with Retry-After; rate-limit state file %s",
-             path);
-    assert_string_equal(nt.last, want);
+    assert_msg_with_path(nt.last,
+                         "waiting 240.0 s, until 2023-11-14 22:18:01 UTC: binance answered 429 (too much request "
+                         "weight) with Retry-After; rate-limit state file %s",
+                         path);
     write_state(path, T0 + 2 * 86400000, 0);
     assert_int_equal(mt_gov_acquire(&g, 2, T0 + 1000, &wait, &err), MT_EBANNED);
-    snprintf(want, sizeof want,
-             "binance banned this ip (http 418) until 2023-11-16 22:14 UTC (172799 s from now); rate-limit state "
-             "file %s",
-             path);
-    assert_string_equal(err.msg, want);
+    assert_msg_with_path(err.msg,
+                         "binance banned this ip (http 418) until 2023-11-16 22:14 UTC (172799 s from now); "
+                         "rate-limit state file %s",
+                         path);
     /* the weight budget */
     write_state(path, 0, 0);
     assert_int_equal(acquire(&g, 480, T0 + 1000), 0);
     assert_int_equal(acquire(&g, 2, T0 + 30000), 30000);
-    snprintf(want, sizeof want,
-             "waiting 30.0 s, until 2023-11-14 22:15 UTC: the weight budget of 480 per minute is used (480); "
-             "rate-limit state file %s",
-             path);
-    assert_string_equal(nt.last, want);
+    assert_msg_with_path(nt.last,
+                         "waiting 30.0 s, until 2023-11-14 22:15 UTC: the weight budget of 480 per minute is used "
+                         "(480); rate-limit state file %s",
+                         path);
     assert_int_equal(nt.corrupt, 4);
     mt_gov_release(&g);
     tu_rmtree(dir);
