@@ -393,13 +393,15 @@ static void test_ban_stops_everything(void **state)
     stop(&s);
 }
 
-/* A client of base_url (set as given) with one try per request and the deadline. */
+/* A client of base_url (set as given) with one try per request, one transfer
+ * at a time (requests reach the server in a fixed order) and the deadline. */
 static int client_at(struct mt_binance *b, const char *base_url, int64_t deadline_ms, struct mt_err *err)
 {
     struct mt_binance_config cfg;
     mt_binance_config_default(&cfg);
     snprintf(cfg.http.base_url, sizeof cfg.http.base_url, "%s", base_url);
     cfg.http.max_tries = 1;
+    cfg.http.max_concurrent = 1;
     cfg.http.deadline_ms = deadline_ms;
     return mt_binance_init(b, &cfg, err);
 }
@@ -452,7 +454,7 @@ static void test_deadline_abandons_requests(void **state)
 {
     (void)state;
     struct tu_server s;
-    /* exchange time + 1 page of BTCUSDT, then nothing */
+    /* the server time and the first SYNUSDT page, then nothing */
     start(&s, "--hang-after", "2", NULL);
     struct mt_err err = {0};
     struct mt_binance b;
