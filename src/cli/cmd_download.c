@@ -23,6 +23,7 @@ const struct mt_command mt_cmd_download = {
     "usage: mtrader download [--symbols A,B,...] [--top N] [--timeframes TF,...]\n"
     "                        [--resample-from TF] [--since DATE] [--backfill]\n"
     "                        [--base-url URL] [--concurrency N] [--weight-share X]\n"
+    "                        [--timeout SECONDS] [--no-snapshots]\n"
     "\n"
     "Fetches the candles after the last stored one for every symbol and timeframe and\n"
     "merges them into DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet (atomic writes: a killed run\n"
@@ -37,11 +38,14 @@ const struct mt_command mt_cmd_download = {
     "  --top N              only the N symbols with the highest 24h quote volume\n"
     "  --timeframes TF,...  timeframes to keep fresh (default download.timeframes: 1h,1d)\n"
     "  --resample-from TF   download only TF and build the --timeframes from it\n"
-    "  --since DATE         first candle for symbols not stored yet (YYYY-MM-DD, UTC)\n"
+    "  --since DATE         first candle for symbols not stored yet (YYYY-MM-DD, UTC;\n"
+    "                       2017-01-01 or later, not in the future)\n"
     "  --backfill           also fetch history from --since up to the first stored candle\n"
-    "  --base-url URL       exchange REST base URL (config exchange.base_url)\n"
+    "  --base-url URL       exchange REST base URL, http:// or https:// (config exchange.base_url)\n"
     "  --concurrency N      requests at once (config exchange.concurrency, 4)\n"
     "  --weight-share X     share of the weight limit to use, 0.01..1 (default 0.8)\n"
+    "  --timeout SECONDS    run deadline, 1..604800: requests still open then are abandoned\n"
+    "                       and the run fails (default: none)\n"
     "  --no-snapshots       skip the market snapshot (24h tickers, book spreads, ranks)\n"
     "\n"
     "Each run also appends a market snapshot of the downloaded symbols to\n"
@@ -54,6 +58,11 @@ const struct mt_command mt_cmd_download = {
 };
 
 #define MAX_TIMEFRAMES MT_TF_COUNT
+/* Binance opened in July 2017: no --since before 2017-01-01 (earlier dates
+ * would send no startTime and fetch only the latest candles). */
+#define BINANCE_EPOCH_MS INT64_C(1483228800000)
+/* Longest --timeout: a week. */
+#define TIMEOUT_MAX_S 604800
 
 struct download_opts {
     const char *symbols; /* comma list or NULL */
@@ -65,6 +74,7 @@ struct download_opts {
     int64_t since;
     bool backfill;
     bool no_snapshots;
+    int64_t timeout_s;   /* run deadline in seconds from the start, 0 = none */
 };
 
 /* 24h tickers, fetched once per run when needed (universe by volume, snapshot). */
@@ -128,7 +138,13 @@ static int parse_timeframes(const char *list, enum mt_tf *tfs, size_t *n, struct
         int rc = mt_tf_parse(tok, &tfs[*n], err);
         if (rc)
             return rc;
-        (*n)++;
+        bool seen = false;
+        for (size_t k = 0; k < *n && !seen; k++)
+            seen = tfs[k] == tfs[*n];
+        if (seen)
+            mt_log_debug("download: timeframe %s listed twice: fetched once", tok);
+        else
+            (*n)++;
     }
     if (*n == 0)
         return mt_err_set(err, MT_EINVAL, "no timeframe in '%s'", list);
@@ -173,7 +189,12 @@ static int select_universe(struct mt_cli *cli, struct mt_binance *b,
             if (strcmp(s->status, "TRADING") != 0)
                 return mt_err_set(err, MT_EINVAL, "symbol %s is not trading (status %s)", tok,
                                   s->status);
-            if (out->n < info->n)
+            bool seen = false;
+            for (size_t k = 0; k < out->n && !seen; k++)
+                seen = strcmp(out->names[k], tok) == 0;
+            if (seen)
+                mt_log_debug("download: symbol %s listed twice: fetched once", tok);
+            else if (out->n < info->n)
                 snprintf(out->names[out->n++], MT_SYMBOL_MAX, "%s", tok);
         }
         return MT_OK;
@@ -419,6 +440,7 @@ static int parse_options(int argc, char **argv, struct mt_cli *cli, struct downl
         {"concurrency", required_argument, NULL, 'c'},
         {"weight-share", required_argument, NULL, 'w'},
         {"no-snapshots", no_argument, NULL, 'N'},
+        {"timeout", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     struct mt_err err = {0};
@@ -446,8 +468,24 @@ static int parse_options(int argc, char **argv, struct mt_cli *cli, struct downl
         case 's':
             if (mt_time_parse(optarg, &o->since, &err))
                 return mt_cli_usage_error(&mt_cmd_download, "%s", err.msg);
+            if (o->since < BINANCE_EPOCH_MS)
+                return mt_cli_usage_error(&mt_cmd_download,
+                                          "--since '%s': before 2017-01-01 (Binance has no candles "
+                                          "before it opened in July 2017)",
+                                          optarg);
+            if (o->since > mt_now_ms())
+                return mt_cli_usage_error(&mt_cmd_download, "--since '%s' is in the future", optarg);
             o->since_set = true;
             break;
+        case 'T': {
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > TIMEOUT_MAX_S)
+                return mt_cli_usage_error(&mt_cmd_download,
+                                          "--timeout '%s': expected 1 to %d seconds", optarg,
+                                          TIMEOUT_MAX_S);
+            o->timeout_s = v;
+            break;
+        }
         case 'u':
             snprintf(cli->cfg.exchange.base_url, sizeof cli->cfg.exchange.base_url, "%s", optarg);
             break;
@@ -477,6 +515,13 @@ static int parse_options(int argc, char **argv, struct mt_cli *cli, struct downl
     return MT_EXIT_OK;
 }
 
+/* mt_gov_notice_fn: waits at info level, corrupt state-file values as warnings. */
+static void log_notice(void *ctx, enum mt_gov_notice kind, const char *msg)
+{
+    (void)ctx;
+    mt_log(kind == MT_GOV_NOTICE_CORRUPT ? MT_LOG_WARN : MT_LOG_INFO, "download: %s", msg);
+}
+
 static int run_download(struct mt_cli *cli, int argc, char **argv)
 {
     struct download_opts o = {0};
@@ -497,9 +542,12 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
 
     struct mt_binance_config bc;
     mt_binance_config_default(&bc);
-    snprintf(bc.http.base_url, sizeof bc.http.base_url, "%s", cli->cfg.exchange.base_url);
+    if (mt_http_base_url(cli->cfg.exchange.base_url, bc.http.base_url, sizeof bc.http.base_url, &err))
+        return mt_cli_usage_error(&mt_cmd_download, "%s (--base-url or config exchange.base_url)",
+                                  err.msg);
     bc.http.max_concurrent = (int)cli->cfg.exchange.concurrency;
     bc.gov.share = cli->cfg.exchange.weight_share;
+    bc.gov.notice = log_notice;
     char state[MT_GOV_PATH_MAX];
     if (cli->cfg.exchange.state_file[0]) {
         snprintf(state, sizeof state, "%s", cli->cfg.exchange.state_file);
@@ -508,6 +556,8 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
     }
     bc.gov.state_path = state;
     int64_t t0 = mt_now_ms();
+    if (o.timeout_s)
+        bc.http.deadline_ms = t0 + o.timeout_s * 1000;
     struct mt_binance b;
     if (mt_binance_init(&b, &bc, &err))
         return mt_cli_fail(&err);
@@ -521,8 +571,11 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
         status = mt_cli_fail(&err);
         goto done;
     }
-    mt_log_info("download: %zu symbols from %s", u.n, cli->cfg.exchange.base_url);
+    mt_log_info("download: %zu symbols from %s (rate-limit state file %s)", u.n, b.http.shown_url,
+                state);
     int64_t start = o.since_set ? o.since : now - cli->cfg.download.history_days * MT_MS_DAY;
+    if (start < BINANCE_EPOCH_MS)
+        start = BINANCE_EPOCH_MS; /* a long download.history_days: all there is */
     struct totals t = {0};
     if (o.resample_set) {
         status = download_timeframe(cli, &b, &u, o.resample_from, start, o.backfill, &t);
@@ -549,11 +602,19 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
     }
     printf("downloaded %zu series of %zu symbols: %zu candles added, %zu replaced, %zu gaps "
            "(%zu missing candles), %zu failed; %zu snapshot rows; %zu kline pages, weight used "
-           "%lld, %.1f s\n",
+           "%lld, %.1f s; %lld retries, waited %.1f s for rate limits and %.1f s for retry "
+           "backoff\n",
            t.series, u.n, t.added, t.replaced, t.gaps, t.missing, t.failed, snapshot_rows, t.pages,
-           (long long)b.gov.spent, (double)(mt_now_ms() - t0) / 1000.0);
+           (long long)b.gov.spent, (double)(mt_now_ms() - t0) / 1000.0, (long long)b.http.retries,
+           (double)b.http.waited_rate_ms / 1000.0, (double)b.http.waited_backoff_ms / 1000.0);
     if (t.failed)
         status = MT_EXIT_FAILURE;
+    if (bc.http.deadline_ms && mt_now_ms() >= bc.http.deadline_ms && t.failed)
+        fprintf(stderr,
+                "mtrader: download: the run deadline (--timeout %lld s) passed: %zu downloads "
+                "failed or did not finish (the error lines above); the candles fetched before it "
+                "are stored\n",
+                (long long)o.timeout_s, t.failed);
 done:
     free(tk.t);
     symbol_list_release(&u);

@@ -50,15 +50,21 @@ static int check_symbol(const char *what, const char *symbol, struct mt_err *err
     return 0;
 }
 
-/* The error of a non-200 answer: status plus Binance's code and msg when the body has them. */
-static int status_error(const char *what, const struct mt_http_req *r, struct mt_err *err)
+/* The error of a non-200 answer: status, the URL that answered (no query, no
+ * credentials) and Binance's code and msg when the body has them. */
+static int status_error(const struct mt_binance *b, const char *what, const struct mt_http_req *r,
+                        struct mt_err *err)
 {
     struct mt_binance_error be;
     struct mt_err ignored = {0};
+    char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
+    mt_http_req_url(&b->http, r, url, sizeof url);
     int code = r->status == 418 ? MT_EBANNED : r->status == 429 ? MT_ELIMIT : MT_EIO;
     if (r->body && mt_binance_error_parse(r->body, r->len, &be, &ignored) == 0)
-        return mt_err_set(err, code, "%s: http %ld, binance %d: %s", what, r->status, be.code, be.msg);
-    return mt_err_set(err, code, "%s: http %ld after %d tries", what, r->status, r->tries);
+        return mt_err_set(err, code, "%s: http %ld from %s, binance %d: %s", what, r->status, url, be.code,
+                          be.msg);
+    return mt_err_set(err, code, "%s: http %ld from %s after %d %s", what, r->status, url, r->tries,
+                      r->tries == 1 ? "try" : "tries");
 }
 
 static void no_callback(void *ctx, struct mt_http_req *r)
@@ -88,7 +94,7 @@ static int get_json(struct mt_binance *b, const char *what, const char *target, 
             break;
         }
         if (r.status != 200) {
-            rc = status_error(what, &r, err);
+            rc = status_error(b, what, &r, err);
             break;
         }
         *out = cJSON_ParseWithLength(r.body ? r.body : "", r.len);
@@ -294,7 +300,7 @@ int mt_binance_klines(struct mt_binance *b, const char *symbol, enum mt_tf tf, i
             break;
         }
         if (r.status != 200) {
-            rc = status_error(what, &r, err);
+            rc = status_error(b, what, &r, err);
             break;
         }
         rc = mt_klines_parse(r.body ? r.body : "", r.len, tf, out, err);
@@ -357,6 +363,12 @@ static bool job_start(struct mt_binance *b, struct mt_klines_job *j)
         j->rc = MT_EINVAL;
         return false;
     }
+    /* Without startTime Binance would answer the latest candles instead. */
+    if (j->start_ms < 0) {
+        j->rc = mt_err_set(&j->err, MT_EINVAL, "klines %s %s: start time %lld is before 1970", j->symbol,
+                           mt_tf_name(j->tf), (long long)j->start_ms);
+        return false;
+    }
     job_next(b, j, j->start_ms);
     return true;
 }
@@ -393,7 +405,7 @@ static bool job_page(struct many_ctx *ctx, struct mt_klines_job *j, struct mt_ht
     if (r->status != 200) {
         char what[96];
         snprintf(what, sizeof what, "klines %s %s", j->symbol, tfn);
-        j->rc = status_error(what, r, &j->err);
+        j->rc = status_error(ctx->b, what, r, &j->err);
         return false;
     }
     size_t n0 = j->series.n;

@@ -1,7 +1,8 @@
 /* Binance spot public market-data endpoints on top of http + governor.
  *
- * Errors name the request, the HTTP status and Binance's code/msg, e.g.
- * "klines XYZUSDT 1h: http 400, binance -1121: Invalid symbol.". Bodies that
+ * Errors name the request, the HTTP status, the URL that answered and
+ * Binance's code/msg, e.g. "klines XYZUSDT 1h: http 400 from
+ * https://api.binance.com/api/v3/klines, binance -1121: Invalid symbol.". Bodies that
  * arrive malformed or cut short are retried like transport errors. Not
  * thread-safe: one struct mt_binance per thread (processes and threads share
  * the weight budget through the governor's state file). */
@@ -83,7 +84,7 @@ int mt_binance_klines(struct mt_binance *b, const char *symbol, enum mt_tf tf, i
 struct mt_klines_job {
     char symbol[MT_SYMBOL_MAX]; /* in */
     enum mt_tf tf;              /* in */
-    int64_t start_ms;           /* in: first open time wanted */
+    int64_t start_ms;           /* in: first open time wanted, >= 0 */
     int64_t end_ms;             /* in: last open time wanted, -1 = up to now */
     struct mt_series series;    /* out: closed candles appended (init with MT_F_ALL) */
     int rc;                     /* out: 0 or MT_E... */

@@ -1,6 +1,7 @@
 /* libcurl multi request queue with governor, retries and capped bodies. */
 #include "exchange/http.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +33,104 @@ void mt_http_config_default(struct mt_http_config *cfg)
     cfg->backoff_ms = 250;
     cfg->backoff_max_ms = 10000;
     cfg->seed = 0;
+}
+
+/* The parts of "scheme://[userinfo@]host[:port][/path]": offsets into the url. */
+struct url_parts {
+    size_t scheme_end;   /* index of "://" */
+    size_t auth;         /* start of the authority */
+    size_t host, host_end; /* the host, brackets of an IPv6 literal included */
+    size_t auth_end;     /* end of the authority (start of the path, or the end) */
+};
+
+/* Splits url; false without "://". The host ends at ':' or the authority's end. */
+static bool url_split(const char *url, struct url_parts *p)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return false;
+    p->scheme_end = (size_t)(sep - url);
+    p->auth = p->scheme_end + 3;
+    p->auth_end = p->auth + strcspn(url + p->auth, "/?#");
+    p->host = p->auth;
+    for (size_t i = p->auth; i < p->auth_end; i++)
+        if (url[i] == '@')
+            p->host = i + 1;
+    p->host_end = p->host;
+    if (url[p->host] == '[') {
+        while (p->host_end < p->auth_end && url[p->host_end] != ']')
+            p->host_end++;
+        if (p->host_end < p->auth_end)
+            p->host_end++;
+    } else {
+        while (p->host_end < p->auth_end && url[p->host_end] != ':')
+            p->host_end++;
+    }
+    return true;
+}
+
+char *mt_http_url_redact(const char *url, char *out, size_t cap)
+{
+    struct url_parts p;
+    size_t end = strcspn(url, "?#");
+    if (!url_split(url, &p) || p.host == p.auth)
+        snprintf(out, cap, "%.*s", (int)end, url);
+    else
+        snprintf(out, cap, "%.*s***@%.*s", (int)p.auth, url, (int)(end - p.host), url + p.host);
+    return out;
+}
+
+bool mt_http_url_loopback(const char *url)
+{
+    struct url_parts p;
+    if (!url_split(url, &p))
+        return false;
+    char host[64];
+    size_t n = p.host_end - p.host;
+    if (n == 0 || n >= sizeof host)
+        return false;
+    memcpy(host, url + p.host, n);
+    host[n] = '\0';
+    struct in_addr a4;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0;
+}
+
+int mt_http_base_url(const char *url, char *out, size_t cap, struct mt_err *err)
+{
+    char shown[MT_HTTP_URL_MAX];
+    mt_http_url_redact(url, shown, sizeof shown);
+    struct url_parts p;
+    bool https = strncasecmp(url, "https://", 8) == 0;
+    if (!https && strncasecmp(url, "http://", 7) != 0)
+        return mt_err_set(err, MT_EINVAL, "base url '%s': expected http:// or https://", shown);
+    url_split(url, &p);
+    for (const char *c = url; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f || *c == '?' || *c == '#')
+            return mt_err_set(err, MT_EINVAL,
+                              "base url '%s': expected scheme://host[:port][/path] without spaces, "
+                              "control characters, query or fragment",
+                              shown);
+    bool host_ok = p.host_end > p.host && (url[p.host] != '[' || url[p.host_end - 1] == ']');
+    bool port_ok = p.host_end == p.auth_end;
+    if (!port_ok && url[p.host_end] == ':') {
+        char *end;
+        long port = strtol(url + p.host_end + 1, &end, 10);
+        port_ok = end == url + p.auth_end && end > url + p.host_end + 1 && port >= 1 && port <= 65535 &&
+                  url[p.host_end + 1] != '+' && url[p.host_end + 1] != '-';
+    }
+    if (!host_ok || !port_ok)
+        return mt_err_set(err, MT_EINVAL, "base url '%s': expected a host and an optional port 1..65535",
+                          shown);
+    size_t len = strlen(url);
+    while (len > p.auth_end && url[len - 1] == '/')
+        len--;
+    size_t scheme = https ? 5 : 4;
+    int n = snprintf(out, cap, "%s%.*s", https ? "https" : "http", (int)(len - scheme), url + scheme);
+    if (n < 0 || (size_t)n >= cap)
+        return mt_err_set(err, MT_ELIMIT, "base url '%s': longer than %zu bytes", shown, cap - 1);
+    return 0;
 }
 
 int mt_http_req_init(struct mt_http_req *r, const char *target, int64_t weight, struct mt_err *err)
@@ -137,18 +236,34 @@ int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_
     memset(h, 0, sizeof *h);
     if (cfg->max_concurrent < 1 || cfg->max_concurrent > MT_HTTP_MAX_CONCURRENT || cfg->max_tries < 1 ||
         cfg->max_tries > 20 || cfg->max_body < 1 || cfg->backoff_ms < 0 || cfg->backoff_max_ms < cfg->backoff_ms ||
-        strncmp(cfg->base_url, "http", 4) != 0)
+        cfg->deadline_ms < 0)
         return mt_err_set(err, MT_EINVAL,
                           "http client: expected 1..64 transfers, 1..20 tries, a body cap, backoff <= its cap "
-                          "and an http(s) base url");
+                          "and a deadline >= 0");
     h->cfg = *cfg;
     h->gov = gov;
+    int rc = mt_http_base_url(cfg->base_url, h->cfg.base_url, sizeof h->cfg.base_url, err);
+    if (rc)
+        return rc;
+    mt_http_url_redact(h->cfg.base_url, h->shown_url, sizeof h->shown_url);
+    /* Keys travel only encrypted, or to this machine (tests, a local proxy). */
+    if (cfg->api_key[0] && strncmp(h->cfg.base_url, "https://", 8) != 0 && !mt_http_url_loopback(h->cfg.base_url))
+        return mt_err_set(err, MT_EINVAL,
+                          "base url '%s': refusing to send an api key over plain http to a host that is "
+                          "not loopback (127.0.0.0/8, ::1, localhost): use https://",
+                          h->shown_url);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return mt_err_set(err, MT_EIO, "http client: libcurl initialisation failed");
     h->multi = curl_multi_init();
     h->slots = calloc((size_t)cfg->max_concurrent, sizeof *h->slots);
     if (!h->multi || !h->slots)
         goto fail_alloc;
+    if (cfg->api_key[0]) {
+        char line[sizeof cfg->api_key + 16];
+        snprintf(line, sizeof line, "X-MBX-APIKEY: %s", cfg->api_key);
+        if (!(h->headers = curl_slist_append(NULL, line)))
+            goto fail_alloc;
+    }
     curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
     curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->max_concurrent);
     for (int i = 0; i < cfg->max_concurrent; i++) {
@@ -161,7 +276,9 @@ int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_
         /* Over TLS, wait for ALPN to offer HTTP/2 and multiplex on one
          * connection; cleartext HTTP/1.1 cannot multiplex, and waiting there
          * would run every transfer on one connection, one after another. */
-        curl_easy_setopt(e, CURLOPT_PIPEWAIT, strncmp(cfg->base_url, "https://", 8) == 0 ? 1L : 0L);
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, strncmp(h->cfg.base_url, "https://", 8) == 0 ? 1L : 0L);
+        if (h->headers)
+            curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)h->headers);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -203,6 +320,8 @@ void mt_http_release(struct mt_http *h)
     if (h->multi)
         curl_multi_cleanup(h->multi);
     h->multi = NULL;
+    curl_slist_free_all(h->headers);
+    h->headers = NULL;
     h->head = h->tail = NULL;
 }
 
@@ -244,7 +363,14 @@ static bool requeue(struct mt_http *h, struct mt_http_req *r, int64_t delay_ms)
         return false;
     r->not_before = mt_now_ms() + delay_ms;
     enqueue(h, r);
+    h->retries++;
     return true;
+}
+
+char *mt_http_req_url(const struct mt_http *h, const struct mt_http_req *r, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%.*s", h->shown_url, (int)strcspn(r->target, "?"), r->target);
+    return buf;
 }
 
 bool mt_http_retry(struct mt_http *h, struct mt_http_req *r)
@@ -278,7 +404,8 @@ static int start(struct mt_http *h, struct mt_http_req *r, struct mt_err *err)
     curl_easy_setopt(s->easy, CURLOPT_URL, s->url);
     if (curl_multi_add_handle(h->multi, s->easy) != CURLM_OK) {
         s->req = NULL;
-        return mt_err_set(err, MT_EIO, "http client: cannot start GET %s", r->target);
+        char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
+        return mt_err_set(err, MT_EIO, "http client: cannot start GET %s", mt_http_req_url(h, r, url, sizeof url));
     }
     h->active++;
     return 0;
@@ -303,25 +430,55 @@ static bool transient(CURLcode c)
     }
 }
 
-/* Fails every queued request with the ban in err (the governor's message). */
-static void fail_queue(struct mt_http *h, const struct mt_err *ban, mt_http_done_fn done, void *ctx)
+/* Fails every queued request with the code and message of why (a ban, the deadline). */
+static void fail_queue(struct mt_http *h, const struct mt_err *why, mt_http_done_fn done, void *ctx)
 {
+    char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
     while (h->head) {
         struct mt_http_req *r = h->head;
         h->head = r->next;
         if (!h->head)
             h->tail = NULL;
-        r->rc = ban->code;
-        r->err = *ban;
-        mt_err_prefix(&r->err, "GET %s", r->target);
+        r->rc = why->code;
+        r->err = *why;
+        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
         done(ctx, r);
     }
+}
+
+/* Abandons every running and queued request (and those done submits) with why. */
+static void abandon_all(struct mt_http *h, const struct mt_err *why, mt_http_done_fn done, void *ctx)
+{
+    char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
+    for (int i = 0; i < h->cfg.max_concurrent; i++) {
+        struct mt_http_slot *s = &h->slots[i];
+        struct mt_http_req *r = s->req;
+        if (!r)
+            continue;
+        curl_multi_remove_handle(h->multi, s->easy);
+        s->req = NULL;
+        h->active--;
+        r->rc = why->code;
+        r->err = *why;
+        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
+        done(ctx, r);
+    }
+    fail_queue(h, why, done, ctx);
+}
+
+/* The deadline's message: "not finished by the run deadline <time> UTC[: reason]". */
+static void deadline_error(const struct mt_http *h, const char *reason, struct mt_err *why)
+{
+    char when[40];
+    mt_time_format(h->cfg.deadline_ms, when, sizeof when);
+    mt_err_set(why, MT_EIO, "not finished by the run deadline %s UTC%s%s", when, reason[0] ? ": " : "", reason);
 }
 
 /* A finished transfer: final (done) or requeued. */
 static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_http_done_fn done, void *ctx)
 {
     struct mt_http_req *r = s->req;
+    char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
     curl_multi_remove_handle(h->multi, s->easy);
     s->req = NULL;
     h->active--;
@@ -334,7 +491,7 @@ static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_ht
     if (grc) {
         r->rc = grc;
         r->err = gerr;
-        mt_err_prefix(&r->err, "GET %s", r->target);
+        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
         done(ctx, r);
         if (r->status == 418)
             fail_queue(h, &gerr, done, ctx);
@@ -342,12 +499,12 @@ static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_ht
     }
     if (cc != CURLE_OK) {
         if (r->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-            r->rc = mt_err_set(&r->err, MT_ELIMIT, "GET %s: response body larger than %zu bytes", r->target,
-                               h->cfg.max_body);
+            r->rc = mt_err_set(&r->err, MT_ELIMIT, "GET %s: response body larger than %zu bytes",
+                               mt_http_req_url(h, r, url, sizeof url), h->cfg.max_body);
         } else if (transient(cc) && requeue(h, r, backoff(h, r->tries))) {
             return;
         } else {
-            r->rc = mt_err_set(&r->err, MT_EIO, "GET %s: %s after %d tries: %s", r->target,
+            r->rc = mt_err_set(&r->err, MT_EIO, "GET %s: %s after %d tries: %s", mt_http_req_url(h, r, url, sizeof url),
                                curl_easy_strerror(cc), r->tries, s->errbuf[0] ? s->errbuf : "no detail");
         }
         done(ctx, r);
@@ -363,9 +520,16 @@ static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_ht
 
 int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_err *err)
 {
+    int64_t deadline = h->cfg.deadline_ms;
     for (;;) {
         int64_t now = mt_now_ms();
         int64_t wake = now + 1000;
+        struct mt_err why = {0};
+        if (deadline && now >= deadline && (h->active || h->head)) {
+            deadline_error(h, "", &why);
+            abandon_all(h, &why, done, ctx);
+            continue; /* callbacks may have queued requests: they fail too */
+        }
         /* Start ready requests in FIFO order while slots and budget allow. */
         while (h->active < h->cfg.max_concurrent && h->head && h->gov_wait_until <= now) {
             struct mt_http_req *r = h->head, *prev = NULL;
@@ -382,6 +546,14 @@ int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_er
             int grc = mt_gov_acquire(h->gov, r->weight, now, &wait, &gerr);
             if (grc) {
                 fail_queue(h, &gerr, done, ctx);
+                break;
+            }
+            if (wait > 0 && deadline && now + wait > deadline) {
+                char when[40], reason[80];
+                snprintf(reason, sizeof reason, "the rate-limit wait ends later, at %s UTC",
+                         mt_time_format(now + wait, when, sizeof when));
+                deadline_error(h, reason, &why);
+                abandon_all(h, &why, done, ctx);
                 break;
             }
             if (wait > 0) {
@@ -402,6 +574,8 @@ int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_er
         }
         if (h->gov_wait_until > now && h->gov_wait_until < wake)
             wake = h->gov_wait_until;
+        if (deadline && deadline < wake)
+            wake = deadline;
         if (h->active == 0 && !h->head)
             return 0;
         int running = 0;
@@ -425,6 +599,11 @@ int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_er
         if (h->active == 0 && t > 0) {
             /* Nothing in flight: sleep until the next request may start. */
             curl_multi_poll(h->multi, NULL, 0, (int)(t > 1000 ? 1000 : t), NULL);
+            int64_t slept = mt_now_ms() - now;
+            if (h->gov_wait_until > now)
+                h->waited_rate_ms += slept;
+            else
+                h->waited_backoff_ms += slept;
         } else if (h->active > 0) {
             curl_multi_poll(h->multi, NULL, 0, (int)(t < 1 ? 1 : t > 100 ? 100 : t), NULL);
         }

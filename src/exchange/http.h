@@ -6,7 +6,9 @@
  * governor and reports the response back to it. Timeouts, connection errors,
  * 5xx and 429 are retried with exponential backoff and jitter up to max_tries
  * (429 after the governor's Retry-After); other 4xx are final. Bodies are
- * capped. Not thread-safe: one struct mt_http per thread. */
+ * capped. An optional run deadline abandons every request still open when it
+ * passes. URLs in messages never show credentials (user:password@) or queries.
+ * Not thread-safe: one struct mt_http per thread. */
 #ifndef MT_EXCHANGE_HTTP_H
 #define MT_EXCHANGE_HTTP_H
 
@@ -20,9 +22,13 @@
 #define MT_HTTP_URL_MAX 256
 #define MT_HTTP_TARGET_MAX 1024
 #define MT_HTTP_MAX_CONCURRENT 64
+#define MT_HTTP_KEY_MAX 128
 
 struct mt_http_config {
-    char base_url[MT_HTTP_URL_MAX]; /* scheme://host[:port], no trailing '/' (default https://api.binance.com) */
+    char base_url[MT_HTTP_URL_MAX]; /* http(s)://host[:port][/path] (default https://api.binance.com),
+                                       normalised by mt_http_base_url */
+    char api_key[MT_HTTP_KEY_MAX];  /* sent as X-MBX-APIKEY on every request ("" = none); only over
+                                       https or to a loopback host */
     int max_concurrent;             /* transfers at once, 1..64 (default 4) */
     int max_tries;                  /* tries per request, 1..20 (default 5) */
     long connect_timeout_ms;        /* default 10000 */
@@ -33,10 +39,28 @@ struct mt_http_config {
     int64_t backoff_ms;             /* first retry delay before jitter (default 250) */
     int64_t backoff_max_ms;         /* delay cap (default 10000) */
     uint64_t seed;                  /* jitter generator seed (0: from the clock) */
+    int64_t deadline_ms;            /* wall-clock ms UTC: mt_http_run abandons what is still open
+                                       then (0 = no deadline) */
 };
 
 /* Fills the defaults above. */
 void mt_http_config_default(struct mt_http_config *cfg);
+
+/* Checks a REST base URL and writes it normalised into out (cap bytes):
+ * scheme http or https (any case, written lower-case), a host (name, IPv4 or
+ * [IPv6]) with an optional port 1..65535, an optional path, trailing '/'
+ * removed; no query, fragment, spaces or control characters. Returns 0,
+ * MT_EINVAL naming the url (credentials hidden) and what was expected, or
+ * MT_ELIMIT when out is too small. */
+int mt_http_base_url(const char *url, char *out, size_t cap, struct mt_err *err);
+
+/* Writes url into out (cap bytes) for logs and messages: credentials
+ * (user:password@) shown as "***@", the query and fragment left out. Returns out. */
+char *mt_http_url_redact(const char *url, char *out, size_t cap);
+
+/* True when the host of url (scheme://host...) is a loopback address:
+ * localhost, 127.0.0.0/8 or [::1]. */
+bool mt_http_url_loopback(const char *url);
 
 /* One GET request. The caller owns it, sets it with mt_http_req_init, keeps it
  * alive from mt_http_submit until its completion callback, then reads the
@@ -83,10 +107,18 @@ struct mt_http {
     int active;
     int64_t gov_wait_until;        /* ms: no new try before (governor said wait) */
     uint64_t rng;
+    void *headers;                 /* struct curl_slist of the api-key header, or NULL */
+    char shown_url[MT_HTTP_URL_MAX]; /* the base url for messages (mt_http_url_redact) */
+    /* for reports: tries repeated, and time spent idle waiting (no transfer
+     * running) for the rate limit or for a retry's backoff */
+    int64_t retries;
+    int64_t waited_rate_ms, waited_backoff_ms;
 };
 
-/* Sets up the client; gov must outlive h. Returns 0, MT_EINVAL (bad config),
- * MT_ENOMEM or MT_EIO (libcurl init). Release with mt_http_release. */
+/* Sets up the client; gov must outlive h. Returns 0, MT_EINVAL (bad config,
+ * base url refused by mt_http_base_url, or an api key with plain http:// to a
+ * host that is not loopback), MT_ENOMEM or MT_EIO (libcurl init). Release
+ * with mt_http_release. */
 int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_gov *gov,
                  struct mt_err *err);
 
@@ -102,9 +134,16 @@ bool mt_http_retry(struct mt_http *h, struct mt_http_req *r);
 
 /* Runs until the queue is empty and no transfer is active, calling done for
  * every finished request. A 418 ban fails the request that met it and every
- * queued one with MT_EBANNED (err names the ban's end). Returns 0 or MT_EIO
- * (libcurl multi failure: unfinished requests stay queued). */
+ * queued one with MT_EBANNED (err names the ban's end). When the deadline
+ * passes, or a rate-limit wait would end after it, every running and queued
+ * request fails with MT_EIO (err names the deadline); requests done submits
+ * then fail at once. Returns 0 or MT_EIO (libcurl multi failure: unfinished
+ * requests stay queued). */
 int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_err *err);
+
+/* Writes the redacted URL of r without its query ("https://host/api/v3/klines")
+ * into buf (cap bytes), for messages. Returns buf. */
+char *mt_http_req_url(const struct mt_http *h, const struct mt_http_req *r, char *buf, size_t cap);
 
 /* Runs one request alone (submit + run); r's rc/status/body hold the result.
  * Returns r->rc (or the run's error). */

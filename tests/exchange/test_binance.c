@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/series.h"
+#include "core/time.h"
 #include "exchange/binance.h"
 #include "store/import.h"
 #include "store/store.h"
@@ -75,6 +76,14 @@ static void client_n(struct mt_binance *b, const struct tu_server *s, int tries,
     cfg.http.seed = 42;
     struct mt_err err = {0};
     assert_int_equal(mt_binance_init(b, &cfg, &err), 0);
+}
+
+/* Asserts msg == fmt with the server's base url for its %s. */
+static void assert_msg_with_url(const char *msg, const char *fmt, const struct tu_server *s)
+{
+    char want[1024];
+    snprintf(want, sizeof want, fmt, s->base);
+    assert_string_equal(msg, want);
 }
 
 static void client(struct mt_binance *b, const struct tu_server *s, int tries)
@@ -194,7 +203,8 @@ static void test_klines_page_and_errors(void **state)
     assert_int_equal(out.open_time[1], 1679284800000); /* 04:00 */
     /* Unknown symbol: http status, Binance code and message, symbol named. */
     assert_int_equal(mt_binance_klines(&b, "NOPEUSDT", MT_TF_1H, -1, -1, 3, &out, &err), MT_EIO);
-    assert_string_equal(err.msg, "klines NOPEUSDT 1h: http 400, binance -1121: Invalid symbol.");
+    assert_msg_with_url(err.msg, "klines NOPEUSDT 1h: http 400 from %s/api/v3/klines, binance -1121: Invalid symbol.",
+                        &s);
     assert_int_equal(out.n, 2);
     assert_int_equal(mt_binance_klines(&b, "btc/usdt", MT_TF_1H, -1, -1, 3, &out, &err), MT_EINVAL);
     mt_series_release(&out);
@@ -269,7 +279,8 @@ static void run_many(const struct tu_server *s, int tries, int concurrency)
         tu_assert_same_double(jobs[1].series.close[i], synth_close((int)i));
     }
     assert_int_equal(jobs[2].rc, MT_EIO);
-    assert_string_equal(jobs[2].err.msg, "klines NOPEUSDT 1h: http 400, binance -1121: Invalid symbol.");
+    assert_msg_with_url(jobs[2].err.msg,
+                        "klines NOPEUSDT 1h: http 400 from %s/api/v3/klines, binance -1121: Invalid symbol.", s);
     for (int i = 0; i < 3; i++)
         mt_series_release(&jobs[i].series);
     mt_binance_release(&b);
@@ -382,6 +393,133 @@ static void test_ban_stops_everything(void **state)
     stop(&s);
 }
 
+/* A client of base_url (set as given) with one try per request, one transfer
+ * at a time (requests reach the server in a fixed order) and the deadline. */
+static int client_at(struct mt_binance *b, const char *base_url, int64_t deadline_ms, struct mt_err *err)
+{
+    struct mt_binance_config cfg;
+    mt_binance_config_default(&cfg);
+    snprintf(cfg.http.base_url, sizeof cfg.http.base_url, "%s", base_url);
+    cfg.http.max_tries = 1;
+    cfg.http.max_concurrent = 1;
+    cfg.http.deadline_ms = deadline_ms;
+    return mt_binance_init(b, &cfg, err);
+}
+
+/* Trailing slashes are dropped from the base url; an error names the URL
+ * that answered, without credentials. */
+static void test_base_url_in_requests_and_errors(void **state)
+{
+    (void)state;
+    struct tu_server s;
+    start(&s, NULL);
+    char base[256], want[512];
+    struct mt_err err = {0};
+    struct mt_binance b;
+    snprintf(base, sizeof base, "%s//", s.base);
+    assert_int_equal(client_at(&b, base, 0, &err), 0);
+    int64_t t = 0;
+    if (mt_binance_server_time(&b, &t, &err))
+        fail_msg("%s", err.msg);
+    assert_true(t >= CLOCK_MS && t < CLOCK_MS + 60000);
+    mt_binance_release(&b);
+    snprintf(base, sizeof base, "http://trader:s3cret@%s/nope/", s.base + strlen("http://"));
+    assert_int_equal(client_at(&b, base, 0, &err), 0);
+    assert_int_equal(mt_binance_server_time(&b, &t, &err), MT_EIO);
+    snprintf(want, sizeof want, "server time: http 404 from http://***@%s/nope/api/v3/time after 1 try",
+             s.base + strlen("http://"));
+    assert_string_equal(err.msg, want);
+    mt_binance_release(&b);
+    /* a job starting before 1970 would send no startTime: refused */
+    assert_int_equal(client_at(&b, s.base, 0, &err), 0);
+    struct mt_klines_job job;
+    memset(&job, 0, sizeof job);
+    snprintf(job.symbol, sizeof job.symbol, "BTCUSDT");
+    job.tf = MT_TF_1H;
+    job.start_ms = -3600000;
+    job.end_ms = -1;
+    mt_series_init(&job.series, MT_F_ALL);
+    assert_int_equal(mt_binance_klines_many(&b, &job, 1, NULL, NULL, &err), 0);
+    assert_int_equal(job.rc, MT_EINVAL);
+    assert_string_equal(job.err.msg, "klines BTCUSDT 1h: start time -3600000 is before 1970");
+    assert_int_equal(job.series.n, 0);
+    mt_series_release(&job.series);
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+/* A server that stops answering: at the run deadline every open request is
+ * abandoned with an error naming it; the pages fetched before are kept. */
+static void test_deadline_abandons_requests(void **state)
+{
+    (void)state;
+    struct tu_server s;
+    /* the server time and the first SYNUSDT page, then nothing */
+    start(&s, "--hang-after", "2", NULL);
+    struct mt_err err = {0};
+    struct mt_binance b;
+    int64_t t0 = mt_now_ms();
+    assert_int_equal(client_at(&b, s.base, t0 + 1500, &err), 0);
+    struct mt_klines_job jobs[2];
+    memset(jobs, 0, sizeof jobs);
+    snprintf(jobs[0].symbol, sizeof jobs[0].symbol, "SYNUSDT");
+    jobs[0].tf = MT_TF_1M_MIN;
+    jobs[0].start_ms = MIN1_START;
+    snprintf(jobs[1].symbol, sizeof jobs[1].symbol, "BTCUSDT");
+    jobs[1].tf = MT_TF_1H;
+    jobs[1].start_ms = 1677628800000;
+    for (int i = 0; i < 2; i++) {
+        jobs[i].end_ms = -1;
+        mt_series_init(&jobs[i].series, MT_F_ALL);
+    }
+    assert_int_equal(mt_binance_klines_many(&b, jobs, 2, NULL, NULL, &err), 0);
+    int64_t took = mt_now_ms() - t0;
+    assert_in_range(took, 1500, 2500);
+    assert_int_equal(jobs[0].series.n, 1000); /* the first page */
+    char want[512], when[40];
+    mt_time_format(t0 + 1500, when, sizeof when);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(jobs[i].rc, MT_EIO);
+        snprintf(want, sizeof want, "klines %s %s: GET %s/api/v3/klines: not finished by the run deadline %s UTC",
+                 jobs[i].symbol, mt_tf_name(jobs[i].tf), s.base, when);
+        assert_string_equal(jobs[i].err.msg, want);
+        mt_series_release(&jobs[i].series);
+    }
+    /* Later requests fail at once. */
+    int64_t t1 = mt_now_ms();
+    assert_int_equal(mt_binance_server_time(&b, &t1, &err), MT_EIO);
+    assert_non_null(strstr(err.msg, "not finished by the run deadline"));
+    mt_binance_release(&b);
+    stop(&s);
+}
+
+/* A 429 whose Retry-After ends after the deadline fails at once instead of
+ * sleeping into the deadline. */
+static void test_deadline_before_rate_limit_wait(void **state)
+{
+    (void)state;
+    struct tu_server s;
+    start(&s, "--weight-limit", "4", "--ban-after", "1000", NULL);
+    struct mt_err err = {0};
+    struct mt_binance b;
+    int64_t t0 = mt_now_ms();
+    /* the fake's Retry-After is whole seconds, at least 1 */
+    assert_int_equal(client_at(&b, s.base, t0 + 800, &err), 0);
+    b.http.cfg.max_tries = 3;
+    struct mt_series out;
+    mt_series_init(&out, MT_F_ALL);
+    int rc = 0;
+    for (int i = 0; i < 5 && rc == 0; i++)
+        rc = mt_binance_klines(&b, "BTCUSDT", MT_TF_1H, 1677628800000, -1, 2, &out, &err);
+    assert_int_equal(rc, MT_EIO);
+    assert_non_null(strstr(err.msg, "not finished by the run deadline"));
+    assert_non_null(strstr(err.msg, ": the rate-limit wait ends later, at "));
+    assert_true(mt_now_ms() - t0 < 800);
+    mt_series_release(&out);
+    mt_binance_release(&b);
+    stop(&s);
+}
+
 static void test_tickers_and_depth(void **state)
 {
     (void)state;
@@ -418,7 +556,7 @@ static void test_tickers_and_depth(void **state)
     assert_true(d.bids[1].price < d.bids[0].price && d.asks[1].price > d.asks[0].price);
     mt_depth_release(&d);
     assert_int_equal(mt_binance_depth(&b, "NOPEUSDT", 10, &d, &err), MT_EIO);
-    assert_string_equal(err.msg, "depth NOPEUSDT: http 400, binance -1121: Invalid symbol.");
+    assert_msg_with_url(err.msg, "depth NOPEUSDT: http 400 from %s/api/v3/depth, binance -1121: Invalid symbol.", &s);
     mt_binance_release(&b);
     stop(&s);
 }
@@ -434,6 +572,9 @@ int main(void)
         cmocka_unit_test_teardown(test_transfers_overlap, stop_leftover),
         cmocka_unit_test_teardown(test_ban_stops_everything, stop_leftover),
         cmocka_unit_test_teardown(test_tickers_and_depth, stop_leftover),
+        cmocka_unit_test_teardown(test_base_url_in_requests_and_errors, stop_leftover),
+        cmocka_unit_test_teardown(test_deadline_abandons_requests, stop_leftover),
+        cmocka_unit_test_teardown(test_deadline_before_rate_limit_wait, stop_leftover),
     };
     if (getenv("MT_TEST_FILTER"))
         cmocka_set_test_filter(getenv("MT_TEST_FILTER"));

@@ -168,10 +168,10 @@ static void test_418_stops_everything(void **state)
     struct mt_err err = {0};
     int64_t wait = -1;
     assert_int_equal(mt_gov_on_response(&g, 418, -1, 120, T0 + 5000, &err), MT_EBANNED);
-    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (120 s from now)");
+    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 UTC (120 s from now)");
     mt_err_clear(&err);
     assert_int_equal(mt_gov_acquire(&g, 1, T0 + 65000, &wait, &err), MT_EBANNED);
-    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 (60 s from now)");
+    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-14 22:16:05 UTC (60 s from now)");
     assert_int_equal(mt_gov_acquire(&g, 1, T0 + 124999, &wait, &err), MT_EBANNED);
     assert_int_equal(acquire(&g, 1, T0 + 125000), 0);
     /* No Retry-After: the default two minutes. */
@@ -219,6 +219,138 @@ static void test_shared_state_file(void **state)
     free(dir);
 }
 
+/* The notices a governor gave: how many, and the last one. */
+struct notices {
+    int n, corrupt;
+    char last[1024];
+};
+
+static void record_notice(void *ctx, enum mt_gov_notice kind, const char *msg)
+{
+    struct notices *nt = ctx;
+    nt->n++;
+    nt->corrupt += kind == MT_GOV_NOTICE_CORRUPT;
+    snprintf(nt->last, sizeof nt->last, "%s", msg);
+}
+
+static void init_noticed(struct mt_gov *g, const char *path, struct notices *nt)
+{
+    struct mt_gov_config cfg;
+    mt_gov_config_default(&cfg);
+    cfg.limit = 600;
+    cfg.state_path = path;
+    cfg.notice = record_notice;
+    cfg.notice_ctx = nt;
+    struct mt_err err = {0};
+    assert_int_equal(mt_gov_init(g, &cfg, &err), 0);
+}
+
+/* Asserts msg == fmt with the state file path for its %s. */
+static void assert_msg_with_path(const char *msg, const char *fmt, const char *path)
+{
+    char want[1024];
+    snprintf(want, sizeof want, fmt, path);
+    assert_string_equal(msg, want);
+}
+
+/* Writes a state record with the given ban and Retry-After ends. */
+static void write_state(const char *path, int64_t banned, int64_t retry)
+{
+    char rec[160];
+    int n = snprintf(rec, sizeof rec, "mtgov1 %lld 0 %lld %lld\n", (long long)T0, (long long)banned,
+                     (long long)retry);
+    tu_write_file(path, rec, (size_t)n);
+}
+
+/* The state file holds what Binance can ask at most: bans up to 3 days, a
+ * Retry-After up to 5 minutes. Further ahead, before 1970 or not a record is
+ * corrupt: ignored with a notice naming the file, and rewritten. Every wait
+ * is told with its reason, its end in UTC and the file. */
+static void test_state_file_bounds(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/weight.state", dir);
+    struct notices nt = {0};
+    struct mt_gov g;
+    init_noticed(&g, path, &nt);
+    struct mt_err err = {0};
+    int64_t wait = -1;
+    const int64_t ten_years = INT64_C(3650) * 86400000;
+    /* a ban 10 years ahead: ignored, not obeyed */
+    write_state(path, T0 + ten_years, 0);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
+    assert_int_equal(nt.corrupt, 1);
+    assert_msg_with_path(nt.last,
+                         "rate-limit state file %s: banned_until 2015360040000 (2033-11-11 22:14 UTC) is more "
+                         "than 3 days ahead (the longest binance ban): ignored as corrupt",
+                         path);
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    assert_string_equal(text, "mtgov1 1700000040000 2 0 0\n");
+    free(text);
+    /* a Retry-After 10 years ahead: no wait */
+    write_state(path, 0, T0 + ten_years);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
+    assert_int_equal(nt.corrupt, 2);
+    assert_non_null(strstr(nt.last, "retry_until 2015360040000 (2033-11-11 22:14 UTC) is more than 5 minutes ahead"));
+    /* before 1970 */
+    write_state(path, -5, 0);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
+    assert_int_equal(nt.corrupt, 3);
+    assert_non_null(strstr(nt.last, "banned_until -5 ("));
+    assert_non_null(strstr(nt.last, "UTC) is before 1970: ignored as corrupt"));
+    /* not a record */
+    tu_write_file(path, "12 banana", 9);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 0);
+    assert_int_equal(nt.corrupt, 4);
+    assert_msg_with_path(nt.last, "rate-limit state file %s: not an mtgov1 record: starting afresh", path);
+    /* within the bounds: obeyed, and said */
+    write_state(path, 0, T0 + 1000 + 240000);
+    assert_int_equal(acquire(&g, 2, T0 + 1000), 240000);
+    assert_int_equal(nt.corrupt, 4);
+    assert_msg_with_path(nt.last,
+                         "waiting 240.0 s, until 2023-11-14 22:18:01 UTC: binance answered 429 (too much request "
+                         "weight) with Retry-After; rate-limit state file %s",
+                         path);
+    write_state(path, T0 + 2 * 86400000, 0);
+    assert_int_equal(mt_gov_acquire(&g, 2, T0 + 1000, &wait, &err), MT_EBANNED);
+    assert_msg_with_path(err.msg,
+                         "binance banned this ip (http 418) until 2023-11-16 22:14 UTC (172799 s from now); "
+                         "rate-limit state file %s",
+                         path);
+    /* the weight budget */
+    write_state(path, 0, 0);
+    assert_int_equal(acquire(&g, 480, T0 + 1000), 0);
+    assert_int_equal(acquire(&g, 2, T0 + 30000), 30000);
+    assert_msg_with_path(nt.last,
+                         "waiting 30.0 s, until 2023-11-14 22:15 UTC: the weight budget of 480 per minute is used "
+                         "(480); rate-limit state file %s",
+                         path);
+    assert_int_equal(nt.corrupt, 4);
+    mt_gov_release(&g);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* Retry-After headers beyond Binance's maxima are clamped to them. */
+static void test_retry_after_clamped(void **state)
+{
+    (void)state;
+    struct mt_gov g;
+    init600(&g, NULL);
+    struct mt_err err = {0};
+    int64_t wait = -1;
+    assert_int_equal(mt_gov_on_response(&g, 429, -1, INT64_C(999999999999999999), T0, &err), 0);
+    assert_int_equal(acquire(&g, 1, T0), 300000);
+    assert_int_equal(mt_gov_on_response(&g, 418, -1, INT64_C(999999999999999999), T0, &err), MT_EBANNED);
+    assert_string_equal(err.msg, "binance banned this ip (http 418) until 2023-11-17 22:14 UTC (259200 s from now)");
+    assert_int_equal(mt_gov_acquire(&g, 1, T0 + 259199999, &wait, &err), MT_EBANNED);
+    assert_int_equal(acquire(&g, 1, T0 + 259200000), 0);
+    mt_gov_release(&g);
+}
+
 static void test_default_path(void **state)
 {
     (void)state;
@@ -245,6 +377,8 @@ int main(void)
         cmocka_unit_test(test_429_everything_waits),
         cmocka_unit_test(test_418_stops_everything),
         cmocka_unit_test(test_shared_state_file),
+        cmocka_unit_test(test_state_file_bounds),
+        cmocka_unit_test(test_retry_after_clamped),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

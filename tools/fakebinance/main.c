@@ -20,6 +20,7 @@ static const char usage[] =
     "  --weight-limit N          REQUEST_WEIGHT per minute (default 6000)\n"
     "  --ban-after N             429s per window before a 418 IP ban of 120 s (default 3)\n"
     "  --latency-ms N            added latency per request\n"
+    "  --hang-after N            answer N requests, then hold every later one open unanswered\n"
     "  --fail-5xx P              share of requests answered 500/502/503\n"
     "  --malformed P             share answered with malformed JSON\n"
     "  --truncate P              share whose body is cut short\n"
@@ -83,7 +84,7 @@ bad:
 
 int main(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_PORT, O_CLOCK, O_WLIMIT, O_BAN, O_LAT, O_5XX, O_MAL, O_TRUNC, O_DROP,
+    enum { O_DATA = 1, O_PORT, O_CLOCK, O_WLIMIT, O_BAN, O_LAT, O_HANG, O_5XX, O_MAL, O_TRUNC, O_DROP,
            O_GAP, O_SEED, O_LOG, O_HELP };
     static const struct option opts[] = {
         {"data-dir", required_argument, NULL, O_DATA},   {"port", required_argument, NULL, O_PORT},
@@ -91,13 +92,14 @@ int main(int argc, char **argv)
         {"ban-after", required_argument, NULL, O_BAN},   {"latency-ms", required_argument, NULL, O_LAT},
         {"fail-5xx", required_argument, NULL, O_5XX},    {"malformed", required_argument, NULL, O_MAL},
         {"truncate", required_argument, NULL, O_TRUNC},  {"drop", required_argument, NULL, O_DROP},
-        {"gap", required_argument, NULL, O_GAP},         {"seed", required_argument, NULL, O_SEED},
+        {"hang-after", required_argument, NULL, O_HANG}, {"gap", required_argument, NULL, O_GAP},
+        {"seed", required_argument, NULL, O_SEED},
         {"log", required_argument, NULL, O_LOG},         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     struct fb_config cfg = {
         .port = 0, .clock = {.real = true, .start_ms = 0, .speed = 1.0},
-        .weight_limit = 6000, .ban_after = 3, .seed = 1,
+        .weight_limit = 6000, .ban_after = 3, .hang_after = -1, .seed = 1,
     };
     const char *data_dir = NULL;
     static struct fb_gap gaps[FB_MAX_GAPS];
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
         case O_WLIMIT: bad = parse_i64("--weight-limit", optarg, 1, INT64_C(1) << 40, &cfg.weight_limit); break;
         case O_BAN: bad = parse_i64("--ban-after", optarg, 0, INT64_C(1) << 40, &cfg.ban_after); break;
         case O_LAT: bad = parse_i64("--latency-ms", optarg, 0, 600000, &cfg.latency_ms); break;
+        case O_HANG: bad = parse_i64("--hang-after", optarg, 0, INT64_MAX, &cfg.hang_after); break;
         case O_5XX: bad = parse_share("--fail-5xx", optarg, &cfg.fail_5xx); break;
         case O_MAL: bad = parse_share("--malformed", optarg, &cfg.malformed); break;
         case O_TRUNC: bad = parse_share("--truncate", optarg, &cfg.truncate); break;

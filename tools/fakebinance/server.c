@@ -91,6 +91,21 @@ static void log_line(struct fb_server *s, const char *method, const char *url,
     pthread_mutex_unlock(&s->log_mu);
 }
 
+/* --hang-after: past the first hang_after requests, holds the connection
+ * open without an answer until the server stops (a dead exchange that still
+ * accepts connections). True when the request hung. */
+static bool hang(struct fb_server *s)
+{
+    if (s->hang_after < 0)
+        return false;
+    pthread_mutex_lock(&s->hang_mu);
+    bool hung = ++s->requests > s->hang_after;
+    while (hung && !s->stopping)
+        pthread_cond_wait(&s->hang_cv, &s->hang_mu);
+    pthread_mutex_unlock(&s->hang_mu);
+    return hung;
+}
+
 static const char *const internal_error =
     "{\"code\":-1001,\"msg\":\"Internal error; unable to process your request. Please try again.\"}";
 
@@ -121,6 +136,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     int64_t used = 0, retry = 0;
     enum fb_verdict v = fb_limiter_charge(&s->limiter, weight, real_ms(), &used, &retry);
     enum fb_fault fault = v == FB_ALLOW ? fb_faults_pick(&s->faults) : FB_FAULT_NONE;
+    if (hang(s)) {
+        log_line(s, method, url, &t, 0, weight, used, FB_FAULT_NONE);
+        return MHD_NO;
+    }
     if (s->latency_ms > 0) {
         struct timespec ts = {.tv_sec = s->latency_ms / 1000,
                               .tv_nsec = (long)(s->latency_ms % 1000) * 1000000L};
@@ -218,11 +237,17 @@ int fb_server_start(struct fb_server *s, const struct fb_data *data, const struc
     s->clock = cfg->clock;
     clock_gettime(CLOCK_MONOTONIC, &s->clock.mono0);
     s->latency_ms = cfg->latency_ms;
+    s->hang_after = cfg->hang_after;
+    pthread_mutex_init(&s->hang_mu, NULL);
+    pthread_cond_init(&s->hang_cv, NULL);
     if (cfg->log_path) {
         s->log = fopen(cfg->log_path, "a");
-        if (!s->log)
+        if (!s->log) {
+            pthread_cond_destroy(&s->hang_cv);
+            pthread_mutex_destroy(&s->hang_mu);
             return mt_err_set(err, MT_EIO, "cannot open log file '%s': %s", cfg->log_path,
                               strerror(errno));
+        }
     }
     pthread_mutex_init(&s->log_mu, NULL);
     fb_limiter_init(&s->limiter, cfg->weight_limit, cfg->ban_after);
@@ -249,12 +274,18 @@ int fb_server_start(struct fb_server *s, const struct fb_data *data, const struc
 
 void fb_server_stop(struct fb_server *s)
 {
+    pthread_mutex_lock(&s->hang_mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->hang_cv);
+    pthread_mutex_unlock(&s->hang_mu);
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
     fb_limiter_release(&s->limiter);
     fb_faults_release(&s->faults);
     pthread_mutex_destroy(&s->log_mu);
+    pthread_cond_destroy(&s->hang_cv);
+    pthread_mutex_destroy(&s->hang_mu);
     if (s->log)
         fclose(s->log);
     s->log = NULL;

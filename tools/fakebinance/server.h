@@ -31,6 +31,7 @@ struct fb_config {
     int64_t weight_limit;
     int64_t ban_after;
     int64_t latency_ms;
+    int64_t hang_after;     /* requests answered before every later one hangs (-1 = never) */
     double fail_5xx, malformed, truncate, drop;
     uint64_t seed;
     const char *log_path;   /* NULL = no log */
@@ -43,6 +44,11 @@ struct fb_server {
     struct fb_faults faults;
     struct fb_clock clock;
     int64_t latency_ms;
+    int64_t hang_after;
+    int64_t requests;       /* seen so far (under hang_mu) */
+    bool stopping;          /* set by fb_server_stop: hanging requests end (under hang_mu) */
+    pthread_mutex_t hang_mu;
+    pthread_cond_t hang_cv;
     FILE *log;
     pthread_mutex_t log_mu;
     uint16_t port;          /* bound port */
