@@ -378,9 +378,9 @@ static void check_row(struct parser *ps)
     while (col + 1 < ps->lay.ncols && ps->lay.role[col] != issue[0].field)
         col++;
     char what[160];
-    mt_err_set(&ps->info->first_invalid, MT_EDATA, "%s line %zu column %zu (%s): invalid candle: %s",
-               ps->name, ps->line, col + 1, mt_field_name(issue[0].field),
-               mt_issue_describe(&issue[0], what, sizeof what));
+    mt_err_set(&ps->info->first_invalid, MT_EDATA,
+               "%s line %zu column %zu (%s): invalid candle: %s", ps->name, ps->line, col + 1,
+               mt_field_name(issue[0].field), mt_issue_describe(&issue[0], what, sizeof what));
 }
 
 static int too_long(struct mt_err *err, const char *name, size_t line)
