@@ -226,6 +226,11 @@ static double *candle_slot(struct mt_candle *c, unsigned field)
     }
 }
 
+bool mt_csv_trade_count_ok(double v)
+{
+    return isnan(v) || (fabs(v) < MT_CSV_TRADES_MAX && v == floor(v));
+}
+
 static int parse_row(const struct field *f, const struct layout *lay, const char *name, size_t line,
                      struct mt_candle *c, int64_t *close_time, bool *micros, struct mt_err *err)
 {
@@ -249,8 +254,7 @@ static int parse_row(const struct field *f, const struct layout *lay, const char
                                  "an integer time (ms, us or ns)");
             break;
         case MT_F_TRADES:
-            if (!parse_double(f[col], &v) ||
-                (!isnan(v) && (!(fabs(v) < MT_CSV_TRADES_MAX) || v != floor(v))))
+            if (!parse_double(f[col], &v) || !mt_csv_trade_count_ok(v))
                 return bad_field(err, name, line, col, role, f[col],
                                  "an integer count below 9.2e18");
             c->trades = v;
@@ -465,7 +469,7 @@ int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_t
     return parser_finish(&ps, rc, err);
 }
 
-int mt_csv_read(mt_csv_reader read, void *ctx, size_t chunk, const char *name,
+int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
                 const enum mt_tf *tf, struct mt_series *out, struct mt_csv_info *info,
                 struct mt_err *err)
 {
@@ -484,7 +488,7 @@ int mt_csv_read(mt_csv_reader read, void *ctx, size_t chunk, const char *name,
                              err);
     int rc = MT_OK;
     for (bool end = false; !rc && !end;) {
-        int64_t got = read(ctx, buf + used, chunk, err);
+        int64_t got = reader(ctx, buf + used, chunk, err);
         if (got < 0) {
             rc = (int)got;
             break;

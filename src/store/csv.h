@@ -38,6 +38,11 @@
  * (and would write a larger one as null). */
 #define MT_CSV_TRADES_MAX 9.2e18
 
+/* True if v is a trade count the store keeps as it is: NaN (unknown) or an
+ * integer below MT_CSV_TRADES_MAX in magnitude (the rule CSV and Parquet
+ * imports apply). */
+bool mt_csv_trade_count_ok(double v);
+
 struct mt_csv_info {
     bool header;          /* the first line was a header */
     bool close_times;     /* the file has close times (and they were checked) */
@@ -66,12 +71,12 @@ int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_t
  * the input) or a negative MT_E... code with err set. */
 typedef int64_t (*mt_csv_reader)(void *ctx, char *buf, size_t cap, struct mt_err *err);
 
-/* mt_csv_parse of the bytes read() returns, asked for chunk bytes at a time
+/* mt_csv_parse of the bytes reader() returns, asked for chunk bytes at a time
  * (0: MT_CSV_CHUNK): the result (series, info, error) is the same as for the
  * whole text, while the memory besides the series stays below
  * MT_CSV_LINE_MAX + chunk whatever the input's size. A reader error is
  * returned as it is. */
-int mt_csv_read(mt_csv_reader read, void *ctx, size_t chunk, const char *name,
+int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
                 const enum mt_tf *tf, struct mt_series *out, struct mt_csv_info *info,
                 struct mt_err *err);
 

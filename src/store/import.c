@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,12 +443,11 @@ static int check_parquet_rows(const char *path, struct mt_import_file *out, stru
     const struct mt_series *s = &out->series;
     char t[32];
     for (size_t i = 0; (s->fields & MT_F_TRADES) && i < s->n; i++) {
-        double v = s->trades[i];
-        if (!isnan(v) && (!(fabs(v) < MT_CSV_TRADES_MAX) || v != floor(v)))
+        if (!mt_csv_trade_count_ok(s->trades[i]))
             return mt_err_set(err, MT_EFORMAT,
                               "%s row %zu (open time %s) column trades: expected an integer "
                               "count below 9.2e18, got %.17g",
-                              path, i, mt_time_format(s->open_time[i], t, sizeof t), v);
+                              path, i, mt_time_format(s->open_time[i], t, sizeof t), s->trades[i]);
     }
     for (size_t i = 0; i < s->n; i++) {
         struct mt_issue issue[MT_VALIDATE_ROW_MAX];
