@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "store/columns.h"
+#include "store/validate.h"
 
 /* Longest number or date text accepted in one field. */
 #define MT_CSV_FIELD_MAX 63
@@ -225,6 +226,11 @@ static double *candle_slot(struct mt_candle *c, unsigned field)
     }
 }
 
+bool mt_csv_trade_count_ok(double v)
+{
+    return isnan(v) || (fabs(v) < MT_CSV_TRADES_MAX && v == floor(v));
+}
+
 static int parse_row(const struct field *f, const struct layout *lay, const char *name, size_t line,
                      struct mt_candle *c, int64_t *close_time, bool *micros, struct mt_err *err)
 {
@@ -248,8 +254,9 @@ static int parse_row(const struct field *f, const struct layout *lay, const char
                                  "an integer time (ms, us or ns)");
             break;
         case MT_F_TRADES:
-            if (!parse_double(f[col], &v) || (!isnan(v) && (isinf(v) || v != floor(v))))
-                return bad_field(err, name, line, col, role, f[col], "an integer count");
+            if (!parse_double(f[col], &v) || !mt_csv_trade_count_ok(v))
+                return bad_field(err, name, line, col, role, f[col],
+                                 "an integer count below 9.2e18");
             c->trades = v;
             break;
         default:
@@ -318,17 +325,15 @@ static int check_closes(const struct mt_series *s, const struct closes *cl, cons
     return MT_OK;
 }
 
-/* Next line of text from *pos: [*start, *start + *len) without the line end. */
+/* Next line of text from *pos: [*start, *start + *len) with its line end. */
 static bool next_line(const char *text, size_t len, size_t *pos, const char **start, size_t *n)
 {
     if (*pos >= len)
         return false;
     const char *p = text + *pos;
     const char *nl = memchr(p, '\n', len - *pos);
-    size_t l = nl ? (size_t)(nl - p) : len - *pos;
-    *pos += l + (nl ? 1 : 0);
-    if (l > 0 && p[l - 1] == '\r')
-        l--;
+    size_t l = nl ? (size_t)(nl - p) + 1 : len - *pos;
+    *pos += l;
     *start = p;
     *n = l;
     return true;
@@ -343,8 +348,19 @@ static bool blank(const char *p, size_t n)
     return true;
 }
 
-int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_tf *tf,
-                 struct mt_series *out, struct mt_csv_info *info, struct mt_err *err)
+/* The state of one parse, fed line by line. */
+struct parser {
+    const char *name;
+    struct mt_series *out;
+    struct mt_csv_info *info;
+    struct layout lay;
+    struct closes cl;
+    size_t line;
+    bool first;
+};
+
+static void parser_start(struct parser *ps, const char *name, const enum mt_tf *tf,
+                         struct mt_series *out, struct mt_csv_info *info)
 {
     memset(info, 0, sizeof *info);
     if (tf) {
@@ -352,70 +368,147 @@ int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_t
         info->tf = *tf;
     }
     mt_series_release(out);
-    struct layout lay = {0};
-    struct closes cl = {0};
-    struct field f[MT_CSV_MAX_COLUMNS];
-    size_t pos = 0, line = 0;
-    const char *p;
-    size_t n;
-    int rc = MT_OK;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    bool first = true;
-    while (next_line(text, len, &pos, &p, &n)) {
-        line++;
-        if (blank(p, n))
-            continue;
-        size_t nf = split(p, n, f, MT_CSV_MAX_COLUMNS);
-        if (nf > MT_CSV_MAX_COLUMNS) {
-            rc = mt_err_set(err, MT_EFORMAT, "%s line %zu: more than %d columns", name, line,
-                            MT_CSV_MAX_COLUMNS);
-            goto fail;
-        }
-        if (first) {
-            int64_t probe;
-            info->header = !parse_int(f[0], &probe);
-            rc = info->header ? header_layout(f, nf, &lay, name, line, err)
-                              : kline_layout(nf, &lay, name, line, err);
-            if (rc)
-                goto fail;
-            mt_series_init(out, lay.fields);
-            first = false;
-            if (info->header)
-                continue;
-        }
-        if (nf != lay.ncols) {
-            rc = mt_err_set(err, MT_EFORMAT, "%s line %zu: %zu columns, expected %zu", name, line,
-                            nf, lay.ncols);
-            goto fail;
-        }
-        struct mt_candle c;
-        int64_t close_time = 0;
-        rc = parse_row(f, &lay, name, line, &c, &close_time, &info->micros, err);
-        if (rc)
-            goto fail;
-        rc = lay.close_time ? push_close(&cl, close_time, line, err) : MT_OK;
-        if (!rc)
-            rc = mt_series_append(out, &c, err);
-        if (rc) {
-            mt_err_prefix(err, "%s line %zu", name, line);
-            goto fail;
-        }
-    }
-    if (first)
-        mt_series_init(out, MT_F_OHLC);
-    if (lay.close_time) {
-        rc = check_closes(out, &cl, name, info, err);
-        if (rc)
-            goto fail;
-    }
-    free(cl.t);
-    free(cl.line);
-    return MT_OK;
+    *ps = (struct parser){.name = name, .out = out, .info = info, .first = true};
+}
 
-fail:
-    free(cl.t);
-    free(cl.line);
-    mt_series_release(out);
+/* Counts the last row appended if it breaks a row rule, keeping the first
+ * such row's description. */
+static void check_row(struct parser *ps)
+{
+    struct mt_issue issue[MT_VALIDATE_ROW_MAX];
+    if (mt_validate_row(ps->out, ps->out->n - 1, issue) == 0 || ps->info->invalid++ > 0)
+        return;
+    size_t col = 0;
+    while (col + 1 < ps->lay.ncols && ps->lay.role[col] != issue[0].field)
+        col++;
+    char what[160];
+    mt_err_set(&ps->info->first_invalid, MT_EDATA,
+               "%s line %zu column %zu (%s): invalid candle: %s", ps->name, ps->line, col + 1,
+               mt_field_name(issue[0].field), mt_issue_describe(&issue[0], what, sizeof what));
+}
+
+static int too_long(struct mt_err *err, const char *name, size_t line)
+{
+    return mt_err_set(err, MT_ELIMIT, "%s line %zu: longer than the limit of %zu bytes", name,
+                      line, MT_CSV_LINE_MAX);
+}
+
+/* Parses one line (with its line end, if any). */
+static int parse_line(struct parser *ps, const char *p, size_t n, struct mt_err *err)
+{
+    if (n > 0 && p[n - 1] == '\n')
+        n--;
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    if (ps->line++ == 0 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        n -= 3;
+    }
+    if (n > MT_CSV_LINE_MAX)
+        return too_long(err, ps->name, ps->line);
+    if (blank(p, n))
+        return MT_OK;
+    struct field f[MT_CSV_MAX_COLUMNS];
+    size_t nf = split(p, n, f, MT_CSV_MAX_COLUMNS);
+    if (nf > MT_CSV_MAX_COLUMNS)
+        return mt_err_set(err, MT_EFORMAT, "%s line %zu: more than %d columns", ps->name,
+                          ps->line, MT_CSV_MAX_COLUMNS);
+    if (ps->first) {
+        int64_t probe;
+        ps->info->header = !parse_int(f[0], &probe);
+        int rc = ps->info->header ? header_layout(f, nf, &ps->lay, ps->name, ps->line, err)
+                                  : kline_layout(nf, &ps->lay, ps->name, ps->line, err);
+        if (rc)
+            return rc;
+        mt_series_init(ps->out, ps->lay.fields);
+        ps->first = false;
+        if (ps->info->header)
+            return MT_OK;
+    }
+    if (nf != ps->lay.ncols)
+        return mt_err_set(err, MT_EFORMAT, "%s line %zu: %zu columns, expected %zu", ps->name,
+                          ps->line, nf, ps->lay.ncols);
+    struct mt_candle c;
+    int64_t close_time = 0;
+    int rc = parse_row(f, &ps->lay, ps->name, ps->line, &c, &close_time, &ps->info->micros, err);
+    if (rc)
+        return rc;
+    rc = ps->lay.close_time ? push_close(&ps->cl, close_time, ps->line, err) : MT_OK;
+    if (!rc)
+        rc = mt_series_append(ps->out, &c, err);
+    if (rc)
+        return mt_err_prefix(err, "%s line %zu", ps->name, ps->line);
+    check_row(ps);
+    return MT_OK;
+}
+
+/* Ends a parse: checks the close times, or releases everything if rc failed. */
+static int parser_finish(struct parser *ps, int rc, struct mt_err *err)
+{
+    if (!rc && ps->first)
+        mt_series_init(ps->out, MT_F_OHLC);
+    if (!rc && ps->lay.close_time)
+        rc = check_closes(ps->out, &ps->cl, ps->name, ps->info, err);
+    free(ps->cl.t);
+    free(ps->cl.line);
+    if (rc)
+        mt_series_release(ps->out);
     return rc;
+}
+
+int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_tf *tf,
+                 struct mt_series *out, struct mt_csv_info *info, struct mt_err *err)
+{
+    struct parser ps;
+    parser_start(&ps, name, tf, out, info);
+    size_t pos = 0, n;
+    const char *p;
+    int rc = MT_OK;
+    while (!rc && next_line(text, len, &pos, &p, &n))
+        rc = parse_line(&ps, p, n, err);
+    return parser_finish(&ps, rc, err);
+}
+
+int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
+                const enum mt_tf *tf, struct mt_series *out, struct mt_csv_info *info,
+                struct mt_err *err)
+{
+    struct parser ps;
+    parser_start(&ps, name, tf, out, info);
+    if (chunk == 0)
+        chunk = MT_CSV_CHUNK;
+    /* A partial line stays in buf while the next chunk is read after it: up to
+     * MT_CSV_LINE_MAX bytes plus a BOM and a "\r", which parse_line drops
+     * before it checks the length, so both ways fail at the same line. */
+    size_t carry_max = MT_CSV_LINE_MAX + 4;
+    size_t cap = carry_max + chunk, used = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return parser_finish(&ps, mt_err_set(err, MT_ENOMEM, "out of memory reading %s", name),
+                             err);
+    int rc = MT_OK;
+    for (bool end = false; !rc && !end;) {
+        int64_t got = reader(ctx, buf + used, chunk, err);
+        if (got < 0) {
+            rc = (int)got;
+            break;
+        }
+        end = got == 0;
+        used += (size_t)got;
+        size_t pos = 0, n;
+        const char *p;
+        while (!rc && (p = memchr(buf + pos, '\n', used - pos)) != NULL) {
+            n = (size_t)(p - (buf + pos)) + 1;
+            rc = parse_line(&ps, buf + pos, n, err);
+            pos += n;
+        }
+        if (!rc && end && pos < used)
+            rc = parse_line(&ps, buf + pos, used - pos, err);
+        memmove(buf, buf + pos, used - pos);
+        used -= pos;
+        if (!rc && used > carry_max)
+            rc = too_long(err, name, ps.line + 1);
+    }
+    free(buf);
+    return parser_finish(&ps, rc, err);
 }

@@ -2,17 +2,21 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zip.h>
 
 #include "core/fileio.h"
+#include "core/time.h"
 #include "store/csv.h"
+#include "store/validate.h"
 
 #define MT_SHA256_HEX 64
 /* A .CHECKSUM file is one short line. */
@@ -246,13 +250,23 @@ static int zip_failure(struct mt_err *err, const char *path, const char *what, z
     return rc;
 }
 
-/* Unpacks the CSV of the zip at path into a new NUL-terminated buffer. */
-static int read_zip_csv(const char *path, char **text, size_t *len, char *inner, size_t inner_size,
-                        struct mt_err *err)
+/* An open zip entry, read in chunks by the CSV parser. */
+struct zip_entry {
+    const char *path;
+    char name[256];
+    zip_t *za;
+    zip_file_t *zf;
+    zip_uint64_t size, got;
+};
+
+/* Opens the CSV of the zip at path: the entry of its base name, or its only one. */
+static int zip_entry_open(struct zip_entry *z, const char *path, struct mt_err *err)
 {
+    memset(z, 0, sizeof *z);
+    z->path = path;
     int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &code);
-    if (!za) {
+    z->za = zip_open(path, ZIP_RDONLY, &code);
+    if (!z->za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         int rc = zip_failure(err, path, "cannot open the zip", &ze);
@@ -260,77 +274,190 @@ static int read_zip_csv(const char *path, char **text, size_t *len, char *inner,
         return rc;
     }
     const char *name = base_name(path);
-    snprintf(inner, inner_size, "%.*s.csv", (int)(strlen(name) - 4), name);
-    int rc = MT_OK;
-    char *buf = NULL;
-    zip_file_t *zf = NULL;
-    zip_int64_t idx = zip_name_locate(za, inner, ZIP_FL_NODIR);
-    if (idx < 0 && zip_get_num_entries(za, 0) == 1)
+    snprintf(z->name, sizeof z->name, "%.*s.csv", (int)(strlen(name) - 4), name);
+    zip_int64_t idx = zip_name_locate(z->za, z->name, ZIP_FL_NODIR);
+    if (idx < 0 && zip_get_num_entries(z->za, 0) == 1)
         idx = 0;
-    if (idx < 0) {
-        rc = mt_err_set(err, MT_EFORMAT, "%s holds %lld entries and none named %s", path,
-                        (long long)zip_get_num_entries(za, 0), inner);
-        goto done;
-    }
+    if (idx < 0)
+        return mt_err_set(err, MT_EFORMAT, "%s holds %lld entries and none named %s", path,
+                          (long long)zip_get_num_entries(z->za, 0), z->name);
     zip_stat_t st;
-    if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
-        !(st.valid & ZIP_STAT_NAME)) {
-        rc = zip_failure(err, path, "cannot read the entry's size", zip_get_error(za));
-        goto done;
-    }
-    snprintf(inner, inner_size, "%s", st.name);
-    if (st.size > MT_IMPORT_MAX_CSV_BYTES) {
-        rc = mt_err_set(err, MT_ELIMIT, "%s: %s unpacks to %llu bytes, more than the limit of %zu",
-                        path, inner, (unsigned long long)st.size, MT_IMPORT_MAX_CSV_BYTES);
-        goto done;
-    }
-    size_t size = (size_t)st.size;
-    buf = malloc(size + 1);
-    zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
-    if (!buf || !zf) {
-        rc = buf ? zip_failure(err, path, "cannot open the entry", zip_get_error(za))
-                 : mt_err_set(err, MT_ENOMEM, "out of memory unpacking %s", path);
-        goto done;
-    }
-    size_t got = 0;
-    while (got < size) {
-        zip_int64_t r = zip_fread(zf, buf + got, size - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    /* A read at the end makes libzip check the CRC. */
-    char probe;
-    if (got != size || zip_fread(zf, &probe, 1) != 0) {
-        rc = zip_failure(err, path, "corrupt entry", zip_file_get_error(zf));
-        goto done;
-    }
-    buf[size] = '\0';
-    *text = buf;
-    *len = size;
-    buf = NULL;
-done:
-    if (zf)
-        zip_fclose(zf);
-    zip_discard(za);
-    free(buf);
-    return rc;
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+        !(st.valid & ZIP_STAT_NAME))
+        return zip_failure(err, path, "cannot read the entry's size", zip_get_error(z->za));
+    snprintf(z->name, sizeof z->name, "%s", st.name);
+    if (st.size > MT_IMPORT_MAX_CSV_BYTES)
+        return mt_err_set(err, MT_ELIMIT,
+                          "%s: %s unpacks to %llu bytes, more than the limit of %zu", path, z->name,
+                          (unsigned long long)st.size, MT_IMPORT_MAX_CSV_BYTES);
+    z->size = st.size;
+    z->zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+    if (!z->zf)
+        return mt_err_set(err, MT_EFORMAT, "%s: cannot open the entry %s: %s", path, z->name,
+                          zip_strerror(z->za));
+    return MT_OK;
+}
+
+static void zip_entry_close(struct zip_entry *z)
+{
+    if (z->zf)
+        zip_fclose(z->zf);
+    if (z->za)
+        zip_discard(z->za);
+}
+
+/* mt_csv_reader over an entry. libzip checks the CRC when the end is read. */
+static int64_t zip_entry_read(void *ctx, char *buf, size_t cap, struct mt_err *err)
+{
+    struct zip_entry *z = ctx;
+    zip_int64_t r = zip_fread(z->zf, buf, cap);
+    if (r < 0)
+        return mt_err_set(err, MT_EFORMAT, "%s: the entry %s is corrupt: %s", z->path, z->name,
+                          zip_file_strerror(z->zf));
+    z->got += (zip_uint64_t)r;
+    if (r == 0 && z->got != z->size)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s: the entry %s is corrupt: its data ends after %llu of its %llu "
+                          "bytes",
+                          z->path, z->name, (unsigned long long)z->got,
+                          (unsigned long long)z->size);
+    return r;
+}
+
+/* After a CSV error inside an entry: reads the entry to its end, so that a
+ * damaged archive is reported as one (CRC) rather than as the garbage it
+ * unpacked to. Returns rc, or the zip error found. */
+static int zip_entry_drain(struct zip_entry *z, int rc, struct mt_err *err)
+{
+    char buf[1 << 14];
+    struct mt_err e = {0};
+    int64_t r;
+    while ((r = zip_entry_read(z, buf, sizeof buf, &e)) > 0)
+        ;
+    if (r < 0 && err)
+        *err = e;
+    return r < 0 ? (int)r : rc;
+}
+
+/* ---- plain CSV files ---- */
+
+struct csv_file {
+    const char *path;
+    int fd;
+    size_t got;
+};
+
+/* Opens a regular file without blocking on a FIFO or device. */
+static int csv_file_open(struct csv_file *c, const char *path, struct mt_err *err)
+{
+    c->path = path;
+    c->got = 0;
+    c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (c->fd < 0)
+        return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
+                          strerror(errno));
+    struct stat st;
+    if (fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return mt_err_set(err, MT_EIO, "%s is not a regular file", path);
+    if ((size_t)st.st_size > MT_IMPORT_MAX_CSV_BYTES)
+        return mt_err_set(err, MT_ELIMIT, "%s is %lld bytes, larger than the limit of %zu", path,
+                          (long long)st.st_size, MT_IMPORT_MAX_CSV_BYTES);
+    return MT_OK;
+}
+
+/* mt_csv_reader over a file (which may not grow past the limit meanwhile). */
+static int64_t csv_file_read(void *ctx, char *buf, size_t cap, struct mt_err *err)
+{
+    struct csv_file *c = ctx;
+    ssize_t r;
+    do {
+        r = read(c->fd, buf, cap);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return mt_err_set(err, MT_EIO, "cannot read %s: %s", c->path, strerror(errno));
+    c->got += (size_t)r;
+    if (c->got > MT_IMPORT_MAX_CSV_BYTES)
+        return mt_err_set(err, MT_ELIMIT, "%s grew past the limit of %zu bytes while read",
+                          c->path, MT_IMPORT_MAX_CSV_BYTES);
+    return r;
 }
 
 /* ---- one file ---- */
 
-static int read_csv_text(const char *text, size_t len, const char *name, struct mt_import_file *out,
-                         bool *tf_known, struct mt_err *err)
+static void keep_csv_info(const struct mt_csv_info *info, struct mt_import_file *out,
+                          bool *tf_known)
 {
+    out->micros = info->micros;
+    out->early_closes = info->early_closes;
+    out->invalid = info->invalid;
+    out->first_invalid = info->first_invalid;
+    if (info->tf_known) {
+        out->tf = info->tf;
+        *tf_known = true;
+    }
+}
+
+static int read_csv_file(const char *path, const struct mt_import_opts *opts,
+                         struct mt_import_file *out, bool *tf_known, struct mt_err *err)
+{
+    struct csv_file c;
     struct mt_csv_info info;
-    int rc = mt_csv_parse(text, len, name, *tf_known ? &out->tf : NULL, &out->series, &info, err);
+    int rc = csv_file_open(&c, path, err);
+    if (!rc)
+        rc = mt_csv_read(csv_file_read, &c, opts->chunk, path, *tf_known ? &out->tf : NULL,
+                         &out->series, &info, err);
+    if (c.fd >= 0)
+        close(c.fd);
+    if (!rc)
+        keep_csv_info(&info, out, tf_known);
+    return rc;
+}
+
+static int read_zip_file(const char *path, const struct mt_import_opts *opts,
+                         struct mt_import_file *out, bool *tf_known, struct mt_err *err)
+{
+    struct zip_entry z;
+    struct mt_csv_info info;
+    int rc = verify_checksum(path, &out->checksum, err);
     if (rc)
         return rc;
-    out->micros = info.micros;
-    out->early_closes = info.early_closes;
-    if (info.tf_known) {
-        out->tf = info.tf;
-        *tf_known = true;
+    rc = zip_entry_open(&z, path, err);
+    if (!rc) {
+        char name[MT_STORE_PATH_MAX + 260];
+        snprintf(name, sizeof name, "%s:%s", path, z.name);
+        rc = mt_csv_read(zip_entry_read, &z, opts->chunk, name, *tf_known ? &out->tf : NULL,
+                         &out->series, &info, err);
+        if (rc && z.got < z.size)
+            rc = zip_entry_drain(&z, rc, err);
+    }
+    zip_entry_close(&z);
+    if (!rc)
+        keep_csv_info(&info, out, tf_known);
+    return rc;
+}
+
+/* Checks what the CSV parser checks per row, for a Parquet file: trade counts
+ * the store can keep (an error) and the row rules (counted). */
+static int check_parquet_rows(const char *path, struct mt_import_file *out, struct mt_err *err)
+{
+    const struct mt_series *s = &out->series;
+    char t[32];
+    for (size_t i = 0; (s->fields & MT_F_TRADES) && i < s->n; i++) {
+        if (!mt_csv_trade_count_ok(s->trades[i]))
+            return mt_err_set(err, MT_EFORMAT,
+                              "%s row %zu (open time %s) column trades: expected an integer "
+                              "count below 9.2e18, got %.17g",
+                              path, i, mt_time_format(s->open_time[i], t, sizeof t), s->trades[i]);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        struct mt_issue issue[MT_VALIDATE_ROW_MAX];
+        if (mt_validate_row(s, i, issue) == 0 || out->invalid++ > 0)
+            continue;
+        char what[160];
+        mt_err_set(&out->first_invalid, MT_EDATA,
+                   "%s row %zu (open time %s) column %s: invalid candle: %s", path, i,
+                   mt_time_format(s->open_time[i], t, sizeof t), mt_field_name(issue[0].field),
+                   mt_issue_describe(&issue[0], what, sizeof what));
     }
     return MT_OK;
 }
@@ -362,25 +489,12 @@ int mt_import_read(const char *path, const struct mt_import_opts *opts,
         out->tf = opts->tf;
         tf_known = true;
     }
-    char *text = NULL;
-    size_t len = 0;
-    if (kind == KIND_CSV) {
-        rc = mt_read_file(path, MT_IMPORT_MAX_CSV_BYTES, &text, &len, err);
-        if (!rc)
-            rc = read_csv_text(text, len, path, out, &tf_known, err);
-    } else if (kind == KIND_ZIP) {
-        char inner[256], name[MT_STORE_PATH_MAX + 260];
-        rc = verify_checksum(path, &out->checksum, err);
-        if (!rc)
-            rc = read_zip_csv(path, &text, &len, inner, sizeof inner, err);
-        if (!rc) {
-            snprintf(name, sizeof name, "%s:%s", path, inner);
-            rc = read_csv_text(text, len, name, out, &tf_known, err);
-        }
-    } else {
-        rc = mt_store_read_file(path, &out->series, err);
-    }
-    free(text);
+    if (kind == KIND_CSV)
+        rc = read_csv_file(path, opts, out, &tf_known, err);
+    else if (kind == KIND_ZIP)
+        rc = read_zip_file(path, opts, out, &tf_known, err);
+    else if ((rc = mt_store_read_file(path, &out->series, err)) == MT_OK)
+        rc = check_parquet_rows(path, out, err);
     if (!rc && !tf_known)
         rc = mt_err_set(err, MT_EINVAL,
                         "cannot tell the timeframe of %s: expected a name like BTCUSDT-1h.csv "
@@ -485,6 +599,8 @@ static void set_outcome(struct mt_import_result *res, enum mt_import_status stat
 {
     res->status = status;
     res->code = code;
+    if (status == MT_IMPORT_FAILED)
+        memset(&res->merge, 0, sizeof res->merge); /* nothing of it was stored */
     free(res->message);
     res->message = message ? strdup(message) : NULL;
 }
@@ -576,7 +692,16 @@ static void import_one(const char *data_dir, const char *path, const struct mt_i
     memcpy(res->symbol, f.symbol, sizeof res->symbol);
     res->tf = f.tf;
     res->rows = f.series.n;
+    res->invalid = f.invalid;
     res->checksum = f.checksum;
+    if (f.invalid && !opts->allow_invalid) {
+        char msg[MT_ERR_MSG_MAX + 96];
+        snprintf(msg, sizeof msg,
+                 "%s (%zu invalid row%s in the file; --allow-invalid imports them)",
+                 f.first_invalid.msg, f.invalid, f.invalid == 1 ? "" : "s");
+        set_outcome(res, MT_IMPORT_FAILED, f.first_invalid.code, msg);
+        goto done;
+    }
     if (run->active && (strcmp(run->symbol, f.symbol) != 0 || run->tf != f.tf))
         run_flush(run, data_dir, out, index);
     if (!run->active)
@@ -630,8 +755,14 @@ int mt_import_path(const char *data_dir, const char *path, const struct mt_impor
     }
     run_flush(&run, data_dir, out, list.n);
     for (size_t i = 0; i < out->n; i++) {
-        switch (out->items[i].status) {
-        case MT_IMPORT_OK: out->ok++; break;
+        const struct mt_import_result *res = &out->items[i];
+        switch (res->status) {
+        case MT_IMPORT_OK:
+            out->ok++;
+            out->added += res->merge.added;
+            out->replaced += res->merge.replaced;
+            out->invalid += res->invalid;
+            break;
         case MT_IMPORT_SKIPPED: out->skipped++; break;
         case MT_IMPORT_FAILED: out->failed++; break;
         }

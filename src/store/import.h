@@ -22,7 +22,8 @@
 #define MT_IMPORT_MAX_FILES ((size_t)100000)
 /* Deepest folder nesting walked. */
 #define MT_IMPORT_MAX_DEPTH 16
-/* Largest CSV (plain or unpacked from a zip) read. */
+/* Largest CSV (plain or unpacked from a zip) read; it is read in chunks, so
+ * memory follows the rows kept, not the file's size. */
 #define MT_IMPORT_MAX_CSV_BYTES ((size_t)1 << 30)
 
 enum mt_import_status {
@@ -40,6 +41,12 @@ struct mt_import_opts {
     const char *symbol; /* NULL: from the file name */
     bool tf_set;        /* true: use tf below for every file */
     enum mt_tf tf;
+    /* mt_import_path: store rows that break a row rule of mt_validate_row
+     * (counted in invalid) instead of failing their file. */
+    bool allow_invalid;
+    /* Bytes per read of a CSV (0: MT_CSV_CHUNK); small values test the
+     * lines that straddle reads. */
+    size_t chunk;
     /* Called before each file (may be NULL), e.g. for a progress bar. */
     void (*progress)(const char *path, size_t index, size_t total, void *ctx);
     void *progress_ctx;
@@ -53,6 +60,9 @@ struct mt_import_file {
     enum mt_import_checksum checksum;
     bool micros;             /* some CSV timestamps were in µs (or ns) */
     size_t early_closes;     /* CSV rows closed before their candle's end (outages) */
+    size_t invalid;          /* rows breaking a row rule of mt_validate_row (kept) */
+    struct mt_err first_invalid; /* when invalid > 0: MT_EDATA naming the first such row's
+                                    file and line and column (CSV), or row and column */
 };
 
 void mt_import_file_init(struct mt_import_file *f);
@@ -73,8 +83,13 @@ int mt_import_parse_name(const char *path, char *symbol, size_t size, enum mt_tf
  * out (init'ed or released; content released first). opts may be NULL. A zip
  * must hold the CSV of the same base name (or a single entry); its
  * <path>.CHECKSUM, if present, must match (MT_ECHECKSUM naming the file and
- * both digests). Other extensions give MT_EUNSUPPORTED. Errors name the file
- * (and line and column for CSV). */
+ * both digests). CSVs and zip entries are streamed in opts->chunk reads; a
+ * damaged entry is MT_EFORMAT naming archive, entry and libzip's reason.
+ * Other extensions give MT_EUNSUPPORTED. A trade count the store cannot keep
+ * (not an integer below MT_CSV_TRADES_MAX in magnitude) is MT_EFORMAT. Rows
+ * that break a row rule are kept and counted in out->invalid (so validate can
+ * report them). Errors name the file (and line and column for CSV, row and
+ * column for Parquet). */
 int mt_import_read(const char *path, const struct mt_import_opts *opts,
                    struct mt_import_file *out, struct mt_err *err);
 
@@ -86,8 +101,10 @@ struct mt_import_result {
                                              its name when that names both) */
     enum mt_tf tf;           /* valid when symbol is set */
     size_t rows;             /* candles read from the file */
+    size_t invalid;          /* of them, rows breaking a row rule of mt_validate_row */
     enum mt_import_checksum checksum;
-    struct mt_merge_report merge; /* against the store plus earlier files of the run */
+    struct mt_merge_report merge; /* against the store plus earlier files of the run; all
+                                     zero for a FAILED file, whose candles were not stored */
     int code;                /* MT_E... when FAILED, else 0 */
     char *message;           /* owned; why it failed or was skipped; NULL when OK */
 };
@@ -96,6 +113,7 @@ struct mt_import_results {
     size_t n;
     struct mt_import_result *items; /* in path order */
     size_t ok, skipped, failed;
+    size_t added, replaced, invalid; /* sums over the OK files */
 };
 
 /* Imports path (a file, or a folder walked recursively; *.CHECKSUM files are
@@ -105,9 +123,11 @@ struct mt_import_results {
  * one symbol and timeframe (a "run") are merged in memory and the store file
  * is written once per run; its size is reported in merge.bytes_written of the
  * run's last file that changed something. A file that cannot be read, whose
- * close times contradict its timeframe, or whose times are off the grid fails
- * alone (status FAILED, code and message set) and changes nothing; a failed
- * store write fails the files of its run that changed something. Returns 0
+ * close times contradict its timeframe, whose times are off the grid, or that
+ * has invalid rows (unless opts->allow_invalid; MT_EDATA naming the first)
+ * fails alone (status FAILED, code and message set) and changes nothing; a
+ * failed store write fails the files of its run that changed something, and
+ * the failed files count in none of the sums. Returns 0
  * when every file got a result (check out->failed), or a negative code for a
  * problem with the walk itself (missing path, more than MT_IMPORT_MAX_FILES
  * files, out of memory). */

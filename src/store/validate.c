@@ -23,6 +23,7 @@ const char *mt_issue_kind_name(enum mt_issue_kind kind)
     case MT_ISSUE_NEGATIVE_VOLUME: return "negative_volume";
     case MT_ISSUE_GAP: return "gap";
     case MT_ISSUE_FLAT_ZERO_VOLUME: return "flat_zero_volume";
+    case MT_ISSUE_BEFORE_1970: return "before_1970";
     case MT_ISSUE_KIND_COUNT: break;
     }
     return "unknown";
@@ -60,11 +61,17 @@ static void add_issue(struct mt_validate_report *r, const struct mt_issue *it)
         r->items_dropped++;
 }
 
+static struct mt_issue row_item(enum mt_issue_kind kind, size_t row, int64_t t, unsigned field,
+                                double value, double bound, int64_t other)
+{
+    return (struct mt_issue){.kind = kind, .row = row, .first = t, .last = t, .count = 1,
+                             .field = field, .value = value, .bound = bound, .other = other};
+}
+
 static void row_issue(struct mt_validate_report *r, enum mt_issue_kind kind, size_t row, int64_t t,
                       unsigned field, double value, double bound, int64_t other)
 {
-    struct mt_issue it = {.kind = kind, .row = row, .first = t, .last = t, .count = 1,
-                          .field = field, .value = value, .bound = bound, .other = other};
+    struct mt_issue it = row_item(kind, row, t, field, value, bound, other);
     add_issue(r, &it);
 }
 
@@ -94,39 +101,45 @@ static void check_gap(struct mt_validate_report *r, enum mt_tf tf, size_t row, i
     add_issue(r, &it);
 }
 
-static void check_prices(struct mt_validate_report *r, const struct mt_series *s, size_t i)
+static void check_flat(struct mt_validate_report *r, const struct mt_series *s, size_t i)
 {
-    int64_t t = s->open_time[i];
-    const unsigned price_fields[] = {MT_F_OPEN, MT_F_HIGH, MT_F_LOW, MT_F_CLOSE};
-    const double prices[] = {s->open[i], s->high[i], s->low[i], s->close[i]};
-    for (size_t k = 0; k < 4; k++) {
-        if (!isfinite(prices[k])) {
-            row_issue(r, MT_ISSUE_BAD_PRICE, i, t, price_fields[k], prices[k], NAN, 0);
-            return;
-        }
-    }
-    double o = s->open[i], h = s->high[i], l = s->low[i], c = s->close[i];
-    double top = o > c ? o : c, bottom = o < c ? o : c;
-    if (h < top)
-        row_issue(r, MT_ISSUE_HIGH_BELOW_BODY, i, t, MT_F_HIGH, h, top, 0);
-    if (l > bottom)
-        row_issue(r, MT_ISSUE_LOW_ABOVE_BODY, i, t, MT_F_LOW, l, bottom, 0);
-    if (h < l)
-        row_issue(r, MT_ISSUE_HIGH_BELOW_LOW, i, t, MT_F_HIGH, h, l, 0);
-    if ((s->fields & MT_F_VOLUME) && o == h && h == l && l == c && s->volume[i] == 0.0)
-        row_issue(r, MT_ISSUE_FLAT_ZERO_VOLUME, i, t, 0, o, NAN, 0);
+    double o = s->open[i];
+    if ((s->fields & MT_F_VOLUME) && isfinite(o) && o == s->high[i] && o == s->low[i] &&
+        o == s->close[i] && s->volume[i] == 0.0)
+        row_issue(r, MT_ISSUE_FLAT_ZERO_VOLUME, i, s->open_time[i], 0, o, NAN, 0);
 }
 
-static void check_volumes(struct mt_validate_report *r, const struct mt_series *s, size_t i)
+size_t mt_validate_row(const struct mt_series *s, size_t i,
+                       struct mt_issue out[MT_VALIDATE_ROW_MAX])
 {
+    size_t n = 0;
+    int64_t t = s->open_time[i];
+    if (t < 0)
+        out[n++] = row_item(MT_ISSUE_BEFORE_1970, i, t, MT_F_OPEN_TIME, (double)t, NAN, 0);
+    const unsigned price_fields[] = {MT_F_OPEN, MT_F_HIGH, MT_F_LOW, MT_F_CLOSE};
+    const double prices[] = {s->open[i], s->high[i], s->low[i], s->close[i]};
+    size_t bad = 0;
+    while (bad < 4 && isfinite(prices[bad]))
+        bad++;
+    if (bad < 4) {
+        out[n++] = row_item(MT_ISSUE_BAD_PRICE, i, t, price_fields[bad], prices[bad], NAN, 0);
+    } else {
+        double o = s->open[i], h = s->high[i], l = s->low[i], c = s->close[i];
+        double top = o > c ? o : c, bottom = o < c ? o : c;
+        if (h < top)
+            out[n++] = row_item(MT_ISSUE_HIGH_BELOW_BODY, i, t, MT_F_HIGH, h, top, 0);
+        if (l > bottom)
+            out[n++] = row_item(MT_ISSUE_LOW_ABOVE_BODY, i, t, MT_F_LOW, l, bottom, 0);
+        if (h < l)
+            out[n++] = row_item(MT_ISSUE_HIGH_BELOW_LOW, i, t, MT_F_HIGH, h, l, 0);
+    }
     for (size_t k = 0; k < sizeof volume_fields / sizeof volume_fields[0]; k++) {
         unsigned field = volume_fields[k];
-        if (!(s->fields & field))
-            continue;
-        double v = mt_series_column((struct mt_series *)s, field)[i];
+        double v = (s->fields & field) ? mt_series_column((struct mt_series *)s, field)[i] : NAN;
         if (v < 0.0)
-            row_issue(r, MT_ISSUE_NEGATIVE_VOLUME, i, s->open_time[i], field, v, NAN, 0);
+            out[n++] = row_item(MT_ISSUE_NEGATIVE_VOLUME, i, t, field, v, NAN, 0);
     }
+    return n;
 }
 
 int mt_validate_series(const struct mt_series *s, enum mt_tf tf, struct mt_validate_report *report,
@@ -156,8 +169,11 @@ int mt_validate_series(const struct mt_series *s, enum mt_tf tf, struct mt_valid
                 check_gap(report, tf, i, prev, t);
         }
         prev_aligned = aligned;
-        check_prices(report, s, i);
-        check_volumes(report, s, i);
+        struct mt_issue row[MT_VALIDATE_ROW_MAX];
+        size_t n = mt_validate_row(s, i, row);
+        for (size_t k = 0; k < n; k++)
+            add_issue(report, &row[k]);
+        check_flat(report, s, i);
     }
     return MT_OK;
 }
@@ -177,14 +193,14 @@ static void format_range(const struct mt_issue *it, char *buf, size_t size, size
                  it->row, it->row + it->count - 1);
 }
 
-char *mt_issue_format(const struct mt_issue *it, char *buf, size_t size)
+/* The item's text before its time range (size > 0); returns its length, or
+ * -1 for a gap, whose text already holds its range. */
+static int describe(const struct mt_issue *it, char *buf, size_t size)
 {
     char a[32], b[32];
     const char *field = it->field ? mt_field_name(it->field) : "";
     const char *rows = it->count > 1 ? "s" : "";
     int n = 0;
-    if (size == 0)
-        return buf;
     switch (it->kind) {
     case MT_ISSUE_GAP:
         if (it->count == 1)
@@ -193,7 +209,7 @@ char *mt_issue_format(const struct mt_issue *it, char *buf, size_t size)
         else
             snprintf(buf, size, "gap: %zu missing candles from %s to %s", it->count,
                      mt_time_format(it->first, a, sizeof a), mt_time_format(it->last, b, sizeof b));
-        return buf;
+        return -1;
     case MT_ISSUE_UNSORTED:
         n = snprintf(buf, size, "open time earlier than the previous row's %s",
                      mt_time_format(it->other, a, sizeof a));
@@ -218,8 +234,25 @@ char *mt_issue_format(const struct mt_issue *it, char *buf, size_t size)
     case MT_ISSUE_FLAT_ZERO_VOLUME:
         n = snprintf(buf, size, "flat zero-volume candle%s", rows);
         break;
+    case MT_ISSUE_BEFORE_1970:
+        n = snprintf(buf, size, "open time %lld ms, before 1970", (long long)it->first);
+        break;
     case MT_ISSUE_KIND_COUNT: n = snprintf(buf, size, "unknown issue"); break;
     }
-    format_range(it, buf, size, n < 0 ? size : (size_t)n);
+    return n < 0 ? (int)size : n;
+}
+
+char *mt_issue_describe(const struct mt_issue *it, char *buf, size_t size)
+{
+    if (size > 0)
+        describe(it, buf, size);
+    return buf;
+}
+
+char *mt_issue_format(const struct mt_issue *it, char *buf, size_t size)
+{
+    int n = size > 0 ? describe(it, buf, size) : -1;
+    if (n >= 0)
+        format_range(it, buf, size, (size_t)n);
     return buf;
 }

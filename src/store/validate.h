@@ -28,6 +28,7 @@ enum mt_issue_kind {
     MT_ISSUE_NEGATIVE_VOLUME,  /* a volume field (or the trade count) below 0 */
     MT_ISSUE_GAP,              /* missing candles between two rows */
     MT_ISSUE_FLAT_ZERO_VOLUME, /* open = high = low = close and volume 0 */
+    MT_ISSUE_BEFORE_1970,      /* open time before 1970-01-01 (a negative epoch time) */
     MT_ISSUE_KIND_COUNT
 };
 
@@ -64,6 +65,20 @@ struct mt_validate_report {
 int mt_validate_series(const struct mt_series *s, enum mt_tf tf, struct mt_validate_report *report,
                        struct mt_err *err);
 
+/* Most issues mt_validate_row reports for one row. */
+#define MT_VALIDATE_ROW_MAX 9
+
+/* The errors of row i of s by the per-row rules of mt_validate_series, the one
+ * definition of an invalid candle (import refuses such rows): open time before
+ * 1970; a NaN or infinite open/high/low/close (then no other price check);
+ * high < max(open, close), low > min(open, close), high < low; a negative
+ * volume field or trade count (a NaN one is unknown, not an error). Warnings
+ * (flat zero-volume candles) and checks between rows are not included. Writes
+ * the issues (row i, count 1, in that order) into out and returns how many;
+ * 0 means the candle is valid. */
+size_t mt_validate_row(const struct mt_series *s, size_t i,
+                       struct mt_issue out[MT_VALIDATE_ROW_MAX]);
+
 /* Short stable name of a kind ("gap", "flat_zero_volume", ...); static string. */
 const char *mt_issue_kind_name(enum mt_issue_kind kind);
 
@@ -71,5 +86,9 @@ const char *mt_issue_kind_name(enum mt_issue_kind kind);
  * "gap: 1 missing candle at 2023-03-24 13:00" or
  * "flat zero-volume candle at 2023-03-24 12:00 (row 565)". Returns buf. */
 char *mt_issue_format(const struct mt_issue *item, char *buf, size_t size);
+
+/* mt_issue_format without the time and row range, for a caller that names the
+ * row its own way (e.g. "high 0.4 below low 0.5"; a gap keeps its range). */
+char *mt_issue_describe(const struct mt_issue *item, char *buf, size_t size);
 
 #endif

@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <zip.h>
 
 #include "core/fileio.h"
 #include "core/series.h"
+#include "store/csv.h"
 #include "store/import.h"
+#include "store/parquet.h"
 #include "store/store.h"
 #include "store/validate.h"
 #include "testutil.h"
@@ -146,8 +151,12 @@ static void zip_without_checksum_and_corrupt_zip(void **state)
     data[len / 2] = (char)(data[len / 2] ^ 0x55);
     tu_write_file(path, data, len);
     free(data);
-    assert_int_not_equal(mt_import_read(path, NULL, &f, &err), 0);
-    assert_non_null(strstr(err.msg, path));
+    assert_int_equal(mt_import_read(path, NULL, &f, &err), MT_EFORMAT);
+    /* it said "corrupt entry: No error" when the damaged data unpacked short */
+    char want[4200];
+    snprintf(want, sizeof want, "%s: the entry BTCUSDT-1h-2023-02.csv is corrupt: CRC error",
+             path);
+    assert_string_equal(err.msg, want);
     /* not a zip at all */
     tu_write_file(path, "hello", 5);
     assert_int_equal(mt_import_read(path, NULL, &f, &err), MT_EFORMAT);
@@ -317,6 +326,219 @@ static void folder_into_store(void **state)
     free(data2);
 }
 
+/* The CSV inside a zip, unpacked whole as import did before it streamed. */
+static char *unzip_whole(const char *path, size_t *len)
+{
+    zip_t *za = zip_open(path, ZIP_RDONLY, NULL);
+    assert_non_null(za);
+    zip_stat_t st;
+    assert_int_equal(zip_stat_index(za, 0, 0, &st), 0);
+    char *text = malloc(st.size + 1);
+    assert_non_null(text);
+    zip_file_t *zf = zip_fopen_index(za, 0, 0);
+    assert_non_null(zf);
+    assert_int_equal(zip_fread(zf, text, st.size), (zip_int64_t)st.size);
+    zip_fclose(zf);
+    zip_discard(za);
+    *len = (size_t)st.size;
+    return text;
+}
+
+/* The file read with the given chunk size. */
+static void read_chunked(const char *path, size_t chunk, struct mt_import_file *f)
+{
+    struct mt_import_opts opts = {.chunk = chunk};
+    struct mt_err err = {0};
+    mt_import_file_init(f);
+    if (mt_import_read(path, &opts, f, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void streamed_zip_and_csv(void **state)
+{
+    (void)state;
+    const char *paths[] = {"ohlcv/zip/BTCUSDT-1h-2023-02.zip",
+                           "ohlcv/vision/BTCUSDT-1h-2023-03.csv"};
+    for (size_t k = 0; k < 2; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s", tu_fixture(paths[k]));
+        /* the whole-file result: the unpacked text (the CSV itself) parsed at once */
+        struct mt_series whole;
+        struct mt_csv_info info;
+        mt_series_init(&whole, 0);
+        size_t len;
+        char *text = k == 0 ? unzip_whole(path, &len) : tu_read_file(path, &len);
+        assert_int_equal(mt_csv_parse(text, len, path, NULL, &whole, &info, NULL), 0);
+        assert_int_equal(whole.n, k == 0 ? 672 : 743);
+        free(text);
+        const size_t chunks[] = {1, 7, 100, 4096};
+        for (size_t c = 0; c < 4; c++) {
+            struct mt_import_file f;
+            read_chunked(path, chunks[c], &f);
+            assert_int_equal(f.series.n, whole.n);
+            assert_int_equal(f.series.fields, whole.fields);
+            assert_memory_equal(f.series.open_time, whole.open_time, whole.n * sizeof(int64_t));
+            assert_memory_equal(f.series.close, whole.close, whole.n * sizeof(double));
+            assert_memory_equal(f.series.taker_buy_quote, whole.taker_buy_quote,
+                                whole.n * sizeof(double));
+            assert_int_equal(f.checksum, k == 0 ? MT_CHECKSUM_VERIFIED : MT_CHECKSUM_ABSENT);
+            assert_int_equal(f.early_closes, k == 0 ? 0 : 1);
+            mt_import_file_release(&f);
+        }
+        mt_series_release(&whole);
+    }
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    tu_write_file(path, text, strlen(text));
+}
+
+/* Writes a Parquet file with a DOUBLE trades column, as pandas does. */
+static void write_parquet(const char *path, size_t n, const int64_t *t, const double *high,
+                          const double *trades)
+{
+    const double one[] = {1, 1, 1}, low[] = {0.5, 0.5, 0.5};
+    struct mt_pq_write_column cols[] = {
+        {.name = "open_time", .type = MT_PQ_INT64, .values = t},
+        {.name = "open", .type = MT_PQ_DOUBLE, .values = one},
+        {.name = "high", .type = MT_PQ_DOUBLE, .values = high},
+        {.name = "low", .type = MT_PQ_DOUBLE, .values = low},
+        {.name = "close", .type = MT_PQ_DOUBLE, .values = one},
+        {.name = "trades", .type = MT_PQ_DOUBLE, .values = trades},
+    };
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    struct mt_pq_write_opts o = {0};
+    struct mt_err err = {0};
+    if (mt_pq_write(f, cols, 6, n, &o, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void invalid_rows_fail_unless_allowed(void **state)
+{
+    (void)state;
+    char *src = tu_mkdtemp(), *data = tu_mkdtemp();
+    write_text(src, "BTCUSDT-1h.csv",
+               "open_time,open,high,low,close,volume\n"
+               "1677628800000,1,2,0.5,1.5,10\n"
+               "1677632400000,1,0.4,0.5,1.5,10\n"
+               "1677636000000,1,2,0.5,1.5,-3\n");
+    const int64_t t[] = {1677628800000, 1677632400000, 1677636000000};
+    const double high[] = {2, 2, 0.25}, trades[] = {5, 6, 7};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ETHUSDT_1h.parquet", src);
+    write_parquet(path, 3, t, high, trades);
+
+    struct mt_import_results res;
+    struct mt_err err = {0};
+    assert_int_equal(mt_import_path(data, src, NULL, &res, &err), 0);
+    assert_int_equal(res.n, 2);
+    assert_int_equal(res.failed, 2);
+    assert_int_equal(res.added + res.invalid, 0);
+    const struct mt_import_result *r = res.items;
+    assert_int_equal(r[0].code, MT_EDATA);
+    assert_int_equal(r[0].invalid, 2);
+    assert_int_equal(r[0].rows, 3);
+    char want[4400];
+    snprintf(want, sizeof want,
+             "%s/BTCUSDT-1h.csv line 3 column 3 (high): invalid candle: high 0.4 below "
+             "max(open, close) 1.5 (2 invalid rows in the file; --allow-invalid imports them)",
+             src);
+    assert_string_equal(r[0].message, want);
+    snprintf(want, sizeof want,
+             "%s row 2 (open time 2023-03-01 02:00) column high: invalid candle: high 0.25 "
+             "below max(open, close) 1 (1 invalid row in the file; --allow-invalid imports "
+             "them)",
+             path);
+    assert_string_equal(r[1].message, want);
+    assert_int_equal(r[1].invalid, 1);
+    struct mt_series s;
+    mt_series_init(&s, 0);
+    assert_int_equal(mt_store_load(data, "BTCUSDT", MT_TF_1H, &s, &err), MT_ENOENT);
+    mt_import_results_release(&res);
+
+    struct mt_import_opts opts = {.allow_invalid = true};
+    assert_int_equal(mt_import_path(data, src, &opts, &res, &err), 0);
+    assert_int_equal(res.ok, 2);
+    assert_int_equal(res.invalid, 3);
+    assert_int_equal(res.added, 6);
+    assert_int_equal(res.items[0].invalid, 2);
+    assert_int_equal(mt_store_load(data, "BTCUSDT", MT_TF_1H, &s, &err), 0);
+    assert_int_equal(s.n, 3);
+    tu_assert_same_double(s.volume[2], -3.0);
+    mt_series_release(&s);
+    mt_import_results_release(&res);
+    tu_rmtree(src);
+    tu_rmtree(data);
+    free(src);
+    free(data);
+}
+
+static void parquet_trade_counts_the_store_cannot_keep(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/BTCUSDT_1h.parquet", dir);
+    const int64_t t[] = {1677628800000, 1677632400000};
+    const double high[] = {2, 2};
+    const double huge[] = {5, 1e19}, frac[] = {5.5, 1};
+    struct mt_import_file f;
+    struct mt_err err = {0};
+    mt_import_file_init(&f);
+    write_parquet(path, 2, t, high, huge);
+    assert_int_equal(mt_import_read(path, NULL, &f, &err), MT_EFORMAT);
+    char want[4200];
+    snprintf(want, sizeof want,
+             "%s row 1 (open time 2023-03-01 01:00) column trades: expected an integer count "
+             "below 9.2e18, got 1e+19",
+             path);
+    assert_string_equal(err.msg, want);
+    write_parquet(path, 2, t, high, frac);
+    assert_int_equal(mt_import_read(path, NULL, &f, &err), MT_EFORMAT);
+    assert_non_null(strstr(err.msg, "row 0 (open time 2023-03-01 00:00) column trades"));
+    mt_import_file_release(&f);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A store write that fails: neither the summary nor the results count the
+ * candles of its files (they did, while the files were FAILED). The series
+ * folder is a dangling symlink, so loading finds no file and writing fails. */
+static void failed_write_counts_nothing(void **state)
+{
+    (void)state;
+    char *src = tu_mkdtemp(), *data = tu_mkdtemp();
+    copy_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip", src, "BTCUSDT-1h-2023-02.zip");
+    copy_fixture("ohlcv/vision/BTCUSDT-1h-2023-03.csv", src, "BTCUSDT-1h-2023-03.csv");
+    char link[4096];
+    snprintf(link, sizeof link, "%s/ohlcv", data);
+    assert_int_equal(mt_mkdirs(link, NULL), 0);
+    snprintf(link, sizeof link, "%s/ohlcv/1h", data);
+    assert_int_equal(symlink("/nonexistent/mtrader-test-target", link), 0);
+    struct mt_import_results res;
+    struct mt_err err = {0};
+    assert_int_equal(mt_import_path(data, src, NULL, &res, &err), 0);
+    assert_int_equal(res.n, 2);
+    assert_int_equal(res.failed, 2);
+    assert_int_equal(res.ok, 0);
+    assert_int_equal(res.added + res.replaced, 0);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(res.items[i].status, MT_IMPORT_FAILED);
+        assert_int_equal(res.items[i].merge.added, 0);
+        assert_non_null(strstr(res.items[i].message, "ohlcv/1h exists and is not a folder"));
+    }
+    mt_import_results_release(&res);
+    tu_rmtree(src);
+    tu_rmtree(data);
+    free(src);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +547,10 @@ int main(void)
         cmocka_unit_test(zip_without_checksum_and_corrupt_zip),
         cmocka_unit_test(overrides_and_unknown_timeframe),
         cmocka_unit_test(folder_into_store),
+        cmocka_unit_test(streamed_zip_and_csv),
+        cmocka_unit_test(invalid_rows_fail_unless_allowed),
+        cmocka_unit_test(parquet_trade_counts_the_store_cannot_keep),
+        cmocka_unit_test(failed_write_counts_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
