@@ -16,28 +16,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-check() { # description, condition command...
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what" >&2
-  fi
-}
-# run: runs mtrader, keeping stdout in $out, stderr in $errout and the exit code in $rc.
-run() {
-  out=$("$mt" "$@" 2>"$work/stderr")
-  rc=$?
-  errout=$(<"$work/stderr")
-}
-has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo "  in: $1" >&2; false; }; }
-lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "  did not expect: $2" >&2; echo "  in: $1" >&2; false; }; }
-is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 csv() { "$mt" --data-dir "$1" data --symbol "$2" --timeframe 1h --csv; }
 
 # Source: BTCUSDT and ETHUSDT 1h of 2023-02 and 2023-03; server clock 2023-04-01 00:30 UTC.

@@ -9,29 +9,8 @@ fx=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-cli-input-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 store="$work/store"
-passed=0
-failed=0
-
-check() { # description, condition command...
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what" >&2
-  fi
-}
-# run: runs mtrader (at most 20 s: a blocked read fails), keeping stdout in $out, stderr in
-# $errout and the exit code in $rc.
-run() {
-  out=$(timeout 20 "$mt" "$@" 2>"$work/stderr")
-  rc=$?
-  errout=$(<"$work/stderr")
-}
-has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo "  in: $1" >&2; false; }; }
-is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
-same_file() { cmp -s "$1" "$2" || { echo "  $2 changed" >&2; false; }; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 run --data-dir "$store" import "$fx/ohlcv/zip"
 check "fixture import exits 0" is "$rc" 0

@@ -13,11 +13,14 @@ check() { # description, condition command...
     echo "FAIL: $what" >&2
   fi
 }
-# run: runs mtrader, keeping stdout in $out, stderr in $errout and the exit code in $rc.
+# run: runs mtrader (at most 60 s: a blocked read fails instead of hanging the suite),
+# keeping stdout in $out, stderr in $errout and the exit code in $rc.
 run() {
-  out=$("$mt" "$@" 2>"$work/stderr")
+  out=$(timeout 60 "$mt" "$@" 2>"$work/stderr")
   rc=$?
   errout=$(<"$work/stderr")
 }
 has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo "  in: $1" >&2; false; }; }
+lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "  did not expect: $2" >&2; echo "  in: $1" >&2; false; }; }
 is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+same_file() { cmp -s "$1" "$2" || { echo "  $2 changed" >&2; false; }; }
