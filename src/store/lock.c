@@ -137,6 +137,9 @@ void mt_lock_release(struct mt_lock *lock)
 {
     if (lock->fd < 0)
         return;
+    /* No pid while free, so a waiter never names a holder that has left. */
+    if (ftruncate(lock->fd, 0) != 0)
+        mt_log_debug("cannot clear the pid in the store lock %s: %s", lock->path, strerror(errno));
     flock(lock->fd, LOCK_UN);
     close(lock->fd);
     lock->fd = -1;

@@ -6,11 +6,11 @@
  * up with the union of their rows; without it the last rename would win and
  * the other writer's rows would be lost. The lock is an flock(2) on a hidden
  * file beside the target, "." + target name + MT_LOCK_SUFFIX (e.g.
- * ohlcv/1h/.BTCUSDT.parquet.lock), which holds the pid of its last holder.
- * Lock files are never deleted (deleting one while another process waits on
- * it would let two writers in at once); they are empty but for the pid, and
- * no listing of the store takes them for data. The kernel drops a lock when
- * its holder exits or is killed, so a crash never leaves a store locked.
+ * ohlcv/1h/.BTCUSDT.parquet.lock) that holds the pid of its holder and is
+ * empty while free. Lock files are never deleted (deleting one while another
+ * process waits on it would let two writers in at once), and no listing of
+ * the store takes them for data. The kernel drops a lock when its holder
+ * exits or is killed, so a crash never leaves a file locked.
  *
  * Readers take no lock: writes are atomic renames (store/atomic.h), so a
  * reader sees the complete file before or after a merge, never a half-merged

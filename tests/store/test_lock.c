@@ -138,6 +138,7 @@ static void concurrent_writers_store_the_union(void **state)
     snprintf(lock_path, sizeof lock_path, "%s/ohlcv/1h/.BTCUSDT.parquet.lock", dir);
     struct stat st;
     assert_int_equal(stat(lock_path, &st), 0);
+    assert_int_equal(st.st_size, 0); /* free: no holder's pid */
     struct mt_catalog cat;
     assert_int_equal(mt_catalog_list(dir, NULL, NULL, &cat, &err), 0);
     assert_int_equal(cat.n, 1);
