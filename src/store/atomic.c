@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,8 +13,7 @@
 
 #define MT_ATOMIC_PATH_MAX 4096
 
-/* Splits path into its folder (copied into dir) and returns the file name. */
-static const char *split_path(const char *path, char *dir, size_t size)
+const char *mt_atomic_split_path(const char *path, char *dir, size_t size)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) {
@@ -25,18 +25,38 @@ static const char *split_path(const char *path, char *dir, size_t size)
     return slash + 1;
 }
 
-static int sync_folder(const char *dir, struct mt_err *err)
+/* Syncs dir after path in it was renamed into place (existed: it replaced a file). */
+static int sync_folder(const char *dir, const char *path, bool existed, struct mt_err *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return mt_err_set(err, MT_EIO, "cannot open folder %s to sync it: %s", dir,
-                          strerror(errno));
-    int rc = fsync(fd);
+    int rc = fd < 0 ? -1 : fsync(fd);
     int saved = errno;
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     if (rc != 0)
-        return mt_err_set(err, MT_EIO, "cannot sync folder %s: %s", dir, strerror(saved));
+        return mt_err_set(err, MT_EIO,
+                          "%s was %s but its folder %s cannot be synced: %s; the new file is in "
+                          "place but might not survive a power loss",
+                          path, existed ? "replaced" : "written", dir, strerror(saved));
     return MT_OK;
+}
+
+/* Fails the write of path because of what (a message of its own): names the
+ * target and says that it is unchanged (existed) or was not created. */
+static int write_failed(struct mt_err *err, int code, const char *path, bool existed,
+                        const char *what)
+{
+    return mt_err_set(err, code, "cannot write %s: %s; %s", path, what,
+                      existed ? "the old file is untouched" : "no file was created");
+}
+
+/* write_failed for a failing system call on the temp file tmp. */
+static int call_failed(struct mt_err *err, const char *path, bool existed, const char *call,
+                       const char *tmp)
+{
+    char what[MT_ERR_MSG_MAX];
+    snprintf(what, sizeof what, "%s temp file %s failed: %s", call, tmp, strerror(errno));
+    return write_failed(err, MT_EIO, path, existed, what);
 }
 
 /* Deletes temp files of `name` in dir left by killed writers: those not
@@ -70,7 +90,7 @@ int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t 
     size_t len = strlen(path);
     if (len == 0 || len >= sizeof dir)
         return mt_err_set(err, MT_EINVAL, "file path '%s' is empty or too long", path);
-    const char *name = split_path(path, dir, sizeof dir);
+    const char *name = mt_atomic_split_path(path, dir, sizeof dir);
     if (*name == '\0')
         return mt_err_set(err, MT_EINVAL, "file path '%s' names a folder, expected a file", path);
     int n = snprintf(tmp, sizeof tmp, "%s/.%s" MT_ATOMIC_TMP_INFIX "XXXXXX", dir, name);
@@ -78,46 +98,59 @@ int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t 
         return mt_err_set(err, MT_EINVAL, "file path '%s' is too long for a temp name", path);
     int rc = mt_mkdirs(dir, err);
     if (rc)
-        return rc;
+        return mt_err_prefix(err, "cannot write %s", path);
 
     mode_t mode = 0644;
     struct stat st;
-    if (stat(path, &st) == 0)
+    bool existed = stat(path, &st) == 0;
+    if (existed)
         mode = st.st_mode & 07777;
 
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return mt_err_set(err, MT_EIO, "cannot create a temp file in %s: %s", dir,
-                          strerror(errno));
+        return call_failed(err, path, existed, "creating a", tmp);
     FILE *f = fdopen(fd, "wb");
     if (!f) {
-        rc = mt_err_set(err, MT_EIO, "cannot open temp file %s: %s", tmp, strerror(errno));
+        rc = call_failed(err, path, existed, "opening", tmp);
         close(fd);
         goto fail_tmp;
     }
     if (fchmod(fd, mode) != 0) {
-        rc = mt_err_set(err, MT_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        rc = call_failed(err, path, existed, "setting the mode of", tmp);
         goto fail_file;
     }
     rc = fill(f, ctx, err);
-    if (rc)
+    if (rc) {
+        char what[MT_ERR_MSG_MAX] = "";
+        if (err)
+            memcpy(what, err->msg, sizeof what);
+        rc = write_failed(err, rc, path, existed, what);
         goto fail_file;
-    if (fflush(f) != 0 || fsync(fd) != 0 || fstat(fd, &st) != 0) {
-        rc = mt_err_set(err, MT_EIO, "cannot write %s: %s", tmp, strerror(errno));
+    }
+    if (fflush(f) != 0) {
+        rc = call_failed(err, path, existed, "writing", tmp);
+        goto fail_file;
+    }
+    if (fsync(fd) != 0) {
+        rc = call_failed(err, path, existed, "syncing", tmp);
+        goto fail_file;
+    }
+    if (fstat(fd, &st) != 0) {
+        rc = call_failed(err, path, existed, "checking the size of", tmp);
         goto fail_file;
     }
     if (fclose(f) != 0) {
-        rc = mt_err_set(err, MT_EIO, "cannot close %s: %s", tmp, strerror(errno));
+        rc = call_failed(err, path, existed, "closing", tmp);
         goto fail_tmp;
     }
     if (rename(tmp, path) != 0) {
-        rc = mt_err_set(err, MT_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        rc = call_failed(err, path, existed, "renaming into place the", tmp);
         goto fail_tmp;
     }
     if (bytes)
         *bytes = (size_t)st.st_size;
     remove_stale_temps(dir, name);
-    return sync_folder(dir, err);
+    return sync_folder(dir, path, existed, err);
 
 fail_file:
     fclose(f);

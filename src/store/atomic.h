@@ -27,9 +27,18 @@ typedef int (*mt_atomic_fill_fn)(FILE *f, void *ctx, struct mt_err *err);
  * one). On success *bytes (may be NULL) is the new file's size. On any error
  * the temp file is removed and an existing file at path is untouched; the one
  * exception is a failing fsync of the folder after the rename (MT_EIO): the
- * new file is then in place but might not survive a power loss. Concurrent
- * writers of one path do not corrupt it, but the last rename wins. */
+ * new file is then in place but might not survive a power loss. Every error
+ * message names path and says which of these happened ("the old file is
+ * untouched", "no file was created", "might not survive a power loss"), also
+ * for a failing fill (its message follows the path) or a full disk. Concurrent
+ * writers of one path do not corrupt it, but the last rename wins: writers
+ * that merge into the old content take its lock first (store/lock.h). */
 int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t *bytes,
                     struct mt_err *err);
+
+/* Splits path at its last '/': copies the folder into dir ("." for a bare
+ * name, "/" for a file in the root) and returns the file name (a pointer into
+ * path; "" when path ends with '/'). */
+const char *mt_atomic_split_path(const char *path, char *dir, size_t size);
 
 #endif

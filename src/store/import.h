@@ -5,8 +5,12 @@
  * The symbol and timeframe come from explicit options, else from the file name
  * (BTCUSDT-1h.csv, BTCUSDT-1h-2023-01.zip, BTCUSDT_1h.parquet, btc_usdt-1d.csv),
  * else (timeframe only) from Binance close times. Thread safety: none needed,
- * no shared state; two imports into one store folder at once are not
- * coordinated (the last write of a file wins). */
+ * no shared state. Imports into one store at once (and downloads or
+ * resampling) are coordinated by the series lock of store/store.h: each run's
+ * save merges into the file as it is then, so the union of all writers'
+ * candles is stored. The lock is held for the save only, so where another
+ * writer changed a candle between a run's load and its save, the run's copy
+ * (the file's values when the run loaded them, or its own) wins. */
 #ifndef MT_STORE_IMPORT_H
 #define MT_STORE_IMPORT_H
 

@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "core/timeframe.h"
 #include "store/atomic.h"
+#include "store/lock.h"
 #include "store/parquet.h"
 
 /* First ms after the last month a file can name (year 9999). */
@@ -475,12 +476,16 @@ static int check_input(const struct mt_market_row *rows, size_t n, struct mt_err
     return MT_OK;
 }
 
-/* Merges the rows of one month into its file. */
+/* Merges the rows of one month into its file, under the file's lock. */
 static int append_month(const char *data_dir, const struct seq_row *add, size_t k,
                         struct mt_market_report *rep, struct mt_err *err)
 {
     char path[MT_STORE_PATH_MAX];
     int rc = month_path(path, sizeof path, data_dir, month_key(add[0].row.time), err);
+    if (rc)
+        return rc;
+    struct mt_lock lock;
+    rc = mt_lock_acquire(&lock, path, err);
     if (rc)
         return rc;
     struct mt_market_table base;
@@ -501,6 +506,7 @@ static int append_month(const char *data_dir, const struct seq_row *add, size_t 
         }
     }
     mt_market_table_release(&base);
+    mt_lock_release(&lock);
     return rc;
 }
 

@@ -111,7 +111,9 @@ int mt_market_read_file(const char *path, struct mt_market_table *out, struct mt
  * duplicates inside rows resolve to the last one. Appending the same rows
  * again writes nothing (report->identical counts them). report may be NULL.
  * When one of several month files fails, the files before it stay written
- * (each file is atomic on its own); the error names the file. */
+ * (each file is atomic on its own); the error names the file. Each month file
+ * is read, merged and written under its lock (store/lock.h: the hidden
+ * .{YYYY-MM}.parquet.lock beside it), so concurrent appends keep every row. */
 int mt_market_append(const char *data_dir, const struct mt_market_row *rows, size_t n,
                      struct mt_market_report *report, struct mt_err *err);
 

@@ -11,6 +11,7 @@
 
 #include "store/atomic.h"
 #include "store/columns.h"
+#include "store/lock.h"
 #include "store/parquet.h"
 
 static const unsigned value_fields[MT_VALUE_FIELD_COUNT] = MT_VALUE_FIELDS;
@@ -267,21 +268,10 @@ int mt_store_write_file(const char *path, const struct mt_series *s, struct mt_e
     return write_series(path, s, NULL, err);
 }
 
-int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
-                  const struct mt_series *s, size_t *bytes, struct mt_err *err)
+/* Reads the stored series of symbol/tf at path; a missing file is MT_ENOENT. */
+static int load_path(const char *path, const char *symbol, enum mt_tf tf, struct mt_series *s,
+                     struct mt_err *err)
 {
-    char path[MT_STORE_PATH_MAX];
-    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
-    return rc ? rc : write_series(path, s, bytes, err);
-}
-
-int mt_store_load(const char *data_dir, const char *symbol, enum mt_tf tf, struct mt_series *s,
-                  struct mt_err *err)
-{
-    char path[MT_STORE_PATH_MAX];
-    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
-    if (rc)
-        return rc;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT)
@@ -292,15 +282,26 @@ int mt_store_load(const char *data_dir, const char *symbol, enum mt_tf tf, struc
     return mt_store_read_file(path, s, err);
 }
 
-int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
-                   const struct mt_series *add, enum mt_merge_policy policy,
-                   struct mt_merge_report *report,
-                   struct mt_err *err)
+int mt_store_load(const char *data_dir, const char *symbol, enum mt_tf tf, struct mt_series *s,
+                  struct mt_err *err)
 {
-    memset(report, 0, sizeof *report);
+    char path[MT_STORE_PATH_MAX];
+    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
+    return rc ? rc : load_path(path, symbol, tf, s, err);
+}
+
+/* Read-merge-write of the file at path, under its lock. */
+static int merge_locked(const char *path, const char *symbol, enum mt_tf tf,
+                        const struct mt_series *add, enum mt_merge_policy policy,
+                        struct mt_merge_report *report, struct mt_err *err)
+{
+    struct mt_lock lock;
+    int rc = mt_lock_acquire(&lock, path, err);
+    if (rc)
+        return mt_err_prefix(err, "%s %s", symbol, mt_tf_name(tf));
     struct mt_series base;
     mt_series_init(&base, add->fields);
-    int rc = mt_store_load(data_dir, symbol, tf, &base, err);
+    rc = load_path(path, symbol, tf, &base, err);
     if (rc == MT_ENOENT) {
         mt_err_clear(err);
         mt_series_init(&base, add->fields);
@@ -314,8 +315,30 @@ int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
         goto done;
     }
     if (report->added || report->replaced)
-        rc = mt_store_save(data_dir, symbol, tf, &base, &report->bytes_written, err);
+        rc = write_series(path, &base, &report->bytes_written, err);
 done:
     mt_series_release(&base);
+    mt_lock_release(&lock);
+    return rc;
+}
+
+int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
+                   const struct mt_series *add, enum mt_merge_policy policy,
+                   struct mt_merge_report *report,
+                   struct mt_err *err)
+{
+    memset(report, 0, sizeof *report);
+    char path[MT_STORE_PATH_MAX];
+    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
+    return rc ? rc : merge_locked(path, symbol, tf, add, policy, report, err);
+}
+
+int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
+                  const struct mt_series *s, size_t *bytes, struct mt_err *err)
+{
+    struct mt_merge_report report;
+    int rc = mt_store_merge(data_dir, symbol, tf, s, MT_MERGE_NEWER_WINS, &report, err);
+    if (bytes)
+        *bytes = rc ? 0 : report.bytes_written;
     return rc;
 }

@@ -5,7 +5,14 @@
  * when the source had them, quote_volume, trades (INT64), taker_buy_base,
  * taker_buy_quote (DOUBLE). Writes are atomic: a temp file in the same folder
  * is written, fsync'ed and renamed over the old file, then the folder is
- * fsync'ed, so a kill at any moment leaves either the old or the new file. */
+ * fsync'ed, so a kill at any moment leaves either the old or the new file.
+ *
+ * Every write of a series (mt_store_merge, mt_store_save: imports, downloads,
+ * resampling, the session) is a read-merge-write under the series' lock
+ * (store/lock.h, the hidden file .{SYMBOL}.parquet.lock beside it), so
+ * concurrent writers of one series wait for each other and the union of their
+ * candles is stored. Readers take no lock and, thanks to the atomic rename,
+ * see the series before or after a merge, never a half-merged one. */
 #ifndef MT_STORE_STORE_H
 #define MT_STORE_STORE_H
 
@@ -50,8 +57,11 @@ int mt_store_read_file(const char *path, struct mt_series *s, struct mt_err *err
  * (mt_store_merge keeps them sorted and unique). */
 int mt_store_write_file(const char *path, const struct mt_series *s, struct mt_err *err);
 
-/* mt_store_write_file to DATA_DIR's file for symbol/tf; *bytes (may be NULL)
- * receives the size of the file written. */
+/* Stores s as the series of symbol/tf: mt_store_merge with
+ * MT_MERGE_NEWER_WINS, so s's candles win over different stored ones and
+ * candles stored by another writer since s was loaded are kept, never
+ * dropped. *bytes (may be NULL) receives the size of the file written (0 when
+ * the stored series already held s). */
 int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
                   const struct mt_series *s, size_t *bytes, struct mt_err *err);
 
@@ -94,7 +104,11 @@ struct mt_merge_report {
  * NaN); it then keeps its stored values, including fields `add` lacks (so
  * importing 6-column OHLCV data over full Binance klines keeps their trade
  * counts). Otherwise it is replaced as a whole by the `add` row. Hence merging
- * the same data twice changes nothing the second time and writes nothing. */
+ * the same data twice changes nothing the second time and writes nothing.
+ *
+ * The whole read-merge-write holds the series' lock (see the top of this
+ * file); a lock that stays busy fails after the timeout of store/lock.h with
+ * MT_EIO naming the lock file, and nothing is written. */
 int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
                    const struct mt_series *add, enum mt_merge_policy policy,
                    struct mt_merge_report *report,

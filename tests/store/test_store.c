@@ -10,9 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/series.h"
 #include "store/atomic.h"
@@ -256,7 +261,10 @@ static void atomic_write_failure_keeps_old_file(void **state)
     assert_int_equal(bytes, 11);
     assert_int_equal(chmod(path, 0640), 0);
     assert_int_equal(mt_atomic_write(path, fill_then_fail, &fresh, &bytes, &err), MT_EIO);
-    assert_string_equal(err.msg, "disk full (simulated)");
+    char want[MT_STORE_PATH_MAX + 100];
+    snprintf(want, sizeof want, "cannot write %s: disk full (simulated); the old file is untouched",
+             path);
+    assert_string_equal(err.msg, want);
     size_t len;
     char *text = tu_read_file(path, &len);
     assert_string_equal(text, "old content");
@@ -275,6 +283,92 @@ static void atomic_write_failure_keeps_old_file(void **state)
     assert_int_equal(mt_atomic_write(sub, fill_text, &fresh, &bytes, &err), MT_EIO);
     assert_int_equal(count_entries(sub), 0);
     assert_int_equal(count_entries(dir), 2);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* What a forked writer reports: its return code and message. */
+struct write_outcome {
+    int rc;
+    char msg[MT_ERR_MSG_MAX];
+};
+
+#define FSIZE_LIMIT 16384
+
+/* In a child whose files may not grow past FSIZE_LIMIT (SIGXFSZ ignored, so
+ * writes fail with EFBIG as on a full disk), saves 20000 candles as BTCUSDT
+ * (stored already) and ETHUSDT (not stored) and reports both outcomes. */
+static void save_beyond_size_limit(const char *dir, int out)
+{
+    struct rlimit lim = {FSIZE_LIMIT, FSIZE_LIMIT};
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &lim) != 0)
+        _exit(2);
+    struct mt_series big;
+    make_series(&big, MT_F_ALL, 20000, T0);
+    const char *symbols[] = {"BTCUSDT", "ETHUSDT"};
+    for (size_t i = 0; i < 2; i++) {
+        struct write_outcome o = {0};
+        struct mt_err err = {0};
+        o.rc = mt_store_save(dir, symbols[i], MT_TF_1H, &big, NULL, &err);
+        memcpy(o.msg, err.msg, sizeof o.msg);
+        if (write(out, &o, sizeof o) != (ssize_t)sizeof o)
+            _exit(3);
+    }
+    mt_series_release(&big);
+    _exit(0);
+}
+
+static void full_disk_names_the_file_and_keeps_the_old_one(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    struct mt_series s;
+    struct mt_err err = {0};
+    make_series(&s, MT_F_ALL, 10, T0);
+    assert_int_equal(mt_store_save(dir, "BTCUSDT", MT_TF_1H, &s, NULL, &err), 0);
+    mt_series_release(&s);
+    char path[MT_STORE_PATH_MAX], eth[MT_STORE_PATH_MAX], folder[MT_STORE_PATH_MAX];
+    assert_int_equal(mt_store_path(path, sizeof path, dir, "BTCUSDT", MT_TF_1H, &err), 0);
+    assert_int_equal(mt_store_path(eth, sizeof eth, dir, "ETHUSDT", MT_TF_1H, &err), 0);
+    snprintf(folder, sizeof folder, "%s/ohlcv/1h", dir);
+    size_t old_len, len;
+    char *old = tu_read_file(path, &old_len);
+    assert_true(old_len < FSIZE_LIMIT);
+
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        save_beyond_size_limit(dir, fds[1]);
+    close(fds[1]);
+    struct write_outcome btc, ethusdt;
+    assert_int_equal(read(fds[0], &btc, sizeof btc), sizeof btc);
+    assert_int_equal(read(fds[0], &ethusdt, sizeof ethusdt), sizeof ethusdt);
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    char want[2 * MT_STORE_PATH_MAX];
+    assert_int_equal(btc.rc, MT_EIO);
+    snprintf(want, sizeof want, "cannot write %s: cannot write parquet data: %s; the old file is "
+             "untouched", path, strerror(EFBIG));
+    assert_string_equal(btc.msg, want);
+    char *now = tu_read_file(path, &len);
+    assert_int_equal(len, old_len);
+    assert_memory_equal(now, old, len);
+    free(now);
+    free(old);
+
+    assert_int_equal(ethusdt.rc, MT_EIO);
+    snprintf(want, sizeof want, "cannot write %s: cannot write parquet data: %s; no file was "
+             "created", eth, strerror(EFBIG));
+    assert_string_equal(ethusdt.msg, want);
+    struct stat st;
+    assert_int_equal(stat(eth, &st), -1);
+    /* only the old file and the lock files are left: no temp file */
+    assert_int_equal(count_entries(folder), 3);
     tu_rmtree(dir);
     free(dir);
 }
@@ -379,6 +473,7 @@ int main(void)
         cmocka_unit_test(reads_pandas_file),
         cmocka_unit_test(reads_aliases_and_integer_micros),
         cmocka_unit_test(atomic_write_failure_keeps_old_file),
+        cmocka_unit_test(full_disk_names_the_file_and_keeps_the_old_one),
         cmocka_unit_test(atomic_write_removes_stale_temps),
         cmocka_unit_test(merge_into_store_files),
     };
