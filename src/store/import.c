@@ -582,9 +582,12 @@ static int compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The in-memory series of one run: the stored file plus the run's files so far. */
+/* The in-memory series of one run: the stored file plus the run's files so
+ * far. The run holds the series' store lock from its load to its save, so no
+ * other writer's candles are lost or overwritten by an older copy. */
 struct run {
     bool active;
+    struct mt_lock lock;
     char symbol[MT_STORE_SYMBOL_MAX + 1];
     enum mt_tf tf;
     size_t first;          /* index of the run's first result */
@@ -615,15 +618,18 @@ static void run_start(struct run *run, const char *data_dir, const struct mt_imp
     run->first = first;
     run->changed = false;
     mt_series_init(&run->base, f->series.fields);
-    run->load_code = mt_store_load(data_dir, f->symbol, f->tf, &run->base, &e);
-    if (run->load_code == MT_ENOENT) {
-        run->load_code = MT_OK;
-        mt_series_init(&run->base, f->series.fields);
+    run->load_code = mt_store_lock(data_dir, f->symbol, f->tf, &run->lock, &e);
+    if (run->load_code == MT_OK) {
+        run->load_code = mt_store_load(data_dir, f->symbol, f->tf, &run->base, &e);
+        if (run->load_code == MT_ENOENT) {
+            run->load_code = MT_OK;
+            mt_series_init(&run->base, f->series.fields);
+        }
+        if (run->load_code)
+            mt_err_prefix(&e, "cannot load the stored series");
     }
-    if (run->load_code) {
-        mt_err_prefix(&e, "cannot load the stored series");
+    if (run->load_code)
         run->load_message = strdup(e.msg);
-    }
 }
 
 /* Writes the run's series if it changed and settles its files' results. */
@@ -649,6 +655,7 @@ static void run_flush(struct run *run, const char *data_dir, struct mt_import_re
         if (last)
             last->merge.bytes_written = bytes;
     }
+    mt_lock_release(&run->lock);
     mt_series_release(&run->base);
     free(run->load_message);
     memset(run, 0, sizeof *run);

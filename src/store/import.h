@@ -6,11 +6,12 @@
  * (BTCUSDT-1h.csv, BTCUSDT-1h-2023-01.zip, BTCUSDT_1h.parquet, btc_usdt-1d.csv),
  * else (timeframe only) from Binance close times. Thread safety: none needed,
  * no shared state. Imports into one store at once (and downloads or
- * resampling) are coordinated by the series lock of store/store.h: each run's
- * save merges into the file as it is then, so the union of all writers'
- * candles is stored. The lock is held for the save only, so where another
- * writer changed a candle between a run's load and its save, the run's copy
- * (the file's values when the run loaded them, or its own) wins. */
+ * resampling) are coordinated by the series lock of store/store.h: a run
+ * (consecutive files of one series) holds it from loading the stored series
+ * to saving it, so the union of all writers' candles is stored and no other
+ * writer's candle is replaced by an older copy. A writer waiting for a long
+ * run times out after MTRADER_LOCK_TIMEOUT seconds (store/lock.h).
+ */
 #ifndef MT_STORE_IMPORT_H
 #define MT_STORE_IMPORT_H
 

@@ -333,12 +333,21 @@ int mt_store_merge(const char *data_dir, const char *symbol, enum mt_tf tf,
     return rc ? rc : merge_locked(path, symbol, tf, add, policy, report, err);
 }
 
+int mt_store_lock(const char *data_dir, const char *symbol, enum mt_tf tf, struct mt_lock *lock,
+                  struct mt_err *err)
+{
+    lock->fd = -1;
+    char path[MT_STORE_PATH_MAX];
+    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
+    if (rc == MT_OK && (rc = mt_lock_acquire(lock, path, err)) != MT_OK)
+        mt_err_prefix(err, "%s %s", symbol, mt_tf_name(tf));
+    return rc;
+}
+
 int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
                   const struct mt_series *s, size_t *bytes, struct mt_err *err)
 {
-    struct mt_merge_report report;
-    int rc = mt_store_merge(data_dir, symbol, tf, s, MT_MERGE_NEWER_WINS, &report, err);
-    if (bytes)
-        *bytes = rc ? 0 : report.bytes_written;
-    return rc;
+    char path[MT_STORE_PATH_MAX];
+    int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
+    return rc ? rc : write_series(path, s, bytes, err);
 }

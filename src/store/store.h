@@ -7,11 +7,12 @@
  * is written, fsync'ed and renamed over the old file, then the folder is
  * fsync'ed, so a kill at any moment leaves either the old or the new file.
  *
- * Every write of a series (mt_store_merge, mt_store_save: imports, downloads,
- * resampling, the session) is a read-merge-write under the series' lock
- * (store/lock.h, the hidden file .{SYMBOL}.parquet.lock beside it), so
- * concurrent writers of one series wait for each other and the union of their
- * candles is stored. Readers take no lock and, thanks to the atomic rename,
+ * Every write of a series (imports, downloads, resampling, the session) is a
+ * read-merge-write under the series' lock (store/lock.h, the hidden file
+ * .{SYMBOL}.parquet.lock beside it): mt_store_merge takes it itself, a
+ * longer read-merge-write (an import run) holds it with mt_store_lock from
+ * its load to its mt_store_save. Concurrent writers of one series thus wait
+ * for each other and the union of their candles is stored. Readers take no lock and, thanks to the atomic rename,
  * see the series before or after a merge, never a half-merged one. */
 #ifndef MT_STORE_STORE_H
 #define MT_STORE_STORE_H
@@ -23,6 +24,7 @@
 #include "core/error.h"
 #include "core/series.h"
 #include "core/timeframe.h"
+#include "store/lock.h"
 
 /* Longest path the store builds. */
 #define MT_STORE_PATH_MAX 4096
@@ -57,11 +59,17 @@ int mt_store_read_file(const char *path, struct mt_series *s, struct mt_err *err
  * (mt_store_merge keeps them sorted and unique). */
 int mt_store_write_file(const char *path, const struct mt_series *s, struct mt_err *err);
 
-/* Stores s as the series of symbol/tf: mt_store_merge with
- * MT_MERGE_NEWER_WINS, so s's candles win over different stored ones and
- * candles stored by another writer since s was loaded are kept, never
- * dropped. *bytes (may be NULL) receives the size of the file written (0 when
- * the stored series already held s). */
+/* Takes the write lock of symbol/tf's series (mt_lock_acquire: waits, then
+ * times out naming the lock file); release it with mt_lock_release. A holder
+ * loads, merges and saves with mt_store_load and mt_store_save, and must not
+ * call mt_store_merge on the same series (it would wait for itself). */
+int mt_store_lock(const char *data_dir, const char *symbol, enum mt_tf tf, struct mt_lock *lock,
+                  struct mt_err *err);
+
+/* mt_store_write_file to DATA_DIR's file for symbol/tf, replacing it whole:
+ * the caller holds the series' lock (mt_store_lock) and s holds what it
+ * loaded under that lock plus its changes. *bytes (may be NULL) receives the
+ * size of the file written. */
 int mt_store_save(const char *data_dir, const char *symbol, enum mt_tf tf,
                   const struct mt_series *s, size_t *bytes, struct mt_err *err);
 

@@ -61,7 +61,7 @@ static int build_round(struct mt_series *s, int w, int r)
     return 0;
 }
 
-/* Even rounds merge; odd rounds do what an import run does: load the stored
+/* Even rounds merge; odd rounds do what an import run does: lock, load the stored
  * series, merge in memory, save. Exits 0 when every write succeeded. */
 static void series_writer(const char *dir, int w)
 {
@@ -76,15 +76,17 @@ static void series_writer(const char *dir, int w)
             rc = mt_store_merge(dir, "BTCUSDT", MT_TF_1H, &s, MT_MERGE_NEWER_WINS, &rep, &err);
         } else {
             struct mt_series base;
+            struct mt_lock lock;
             mt_series_init(&base, MT_F_ALL);
-            rc = mt_store_load(dir, "BTCUSDT", MT_TF_1H, &base, &err);
-            if (rc == MT_ENOENT)
+            rc = mt_store_lock(dir, "BTCUSDT", MT_TF_1H, &lock, &err);
+            if (rc == 0 && (rc = mt_store_load(dir, "BTCUSDT", MT_TF_1H, &base, &err)) == MT_ENOENT)
                 rc = 0;
             struct mt_merge_report rep;
             if (rc == 0)
                 rc = mt_store_merge_series(&base, &s, MT_TF_1H, MT_MERGE_NEWER_WINS, &rep, &err);
             if (rc == 0)
                 rc = mt_store_save(dir, "BTCUSDT", MT_TF_1H, &base, NULL, &err);
+            mt_lock_release(&lock);
             mt_series_release(&base);
         }
         mt_series_release(&s);
@@ -257,9 +259,11 @@ static void busy_lock_times_out_naming_the_lock_file(void **state)
     struct stat st;
     assert_int_equal(stat(series, &st), -1); /* nothing was written */
 
-    /* the import's save waits the same way */
+    /* an import run's lock waits the same way */
     assert_int_equal(setenv("MTRADER_LOCK_TIMEOUT", "0", 1), 0);
-    assert_int_equal(mt_store_save(dir, "ETHUSDT", MT_TF_1H, &s, NULL, &err), MT_EIO);
+    struct mt_lock lock;
+    assert_int_equal(mt_store_lock(dir, "ETHUSDT", MT_TF_1H, &lock, &err), MT_EIO);
+    assert_int_equal(lock.fd, -1);
     assert_non_null(strstr(err.msg, lock_path));
 
     /* a bad timeout names the variable and the range */
