@@ -10,7 +10,6 @@ mt=$1
 fb=$2
 fx=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-cli-dl-XXXXXX")
-server_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
@@ -32,13 +31,8 @@ echo "{\"exchange\": {\"state_file\": \"$state\"}}" >"$MTRADER_CONFIG"
 APR1_0030=1680309000000
 
 start_server() { # extra options...
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -f "$work/server.log"
-  "$fb" --data-dir "$src" --port 0 --clock $APR1_0030 --log "$work/server.log" "$@" >"$work/fb.out" &
-  server_pid=$!
-  for _ in $(seq 300); do grep -q listening "$work/fb.out" 2>/dev/null && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$work/fb.out")
-  [[ -n $url ]] || { echo "mt-fakebinance did not start" >&2; exit 1; }
+  fb_start --data-dir "$src" --clock $APR1_0030 --log "$work/server.log" "$@"
   hostport=${url#http://}
 }
 start_server

@@ -1,5 +1,6 @@
-# Helpers shared by the CLI test scripts (sourced): they need $mt (the binary) and
-# $work (a scratch folder), and count into $passed and $failed.
+# Helpers shared by the command-line test scripts (sourced): they need $mt (the
+# binary) and $work (a scratch folder), and count into $passed and $failed;
+# fb_start needs $fb (mt-fakebinance).
 passed=0
 failed=0
 
@@ -24,3 +25,16 @@ has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo " 
 lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "  did not expect: $2" >&2; echo "  in: $1" >&2; false; }; }
 is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
 same_file() { cmp -s "$1" "$2" || { echo "  $2 changed" >&2; false; }; }
+# fb_start OPTION...: (re)starts mt-fakebinance on an ephemeral 127.0.0.1 port,
+# setting $server_pid and $url. The old output file goes first: the previous
+# server's "listening" line must never be taken for the new one's.
+server_pid=
+fb_start() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -f "$work/fb.out"
+  "$fb" --port 0 "$@" >"$work/fb.out" &
+  server_pid=$!
+  for _ in $(seq 300); do grep -q '^listening on ' "$work/fb.out" 2>/dev/null && break; sleep 0.1; done
+  url=$(sed -n 's/^listening on //p' "$work/fb.out")
+  [[ -n $url ]] || { echo "mt-fakebinance did not start" >&2; exit 1; }
+}

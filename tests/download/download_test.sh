@@ -10,22 +10,13 @@ mt=$1
 fb=$2
 fx=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-dl-XXXXXX")
-server_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-check() {
-  echo "[$(date +%T)] $1" >&2
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
-has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo "  in: $1" >&2; false; }; }
-is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+# shellcheck source=../cli/lib.sh
+source "$(dirname "$0")/../cli/lib.sh"
 
 # Source store: real BTCUSDT 1h klines of 2023-02 and 2023-03 (with the real
 # 2023-03-24 13:00 outage), the same candles under other USDT symbols, a
@@ -42,12 +33,7 @@ echo "{\"exchange\": {\"state_file\": \"$work/weight.state\"}}" >"$MTRADER_CONFI
 start_server() { # clock_ms, extra options...
   local clock=$1
   shift
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  "$fb" --data-dir "$src" --port 0 --clock "$clock" --log "$work/server.log" "$@" >"$work/fb.out" &
-  server_pid=$!
-  for _ in $(seq 300); do grep -q listening "$work/fb.out" 2>/dev/null && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$work/fb.out")
-  [[ -n $url ]] || { echo "mt-fakebinance did not start" >&2; exit 1; }
+  fb_start --data-dir "$src" --clock "$clock" --log "$work/server.log" "$@"
 }
 run() {
   out=$("$mt" "$@" 2>"$work/stderr")
