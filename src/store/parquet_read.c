@@ -484,17 +484,42 @@ static int read_column(struct mt_pq_reader *r, size_t col, struct sink *s, struc
             size_t hlen;
             const char *why = NULL;
             pc.offset = pos;
-            if (pos >= r->pages_end)
-                return page_fail(&pc, MT_EFORMAT, "pages end before all rows were read");
-            int rc = mt_pq_parse_page_header(r->data + pos, r->pages_end - pos, &h, &hlen, &why);
+            if (pos >= ch->end)
+                return page_fail(&pc, MT_EFORMAT,
+                                 "the column chunk's pages end before all rows were read");
+            int rc = mt_pq_parse_page_header(r->data + pos, ch->end - pos, &h, &hlen, &why);
             if (rc)
                 return page_fail(&pc, rc, why);
             const uint8_t *body = r->data + pos + hlen;
-            if ((size_t)h.compressed_size > r->pages_end - pos - hlen)
-                return page_fail(&pc, MT_EFORMAT, "page extends into the footer");
+            if ((size_t)h.compressed_size > ch->end - pos - hlen)
+                return page_fail(&pc, MT_EFORMAT,
+                                 "page extends beyond the column chunk (total_compressed_size)");
+            if (h.has_crc) {
+                uint32_t crc = mt_pq_crc32(0, body, (size_t)h.compressed_size);
+                if (crc != h.crc) {
+                    char what[96];
+                    snprintf(what, sizeof what,
+                             "checksum mismatch (crc 0x%08x stored, 0x%08x computed)",
+                             (unsigned)h.crc, (unsigned)crc);
+                    return page_fail(&pc, MT_ECHECKSUM, what);
+                }
+            }
+            /* Files with mtrader's footer checksum list their encodings
+             * exactly, so a damaged header cannot switch a page's encoding
+             * (PLAIN to BYTE_STREAM_SPLIT reads other numbers from the same
+             * bytes). Other writers' lists are not relied on. */
+            bool data = h.type == MT_PQ_PAGE_DATA || h.type == MT_PQ_PAGE_DATA_V2;
+            if (r->footer_checked && (data || h.type == MT_PQ_PAGE_DICTIONARY) &&
+                (h.encoding < 0 || h.encoding >= 32 || !(ch->encodings >> h.encoding & 1u))) {
+                char buf[32], what[128];
+                snprintf(what, sizeof what,
+                         "page encoding %s is not among the column chunk's encodings",
+                         mt_pq_encoding_name(h.encoding, buf, sizeof buf));
+                return page_fail(&pc, MT_EFORMAT, what);
+            }
             if (h.type == MT_PQ_PAGE_DICTIONARY) {
                 rc = read_dictionary(&pc, &h, ch->codec, body, s, &dict);
-            } else if (h.type == MT_PQ_PAGE_DATA || h.type == MT_PQ_PAGE_DATA_V2) {
+            } else if (data) {
                 if ((size_t)h.num_values > rows - done)
                     return page_fail(&pc, MT_EFORMAT, "page holds more values than its row group");
                 rc = read_data_page(&pc, &h, ch->codec, body, row + done, s, &dict);
