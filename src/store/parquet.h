@@ -77,8 +77,12 @@ struct mt_pq_strings {
 
 struct mt_pq_reader;
 
-/* Opens and parses the footer of the Parquet file at path (read fully into
- * memory, at most MT_PQ_MAX_FILE_BYTES). On success *out is a new reader the
+/* Opens and parses the footer of the Parquet file at path. Before anything
+ * is read, the path must be a regular file (a FIFO, folder or device is
+ * MT_EIO at once: it is opened non-blocking) whose first 4 and last 8 bytes
+ * frame a Parquet file (PAR1 at both ends, a footer length that fits:
+ * else MT_EFORMAT), of at most MT_PQ_MAX_FILE_BYTES (MT_ELIMIT); only then is
+ * it read fully into memory (or mapped). On success *out is a new reader the
  * caller frees with mt_pq_reader_free. Errors name the file. */
 int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err);
 

@@ -225,6 +225,13 @@ struct mt_pq_reader {
     size_t dba_cap;
 };
 
+/* Checks the frame of a Parquet file of `size` bytes named `name` from its
+ * first 4 bytes (head) and last 8 bytes (tail; both unused when size < 12):
+ * long enough, PAR1 at both ends, a footer length that fits the file.
+ * Returns 0 or MT_EFORMAT naming the file. */
+int mt_pq_check_frame(const char *name, size_t size, const uint8_t *head, const uint8_t *tail,
+                      struct mt_err *err);
+
 /* Parses the footer of r->data / r->size (already set, with r->name) into r.
  * On failure r holds whatever was parsed; mt_pq_reader_free releases it. */
 int mt_pq_parse_footer(struct mt_pq_reader *r, struct mt_err *err);

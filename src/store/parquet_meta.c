@@ -468,26 +468,35 @@ static int fill_row_groups(struct mt_pq_reader *r, const struct footer *ft, stru
     return 0;
 }
 
+int mt_pq_check_frame(const char *name, size_t size, const uint8_t *head, const uint8_t *tail,
+                      struct mt_err *err)
+{
+    if (size < 12)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s: truncated: %zu bytes is too short for a parquet file", name, size);
+    if (memcmp(head, "PAR1", 4) != 0)
+        return mt_err_set(err, MT_EFORMAT, "%s: not a parquet file (no PAR1 magic at the start)",
+                          name);
+    if (memcmp(tail + 4, "PAR1", 4) != 0)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s: truncated or not a parquet file (no PAR1 magic at the end)", name);
+    uint32_t len;
+    memcpy(&len, tail, 4);
+    if (len > size - 12)
+        return mt_err_set(err, MT_EFORMAT, "%s: footer length %u exceeds the file size %zu",
+                          name, (unsigned)len, size);
+    return 0;
+}
+
 int mt_pq_parse_footer(struct mt_pq_reader *r, struct mt_err *err)
 {
     const uint8_t *data = r->data;
     size_t size = r->size;
-    if (size < 12)
-        return mt_err_set(err, MT_EFORMAT,
-                          "%s: truncated: %zu bytes is too short for a parquet file", r->name,
-                          size);
-    if (memcmp(data, "PAR1", 4) != 0)
-        return mt_err_set(err, MT_EFORMAT, "%s: not a parquet file (no PAR1 magic at the start)",
-                          r->name);
-    if (memcmp(data + size - 4, "PAR1", 4) != 0)
-        return mt_err_set(err, MT_EFORMAT,
-                          "%s: truncated or not a parquet file (no PAR1 magic at the end)",
-                          r->name);
+    int rc = mt_pq_check_frame(r->name, size, data, size >= 12 ? data + size - 8 : data, err);
+    if (rc)
+        return rc;
     uint32_t len;
     memcpy(&len, data + size - 8, 4);
-    if (len > size - 12)
-        return mt_err_set(err, MT_EFORMAT, "%s: footer length %u exceeds the file size %zu",
-                          r->name, (unsigned)len, size);
     size_t footer = size - 8 - len;
     r->pages_end = footer;
     const uint8_t *block = data + footer - MT_PQ_FOOTER_CRC_BYTES;
@@ -507,7 +516,7 @@ int mt_pq_parse_footer(struct mt_pq_reader *r, struct mt_err *err)
     struct footer ft;
     memset(&ft, 0, sizeof ft);
     ft.d = &d;
-    int rc = parse_file_meta(r, &ft);
+    rc = parse_file_meta(r, &ft);
     if (rc == MT_ENOMEM) {
         rc = mt_err_set(err, MT_ENOMEM, "%s: out of memory reading the footer", r->name);
     } else if (rc || mt_thrift_dec_failed(&d)) {

@@ -1265,6 +1265,88 @@ static void test_damaged_files(void **state)
     free(t);
 }
 
+/* A FIFO, a folder or a device is refused at once, before anything is read
+ * (opening a FIFO used to block until a writer came). */
+static void test_not_regular_files(void **state)
+{
+    (void)state;
+    struct tmp tmp;
+    tmp_open(&tmp, "fifo.parquet");
+    assert_int_equal(mkfifo(tmp.path, 0600), 0);
+    const struct {
+        const char *path, *kind;
+    } cases[] = {{tmp.path, "a named pipe (FIFO)"}, {tmp.dir, "a folder"},
+                 {"/dev/null", "a character device"}};
+    for (size_t k = 0; k < 3; k++) {
+        struct mt_pq_reader *r = NULL;
+        struct mt_err err = {0};
+        alarm(10); /* a blocking open fails the test instead of hanging it */
+        assert_int_equal(mt_pq_reader_open(&r, cases[k].path, &err), MT_EIO);
+        alarm(0);
+        assert_null(r);
+        char want[4200];
+        snprintf(want, sizeof want, "cannot read %s: it is %s, not a regular file",
+                 cases[k].path, cases[k].kind);
+        assert_string_equal(err.msg, want);
+    }
+    tmp_close(&tmp);
+}
+
+/* A sparse file of `size` bytes holding `head` at the start and `tail` at the end. */
+static void sparse_file(const char *path, size_t size, const char *head, const void *tail,
+                        size_t tail_len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(head, 1, strlen(head), f), strlen(head));
+    assert_int_equal(ftruncate(fileno(f), (off_t)size), 0);
+    assert_int_equal(fseeko(f, (off_t)(size - tail_len), SEEK_SET), 0);
+    assert_int_equal(fwrite(tail, 1, tail_len, f), tail_len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Large junk is recognised from its first and last bytes, without reading or
+ * mapping the rest (a 3 GB junk file took 3.16 GB of memory); the size limit
+ * applies to files that look like Parquet. */
+static void test_large_junk_files(void **state)
+{
+    (void)state;
+    struct tmp tmp;
+    tmp_open(&tmp, "junk.parquet");
+    const size_t gib = (size_t)1 << 30;
+    const uint8_t huge_footer[8] = {0xff, 0xff, 0xff, 0x7f, 'P', 'A', 'R', '1'};
+    const uint8_t small_footer[8] = {0x10, 0, 0, 0, 'P', 'A', 'R', '1'};
+    const struct {
+        size_t size;
+        const char *head;
+        const void *tail;
+        size_t tail_len;
+        int code;
+        const char *msg;
+    } cases[] = {
+        {2 * gib, "junk", "junk", 4, MT_EFORMAT, "not a parquet file (no PAR1 magic at the start)"},
+        {2 * gib, "PAR1", "junk", 4, MT_EFORMAT,
+         "truncated or not a parquet file (no PAR1 magic at the end)"},
+        {2 * gib, "PAR1", huge_footer, 8, MT_EFORMAT,
+         "footer length 2147483647 exceeds the file size 2147483648"},
+        {5 * gib, "junk", "junk", 4, MT_EFORMAT,
+         "not a parquet file (no PAR1 magic at the start)"},
+        {5 * gib, "PAR1", small_footer, 8, MT_ELIMIT,
+         "is 5368709120 bytes, larger than the limit of 4294967296"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        sparse_file(tmp.path, cases[k].size, cases[k].head, cases[k].tail, cases[k].tail_len);
+        struct mt_pq_reader *r = NULL;
+        struct mt_err err = {0};
+        assert_int_equal(mt_pq_reader_open(&r, tmp.path, &err), cases[k].code);
+        assert_null(r);
+        assert_non_null(strstr(err.msg, tmp.path));
+        if (!strstr(err.msg, cases[k].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", k, err.msg, cases[k].msg);
+    }
+    tmp_close(&tmp);
+}
+
 static void test_reader_misuse(void **state)
 {
     (void)state;
@@ -1350,6 +1432,8 @@ int main(void)
         cmocka_unit_test(test_unknown_codec),
         cmocka_unit_test(test_unsupported_schemas),
         cmocka_unit_test(test_damaged_files),
+        cmocka_unit_test(test_not_regular_files),
+        cmocka_unit_test(test_large_junk_files),
         cmocka_unit_test(test_reader_misuse),
         cmocka_unit_test(test_writer_misuse),
     };
