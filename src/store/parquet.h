@@ -15,6 +15,11 @@
  * the matching converted type, so pandas, polars, DuckDB and hyparquet read
  * identical values.
  *
+ * Checksums: the writer puts a CRC-32 in every page header and a footer
+ * checksum block before the footer (parquet_internal.h); the reader verifies
+ * every page crc present and the block when present, and fails with
+ * MT_ECHECKSUM naming the file and the column and page (or the footer).
+ *
  * Thread safety: a reader or writer object is used by one thread at a time. */
 #ifndef MT_STORE_PARQUET_H
 #define MT_STORE_PARQUET_H
