@@ -10,7 +10,6 @@
 
 #include <fcntl.h>
 #include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,27 +41,6 @@ static void make_series(struct mt_series *s)
     }
 }
 
-/* Same rows and fields, values bit for bit (any NaN equals any NaN). */
-static bool same_series(const struct mt_series *a, const struct mt_series *b)
-{
-    if (a->n != b->n || a->fields != b->fields ||
-        memcmp(a->open_time, b->open_time, a->n * sizeof *a->open_time) != 0)
-        return false;
-    static const unsigned f[] = MT_VALUE_FIELDS;
-    for (size_t k = 0; k < MT_VALUE_FIELD_COUNT; k++) {
-        if (!(a->fields & f[k]))
-            continue;
-        const double *x = mt_series_column((struct mt_series *)a, f[k]);
-        const double *y = mt_series_column((struct mt_series *)b, f[k]);
-        for (size_t i = 0; i < a->n; i++) {
-            if (isnan(x[i]) != isnan(y[i]) ||
-                (!isnan(x[i]) && memcmp(&x[i], &y[i], sizeof x[i]) != 0))
-                return false;
-        }
-    }
-    return true;
-}
-
 static void flip_every_byte(void **state)
 {
     (void)state;
@@ -77,7 +55,7 @@ static void flip_every_byte(void **state)
     size_t size;
     uint8_t *good = (uint8_t *)tu_read_file(path, &size);
     assert_int_equal(mt_store_read_file(path, &back, &err), 0);
-    assert_true(same_series(&orig, &back));
+    assert_true(tu_series_same(&orig, &back));
 
     /* Bytes are changed in place: rewriting the file (truncate + write) costs
      * a forced writeback per variant on ext4. */
@@ -91,7 +69,7 @@ static void flip_every_byte(void **state)
             mt_err_clear(&err);
             if (mt_store_read_file(path, &back, &err) != 0) {
                 errors++;
-            } else if (same_series(&orig, &back)) {
+            } else if (tu_series_same(&orig, &back)) {
                 identical++;
             } else {
                 silent++;
