@@ -522,6 +522,38 @@ static int read_data_page(const struct page_ctx *pc, const struct mt_pq_page_hea
     return rc;
 }
 
+/* Checks a page before it is decoded: it fits the room left in its column
+ * chunk, its stored bytes match its crc (when it has one) and, in a file
+ * with mtrader's footer checksum, its encoding is one the chunk lists. Those
+ * files list their encodings exactly, so a damaged header cannot switch a
+ * page's encoding (PLAIN to BYTE_STREAM_SPLIT reads other numbers from the
+ * same bytes); other writers' lists are not relied on. */
+static int check_page(const struct page_ctx *pc, const struct mt_pq_chunk *ch,
+                      const struct mt_pq_page_header *h, const uint8_t *body, size_t room)
+{
+    char buf[32], what[128];
+    if ((size_t)h->compressed_size > room)
+        return page_fail(pc, MT_EFORMAT,
+                         "page extends beyond the column chunk (total_compressed_size)");
+    if (h->has_crc) {
+        uint32_t crc = mt_pq_crc32(0, body, (size_t)h->compressed_size);
+        if (crc != h->crc) {
+            snprintf(what, sizeof what, "checksum mismatch (crc 0x%08x stored, 0x%08x computed)",
+                     (unsigned)h->crc, (unsigned)crc);
+            return page_fail(pc, MT_ECHECKSUM, what);
+        }
+    }
+    bool coded = h->type == MT_PQ_PAGE_DATA || h->type == MT_PQ_PAGE_DATA_V2 ||
+                 h->type == MT_PQ_PAGE_DICTIONARY;
+    if (pc->r->footer_checked && coded &&
+        (h->encoding < 0 || h->encoding >= 32 || !(ch->encodings >> h->encoding & 1u))) {
+        snprintf(what, sizeof what, "page encoding %s is not among the column chunk's encodings",
+                 mt_pq_encoding_name(h->encoding, buf, sizeof buf));
+        return page_fail(pc, MT_EFORMAT, what);
+    }
+    return 0;
+}
+
 /* Reads every page of column col into s. */
 static int read_column(struct mt_pq_reader *r, size_t col, struct sink *s, struct mt_err *err)
 {
@@ -549,35 +581,12 @@ static int read_column(struct mt_pq_reader *r, size_t col, struct sink *s, struc
             if (rc)
                 return page_fail(&pc, rc, why);
             const uint8_t *body = r->data + pos + hlen;
-            if ((size_t)h.compressed_size > ch->end - pos - hlen)
-                return page_fail(&pc, MT_EFORMAT,
-                                 "page extends beyond the column chunk (total_compressed_size)");
-            if (h.has_crc) {
-                uint32_t crc = mt_pq_crc32(0, body, (size_t)h.compressed_size);
-                if (crc != h.crc) {
-                    char what[96];
-                    snprintf(what, sizeof what,
-                             "checksum mismatch (crc 0x%08x stored, 0x%08x computed)",
-                             (unsigned)h.crc, (unsigned)crc);
-                    return page_fail(&pc, MT_ECHECKSUM, what);
-                }
-            }
-            /* Files with mtrader's footer checksum list their encodings
-             * exactly, so a damaged header cannot switch a page's encoding
-             * (PLAIN to BYTE_STREAM_SPLIT reads other numbers from the same
-             * bytes). Other writers' lists are not relied on. */
-            bool data = h.type == MT_PQ_PAGE_DATA || h.type == MT_PQ_PAGE_DATA_V2;
-            if (r->footer_checked && (data || h.type == MT_PQ_PAGE_DICTIONARY) &&
-                (h.encoding < 0 || h.encoding >= 32 || !(ch->encodings >> h.encoding & 1u))) {
-                char buf[32], what[128];
-                snprintf(what, sizeof what,
-                         "page encoding %s is not among the column chunk's encodings",
-                         mt_pq_encoding_name(h.encoding, buf, sizeof buf));
-                return page_fail(&pc, MT_EFORMAT, what);
-            }
+            rc = check_page(&pc, ch, &h, body, ch->end - pos - hlen);
+            if (rc)
+                return rc;
             if (h.type == MT_PQ_PAGE_DICTIONARY) {
                 rc = read_dictionary(&pc, &h, ch->codec, body, s, &dict);
-            } else if (data) {
+            } else if (h.type == MT_PQ_PAGE_DATA || h.type == MT_PQ_PAGE_DATA_V2) {
                 if ((size_t)h.num_values > rows - done)
                     return page_fail(&pc, MT_EFORMAT, "page holds more values than its row group");
                 rc = read_data_page(&pc, &h, ch->codec, body, row + done, s, &dict);
