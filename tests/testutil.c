@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,11 @@ void tu_assert_same_double_at(double a, double b, const char *file, int line)
     }
 }
 
-void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b)
+/* First value where a and b (same n and fields) differ: its field and row,
+ * false when none does (any NaN equals any NaN, others bit for bit). */
+static bool first_value_difference(const struct mt_series *a, const struct mt_series *b,
+                                   unsigned *field, size_t *row)
 {
-    assert_int_equal(a->n, b->n);
-    assert_int_equal(a->fields, b->fields);
-    assert_memory_equal(a->open_time, b->open_time, a->n * sizeof(int64_t));
     static const unsigned f[] = MT_VALUE_FIELDS;
     for (size_t k = 0; k < MT_VALUE_FIELD_COUNT; k++) {
         if (!(a->fields & f[k]))
@@ -119,12 +120,38 @@ void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b)
         const double *x = mt_series_column((struct mt_series *)a, f[k]);
         const double *y = mt_series_column((struct mt_series *)b, f[k]);
         for (size_t i = 0; i < a->n; i++) {
-            if (isnan(x[i]) || isnan(y[i]))
-                assert_true(isnan(x[i]) && isnan(y[i]));
-            else
-                tu_assert_same_double(x[i], y[i]);
+            bool same = (isnan(x[i]) || isnan(y[i])) ? (isnan(x[i]) && isnan(y[i]))
+                                                     : memcmp(&x[i], &y[i], sizeof x[i]) == 0;
+            if (!same) {
+                *field = f[k];
+                *row = i;
+                return true;
+            }
         }
     }
+    return false;
+}
+
+bool tu_series_same(const struct mt_series *a, const struct mt_series *b)
+{
+    unsigned field;
+    size_t row;
+    return a->n == b->n && a->fields == b->fields &&
+           memcmp(a->open_time, b->open_time, a->n * sizeof(int64_t)) == 0 &&
+           !first_value_difference(a, b, &field, &row);
+}
+
+void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->fields, b->fields);
+    assert_memory_equal(a->open_time, b->open_time, a->n * sizeof(int64_t));
+    unsigned field;
+    size_t row;
+    if (first_value_difference(a, b, &field, &row))
+        fail_msg("%s of row %zu: %.17g != %.17g", mt_field_name(field), row,
+                 mt_series_column((struct mt_series *)a, field)[row],
+                 mt_series_column((struct mt_series *)b, field)[row]);
 }
 
 void tu_server_start(struct tu_server *s, const char *const *args)

@@ -2,6 +2,7 @@
 #ifndef MT_TESTS_TESTUTIL_H
 #define MT_TESTS_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,5 +49,8 @@ void tu_server_stop(struct tu_server *s);
  * bit-identical (any NaN equals any NaN). */
 struct mt_series;
 void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b);
+
+/* The same comparison as a value: true when a and b hold the same rows and fields. */
+bool tu_series_same(const struct mt_series *a, const struct mt_series *b);
 
 #endif

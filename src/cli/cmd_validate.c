@@ -22,7 +22,8 @@ const struct mt_command mt_cmd_validate = {
     "'mtrader import' reads them) and reports, never repairs:\n"
     "  errors:   unsorted or duplicate open times, open times off the timeframe grid,\n"
     "            NaN/infinite prices, high < max(open, close), low > min(open, close),\n"
-    "            high < low, negative volumes or trade counts\n"
+    "            high < low, negative volumes or trade counts; a stored file that\n"
+    "            cannot be read (page or footer checksum mismatch, damaged file)\n"
     "  warnings: gaps (missing candles, with their ranges) and flat zero-volume candles\n"
     "            (O=H=L=C, volume 0), which real Binance outages produce; gaps stay gaps\n"
     "  --symbol SYMBOL    only this symbol (store walk)\n"
@@ -71,6 +72,15 @@ static bool print_report(const char *symbol, enum mt_tf tf, const struct mt_vali
     return errors || (strict && warnings);
 }
 
+/* A stored series whose file cannot be read is an error of the report (a page
+ * or footer checksum mismatch, a damaged or truncated file), not only a
+ * message: the walk goes on with the next series. */
+static void print_unreadable(const char *symbol, enum mt_tf tf, const struct mt_err *err)
+{
+    printf("%s %s: unreadable (%s): ERRORS\n    %s\n", symbol, mt_tf_name(tf),
+           mt_strerror(err->code), err->msg);
+}
+
 static int validate_files(const struct mt_selection *sel, char **paths, int n, size_t max_items,
                           bool strict, struct mt_validate_report *report)
 {
@@ -113,7 +123,7 @@ static int validate_store(const struct mt_cli *cli, const struct mt_selection *s
         struct mt_err err = {0};
         if (mt_store_load(cli->cfg.data_dir, e->symbol, e->tf, &s, &err) ||
             mt_validate_series(&s, e->tf, report, &err)) {
-            fprintf(stderr, "mtrader: %s\n", err.msg);
+            print_unreadable(e->symbol, e->tf, &err);
             status = MT_EXIT_FAILURE;
         } else if (print_report(e->symbol, e->tf, report, max_items, strict)) {
             status = MT_EXIT_FAILURE;

@@ -15,6 +15,11 @@
  * the matching converted type, so pandas, polars, DuckDB and hyparquet read
  * identical values.
  *
+ * Checksums: the writer puts a CRC-32 in every page header and a footer
+ * checksum block before the footer (parquet_internal.h); the reader verifies
+ * every page crc present and the block when present, and fails with
+ * MT_ECHECKSUM naming the file and the column and page (or the footer).
+ *
  * Thread safety: a reader or writer object is used by one thread at a time. */
 #ifndef MT_STORE_PARQUET_H
 #define MT_STORE_PARQUET_H
@@ -77,8 +82,12 @@ struct mt_pq_strings {
 
 struct mt_pq_reader;
 
-/* Opens and parses the footer of the Parquet file at path (read fully into
- * memory, at most MT_PQ_MAX_FILE_BYTES). On success *out is a new reader the
+/* Opens and parses the footer of the Parquet file at path. Before anything
+ * is read, the path must be a regular file (a FIFO, folder or device is
+ * MT_EIO at once: it is opened non-blocking) whose first 4 and last 8 bytes
+ * frame a Parquet file (PAR1 at both ends, a footer length that fits:
+ * else MT_EFORMAT), of at most MT_PQ_MAX_FILE_BYTES (MT_ELIMIT); only then is
+ * it read fully into memory (or mapped). On success *out is a new reader the
  * caller frees with mt_pq_reader_free. Errors name the file. */
 int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err);
 

@@ -27,6 +27,11 @@ void mt_pq_codec_release(struct mt_pq_codec_ctx *c)
     c->zs_ready = false;
 }
 
+uint32_t mt_pq_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+    return (uint32_t)crc32_z(crc, p, n);
+}
+
 bool mt_pq_codec_readable(int32_t codec)
 {
     return codec == MT_PQ_UNCOMPRESSED || codec == MT_PQ_SNAPPY || codec == MT_PQ_GZIP ||

@@ -21,6 +21,14 @@
  * page sizes as int32. */
 #define MT_PQ_MAX_PAGE_BYTES ((size_t)INT32_MAX)
 
+/* Footer checksum block: mtrader's writer puts these 8 bytes between the last
+ * page and the FileMetaData: the CRC-32 (u32 LE) of the FileMetaData and its
+ * 4-byte length, then MT_PQ_FOOTER_MAGIC. No chunk refers to them, so other
+ * Parquet readers never read them; page CRCs do not cover the footer, this
+ * does. */
+#define MT_PQ_FOOTER_MAGIC "MTFC"
+#define MT_PQ_FOOTER_CRC_BYTES 8
+
 /* Largest total of string bytes one mt_pq_read_strings call returns. */
 #define MT_PQ_MAX_STRING_DATA ((size_t)1 << 30)
 
@@ -103,6 +111,10 @@ size_t mt_pq_compress_bound(int32_t codec, size_t n);
 int mt_pq_compress(struct mt_pq_codec_ctx *c, int32_t codec, int level, const uint8_t *src,
                    size_t n, uint8_t *dst, size_t *out_len, const char **why);
 
+/* CRC-32 (zlib's crc32, the checksum of Parquet's PageHeader.crc) of n bytes
+ * at p, continuing from crc (0 to start). */
+uint32_t mt_pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
 /* ---- value decoding (parquet_decode.c) ----
  * Every decoder reads `count` values from the n bytes at p and fails with
  * MT_EFORMAT and a static *why when the bytes do not hold them; nothing reads
@@ -173,13 +185,17 @@ int mt_pq_decode_bss(int32_t type, const uint8_t *p, size_t n, size_t count, enu
 /* One column chunk of one row group. */
 struct mt_pq_chunk {
     size_t start;          /* offset of its first page header */
+    size_t end;            /* start + total_compressed_size: its pages lie in [start, end) */
     int32_t codec;
+    uint32_t encodings;    /* bit e set: ColumnMetaData lists encoding e (< 32) */
 };
 
 struct mt_pq_reader {
     const uint8_t *data;   /* the whole file */
     size_t size;
-    size_t pages_end;      /* pages lie in [4, pages_end): the footer follows */
+    size_t pages_end;      /* pages lie in [4, pages_end): the footer (or its checksum
+                              block) follows */
+    bool footer_checked;   /* the footer carried mtrader's checksum block and matched it */
     char *owned;           /* file buffer read by mt_pq_reader_open (small files), or NULL */
     void *mapped;          /* file mapping made by mt_pq_reader_open (large files), or NULL */
     size_t mapped_size;
@@ -209,6 +225,13 @@ struct mt_pq_reader {
     size_t dba_cap;
 };
 
+/* Checks the frame of a Parquet file of `size` bytes named `name` from its
+ * first 4 bytes (head) and last 8 bytes (tail; both unused when size < 12):
+ * long enough, PAR1 at both ends, a footer length that fits the file.
+ * Returns 0 or MT_EFORMAT naming the file. */
+int mt_pq_check_frame(const char *name, size_t size, const uint8_t *head, const uint8_t *tail,
+                      struct mt_err *err);
+
 /* Parses the footer of r->data / r->size (already set, with r->name) into r.
  * On failure r holds whatever was parsed; mt_pq_reader_free releases it. */
 int mt_pq_parse_footer(struct mt_pq_reader *r, struct mt_err *err);
@@ -224,6 +247,8 @@ struct mt_pq_page_header {
     int32_t def_len, rep_len; /* v2 only */
     bool is_compressed;      /* v2 only (default true) */
     bool has_header;         /* the page-type specific header was present */
+    bool has_crc;            /* the optional crc field was present */
+    uint32_t crc;            /* CRC-32 of the compressed_size bytes after the header */
 };
 
 /* Parses a PageHeader from [p, p + n); *header_len is its encoded size.

@@ -113,7 +113,22 @@ struct chunk_meta {
     bool has_meta, external;
     int32_t type, codec;
     int64_t data_off, dict_off;
+    int64_t total_compressed;   /* bytes of its pages with their headers; -1 = absent */
+    uint32_t encodings;         /* bit e: encoding e (< 32) is listed */
 };
+
+static uint32_t parse_encodings(struct mt_thrift_dec *d, uint8_t type)
+{
+    uint8_t et;
+    uint32_t mask = 0;
+    size_t n = mt_thrift_dec_list(d, type, &et);
+    for (size_t i = 0; i < n && !mt_thrift_dec_failed(d); i++) {
+        int32_t e = mt_thrift_dec_i32(d, et);
+        if (e >= 0 && e < 32)
+            mask |= 1u << e;
+    }
+    return mask;
+}
 
 static void parse_column_meta(struct mt_thrift_dec *d, struct chunk_meta *c)
 {
@@ -125,7 +140,9 @@ static void parse_column_meta(struct mt_thrift_dec *d, struct chunk_meta *c)
          mt_thrift_dec_field(d, &last, &f)) {
         switch (f.id) {
         case 1: c->type = mt_thrift_dec_i32(d, f.type); break;
+        case 2: c->encodings = parse_encodings(d, f.type); break;
         case 4: c->codec = mt_thrift_dec_i32(d, f.type); break;
+        case 7: c->total_compressed = mt_thrift_dec_i64(d, f.type); break;
         case 9: c->data_off = mt_thrift_dec_i64(d, f.type); break;
         case 11: c->dict_off = mt_thrift_dec_i64(d, f.type); break;
         default: mt_thrift_dec_skip(d, f.type, false); break;
@@ -137,6 +154,7 @@ static void parse_column_chunk(struct mt_thrift_dec *d, struct chunk_meta *c)
 {
     memset(c, 0, sizeof *c);
     c->type = -1;
+    c->total_compressed = -1;
     int16_t last;
     struct mt_thrift_field f;
     mt_thrift_dec_struct_begin(d, &last);
@@ -418,9 +436,25 @@ static int fill_row_groups(struct mt_pq_reader *r, const struct footer *ft, stru
                                   "%s: column '%s': row group %zu starts at offset %lld, outside "
                                   "the data area [4, %zu)",
                                   r->name, col, g, (long long)start, r->pages_end);
+            /* The chunk's extent keeps a damaged page header from running on
+             * into the next chunk's pages; files without the (required) field
+             * are read up to the footer as before. */
+            size_t end = r->pages_end;
+            if (cm->total_compressed >= 0) {
+                if ((uint64_t)cm->total_compressed > r->pages_end - (uint64_t)start)
+                    return mt_err_set(err, MT_EFORMAT,
+                                      "%s: column '%s': row group %zu: total_compressed_size "
+                                      "%lld from offset %lld runs past the data area ending at "
+                                      "%zu",
+                                      r->name, col, g, (long long)cm->total_compressed,
+                                      (long long)start, r->pages_end);
+                end = (size_t)start + (size_t)cm->total_compressed;
+            }
             struct mt_pq_chunk *ch = &r->chunks[g * r->ncols + c];
             ch->start = (size_t)start;
+            ch->end = end;
             ch->codec = cm->codec;
+            ch->encodings = cm->encodings;
         }
     }
     if (total != (uint64_t)ft->num_rows)
@@ -434,33 +468,55 @@ static int fill_row_groups(struct mt_pq_reader *r, const struct footer *ft, stru
     return 0;
 }
 
+int mt_pq_check_frame(const char *name, size_t size, const uint8_t *head, const uint8_t *tail,
+                      struct mt_err *err)
+{
+    if (size < 12)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s: truncated: %zu bytes is too short for a parquet file", name, size);
+    if (memcmp(head, "PAR1", 4) != 0)
+        return mt_err_set(err, MT_EFORMAT, "%s: not a parquet file (no PAR1 magic at the start)",
+                          name);
+    if (memcmp(tail + 4, "PAR1", 4) != 0)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s: truncated or not a parquet file (no PAR1 magic at the end)", name);
+    uint32_t len;
+    memcpy(&len, tail, 4);
+    if (len > size - 12)
+        return mt_err_set(err, MT_EFORMAT, "%s: footer length %u exceeds the file size %zu",
+                          name, (unsigned)len, size);
+    return 0;
+}
+
 int mt_pq_parse_footer(struct mt_pq_reader *r, struct mt_err *err)
 {
     const uint8_t *data = r->data;
     size_t size = r->size;
-    if (size < 12)
-        return mt_err_set(err, MT_EFORMAT,
-                          "%s: truncated: %zu bytes is too short for a parquet file", r->name,
-                          size);
-    if (memcmp(data, "PAR1", 4) != 0)
-        return mt_err_set(err, MT_EFORMAT, "%s: not a parquet file (no PAR1 magic at the start)",
-                          r->name);
-    if (memcmp(data + size - 4, "PAR1", 4) != 0)
-        return mt_err_set(err, MT_EFORMAT,
-                          "%s: truncated or not a parquet file (no PAR1 magic at the end)",
-                          r->name);
+    int rc = mt_pq_check_frame(r->name, size, data, size >= 12 ? data + size - 8 : data, err);
+    if (rc)
+        return rc;
     uint32_t len;
     memcpy(&len, data + size - 8, 4);
-    if (len > size - 12)
-        return mt_err_set(err, MT_EFORMAT, "%s: footer length %u exceeds the file size %zu",
-                          r->name, (unsigned)len, size);
-    r->pages_end = size - 8 - len;
+    size_t footer = size - 8 - len;
+    r->pages_end = footer;
+    const uint8_t *block = data + footer - MT_PQ_FOOTER_CRC_BYTES;
+    if (footer >= 4 + MT_PQ_FOOTER_CRC_BYTES && memcmp(block + 4, MT_PQ_FOOTER_MAGIC, 4) == 0) {
+        uint32_t stored, crc = mt_pq_crc32(0, data + footer, (size_t)len + 4);
+        memcpy(&stored, block, 4);
+        if (crc != stored)
+            return mt_err_set(err, MT_ECHECKSUM,
+                              "%s: footer checksum mismatch (crc 0x%08x stored, 0x%08x "
+                              "computed): the file's metadata is damaged",
+                              r->name, (unsigned)stored, (unsigned)crc);
+        r->pages_end -= MT_PQ_FOOTER_CRC_BYTES;
+        r->footer_checked = true;
+    }
     struct mt_thrift_dec d;
-    mt_thrift_dec_init(&d, data + r->pages_end, len);
+    mt_thrift_dec_init(&d, data + footer, len);
     struct footer ft;
     memset(&ft, 0, sizeof ft);
     ft.d = &d;
-    int rc = parse_file_meta(r, &ft);
+    rc = parse_file_meta(r, &ft);
     if (rc == MT_ENOMEM) {
         rc = mt_err_set(err, MT_ENOMEM, "%s: out of memory reading the footer", r->name);
     } else if (rc || mt_thrift_dec_failed(&d)) {
@@ -539,6 +595,10 @@ int mt_pq_parse_page_header(const uint8_t *p, size_t n, struct mt_pq_page_header
         case 1: h->type = mt_thrift_dec_i32(&d, f.type); break;
         case 2: h->uncompressed_size = mt_thrift_dec_i32(&d, f.type); break;
         case 3: h->compressed_size = mt_thrift_dec_i32(&d, f.type); break;
+        case 4:
+            h->crc = (uint32_t)mt_thrift_dec_i32(&d, f.type);
+            h->has_crc = true;
+            break;
         case 5: /* data_page_header */
         case 7: /* dictionary_page_header */
         case 8: /* data_page_header_v2 */

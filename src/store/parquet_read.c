@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fileio.h"
 #include "store/parquet_internal.h"
 
 /* What a column is being read into. */
@@ -76,19 +75,38 @@ int mt_pq_reader_open_mem(struct mt_pq_reader **out, const uint8_t *data, size_t
  * Files are replaced by rename (store/atomic.h), so a mapping keeps the old
  * content valid while a writer installs a new file. */
 #define MT_PQ_MAP_MIN_BYTES ((size_t)8 << 20)
-static int open_read(struct mt_pq_reader **out, const char *path, struct mt_err *err)
+
+/* Reads exactly len bytes at offset off of fd into buf. */
+static int read_at(int fd, void *buf, size_t len, size_t off, const char *path,
+                   struct mt_err *err)
 {
-    char *buf;
-    size_t len;
-    int rc = mt_read_file(path, MT_PQ_MAX_FILE_BYTES, &buf, &len, err);
-    if (rc)
-        return rc;
-    rc = mt_pq_reader_open_mem(out, (const uint8_t *)buf, len, path, err);
+    for (size_t done = 0; done < len;) {
+        ssize_t got = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return mt_err_set(err, MT_EIO, "cannot read %s: %s", path, strerror(errno));
+        if (got == 0)
+            return mt_err_set(err, MT_EIO, "cannot read %s: it shrank while being read", path);
+        done += (size_t)got;
+    }
+    return MT_OK;
+}
+
+static int open_read(struct mt_pq_reader **out, int fd, size_t len, const char *path,
+                     struct mt_err *err)
+{
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return mt_err_set(err, MT_ENOMEM, "out of memory reading %s", path);
+    int rc = read_at(fd, buf, len, 0, path, err);
+    if (rc == 0)
+        rc = mt_pq_reader_open_mem(out, buf, len, path, err);
     if (rc) {
         free(buf);
         return rc;
     }
-    (*out)->owned = buf;
+    (*out)->owned = (char *)buf;
     return MT_OK;
 }
 
@@ -108,24 +126,64 @@ static int open_mapped(struct mt_pq_reader **out, int fd, size_t len, const char
     return MT_OK;
 }
 
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISFIFO(mode))
+        return "a named pipe (FIFO)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* Checks what fd is before anything is read from it: a regular file whose
+ * first 4 and last 8 bytes frame a Parquet file within the size limit. */
+static int check_file(int fd, const char *path, size_t *size, struct mt_err *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return mt_err_set(err, MT_EIO, "cannot stat %s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return mt_err_set(err, MT_EIO, "cannot read %s: it is %s, not a regular file", path,
+                          file_kind(st.st_mode));
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+        return mt_err_set(err, MT_EIO, "cannot read %s: %s", path, strerror(errno));
+    uint8_t head[4], tail[8];
+    size_t len = (size_t)st.st_size;
+    int rc = 0;
+    if (len >= 12) {
+        rc = read_at(fd, head, sizeof head, 0, path, err);
+        if (rc == 0)
+            rc = read_at(fd, tail, sizeof tail, len - sizeof tail, path, err);
+    }
+    if (rc == 0)
+        rc = mt_pq_check_frame(path, len, head, tail, err);
+    if (rc == 0 && len > MT_PQ_MAX_FILE_BYTES)
+        rc = mt_err_set(err, MT_ELIMIT, "%s is %zu bytes, larger than the limit of %zu", path,
+                        len, MT_PQ_MAX_FILE_BYTES);
+    *size = len;
+    return rc;
+}
+
 int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking, so that opening a FIFO returns at once and is refused. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
                           strerror(errno));
-    struct stat st;
-    int rc;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        rc = mt_err_set(err, MT_EIO, "%s is not a regular file", path);
-    else if ((size_t)st.st_size > MT_PQ_MAX_FILE_BYTES)
-        rc = mt_err_set(err, MT_ELIMIT, "%s is %lld bytes, larger than the limit of %zu", path,
-                        (long long)st.st_size, MT_PQ_MAX_FILE_BYTES);
-    else if ((size_t)st.st_size >= MT_PQ_MAP_MIN_BYTES)
-        rc = open_mapped(out, fd, (size_t)st.st_size, path, err);
-    else
-        rc = open_read(out, path, err);
+    size_t len = 0;
+    int rc = check_file(fd, path, &len, err);
+    if (rc == 0)
+        rc = len >= MT_PQ_MAP_MIN_BYTES ? open_mapped(out, fd, len, path, err)
+                                        : open_read(out, fd, len, path, err);
     close(fd);
     return rc;
 }
@@ -464,6 +522,38 @@ static int read_data_page(const struct page_ctx *pc, const struct mt_pq_page_hea
     return rc;
 }
 
+/* Checks a page before it is decoded: it fits the room left in its column
+ * chunk, its stored bytes match its crc (when it has one) and, in a file
+ * with mtrader's footer checksum, its encoding is one the chunk lists. Those
+ * files list their encodings exactly, so a damaged header cannot switch a
+ * page's encoding (PLAIN to BYTE_STREAM_SPLIT reads other numbers from the
+ * same bytes); other writers' lists are not relied on. */
+static int check_page(const struct page_ctx *pc, const struct mt_pq_chunk *ch,
+                      const struct mt_pq_page_header *h, const uint8_t *body, size_t room)
+{
+    char buf[32], what[128];
+    if ((size_t)h->compressed_size > room)
+        return page_fail(pc, MT_EFORMAT,
+                         "page extends beyond the column chunk (total_compressed_size)");
+    if (h->has_crc) {
+        uint32_t crc = mt_pq_crc32(0, body, (size_t)h->compressed_size);
+        if (crc != h->crc) {
+            snprintf(what, sizeof what, "checksum mismatch (crc 0x%08x stored, 0x%08x computed)",
+                     (unsigned)h->crc, (unsigned)crc);
+            return page_fail(pc, MT_ECHECKSUM, what);
+        }
+    }
+    bool coded = h->type == MT_PQ_PAGE_DATA || h->type == MT_PQ_PAGE_DATA_V2 ||
+                 h->type == MT_PQ_PAGE_DICTIONARY;
+    if (pc->r->footer_checked && coded &&
+        (h->encoding < 0 || h->encoding >= 32 || !(ch->encodings >> h->encoding & 1u))) {
+        snprintf(what, sizeof what, "page encoding %s is not among the column chunk's encodings",
+                 mt_pq_encoding_name(h->encoding, buf, sizeof buf));
+        return page_fail(pc, MT_EFORMAT, what);
+    }
+    return 0;
+}
+
 /* Reads every page of column col into s. */
 static int read_column(struct mt_pq_reader *r, size_t col, struct sink *s, struct mt_err *err)
 {
@@ -484,14 +574,16 @@ static int read_column(struct mt_pq_reader *r, size_t col, struct sink *s, struc
             size_t hlen;
             const char *why = NULL;
             pc.offset = pos;
-            if (pos >= r->pages_end)
-                return page_fail(&pc, MT_EFORMAT, "pages end before all rows were read");
-            int rc = mt_pq_parse_page_header(r->data + pos, r->pages_end - pos, &h, &hlen, &why);
+            if (pos >= ch->end)
+                return page_fail(&pc, MT_EFORMAT,
+                                 "the column chunk's pages end before all rows were read");
+            int rc = mt_pq_parse_page_header(r->data + pos, ch->end - pos, &h, &hlen, &why);
             if (rc)
                 return page_fail(&pc, rc, why);
             const uint8_t *body = r->data + pos + hlen;
-            if ((size_t)h.compressed_size > r->pages_end - pos - hlen)
-                return page_fail(&pc, MT_EFORMAT, "page extends into the footer");
+            rc = check_page(&pc, ch, &h, body, ch->end - pos - hlen);
+            if (rc)
+                return rc;
             if (h.type == MT_PQ_PAGE_DICTIONARY) {
                 rc = read_dictionary(&pc, &h, ch->codec, body, s, &dict);
             } else if (h.type == MT_PQ_PAGE_DATA || h.type == MT_PQ_PAGE_DATA_V2) {

@@ -325,6 +325,8 @@ static int write_page(struct writer *w, const struct mt_pq_write_column *c, size
     mt_thrift_enc_i32_field(e, 1, MT_PQ_PAGE_DATA);
     mt_thrift_enc_i32_field(e, 2, (int32_t)raw_len);
     mt_thrift_enc_i32_field(e, 3, (int32_t)comp_len);
+    /* crc: the page as stored, so readers detect a flipped byte in it. */
+    mt_thrift_enc_i32_field(e, 4, (int32_t)mt_pq_crc32(0, w->out + HEADER_ROOM, comp_len));
     mt_thrift_enc_field(e, 5, MT_THRIFT_STRUCT);
     mt_thrift_enc_struct_begin(e);
     mt_thrift_enc_i32_field(e, 1, (int32_t)nvalues);
@@ -536,8 +538,14 @@ static int write_footer(struct writer *w, const struct mt_pq_write_column *cols,
         rc = mt_err_set(w->err, MT_ENOMEM, "cannot encode the parquet footer (out of memory or "
                                            "larger than 2 GiB)");
     } else {
+        /* The checksum block (parquet_internal.h) covers the footer and its length. */
         uint32_t len = (uint32_t)e.len;
-        rc = put(w, e.buf, e.len);
+        uint32_t crc = mt_pq_crc32(mt_pq_crc32(0, e.buf, e.len), (const uint8_t *)&len, 4);
+        rc = put(w, &crc, 4);
+        if (rc == 0)
+            rc = put(w, MT_PQ_FOOTER_MAGIC, 4);
+        if (rc == 0)
+            rc = put(w, e.buf, e.len);
         if (rc == 0)
             rc = put(w, &len, 4);
         if (rc == 0)

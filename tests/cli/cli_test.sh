@@ -86,6 +86,14 @@ run validate "$work/BADUSDT-1h.csv"
 check "validate of a bad file exits 1" is "$rc" 1
 check "high below body is reported" has "$out" "high_below_body"
 check "negative volume is reported" has "$out" "negative_volume"
+# a changed byte in a stored page: a checksum error of that series, the walk goes on
+mkdir -p "$work/damaged" && cp -r "$store/ohlcv" "$work/damaged/"
+printf 'XXXX' | dd of="$work/damaged/ohlcv/1h/BTCUSDT.parquet" bs=1 seek=300 conv=notrunc 2>/dev/null
+run --data-dir "$work/damaged" validate
+check "validate of a damaged store file exits 1" is "$rc" 1
+check "the damaged series is an error" has "$out" "BTCUSDT 1h: unreadable (checksum mismatch): ERRORS"
+check "the message names file, column and page" \
+  has "$out" "damaged/ohlcv/1h/BTCUSDT.parquet: column 'open_time': row group 0, page at offset 4: checksum mismatch"
 
 # --- resample 1h -> 4h, 1d ---
 run --data-dir "$store" resample --from 1h --to 4h,1d

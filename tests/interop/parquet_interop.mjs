@@ -351,7 +351,10 @@ function polarsFrame(table) {
 }
 
 // Walks every page header of every column chunk (independently of all readers
-// under test) and returns, per chunk, the list of { type, num_values }.
+// under test) and returns, per chunk, the list of { type, num_values, encoding,
+// crc }: crc is 'none' when the header has none, else 'ok' (any other value
+// fails: it must be zlib's CRC-32 of the compressed_page_size bytes after the
+// header).
 function walkPages(file) {
   const ab = fileArrayBuffer(file);
   const meta = hyparquet.parquetMetadata(ab);
@@ -369,7 +372,15 @@ function walkPages(file) {
       while (reader.offset < end) {
         const h = hyColumn.parquetHeader(reader);
         const dh = h.data_page_header ?? h.data_page_header_v2 ?? h.dictionary_page_header;
-        pages.push({ type: h.type, num_values: dh?.num_values, encoding: dh?.encoding });
+        let crc = 'none';
+        if (h.crc !== undefined) {
+          const got = zlib.crc32(new Uint8Array(ab, reader.offset, h.compressed_page_size)) | 0;
+          check(got === (h.crc | 0),
+            `${path.basename(file)}: row group ${g} column '${md.path_in_schema.join('.')}': page ` +
+            `at offset ${reader.offset}: crc ${h.crc | 0}, zlib crc32 of the page is ${got}`);
+          crc = 'ok';
+        }
+        pages.push({ type: h.type, num_values: dh?.num_values, encoding: dh?.encoding, crc });
         reader.offset += h.compressed_page_size;
       }
       check(reader.offset === end,
@@ -618,7 +629,7 @@ function reportPages(name, chunks) {
   const set = f => [...new Set(chunks.flatMap(ch => ch.pages.map(f)))].sort().join(', ');
   console.log(`      ${name}: ${chunks.length} column chunks, ` +
               `${chunks.reduce((n, ch) => n + ch.pages.length, 0)} pages (${set(p => p.type)}); ` +
-              `encodings ${set(p => p.encoding)}`);
+              `encodings ${set(p => p.encoding)}; crc ${set(p => p.crc)}`);
 }
 
 function expectRowGroups(file, meta, min) {
@@ -812,6 +823,7 @@ async function checkOurFile(conn, file, want, { rowGroup, page, statsOn, exact, 
     check(data.reduce((s, p) => s + p.num_values, 0) === ch.rows,
       `${where}: pages hold ${data.reduce((s, p) => s + p.num_values, 0)} values, row group has ${ch.rows} rows`);
     check(data.length >= Math.ceil(ch.rows / perPage), `${where}: ${data.length} pages for ${ch.rows} rows`);
+    check(ch.pages.every(p => p.crc === 'ok'), `${where}: a page without a crc`);
   }
   const gotKv = (meta.key_value_metadata ?? []).map(e => `${e.key}=${e.value}`);
   check(JSON.stringify(gotKv) === JSON.stringify(kv ?? []), `${name}: key-value metadata ${gotKv}, expected ${kv ?? []}`);

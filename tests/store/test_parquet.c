@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "store/parquet.h"
 #include "store/thrift.h"
@@ -621,7 +622,12 @@ static void test_chunk_layout(void **state)
             expect_offset += m.compressed;
         }
     }
-    assert_int_equal(expect_offset, (int64_t)(size - 8 - footer));
+    /* then the footer checksum block: zlib's CRC-32 of the footer and its length */
+    assert_int_equal(expect_offset, (int64_t)(size - 8 - footer - 8));
+    assert_memory_equal(buf + expect_offset + 4, "MTFC", 4);
+    uint32_t stored;
+    memcpy(&stored, buf + expect_offset, 4);
+    assert_int_equal(stored, (uint32_t)crc32(0, buf + size - 8 - footer, footer + 4));
     assert_memory_equal(buf, "PAR1", 4);
     assert_memory_equal(buf + size - 4, "PAR1", 4);
     free(buf);
@@ -726,6 +732,186 @@ static void test_schema_annotations(void **state)
     free(t);
 }
 
+/* ---------------------------------------------------------- checksums ---- */
+
+/* PageHeader fields, decoded by hand; *_at are offsets in the file. */
+struct page_head {
+    int32_t type, compressed;
+    bool has_crc;
+    uint32_t crc;
+    size_t at, body_at, encoding_at;
+};
+
+static void page_head(const uint8_t *buf, size_t size, size_t at, struct page_head *h)
+{
+    memset(h, 0, sizeof *h);
+    h->at = at;
+    struct mt_thrift_dec d;
+    mt_thrift_dec_init(&d, buf + at, size - at);
+    int16_t last, l2;
+    struct mt_thrift_field f;
+    mt_thrift_dec_struct_begin(&d, &last);
+    for (mt_thrift_dec_field(&d, &last, &f); f.type != MT_THRIFT_STOP;
+         mt_thrift_dec_field(&d, &last, &f)) {
+        if (f.id == 1) {
+            h->type = mt_thrift_dec_i32(&d, f.type);
+        } else if (f.id == 3) {
+            h->compressed = mt_thrift_dec_i32(&d, f.type);
+        } else if (f.id == 4) {
+            h->crc = (uint32_t)mt_thrift_dec_i32(&d, f.type);
+            h->has_crc = true;
+        } else if (f.id == 5) { /* DataPageHeader: find the encoding's value byte */
+            mt_thrift_dec_struct_begin(&d, &l2);
+            assert_true(seek_field(&d, &l2, 2, &f));
+            h->encoding_at = at + mt_thrift_dec_pos(&d);
+            assert_int_equal(mt_thrift_dec_i32(&d, f.type), 0); /* PLAIN */
+            finish_struct(&d, &l2);
+        } else {
+            mt_thrift_dec_skip(&d, f.type, false);
+        }
+    }
+    assert_false(mt_thrift_dec_failed(&d));
+    h->body_at = at + mt_thrift_dec_pos(&d);
+}
+
+/* Every page we write carries zlib's CRC-32 of its bytes as stored. */
+static void test_page_checksums_written(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_write_column cols[NCOLS];
+    table_columns(t, cols);
+    struct mt_pq_write_opts o = {.codec = MT_PQ_SNAPPY, .row_group_rows = 600, .page_rows = 128};
+    struct tmp tmp;
+    tmp_open(&tmp, "crc.parquet");
+    struct mt_err err = {0};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, &o, &err), 0);
+    size_t size, pages = 0;
+    uint8_t *buf = (uint8_t *)tu_read_file(tmp.path, &size);
+    for (size_t g = 0; g < 2; g++) {
+        for (size_t c = 0; c < NCOLS; c++) {
+            struct chunk_meta m;
+            chunk_meta(buf, size, g, c, &m);
+            for (size_t at = (size_t)m.data_offset; at < (size_t)(m.data_offset + m.compressed);) {
+                struct page_head h;
+                page_head(buf, size, at, &h);
+                assert_true(h.has_crc);
+                assert_int_equal(h.crc, (uint32_t)crc32(0, buf + h.body_at, (uInt)h.compressed));
+                at = h.body_at + (size_t)h.compressed;
+                pages++;
+            }
+        }
+    }
+    assert_int_equal(pages, NCOLS * (5 + 4)); /* 600 rows in 5 pages, 400 in 4 */
+    free(buf);
+    tmp_close(&tmp);
+    free(t);
+}
+
+/* Reads column c of the file in buf, expecting failure `code` with `needle`
+ * in a message naming the file and the column. */
+static void expect_read_error(const uint8_t *buf, size_t size, size_t c, int code,
+                              const char *needle)
+{
+    struct mt_pq_reader *r = NULL;
+    struct mt_err err = {0};
+    assert_int_equal(mt_pq_reader_open_mem(&r, buf, size, "bad.parquet", &err), 0);
+    int64_t *v = malloc(N * sizeof *v);
+    struct mt_pq_strings st = {0};
+    assert_non_null(v);
+    int rc = mt_pq_column(r, c)->type == MT_PQ_BYTE_ARRAY ? mt_pq_read_strings(r, c, &st, NULL, &err)
+                                                          : mt_pq_read_int64(r, c, v, NULL, &err);
+    if (rc == MT_EINVAL) /* floating point columns */
+        rc = mt_pq_read_double(r, c, (double *)v, NULL, &err);
+    assert_int_equal(rc, code);
+    char name[64];
+    snprintf(name, sizeof name, "bad.parquet: column '%s': ", mt_pq_column(r, c)->name);
+    if (!strstr(err.msg, name) || !strstr(err.msg, needle))
+        fail_msg("message '%s' lacks '%s' or '%s'", err.msg, name, needle);
+    assert_int_equal(mt_pq_read_int64(r, C_I64, v, NULL, &err), 0); /* others unaffected */
+    mt_pq_strings_release(&st);
+    free(v);
+    mt_pq_reader_free(r);
+}
+
+/* A changed byte in a page, in a page header or in the footer is an error,
+ * never other values. */
+static void test_checksums_verified(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_write_column cols[NCOLS];
+    table_columns(t, cols);
+    struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .page_rows = 300};
+    struct tmp tmp;
+    tmp_open(&tmp, "v.parquet");
+    struct mt_err err = {0};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, &o, &err), 0);
+    size_t size;
+    uint8_t *buf = (uint8_t *)tu_read_file(tmp.path, &size);
+    uint8_t *copy = malloc(size);
+    assert_non_null(copy);
+    uint32_t flen;
+    memcpy(&flen, buf + size - 8, 4);
+
+    /* a byte of the second page of f64 */
+    struct chunk_meta m;
+    struct page_head p1, p2;
+    chunk_meta(buf, size, 0, C_F64, &m);
+    page_head(buf, size, (size_t)m.data_offset, &p1);
+    page_head(buf, size, p1.body_at + (size_t)p1.compressed, &p2);
+    memcpy(copy, buf, size);
+    copy[p2.body_at + 10] ^= 0x01;
+    char needle[128];
+    snprintf(needle, sizeof needle, "row group 0, page at offset %zu: checksum mismatch (crc 0x%08x",
+             p2.at, (unsigned)p2.crc);
+    expect_read_error(copy, size, C_F64, MT_ECHECKSUM, needle);
+
+    /* the same page's encoding PLAIN -> BYTE_STREAM_SPLIT, which would read
+     * other doubles from the same bytes: not an encoding the chunk lists */
+    memcpy(copy, buf, size);
+    copy[p2.encoding_at] = 0x12; /* zigzag 9 */
+    expect_read_error(copy, size, C_F64, MT_EFORMAT,
+                      "page encoding BYTE_STREAM_SPLIT is not among the column chunk's encodings");
+
+    /* the first page of i32 turned into an INDEX_PAGE, which readers skip: the
+     * rows must not come from the next chunk's pages */
+    chunk_meta(buf, size, 0, C_I32, &m);
+    page_head(buf, size, (size_t)m.data_offset, &p1);
+    memcpy(copy, buf, size);
+    assert_int_equal(copy[p1.at + 1], 0x00); /* type DATA_PAGE, after the field header */
+    copy[p1.at + 1] = 0x02;                  /* zigzag 1: INDEX_PAGE */
+    expect_read_error(copy, size, C_I32, MT_EFORMAT,
+                      "the column chunk's pages end before all rows were read");
+
+    /* a column name in the footer */
+    memcpy(copy, buf, size);
+    uint8_t *name = memmem(copy + size - 8 - flen, flen, "opt_f64", 7);
+    assert_non_null(name);
+    name[4] = 'g';
+    expect_open_error(copy, size, MT_ECHECKSUM, "bad.parquet: footer checksum mismatch");
+
+    /* another writer's file has no checksum block: without it the same
+     * change goes unseen, which is why our files carry one */
+    size_t block = size - 8 - flen - 8, plain = size - 8;
+    memcpy(copy, buf, block);
+    memcpy(copy + block, buf + block + 8, flen + 8);
+    struct mt_pq_reader *r = NULL;
+    assert_int_equal(mt_pq_reader_open_mem(&r, copy, plain, "plain.parquet", &err), 0);
+    assert_string_equal(mt_pq_column(r, C_OPT_F64)->name, "opt_f64");
+    mt_pq_reader_free(r);
+    name = memmem(copy + block, flen, "opt_f64", 7);
+    name[4] = 'g';
+    assert_int_equal(mt_pq_reader_open_mem(&r, copy, plain, "plain.parquet", &err), 0);
+    assert_string_equal(mt_pq_column(r, C_OPT_F64)->name, "opt_g64");
+    mt_pq_reader_free(r);
+
+    free(copy);
+    free(buf);
+    tmp_close(&tmp);
+    free(t);
+}
+
 /* ----------------------------------------------- crafted files (errors) ---- */
 
 struct craft {
@@ -736,6 +922,7 @@ struct craft {
     size_t levels_len;
     const void *body;   /* page data after the v2 levels (as stored) */
     size_t body_len;
+    int crc;            /* 0: no crc field; 1: CRC-32 of levels and body; 2: of the body only */
 };
 
 /* A one-column, one-page Parquet file built by hand. */
@@ -747,6 +934,10 @@ static uint8_t *craft_file(const struct craft *c, size_t *size)
     mt_thrift_enc_i32_field(&e, 1, c->page_type);
     mt_thrift_enc_i32_field(&e, 2, (int32_t)(c->levels_len + c->body_len));
     mt_thrift_enc_i32_field(&e, 3, (int32_t)(c->levels_len + c->body_len));
+    if (c->crc) {
+        uLong crc = crc32(0, c->levels, c->crc == 1 ? (uInt)c->levels_len : 0);
+        mt_thrift_enc_i32_field(&e, 4, (int32_t)crc32(crc, c->body, (uInt)c->body_len));
+    }
     mt_thrift_enc_field(&e, c->page_type == 3 ? 8 : 5, MT_THRIFT_STRUCT);
     mt_thrift_enc_struct_begin(&e);
     mt_thrift_enc_i32_field(&e, 1, c->num_values);
@@ -860,6 +1051,37 @@ static void test_v2_uncompressed_page(void **state)
     free(buf);
 }
 
+/* Another writer's v2 page with a crc: it covers the levels and the values. */
+static void test_v2_page_crc(void **state)
+{
+    (void)state;
+    const uint8_t levels[] = {0x03, 0x0b};
+    const double vals[3] = {1.5, -2.5, 1e300};
+    struct craft c = {.type = MT_PQ_DOUBLE, .repetition = 1, .codec = MT_PQ_SNAPPY,
+                      .page_type = 3, .encoding = 0, .is_compressed = false, .num_values = 5,
+                      .levels = levels, .levels_len = 2, .body = vals, .body_len = 24, .crc = 1};
+    size_t size;
+    uint8_t *buf = craft_file(&c, &size);
+    struct mt_pq_reader *r = NULL;
+    struct mt_err err = {0};
+    assert_int_equal(mt_pq_reader_open_mem(&r, buf, size, "v2.parquet", &err), 0);
+    double out[5];
+    uint8_t valid[5];
+    assert_int_equal(mt_pq_read_double(r, 0, out, valid, &err), 0);
+    tu_assert_same_double(out[3], 1e300);
+    mt_pq_reader_free(r);
+    free(buf);
+
+    c.crc = 2;
+    buf = craft_file(&c, &size);
+    assert_int_equal(mt_pq_reader_open_mem(&r, buf, size, "v2.parquet", &err), 0);
+    assert_int_equal(mt_pq_read_double(r, 0, out, valid, &err), MT_ECHECKSUM);
+    assert_non_null(strstr(err.msg, "v2.parquet: column 'x': row group 0, page at offset 4: "
+                                    "checksum mismatch"));
+    mt_pq_reader_free(r);
+    free(buf);
+}
+
 static void put_int96(uint8_t *p, int64_t nanos_of_day, int32_t julian_day)
 {
     memcpy(p, &nanos_of_day, 8);
@@ -957,7 +1179,8 @@ static void test_unsupported_schemas(void **state)
     free(buf);
 }
 
-/* Damaged files: every failure is MT_EFORMAT with a message naming the file. */
+/* Damaged files: every failure is MT_EFORMAT (MT_ECHECKSUM for a page whose
+ * stored bytes changed) with a message naming the file. */
 static void test_damaged_files(void **state)
 {
     (void)state;
@@ -988,7 +1211,8 @@ static void test_damaged_files(void **state)
     memcpy(copy + size - 8, &huge, 4);
     expect_open_error(copy, size, MT_EFORMAT, "footer length");
 
-    /* footer cut short: the magic and length are kept, the thrift is not */
+    /* footer cut short: the magic and length are kept, the thrift is not;
+     * the checksum block sees it, and without the block the parser does */
     uint32_t flen;
     memcpy(&flen, buf + size - 8, 4);
     size_t fstart = size - 8 - flen;
@@ -997,7 +1221,9 @@ static void test_damaged_files(void **state)
     uint32_t half = flen / 2;
     memcpy(copy + cut, &half, 4);
     memcpy(copy + cut + 4, "PAR1", 4);
-    expect_open_error(copy, cut + 8, MT_EFORMAT, "malformed footer");
+    expect_open_error(copy, cut + 8, MT_ECHECKSUM, "footer checksum mismatch");
+    memmove(copy + fstart - 8, copy + fstart, cut + 8 - fstart);
+    expect_open_error(copy, cut, MT_EFORMAT, "malformed footer");
 
     /* a zeroed page: the file opens, reading that column fails cleanly */
     memcpy(copy, buf, size);
@@ -1025,7 +1251,7 @@ static void test_damaged_files(void **state)
                                               : mt_pq_read_int64(r, c, iv, NULL, &err);
         mt_pq_strings_release(&s);
         if (rc != 0 && rc != MT_EINVAL && rc != MT_EDATA) {
-            assert_int_equal(rc, MT_EFORMAT);
+            assert_true(rc == MT_EFORMAT || rc == MT_ECHECKSUM);
             assert_non_null(strstr(err.msg, "bad.parquet: column '"));
             failed++;
         }
@@ -1037,6 +1263,88 @@ static void test_damaged_files(void **state)
     free(buf);
     tmp_close(&tmp);
     free(t);
+}
+
+/* A FIFO, a folder or a device is refused at once, before anything is read
+ * (opening a FIFO used to block until a writer came). */
+static void test_not_regular_files(void **state)
+{
+    (void)state;
+    struct tmp tmp;
+    tmp_open(&tmp, "fifo.parquet");
+    assert_int_equal(mkfifo(tmp.path, 0600), 0);
+    const struct {
+        const char *path, *kind;
+    } cases[] = {{tmp.path, "a named pipe (FIFO)"}, {tmp.dir, "a folder"},
+                 {"/dev/null", "a character device"}};
+    for (size_t k = 0; k < 3; k++) {
+        struct mt_pq_reader *r = NULL;
+        struct mt_err err = {0};
+        alarm(10); /* a blocking open fails the test instead of hanging it */
+        assert_int_equal(mt_pq_reader_open(&r, cases[k].path, &err), MT_EIO);
+        alarm(0);
+        assert_null(r);
+        char want[4200];
+        snprintf(want, sizeof want, "cannot read %s: it is %s, not a regular file",
+                 cases[k].path, cases[k].kind);
+        assert_string_equal(err.msg, want);
+    }
+    tmp_close(&tmp);
+}
+
+/* A sparse file of `size` bytes holding `head` at the start and `tail` at the end. */
+static void sparse_file(const char *path, size_t size, const char *head, const void *tail,
+                        size_t tail_len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(head, 1, strlen(head), f), strlen(head));
+    assert_int_equal(ftruncate(fileno(f), (off_t)size), 0);
+    assert_int_equal(fseeko(f, (off_t)(size - tail_len), SEEK_SET), 0);
+    assert_int_equal(fwrite(tail, 1, tail_len, f), tail_len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Large junk is recognised from its first and last bytes, without reading or
+ * mapping the rest (a 3 GB junk file took 3.16 GB of memory); the size limit
+ * applies to files that look like Parquet. */
+static void test_large_junk_files(void **state)
+{
+    (void)state;
+    struct tmp tmp;
+    tmp_open(&tmp, "junk.parquet");
+    const size_t gib = (size_t)1 << 30;
+    const uint8_t huge_footer[8] = {0xff, 0xff, 0xff, 0x7f, 'P', 'A', 'R', '1'};
+    const uint8_t small_footer[8] = {0x10, 0, 0, 0, 'P', 'A', 'R', '1'};
+    const struct {
+        size_t size;
+        const char *head;
+        const void *tail;
+        size_t tail_len;
+        int code;
+        const char *msg;
+    } cases[] = {
+        {2 * gib, "junk", "junk", 4, MT_EFORMAT, "not a parquet file (no PAR1 magic at the start)"},
+        {2 * gib, "PAR1", "junk", 4, MT_EFORMAT,
+         "truncated or not a parquet file (no PAR1 magic at the end)"},
+        {2 * gib, "PAR1", huge_footer, 8, MT_EFORMAT,
+         "footer length 2147483647 exceeds the file size 2147483648"},
+        {5 * gib, "junk", "junk", 4, MT_EFORMAT,
+         "not a parquet file (no PAR1 magic at the start)"},
+        {5 * gib, "PAR1", small_footer, 8, MT_ELIMIT,
+         "is 5368709120 bytes, larger than the limit of 4294967296"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        sparse_file(tmp.path, cases[k].size, cases[k].head, cases[k].tail, cases[k].tail_len);
+        struct mt_pq_reader *r = NULL;
+        struct mt_err err = {0};
+        assert_int_equal(mt_pq_reader_open(&r, tmp.path, &err), cases[k].code);
+        assert_null(r);
+        assert_non_null(strstr(err.msg, tmp.path));
+        if (!strstr(err.msg, cases[k].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", k, err.msg, cases[k].msg);
+    }
+    tmp_close(&tmp);
 }
 
 static void test_reader_misuse(void **state)
@@ -1116,11 +1424,16 @@ int main(void)
         cmocka_unit_test(test_statistics),
         cmocka_unit_test(test_chunk_layout),
         cmocka_unit_test(test_schema_annotations),
+        cmocka_unit_test(test_page_checksums_written),
+        cmocka_unit_test(test_checksums_verified),
         cmocka_unit_test(test_v2_uncompressed_page),
+        cmocka_unit_test(test_v2_page_crc),
         cmocka_unit_test(test_int96),
         cmocka_unit_test(test_unknown_codec),
         cmocka_unit_test(test_unsupported_schemas),
         cmocka_unit_test(test_damaged_files),
+        cmocka_unit_test(test_not_regular_files),
+        cmocka_unit_test(test_large_junk_files),
         cmocka_unit_test(test_reader_misuse),
         cmocka_unit_test(test_writer_misuse),
     };
