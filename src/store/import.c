@@ -246,19 +246,12 @@ static int zip_failure(struct mt_err *err, const char *path, const char *what, z
     return rc;
 }
 
-/* Unpacks the CSV of the zip at path into a new NUL-terminated buffer. */
-static int read_zip_csv(const char *path, char **text, size_t *len, char *inner, size_t inner_size,
-                        struct mt_err *err)
+/* Unpacks the CSV of the open archive za, read from path (a name ending in
+ * .zip), into a new NUL-terminated buffer; inner gets the entry's name.
+ * Discards za. */
+static int unzip_csv(zip_t *za, const char *path, char **text, size_t *len, char *inner, size_t inner_size,
+                     struct mt_err *err)
 {
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &code);
-    if (!za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        int rc = zip_failure(err, path, "cannot open the zip", &ze);
-        zip_error_fini(&ze);
-        return rc;
-    }
     const char *name = base_name(path);
     snprintf(inner, inner_size, "%.*s.csv", (int)(strlen(name) - 4), name);
     int rc = MT_OK;
@@ -315,6 +308,42 @@ done:
     zip_discard(za);
     free(buf);
     return rc;
+}
+
+/* Unpacks the CSV of the zip at path into a new NUL-terminated buffer. */
+static int read_zip_csv(const char *path, char **text, size_t *len, char *inner, size_t inner_size,
+                        struct mt_err *err)
+{
+    int code = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY, &code);
+    if (!za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, code);
+        int rc = zip_failure(err, path, "cannot open the zip", &ze);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    return unzip_csv(za, path, text, len, inner, inner_size, err);
+}
+
+int mt_import_unzip_csv_mem(const void *data, size_t size, const char *name, char **text, size_t *len,
+                            struct mt_err *err)
+{
+    if (!ends_with(name, ".zip"))
+        return mt_err_set(err, MT_EINVAL, "%s: expected a name ending in .zip", name);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, size, 0, &ze);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    if (!za) {
+        zip_source_free(src);
+        int rc = zip_failure(err, name, "cannot open the zip", &ze);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    zip_error_fini(&ze);
+    char inner[256];
+    return unzip_csv(za, name, text, len, inner, sizeof inner, err);
 }
 
 /* ---- one file ---- */

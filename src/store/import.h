@@ -78,6 +78,15 @@ int mt_import_parse_name(const char *path, char *symbol, size_t size, enum mt_tf
 int mt_import_read(const char *path, const struct mt_import_opts *opts,
                    struct mt_import_file *out, struct mt_err *err);
 
+/* Unpacks the CSV of a .zip archive held in memory (size bytes at data, read,
+ * not copied) as mt_import_read does that of a .zip file named name (which
+ * must end in .zip): the entry of the same base name, or the only one, at most
+ * MT_IMPORT_MAX_CSV_BYTES, CRC checked. *text is a new NUL-terminated buffer of
+ * *len bytes (free()). The archive needs no file, so the fuzz target reads it
+ * at memory speed. Errors name the archive (MT_EFORMAT, MT_ELIMIT, MT_ENOMEM). */
+int mt_import_unzip_csv_mem(const void *data, size_t size, const char *name, char **text, size_t *len,
+                            struct mt_err *err);
+
 /* Outcome for one file. */
 struct mt_import_result {
     char *path;              /* owned */

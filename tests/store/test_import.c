@@ -157,6 +157,34 @@ static void zip_without_checksum_and_corrupt_zip(void **state)
     free(dir);
 }
 
+/* The in-memory unpacking the fuzz target uses gives the CSV mt_import_read parses. */
+static void zip_in_memory(void **state)
+{
+    (void)state;
+    size_t size, len;
+    char *zip = tu_read_file(tu_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip"), &size);
+    char *text = NULL;
+    struct mt_err err = {0};
+    int rc = mt_import_unzip_csv_mem(zip, size, "BTCUSDT-1h-2023-02.zip", &text, &len, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(text[len], '\0');
+    assert_int_equal(strncmp(text, "1675209600000,", 14), 0);
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    assert_int_equal(lines, 672);
+    free(text);
+    assert_int_equal(mt_import_unzip_csv_mem(zip, size, "BTCUSDT-1h-2023-02.csv", &text, &len, &err), MT_EINVAL);
+    assert_string_equal(err.msg, "BTCUSDT-1h-2023-02.csv: expected a name ending in .zip");
+    zip[size / 2] = (char)(zip[size / 2] ^ 0x55);
+    assert_int_not_equal(mt_import_unzip_csv_mem(zip, size, "x.zip", &text, &len, &err), 0);
+    assert_non_null(strstr(err.msg, "x.zip: "));
+    assert_int_equal(mt_import_unzip_csv_mem("hello", 5, "x.zip", &text, &len, &err), MT_EFORMAT);
+    assert_non_null(strstr(err.msg, "x.zip: cannot open the zip"));
+    free(zip);
+}
+
 static void overrides_and_unknown_timeframe(void **state)
 {
     (void)state;
@@ -323,6 +351,7 @@ int main(void)
         cmocka_unit_test(names),
         cmocka_unit_test(zip_with_checksum),
         cmocka_unit_test(zip_without_checksum_and_corrupt_zip),
+        cmocka_unit_test(zip_in_memory),
         cmocka_unit_test(overrides_and_unknown_timeframe),
         cmocka_unit_test(folder_into_store),
     };
