@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything and runs the whole test suite twice: an optimised build and
-# an ASan + UBSan build. Ends with the line "N passed, N failed".
+# an ASan + UBSan build; then builds everything with clang and libFuzzer
+# (build/fuzz) and fuzzes every fuzz target for a few seconds from its corpus
+# (the meson suite 'libfuzzer'). Ends with the line "N passed, N failed",
+# counting the tests of the two suites and the fuzz runs.
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +26,12 @@ run_suite() { # build_dir, meson options...
 run_suite build/release
 run_suite build/asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 
-# One closing line counting every test run of both builds.
+# The documented fuzz build, so that it and the fuzz targets cannot rot.
+CC=clang scripts/build.sh build/fuzz -Dfuzzers=true
+echo "== fuzzing in build/fuzz"
+meson test -C build/fuzz --suite libfuzzer --print-errorlogs --num-processes 2 || status=1
+
+# One closing line counting every test run of the three builds.
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, skipped = 0;
@@ -38,5 +46,5 @@ for (const dir of process.argv.slice(1)) {
 }
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 if (failed || skipped) process.exitCode = 1;
-' build/release build/asan || status=1
+' build/release build/asan build/fuzz || status=1
 exit $status

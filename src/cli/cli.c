@@ -50,7 +50,7 @@ static const struct mt_cfg_field trading_schema[] = {
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 
-static const struct mt_cfg_field app_schema[] = {
+const struct mt_cfg_field mt_app_config_schema[] = {
     {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL},
     {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL},
     {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema},
@@ -83,7 +83,7 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
     if (!path && access("mtrader.json", F_OK) == 0)
         path = "mtrader.json";
     if (path) {
-        int rc = mt_config_load_file(path, app_schema, &cfg, err);
+        int rc = mt_config_load_file(path, mt_app_config_schema, &cfg, err);
         if (rc)
             return rc;
         cli->config_path = path;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/config.h"
 #include "core/error.h"
 
 #define MT_EXIT_OK 0
@@ -51,6 +52,10 @@ struct mt_app_config {
     struct mt_download_settings download;
     struct mt_trading_settings trading;
 };
+
+/* The config file's schema (core/config.h) over struct mt_app_config; also
+ * linked by fuzz/fuzz_config.c. */
+extern const struct mt_cfg_field mt_app_config_schema[];
 
 struct mt_cli {
     struct mt_app_config cfg;

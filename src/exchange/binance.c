@@ -201,22 +201,15 @@ static void symbol_filters(const cJSON *filters, struct mt_symbol_info *si)
     }
 }
 
-int mt_binance_exchange_info(struct mt_binance *b, struct mt_exchange_info *out, struct mt_err *err)
+int mt_binance_exchange_info_parse(const cJSON *root, struct mt_exchange_info *out, struct mt_err *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *root;
-    int rc = get_json(b, "exchange info", "/api/v3/exchangeInfo", mt_gov_weight(MT_EP_EXCHANGE_INFO, 0, 0),
-                      &root, err);
-    if (rc)
-        return rc;
     const cJSON *symbols = cJSON_GetObjectItemCaseSensitive(root, "symbols");
     const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "rateLimits");
     int n = cJSON_GetArraySize(symbols);
     if (!json_int(root, "serverTime", &out->server_time) || !cJSON_IsArray(symbols) || !cJSON_IsArray(limits) ||
-        n > (int)MT_BINANCE_LIST_MAX) {
-        rc = mt_err_set(err, MT_EFORMAT, "exchange info: expected serverTime, rateLimits[] and symbols[]");
-        goto fail_root;
-    }
+        n > (int)MT_BINANCE_LIST_MAX)
+        return mt_err_set(err, MT_EFORMAT, "exchange info: expected serverTime, rateLimits[] and symbols[]");
     const cJSON *l;
     cJSON_ArrayForEach(l, limits)
     {
@@ -229,10 +222,8 @@ int mt_binance_exchange_info(struct mt_binance *b, struct mt_exchange_info *out,
             out->weight_limit = limit;
     }
     out->symbols = calloc(n ? (size_t)n : 1, sizeof *out->symbols);
-    if (!out->symbols) {
-        rc = mt_err_set(err, MT_ENOMEM, "exchange info: out of memory for %d symbols", n);
-        goto fail_root;
-    }
+    if (!out->symbols)
+        return mt_err_set(err, MT_ENOMEM, "exchange info: out of memory for %d symbols", n);
     const cJSON *s;
     cJSON_ArrayForEach(s, symbols)
     {
@@ -241,22 +232,30 @@ int mt_binance_exchange_info(struct mt_binance *b, struct mt_exchange_info *out,
             !json_str(s, "status", si->status, sizeof si->status) ||
             !json_str(s, "baseAsset", si->base, sizeof si->base) ||
             !json_str(s, "quoteAsset", si->quote, sizeof si->quote)) {
-            rc = mt_err_set(err, MT_EFORMAT,
-                            "exchange info: symbol %zu: expected symbol, status, baseAsset and quoteAsset strings",
-                            out->n);
-            goto fail_symbols;
+            size_t bad = out->n;
+            mt_exchange_info_release(out);
+            return mt_err_set(err, MT_EFORMAT,
+                              "exchange info: symbol %zu: expected symbol, status, baseAsset and quoteAsset strings",
+                              bad);
         }
         symbol_filters(cJSON_GetObjectItemCaseSensitive(s, "filters"), si);
         out->n++;
     }
-    if (out->weight_limit)
-        mt_gov_set_limit(&b->gov, out->weight_limit);
-    cJSON_Delete(root);
     return 0;
-fail_symbols:
-    mt_exchange_info_release(out);
-fail_root:
+}
+
+int mt_binance_exchange_info(struct mt_binance *b, struct mt_exchange_info *out, struct mt_err *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *root;
+    int rc = get_json(b, "exchange info", "/api/v3/exchangeInfo", mt_gov_weight(MT_EP_EXCHANGE_INFO, 0, 0),
+                      &root, err);
+    if (rc)
+        return rc;
+    rc = mt_binance_exchange_info_parse(root, out, err);
     cJSON_Delete(root);
+    if (!rc && out->weight_limit)
+        mt_gov_set_limit(&b->gov, out->weight_limit);
     return rc;
 }
 
@@ -461,24 +460,16 @@ int mt_binance_klines_many(struct mt_binance *b, struct mt_klines_job *jobs, siz
 
 /* ---- tickers and depth ---- */
 
-int mt_binance_tickers_24h(struct mt_binance *b, struct mt_ticker24 **out, size_t *n, struct mt_err *err)
+int mt_binance_tickers_24h_parse(const cJSON *root, struct mt_ticker24 **out, size_t *n, struct mt_err *err)
 {
     *out = NULL;
     *n = 0;
-    cJSON *root;
-    int rc = get_json(b, "24h tickers", "/api/v3/ticker/24hr", mt_gov_weight(MT_EP_TICKER_24H, 0, 0), &root, err);
-    if (rc)
-        return rc;
     int cnt = cJSON_GetArraySize(root);
-    if (!cJSON_IsArray(root) || cnt > (int)MT_BINANCE_LIST_MAX) {
-        rc = mt_err_set(err, MT_EFORMAT, "24h tickers: expected an array");
-        goto done;
-    }
+    if (!cJSON_IsArray(root) || cnt > (int)MT_BINANCE_LIST_MAX)
+        return mt_err_set(err, MT_EFORMAT, "24h tickers: expected an array");
     struct mt_ticker24 *t = calloc(cnt ? (size_t)cnt : 1, sizeof *t);
-    if (!t) {
-        rc = mt_err_set(err, MT_ENOMEM, "24h tickers: out of memory");
-        goto done;
-    }
+    if (!t)
+        return mt_err_set(err, MT_ENOMEM, "24h tickers: out of memory");
     size_t i = 0;
     const cJSON *o;
     cJSON_ArrayForEach(o, root)
@@ -489,18 +480,56 @@ int mt_binance_tickers_24h(struct mt_binance *b, struct mt_ticker24 **out, size_
             !json_dec(o, "quoteVolume", &x->quote_volume) || !json_dec(o, "highPrice", &x->high) ||
             !json_dec(o, "lowPrice", &x->low) || !json_dec(o, "openPrice", &x->open) ||
             !json_int(o, "count", &x->count) || !json_int(o, "closeTime", &x->close_time)) {
-            rc = mt_err_set(err, MT_EFORMAT, "24h tickers: item %zu: expected symbol, prices, volumes, count, closeTime",
-                            i);
             free(t);
-            goto done;
+            return mt_err_set(err, MT_EFORMAT,
+                              "24h tickers: item %zu: expected symbol, prices, volumes, count, closeTime", i);
         }
         i++;
     }
     *out = t;
     *n = i;
-done:
+    return 0;
+}
+
+int mt_binance_tickers_24h(struct mt_binance *b, struct mt_ticker24 **out, size_t *n, struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    cJSON *root;
+    int rc = get_json(b, "24h tickers", "/api/v3/ticker/24hr", mt_gov_weight(MT_EP_TICKER_24H, 0, 0), &root, err);
+    if (rc)
+        return rc;
+    rc = mt_binance_tickers_24h_parse(root, out, n, err);
     cJSON_Delete(root);
     return rc;
+}
+
+int mt_binance_book_tickers_parse(const cJSON *root, struct mt_book_ticker **out, size_t *n, struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    int cnt = cJSON_GetArraySize(root);
+    if (!cJSON_IsArray(root) || cnt > (int)MT_BINANCE_LIST_MAX)
+        return mt_err_set(err, MT_EFORMAT, "book tickers: expected an array");
+    struct mt_book_ticker *t = calloc(cnt ? (size_t)cnt : 1, sizeof *t);
+    if (!t)
+        return mt_err_set(err, MT_ENOMEM, "book tickers: out of memory");
+    size_t i = 0;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, root)
+    {
+        struct mt_book_ticker *x = &t[i];
+        if (!json_str(o, "symbol", x->symbol, sizeof x->symbol) || !json_dec(o, "bidPrice", &x->bid) ||
+            !json_dec(o, "bidQty", &x->bid_qty) || !json_dec(o, "askPrice", &x->ask) ||
+            !json_dec(o, "askQty", &x->ask_qty)) {
+            free(t);
+            return mt_err_set(err, MT_EFORMAT, "book tickers: item %zu: expected symbol and bid/ask price/qty", i);
+        }
+        i++;
+    }
+    *out = t;
+    *n = i;
+    return 0;
 }
 
 int mt_binance_book_tickers(struct mt_binance *b, struct mt_book_ticker **out, size_t *n, struct mt_err *err)
@@ -512,33 +541,7 @@ int mt_binance_book_tickers(struct mt_binance *b, struct mt_book_ticker **out, s
                       &root, err);
     if (rc)
         return rc;
-    int cnt = cJSON_GetArraySize(root);
-    if (!cJSON_IsArray(root) || cnt > (int)MT_BINANCE_LIST_MAX) {
-        rc = mt_err_set(err, MT_EFORMAT, "book tickers: expected an array");
-        goto done;
-    }
-    struct mt_book_ticker *t = calloc(cnt ? (size_t)cnt : 1, sizeof *t);
-    if (!t) {
-        rc = mt_err_set(err, MT_ENOMEM, "book tickers: out of memory");
-        goto done;
-    }
-    size_t i = 0;
-    const cJSON *o;
-    cJSON_ArrayForEach(o, root)
-    {
-        struct mt_book_ticker *x = &t[i];
-        if (!json_str(o, "symbol", x->symbol, sizeof x->symbol) || !json_dec(o, "bidPrice", &x->bid) ||
-            !json_dec(o, "bidQty", &x->bid_qty) || !json_dec(o, "askPrice", &x->ask) ||
-            !json_dec(o, "askQty", &x->ask_qty)) {
-            rc = mt_err_set(err, MT_EFORMAT, "book tickers: item %zu: expected symbol and bid/ask price/qty", i);
-            free(t);
-            goto done;
-        }
-        i++;
-    }
-    *out = t;
-    *n = i;
-done:
+    rc = mt_binance_book_tickers_parse(root, out, n, err);
     cJSON_Delete(root);
     return rc;
 }
@@ -575,6 +578,21 @@ static int depth_side(const cJSON *arr, struct mt_depth_level **out, size_t *n)
     return 0;
 }
 
+int mt_binance_depth_parse(const cJSON *root, const char *what, struct mt_depth *out, struct mt_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = 0;
+    if (!json_int(root, "lastUpdateId", &out->last_update_id) ||
+        (rc = depth_side(cJSON_GetObjectItemCaseSensitive(root, "bids"), &out->bids, &out->nbids)) ||
+        (rc = depth_side(cJSON_GetObjectItemCaseSensitive(root, "asks"), &out->asks, &out->nasks))) {
+        rc = rc == MT_ENOMEM ? mt_err_set(err, rc, "%s: out of memory", what)
+                             : mt_err_set(err, MT_EFORMAT, "%s: expected lastUpdateId and [[price, qty]] bids/asks",
+                                          what);
+        mt_depth_release(out);
+    }
+    return rc;
+}
+
 int mt_binance_depth(struct mt_binance *b, const char *symbol, int limit, struct mt_depth *out,
                      struct mt_err *err)
 {
@@ -590,14 +608,7 @@ int mt_binance_depth(struct mt_binance *b, const char *symbol, int limit, struct
     int rc = get_json(b, what, target, mt_gov_weight(MT_EP_DEPTH, limit, 1), &root, err);
     if (rc)
         return rc;
-    if (!json_int(root, "lastUpdateId", &out->last_update_id) ||
-        (rc = depth_side(cJSON_GetObjectItemCaseSensitive(root, "bids"), &out->bids, &out->nbids)) ||
-        (rc = depth_side(cJSON_GetObjectItemCaseSensitive(root, "asks"), &out->asks, &out->nasks))) {
-        rc = rc == MT_ENOMEM ? mt_err_set(err, rc, "%s: out of memory", what)
-                             : mt_err_set(err, MT_EFORMAT, "%s: expected lastUpdateId and [[price, qty]] bids/asks",
-                                          what);
-        mt_depth_release(out);
-    }
+    rc = mt_binance_depth_parse(root, what, out, err);
     cJSON_Delete(root);
     return rc;
 }

@@ -25,6 +25,8 @@
 /* Most symbols / levels accepted in one list answer. */
 #define MT_BINANCE_LIST_MAX 100000
 
+struct cJSON;
+
 struct mt_binance_config {
     struct mt_http_config http;
     struct mt_gov_config gov;
@@ -74,6 +76,12 @@ struct mt_exchange_info {
 int mt_binance_exchange_info(struct mt_binance *b, struct mt_exchange_info *out, struct mt_err *err);
 void mt_exchange_info_release(struct mt_exchange_info *info);
 
+/* The parser of mt_binance_exchange_info's 200 body (root: the parsed JSON):
+ * out is overwritten; MT_EFORMAT when serverTime, rateLimits[] or symbols[]
+ * (at most MT_BINANCE_LIST_MAX, each with its four names) are missing or bad,
+ * leaving out empty. Unknown filters are ignored. */
+int mt_binance_exchange_info_parse(const struct cJSON *root, struct mt_exchange_info *out, struct mt_err *err);
+
 /* GET /api/v3/klines: one page of up to `limit` (1..1000) rows with open time in
  * [start_ms, end_ms] (-1 = unset), appended to out (init'ed with MT_F_ALL).
  * Rows still open at server time are dropped. */
@@ -120,6 +128,10 @@ struct mt_ticker24 {
 /* GET /api/v3/ticker/24hr for all symbols (weight 80). *out is malloc'ed (free()). */
 int mt_binance_tickers_24h(struct mt_binance *b, struct mt_ticker24 **out, size_t *n, struct mt_err *err);
 
+/* The parser of its 200 body (root: the parsed JSON array); on MT_EFORMAT
+ * (an item without every field) *out is NULL and *n 0. */
+int mt_binance_tickers_24h_parse(const struct cJSON *root, struct mt_ticker24 **out, size_t *n, struct mt_err *err);
+
 /* Best bid/ask as Binance sends them; the spread is derived by the market
  * store (mt_market_spread), its one definition. */
 struct mt_book_ticker {
@@ -130,6 +142,11 @@ struct mt_book_ticker {
 /* GET /api/v3/ticker/bookTicker for all symbols (weight 4). *out is malloc'ed (free()). */
 int mt_binance_book_tickers(struct mt_binance *b, struct mt_book_ticker **out, size_t *n,
                             struct mt_err *err);
+
+/* The parser of its 200 body (root: the parsed JSON array); on MT_EFORMAT
+ * *out is NULL and *n 0. */
+int mt_binance_book_tickers_parse(const struct cJSON *root, struct mt_book_ticker **out, size_t *n,
+                                  struct mt_err *err);
 
 struct mt_depth_level {
     double price, qty;
@@ -146,5 +163,11 @@ struct mt_depth {
 int mt_binance_depth(struct mt_binance *b, const char *symbol, int limit, struct mt_depth *out,
                      struct mt_err *err);
 void mt_depth_release(struct mt_depth *d);
+
+/* The parser of mt_binance_depth's 200 body (root: the parsed JSON; what
+ * names the request in messages): out is overwritten, and left empty on
+ * MT_EFORMAT (no lastUpdateId, a level not [price, qty] decimal strings, more
+ * than 5000 levels a side) or MT_ENOMEM. */
+int mt_binance_depth_parse(const struct cJSON *root, const char *what, struct mt_depth *out, struct mt_err *err);
 
 #endif

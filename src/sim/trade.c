@@ -44,6 +44,12 @@ static double market_price(int dir, double price, const struct mt_costs *c)
     return price * (1.0 + dir * c->spread / 2);
 }
 
+/* The side as a factor of price moves: +1 for a long, -1 for a short. */
+static double side_sign(enum mt_side side)
+{
+    return side == MT_LONG ? 1.0 : -1.0;
+}
+
 /* Initial risk per base unit. */
 static double unit_risk(const struct mt_trade *t)
 {
@@ -82,7 +88,7 @@ static void fill_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, dou
 {
     bool all = size >= t->size;
     double fee = fee_of(price, size, c);
-    t->realized += t->side * (price - t->entry) * size - fee;
+    t->realized += side_sign(t->side) * (price - t->entry) * size - fee;
     add_leg(t, (struct mt_leg){time, all ? MT_LEG_CLOSE : MT_LEG_PARTIAL, reason, price, size, fee});
     t->size = all ? 0.0 : t->size - size;
     if (all) {
@@ -126,10 +132,10 @@ int mt_trade_open(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side
         return rc;
     const char *dir = side == MT_LONG ? "long" : "short";
     double entry = market_price(side, ref_price, c);
-    if (!(side * (entry - stop) > 0.0))
+    if (!(side_sign(side) * (entry - stop) > 0.0))
         return mt_err_set(err, MT_EINVAL, "trade: %s stop = %g must be %s the entry fill %g", dir, stop,
                           side == MT_LONG ? "below" : "above", entry);
-    if (!isnan(target) && !(side * (target - entry) > 0.0))
+    if (!isnan(target) && !(side_sign(side) * (target - entry) > 0.0))
         return mt_err_set(err, MT_EINVAL, "trade: %s target = %g must be %s the entry fill %g", dir, target,
                           side == MT_LONG ? "above" : "below", entry);
     start(t, kind, side, stop, target,
@@ -166,8 +172,9 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
         return false;
     bool lng = t->side == MT_LONG;
     double risk = unit_risk(t);
+    double sign = side_sign(t->side);
     /* MAE/MFE: divide only when a bar sets a new extreme. */
-    double adverse = t->side * ((lng ? l : h) - t->entry), favourable = t->side * ((lng ? h : l) - t->entry);
+    double adverse = sign * ((lng ? l : h) - t->entry), favourable = sign * ((lng ? h : l) - t->entry);
     if (adverse < t->mae_r * risk)
         t->mae_r = adverse / risk;
     if (favourable > t->mfe_r * risk)
@@ -184,14 +191,14 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
             fill_exit(t, bar_time, MT_EXIT_TARGET, t->target, t->size, costs);
         } else {
             double gap = lng ? fmin(t->stop, o) : fmax(t->stop, o);
-            market_exit(t, bar_time, MT_EXIT_STOP, gap * (1.0 - t->side * costs->slippage), t->size, costs);
+            market_exit(t, bar_time, MT_EXIT_STOP, gap * (1.0 - side_sign(t->side) * costs->slippage), t->size, costs);
         }
         return true;
     }
 
     if (t->kind != MT_TRADE_TRACKED && r->tp_at_r > 0.0) {
         /* Open risk in R, side (c - stop) / c / (risk / entry) x size / init_size, compared without dividing. */
-        bool at_tp = t->side * (c - t->stop) * t->entry * t->size >= r->tp_at_r * c * risk * t->init_size;
+        bool at_tp = side_sign(t->side) * (c - t->stop) * t->entry * t->size >= r->tp_at_r * c * risk * t->init_size;
         bool full = r->tp_fraction >= 1.0;
         if (at_tp && (full || t->n_legs < MT_TRADE_MAX_LEGS - 1)) {
             market_exit(t, bar_time, MT_EXIT_TAKE_PROFIT, c, full ? t->size : t->size * r->tp_fraction, costs);
@@ -210,7 +217,7 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
 
 void mt_trade_move_stop(struct mt_trade *t, double stop)
 {
-    if (t->exit == MT_EXIT_NONE && t->side * (stop - t->stop) > 0.0)
+    if (t->exit == MT_EXIT_NONE && side_sign(t->side) * (stop - t->stop) > 0.0)
         t->stop = stop;
 }
 
@@ -239,12 +246,12 @@ void mt_trade_track(const struct mt_trade *closed, struct mt_trade *tracked)
 
 double mt_trade_unrealized(const struct mt_trade *t, double mark)
 {
-    return t->side * (mark - t->entry) * t->size;
+    return side_sign(t->side) * (mark - t->entry) * t->size;
 }
 
 double mt_trade_open_r(const struct mt_trade *t, double close)
 {
-    return fmax(0.0, t->side * (close - t->stop)) * t->size / (t->init_size * unit_risk(t));
+    return fmax(0.0, side_sign(t->side) * (close - t->stop)) * t->size / (t->init_size * unit_risk(t));
 }
 
 bool mt_trade_follows_on(const struct mt_trade *t)

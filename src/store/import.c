@@ -259,20 +259,11 @@ struct zip_entry {
     zip_uint64_t size, got;
 };
 
-/* Opens the CSV of the zip at path: the entry of its base name, or its only one. */
-static int zip_entry_open(struct zip_entry *z, const char *path, struct mt_err *err)
+/* Opens the CSV entry of the archive z->za, read from z->path (a name ending
+ * in .zip): the entry of the same base name, or the only one. */
+static int zip_entry_find(struct zip_entry *z, struct mt_err *err)
 {
-    memset(z, 0, sizeof *z);
-    z->path = path;
-    int code = 0;
-    z->za = zip_open(path, ZIP_RDONLY, &code);
-    if (!z->za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        int rc = zip_failure(err, path, "cannot open the zip", &ze);
-        zip_error_fini(&ze);
-        return rc;
-    }
+    const char *path = z->path;
     const char *name = base_name(path);
     snprintf(z->name, sizeof z->name, "%.*s.csv", (int)(strlen(name) - 4), name);
     zip_int64_t idx = zip_name_locate(z->za, z->name, ZIP_FL_NODIR);
@@ -296,6 +287,44 @@ static int zip_entry_open(struct zip_entry *z, const char *path, struct mt_err *
         return mt_err_set(err, MT_EFORMAT, "%s: cannot open the entry %s: %s", path, z->name,
                           zip_strerror(z->za));
     return MT_OK;
+}
+
+/* Opens the CSV entry of the zip file at path. */
+static int zip_entry_open(struct zip_entry *z, const char *path, struct mt_err *err)
+{
+    memset(z, 0, sizeof *z);
+    z->path = path;
+    int code = 0;
+    z->za = zip_open(path, ZIP_RDONLY, &code);
+    if (!z->za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, code);
+        int rc = zip_failure(err, path, "cannot open the zip", &ze);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    return zip_entry_find(z, err);
+}
+
+/* Opens the CSV entry of the archive of size bytes at data (not copied), as
+ * if read from a file named name. */
+static int zip_entry_open_mem(struct zip_entry *z, const void *data, size_t size, const char *name,
+                              struct mt_err *err)
+{
+    memset(z, 0, sizeof *z);
+    z->path = name;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, size, 0, &ze);
+    z->za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    if (!z->za) {
+        zip_source_free(src);
+        int rc = zip_failure(err, name, "cannot open the zip", &ze);
+        zip_error_fini(&ze);
+        return rc;
+    }
+    zip_error_fini(&ze);
+    return zip_entry_find(z, err);
 }
 
 static void zip_entry_close(struct zip_entry *z)
@@ -413,26 +442,50 @@ static int read_csv_file(const char *path, const struct mt_import_opts *opts,
     return rc;
 }
 
+/* Streams the CSV of the entry z (opened with code rc) into out, then closes z. */
+static int read_zip_entry(struct zip_entry *z, int rc, const struct mt_import_opts *opts,
+                          struct mt_import_file *out, bool *tf_known, struct mt_err *err)
+{
+    struct mt_csv_info info;
+    if (!rc) {
+        char name[MT_STORE_PATH_MAX + 260];
+        snprintf(name, sizeof name, "%s:%s", z->path, z->name);
+        rc = mt_csv_read(zip_entry_read, z, opts->chunk, name, *tf_known ? &out->tf : NULL,
+                         &out->series, &info, err);
+        if (rc && z->got < z->size)
+            rc = zip_entry_drain(z, rc, err);
+    }
+    zip_entry_close(z);
+    if (!rc)
+        keep_csv_info(&info, out, tf_known);
+    return rc;
+}
+
 static int read_zip_file(const char *path, const struct mt_import_opts *opts,
                          struct mt_import_file *out, bool *tf_known, struct mt_err *err)
 {
     struct zip_entry z;
-    struct mt_csv_info info;
     int rc = verify_checksum(path, &out->checksum, err);
     if (rc)
         return rc;
     rc = zip_entry_open(&z, path, err);
-    if (!rc) {
-        char name[MT_STORE_PATH_MAX + 260];
-        snprintf(name, sizeof name, "%s:%s", path, z.name);
-        rc = mt_csv_read(zip_entry_read, &z, opts->chunk, name, *tf_known ? &out->tf : NULL,
-                         &out->series, &info, err);
-        if (rc && z.got < z.size)
-            rc = zip_entry_drain(&z, rc, err);
-    }
-    zip_entry_close(&z);
-    if (!rc)
-        keep_csv_info(&info, out, tf_known);
+    return read_zip_entry(&z, rc, opts, out, tf_known, err);
+}
+
+int mt_import_read_zip_mem(const void *data, size_t size, const char *name,
+                           const struct mt_import_opts *opts, struct mt_import_file *out,
+                           struct mt_err *err)
+{
+    static const struct mt_import_opts none = {0};
+    if (!ends_with(name, ".zip"))
+        return mt_err_set(err, MT_EINVAL, "%s: expected a name ending in .zip", name);
+    mt_import_file_release(out);
+    struct zip_entry z;
+    bool tf_known = false;
+    int rc = zip_entry_open_mem(&z, data, size, name, err);
+    rc = read_zip_entry(&z, rc, opts ? opts : &none, out, &tf_known, err);
+    if (rc)
+        mt_import_file_release(out);
     return rc;
 }
 

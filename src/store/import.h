@@ -98,6 +98,16 @@ int mt_import_parse_name(const char *path, char *symbol, size_t size, enum mt_tf
 int mt_import_read(const char *path, const struct mt_import_opts *opts,
                    struct mt_import_file *out, struct mt_err *err);
 
+/* Reads the CSV of a .zip archive held in memory (size bytes at data, read,
+ * not copied) into out->series as mt_import_read reads a .zip file named name
+ * (which must end in .zip, else MT_EINVAL): the same entry rules, streaming,
+ * row checks and errors, without the .CHECKSUM step; out->tf is set only when
+ * close times tell it, out->symbol is left empty. The archive needs no file,
+ * so the fuzz target reads it at memory speed. opts may be NULL. */
+int mt_import_read_zip_mem(const void *data, size_t size, const char *name,
+                           const struct mt_import_opts *opts, struct mt_import_file *out,
+                           struct mt_err *err);
+
 /* Outcome for one file. */
 struct mt_import_result {
     char *path;              /* owned */

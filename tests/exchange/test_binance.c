@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/series.h"
 #include "core/time.h"
 #include "exchange/binance.h"
@@ -561,10 +563,72 @@ static void test_tickers_and_depth(void **state)
     stop(&s);
 }
 
+static cJSON *json(const char *text)
+{
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    return root;
+}
+
+/* The body parsers alone (as fuzz_exchange calls them): values read, and a
+ * body the server should not send fails leaving the output empty. */
+static void test_body_parsers(void **state)
+{
+    (void)state;
+    struct mt_err err = {0};
+    struct mt_exchange_info info;
+    cJSON *root = json("{\"serverTime\": 1704067200000, \"rateLimits\": [{\"rateLimitType\": \"REQUEST_WEIGHT\","
+                       " \"interval\": \"MINUTE\", \"intervalNum\": 1, \"limit\": 6000}], \"symbols\": ["
+                       "{\"symbol\": \"BTCUSDT\", \"status\": \"TRADING\", \"baseAsset\": \"BTC\","
+                       " \"quoteAsset\": \"USDT\","
+                       " \"filters\": [{\"filterType\": \"PRICE_FILTER\", \"tickSize\": \"0.01\"},"
+                       " {\"filterType\": \"NOTIONAL\", \"minNotional\": \"5.0\"}]},"
+                       " {\"symbol\": \"ETHBTC\", \"status\": \"BREAK\", \"baseAsset\": \"ETH\"}]}");
+    assert_int_equal(mt_binance_exchange_info_parse(root, &info, &err), MT_EFORMAT);
+    assert_string_equal(err.msg,
+                        "exchange info: symbol 1: expected symbol, status, baseAsset and quoteAsset strings");
+    assert_int_equal(info.n, 0);
+    assert_null(info.symbols);
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(root, "symbols"), 1);
+    assert_int_equal(mt_binance_exchange_info_parse(root, &info, &err), 0);
+    assert_int_equal(info.server_time, INT64_C(1704067200000));
+    assert_int_equal(info.weight_limit, 6000);
+    assert_int_equal(info.n, 1);
+    assert_string_equal(info.symbols[0].quote, "USDT");
+    assert_true(info.symbols[0].tick_size == 0.01 && info.symbols[0].min_notional == 5.0);
+    mt_exchange_info_release(&info);
+    cJSON_Delete(root);
+
+    struct mt_ticker24 *t24;
+    struct mt_book_ticker *bt;
+    size_t n = 9;
+    root = json("[{\"symbol\": \"BTCUSDT\", \"lastPrice\": \"1\"}]");
+    assert_int_equal(mt_binance_tickers_24h_parse(root, &t24, &n, &err), MT_EFORMAT);
+    assert_string_equal(err.msg, "24h tickers: item 0: expected symbol, prices, volumes, count, closeTime");
+    assert_null(t24);
+    assert_int_equal(n, 0);
+    cJSON_Delete(root);
+    root = json("[{\"symbol\": \"BTCUSDT\", \"bidPrice\": \"4.5\", \"bidQty\": \"1\", \"askPrice\": \"4.6\","
+                " \"askQty\": \"2\"}]");
+    assert_int_equal(mt_binance_book_tickers_parse(root, &bt, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_true(bt[0].bid == 4.5 && bt[0].ask_qty == 2.0);
+    free(bt);
+    cJSON_Delete(root);
+
+    struct mt_depth d;
+    root = json("{\"lastUpdateId\": 7, \"bids\": [[\"4.0\", \"1\"], [\"3.9\"]], \"asks\": []}");
+    assert_int_equal(mt_binance_depth_parse(root, "depth BTCUSDT", &d, &err), MT_EFORMAT);
+    assert_string_equal(err.msg, "depth BTCUSDT: expected lastUpdateId and [[price, qty]] bids/asks");
+    assert_true(d.nbids == 0 && d.bids == NULL);
+    cJSON_Delete(root);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_body_parsers),
         cmocka_unit_test_teardown(test_time_and_exchange_info, stop_leftover),
         cmocka_unit_test_teardown(test_klines_page_and_errors, stop_leftover),
         cmocka_unit_test_teardown(test_klines_many, stop_leftover),

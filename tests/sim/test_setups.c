@@ -69,7 +69,7 @@ static void test_outcomes_complete(void **state)
                 assert_true((size_t)x->parent < i);
             }
             /* Trailing only ever tightens the stop. */
-            assert_true(t->side * (t->stop - t->init_stop) >= 0);
+            assert_true(t->side == MT_LONG ? t->stop >= t->init_stop : t->stop <= t->init_stop);
         }
         assert_true(censored < o.n);
         printf("%s: %zu outcomes (%zu tracked, %zu censored, %zu untradable setups)\n", ids[k], o.n, tracked, censored,

@@ -166,6 +166,40 @@ static void zip_without_checksum_and_corrupt_zip(void **state)
     free(dir);
 }
 
+/* An archive read from memory (the fuzz target's way) gives what mt_import_read
+ * gives for the same file, and the same errors. */
+static void zip_in_memory(void **state)
+{
+    (void)state;
+    size_t size;
+    const char *path = tu_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip");
+    char *zip = tu_read_file(path, &size);
+    struct mt_import_file mem, file;
+    mt_import_file_init(&mem);
+    mt_import_file_init(&file);
+    struct mt_err err = {0};
+    int rc = mt_import_read_zip_mem(zip, size, "BTCUSDT-1h-2023-02.zip", NULL, &mem, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(mt_import_read(path, NULL, &file, &err), 0);
+    assert_int_equal(mem.series.n, 672);
+    assert_int_equal(mem.series.open_time[0], INT64_C(1675209600000));
+    assert_int_equal(mem.tf, MT_TF_1H);
+    tu_assert_series_same(&mem.series, &file.series);
+    assert_int_equal(mt_import_read_zip_mem(zip, size, "BTCUSDT-1h-2023-02.csv", NULL, &mem, &err),
+                     MT_EINVAL);
+    assert_string_equal(err.msg, "BTCUSDT-1h-2023-02.csv: expected a name ending in .zip");
+    zip[size / 2] = (char)(zip[size / 2] ^ 0x55);
+    assert_int_not_equal(mt_import_read_zip_mem(zip, size, "x.zip", NULL, &mem, &err), 0);
+    assert_non_null(strstr(err.msg, "x.zip"));
+    assert_int_equal(mem.series.n, 0);
+    assert_int_equal(mt_import_read_zip_mem("hello", 5, "x.zip", NULL, &mem, &err), MT_EFORMAT);
+    assert_non_null(strstr(err.msg, "x.zip: cannot open the zip"));
+    mt_import_file_release(&mem);
+    mt_import_file_release(&file);
+    free(zip);
+}
+
 static void overrides_and_unknown_timeframe(void **state)
 {
     (void)state;
@@ -545,6 +579,7 @@ int main(void)
         cmocka_unit_test(names),
         cmocka_unit_test(zip_with_checksum),
         cmocka_unit_test(zip_without_checksum_and_corrupt_zip),
+        cmocka_unit_test(zip_in_memory),
         cmocka_unit_test(overrides_and_unknown_timeframe),
         cmocka_unit_test(folder_into_store),
         cmocka_unit_test(streamed_zip_and_csv),
