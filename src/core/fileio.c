@@ -21,30 +21,39 @@ static const char *file_kind(mode_t mode)
     return "not a regular file";
 }
 
-int mt_read_file(const char *path, size_t max_bytes, char **data, size_t *len, struct mt_err *err)
+int mt_open_regular(const char *path, struct stat *st, struct mt_err *err)
 {
-    /* Non-blocking so that opening a FIFO without a writer returns at once. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
                           strerror(errno));
+    int rc = MT_OK;
+    int flags;
+    if (fstat(fd, st) != 0)
+        rc = mt_err_set(err, MT_EIO, "cannot stat %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st->st_mode))
+        rc = mt_err_set(err, MT_EIO, "%s is %s, expected a regular file", path, file_kind(st->st_mode));
+    else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+        rc = mt_err_set(err, MT_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
+
+int mt_read_file(const char *path, size_t max_bytes, char **data, size_t *len, struct mt_err *err)
+{
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int saved = errno;
-        close(fd);
-        return mt_err_set(err, MT_EIO, "cannot stat %s: %s", path, strerror(saved));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mt_err_set(err, MT_EIO, "%s is %s, expected a regular file", path, file_kind(st.st_mode));
-    }
+    int fd = mt_open_regular(path, &st, err);
+    if (fd < 0)
+        return fd;
     if ((size_t)st.st_size > max_bytes) {
         close(fd);
         return mt_err_set(err, MT_ELIMIT, "%s is %lld bytes, larger than the limit of %zu", path,
                           (long long)st.st_size, max_bytes);
     }
-    int flags = fcntl(fd, F_GETFL);
-    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         int saved = errno;
         close(fd);

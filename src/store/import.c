@@ -151,9 +151,14 @@ int mt_import_parse_name(const char *path, char *symbol, size_t size, enum mt_tf
 
 static int sha256_file(const char *path, char hex[MT_SHA256_HEX + 1], struct mt_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mt_err_set(err, MT_EIO, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    int fd = mt_open_regular(path, &st, err);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        return fd < 0 ? fd : mt_err_set(err, MT_EIO, "cannot open %s: %s", path, strerror(errno));
+    }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int rc = MT_OK;
     if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
@@ -294,9 +299,14 @@ static int zip_entry_open(struct zip_entry *z, const char *path, struct mt_err *
 {
     memset(z, 0, sizeof *z);
     z->path = path;
+    struct stat st;
+    int fd = mt_open_regular(path, &st, err);
+    if (fd < 0)
+        return fd;
     int code = 0;
-    z->za = zip_open(path, ZIP_RDONLY, &code);
+    z->za = zip_fdopen(fd, 0, &code); /* read-only; owns fd from now on */
     if (!z->za) {
+        close(fd);
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         int rc = zip_failure(err, path, "cannot open the zip", &ze);
@@ -381,13 +391,10 @@ static int csv_file_open(struct csv_file *c, const char *path, struct mt_err *er
 {
     c->path = path;
     c->got = 0;
-    c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (c->fd < 0)
-        return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
-                          strerror(errno));
     struct stat st;
-    if (fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return mt_err_set(err, MT_EIO, "%s is not a regular file", path);
+    c->fd = mt_open_regular(path, &st, err);
+    if (c->fd < 0)
+        return c->fd;
     if ((size_t)st.st_size > MT_IMPORT_MAX_CSV_BYTES)
         return mt_err_set(err, MT_ELIMIT, "%s is %lld bytes, larger than the limit of %zu", path,
                           (long long)st.st_size, MT_IMPORT_MAX_CSV_BYTES);

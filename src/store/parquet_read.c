@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fileio.h"
 #include "store/parquet_internal.h"
 
 /* What a column is being read into. */
@@ -126,36 +127,13 @@ static int open_mapped(struct mt_pq_reader **out, int fd, size_t len, const char
     return MT_OK;
 }
 
-static const char *file_kind(mode_t mode)
+/* Checks the regular file fd (of st) before anything else is read from it:
+ * its first 4 and last 8 bytes frame a Parquet file within the size limit. */
+static int check_file(int fd, const struct stat *st, const char *path, size_t *size,
+                      struct mt_err *err)
 {
-    if (S_ISDIR(mode))
-        return "a folder";
-    if (S_ISFIFO(mode))
-        return "a named pipe (FIFO)";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    return "not a regular file";
-}
-
-/* Checks what fd is before anything is read from it: a regular file whose
- * first 4 and last 8 bytes frame a Parquet file within the size limit. */
-static int check_file(int fd, const char *path, size_t *size, struct mt_err *err)
-{
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return mt_err_set(err, MT_EIO, "cannot stat %s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return mt_err_set(err, MT_EIO, "cannot read %s: it is %s, not a regular file", path,
-                          file_kind(st.st_mode));
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
-        return mt_err_set(err, MT_EIO, "cannot read %s: %s", path, strerror(errno));
     uint8_t head[4], tail[8];
-    size_t len = (size_t)st.st_size;
+    size_t len = (size_t)st->st_size;
     int rc = 0;
     if (len >= 12) {
         rc = read_at(fd, head, sizeof head, 0, path, err);
@@ -174,13 +152,12 @@ static int check_file(int fd, const char *path, size_t *size, struct mt_err *err
 int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err)
 {
     *out = NULL;
-    /* Non-blocking, so that opening a FIFO returns at once and is refused. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    int fd = mt_open_regular(path, &st, err);
     if (fd < 0)
-        return mt_err_set(err, errno == ENOENT ? MT_ENOENT : MT_EIO, "cannot open %s: %s", path,
-                          strerror(errno));
+        return fd;
     size_t len = 0;
-    int rc = check_file(fd, path, &len, err);
+    int rc = check_file(fd, &st, path, &len, err);
     if (rc == 0)
         rc = len >= MT_PQ_MAP_MIN_BYTES ? open_mapped(out, fd, len, path, err)
                                         : open_read(out, fd, len, path, err);

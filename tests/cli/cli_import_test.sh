@@ -90,5 +90,14 @@ check "a failed write names the folder" has "$out" "ohlcv/1h exists and is not a
 check "a failed write counts no candles" has "$out" \
   "imported 0 files into $store3: 0 candles added, 0 replaced, 0 invalid; 0 skipped, 2 failed"
 
+# --- a FIFO given as a file fails at once instead of blocking on a read ---
+for ext in zip csv parquet; do
+  fifo="$work/BTCUSDT-1h-fifo.$ext"
+  mkfifo "$fifo"
+  run --data-dir "$work/store4" import "$fifo"
+  check "a FIFO named .$ext exits 1" is "$rc" 1
+  check "a FIFO named .$ext is named" has "$out" "$fifo is a FIFO, expected a regular file"
+done
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
