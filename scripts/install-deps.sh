@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential meson ninja-build pkg-config clang
-  libcjson-dev libzstd-dev libsnappy-dev zlib1g-dev libzip-dev libssl-dev
+  libcjson-dev libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev libzip-dev libssl-dev
   libcurl4-openssl-dev libmicrohttpd-dev
   libcmocka-dev
   nodejs npm

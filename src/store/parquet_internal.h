@@ -111,7 +111,7 @@ size_t mt_pq_compress_bound(int32_t codec, size_t n);
 int mt_pq_compress(struct mt_pq_codec_ctx *c, int32_t codec, int level, const uint8_t *src,
                    size_t n, uint8_t *dst, size_t *out_len, const char **why);
 
-/* CRC-32 (zlib's crc32, the checksum of Parquet's PageHeader.crc) of n bytes
+/* CRC-32 (the gzip/zlib CRC, the checksum of Parquet's PageHeader.crc) of n bytes
  * at p, continuing from crc (0 to start). */
 uint32_t mt_pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
