@@ -777,7 +777,8 @@ static void import_one(const char *data_dir, const char *path, const struct mt_i
         set_outcome(res, MT_IMPORT_FAILED, run->load_code, run->load_message);
         goto done;
     }
-    rc = mt_store_merge_series(&run->base, &f.series, f.tf, MT_MERGE_NEWER_WINS, &res->merge, &e);
+    rc = mt_store_merge_series_take(&run->base, &f.series, f.tf, MT_MERGE_NEWER_WINS, &res->merge,
+                                    &e);
     if (rc) {
         mt_err_prefix(&e, "%s", path);
         set_outcome(res, MT_IMPORT_FAILED, rc, e.msg);

@@ -131,4 +131,14 @@ int mt_store_merge_series(struct mt_series *base, const struct mt_series *add, e
                           enum mt_merge_policy policy, struct mt_merge_report *report,
                           struct mt_err *err);
 
+/* mt_store_merge_series that may take add's arrays instead of copying them:
+ * when base is empty and add's open times increase strictly (one file read
+ * into a new series, the usual first import), base becomes add's data and add
+ * is left empty, so the candles are never held twice; otherwise it is
+ * mt_store_merge_series and add is unchanged. The result and report are the
+ * same either way. */
+int mt_store_merge_series_take(struct mt_series *base, struct mt_series *add, enum mt_tf tf,
+                               enum mt_merge_policy policy, struct mt_merge_report *report,
+                               struct mt_err *err);
+
 #endif

@@ -414,6 +414,61 @@ static void append_moves_nothing_before_it(void **state)
     mt_series_release(&add);
 }
 
+/* Taking add's arrays into an empty base gives what copying gives (rows,
+ * fields, report) and leaves add empty; anything else falls back to the copy
+ * and leaves add as it was. */
+static void take_into_empty_base(void **state)
+{
+    (void)state;
+    int64_t t[] = {T0, T0 + H, T0 + 2 * H, T0 + 3 * H};
+    double p[] = {10, 11, 12, 13};
+    struct mt_series base, add, want, want_add;
+    struct mt_merge_report rep, want_rep;
+    struct mt_err err = {0};
+    fill(&want, MT_F_OHLCV, t, p, 0);
+    want.fields = MT_F_ALL; /* an empty base whose fields add lacks */
+    fill(&want_add, MT_F_OHLCV, t, p, 4);
+    assert_int_equal(mt_store_merge_series(&want, &want_add, MT_TF_1H, MT_MERGE_NEWER_WINS, &want_rep,
+                                           &err), 0);
+    mt_series_init(&base, MT_F_ALL);
+    fill(&add, MT_F_OHLCV, t, p, 4);
+    assert_int_equal(mt_store_merge_series_take(&base, &add, MT_TF_1H, MT_MERGE_NEWER_WINS, &rep, &err), 0);
+    assert_int_equal(add.n, 0);
+    assert_null(add.open_time);
+    assert_int_equal(base.fields, MT_F_ALL);
+    tu_assert_series_same(&base, &want);
+    assert_memory_equal(&rep, &want_rep, sizeof rep);
+    assert_int_equal(rep.added, 4);
+    assert_int_equal(rep.rows_after, 4);
+    assert_true(isnan(base.trades[3]));
+    mt_series_release(&base);
+    mt_series_release(&want);
+    mt_series_release(&want_add);
+
+    /* unsorted add (last duplicate wins): copied, add unchanged */
+    int64_t ut[] = {T0 + H, T0, T0 + H};
+    double up[] = {1, 2, 3};
+    fill(&add, MT_F_ALL, ut, up, 3);
+    mt_series_init(&base, MT_F_ALL);
+    assert_int_equal(mt_store_merge_series_take(&base, &add, MT_TF_1H, MT_MERGE_NEWER_WINS, &rep, &err), 0);
+    assert_int_equal(add.n, 3);
+    assert_int_equal(base.n, 2);
+    tu_assert_same_double(base.open[1], 3.0);
+    mt_series_release(&base);
+
+    /* off the grid: refused, base and add kept */
+    add.open_time[0] = T0 + 1;
+    add.open_time[1] = T0 + H + 1;
+    add.open_time[2] = T0 + 2 * H + 1;
+    mt_series_init(&base, MT_F_ALL);
+    assert_int_equal(mt_store_merge_series_take(&base, &add, MT_TF_1H, MT_MERGE_NEWER_WINS, &rep, &err),
+                     MT_EDATA);
+    assert_int_equal(base.n, 0);
+    assert_int_equal(add.n, 3);
+    mt_series_release(&add);
+    mt_series_release(&base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +482,7 @@ int main(void)
         cmocka_unit_test(unsorted_base_rejected),
         cmocka_unit_test(random_merges_match_model),
         cmocka_unit_test(append_moves_nothing_before_it),
+        cmocka_unit_test(take_into_empty_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
