@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "store/columns.h"
+#include "store/store.h"
 #include "store/validate.h"
 
 /* Longest number or date text accepted in one field. */
@@ -228,7 +229,7 @@ static double *candle_slot(struct mt_candle *c, unsigned field)
 
 bool mt_csv_trade_count_ok(double v)
 {
-    return isnan(v) || (fabs(v) < MT_CSV_TRADES_MAX && v == floor(v));
+    return isnan(v) || (fabs(v) < MT_STORE_TRADES_MAX && v == floor(v));
 }
 
 static int parse_row(const struct field *f, const struct layout *lay, const char *name, size_t line,
@@ -323,20 +324,6 @@ static int check_closes(const struct mt_series *s, const struct closes *cl, cons
                           mt_tf_name(tf));
     info->close_times = true;
     return MT_OK;
-}
-
-/* Next line of text from *pos: [*start, *start + *len) with its line end. */
-static bool next_line(const char *text, size_t len, size_t *pos, const char **start, size_t *n)
-{
-    if (*pos >= len)
-        return false;
-    const char *p = text + *pos;
-    const char *nl = memchr(p, '\n', len - *pos);
-    size_t l = nl ? (size_t)(nl - p) + 1 : len - *pos;
-    *pos += l;
-    *start = p;
-    *n = l;
-    return true;
 }
 
 static bool blank(const char *p, size_t n)
@@ -456,19 +443,6 @@ static int parser_finish(struct parser *ps, int rc, struct mt_err *err)
     return rc;
 }
 
-int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_tf *tf,
-                 struct mt_series *out, struct mt_csv_info *info, struct mt_err *err)
-{
-    struct parser ps;
-    parser_start(&ps, name, tf, out, info);
-    size_t pos = 0, n;
-    const char *p;
-    int rc = MT_OK;
-    while (!rc && next_line(text, len, &pos, &p, &n))
-        rc = parse_line(&ps, p, n, err);
-    return parser_finish(&ps, rc, err);
-}
-
 int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
                 const enum mt_tf *tf, struct mt_series *out, struct mt_csv_info *info,
                 struct mt_err *err)
@@ -511,4 +485,28 @@ int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
     }
     free(buf);
     return parser_finish(&ps, rc, err);
+}
+
+/* mt_csv_reader over text in memory. */
+struct text_reader {
+    const char *p;
+    size_t left;
+};
+
+static int64_t text_read(void *ctx, char *buf, size_t cap, struct mt_err *err)
+{
+    (void)err;
+    struct text_reader *t = ctx;
+    size_t n = t->left < cap ? t->left : cap;
+    memcpy(buf, t->p, n);
+    t->p += n;
+    t->left -= n;
+    return (int64_t)n;
+}
+
+int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_tf *tf,
+                 struct mt_series *out, struct mt_csv_info *info, struct mt_err *err)
+{
+    struct text_reader t = {text, len};
+    return mt_csv_read(text_read, &t, len ? len : 1, name, tf, out, info, err);
 }

@@ -11,7 +11,7 @@
  * are NaN (unknown). LF or CRLF line ends, a UTF-8 BOM and blank lines are
  * accepted. Errors are MT_EFORMAT "NAME line L column C (field): expected
  * ..., got '...'" (also for a trade count the store cannot keep, of magnitude
- * MT_CSV_TRADES_MAX or more), MT_ELIMIT for a line longer than
+ * MT_STORE_TRADES_MAX or more), MT_ELIMIT for a line longer than
  * MT_CSV_LINE_MAX, or MT_EDATA for impossible close times.
  *
  * Rows that break a row rule of store/validate.h (mt_validate_row: NaN or
@@ -34,12 +34,8 @@
 #define MT_CSV_LINE_MAX ((size_t)65536)
 /* Bytes asked of the reader per call by mt_csv_read when no chunk is given. */
 #define MT_CSV_CHUNK ((size_t)1 << 16)
-/* Trade counts must be below this in magnitude: the store keeps them as INT64
- * (and would write a larger one as null). */
-#define MT_CSV_TRADES_MAX 9.2e18
-
 /* True if v is a trade count the store keeps as it is: NaN (unknown) or an
- * integer below MT_CSV_TRADES_MAX in magnitude (the rule CSV and Parquet
+ * integer below MT_STORE_TRADES_MAX in magnitude (the rule CSV and Parquet
  * imports apply). */
 bool mt_csv_trade_count_ok(double v);
 
@@ -63,7 +59,8 @@ struct mt_csv_info {
  * closes the candle before an outage early, so a minority of early closes is
  * accepted and counted. A contradiction is MT_EDATA naming the line. Without a
  * given tf the timeframe is inferred from the first row that closes at a
- * candle end. Rows are returned in file order. */
+ * candle end. Rows are returned in file order. The text is read as
+ * mt_csv_read reads it, in one chunk. */
 int mt_csv_parse(const char *text, size_t len, const char *name, const enum mt_tf *tf,
                  struct mt_series *out, struct mt_csv_info *info, struct mt_err *err);
 

@@ -91,7 +91,7 @@ int mt_import_parse_name(const char *path, char *symbol, size_t size, enum mt_tf
  * both digests). CSVs and zip entries are streamed in opts->chunk reads; a
  * damaged entry is MT_EFORMAT naming archive, entry and libzip's reason.
  * Other extensions give MT_EUNSUPPORTED. A trade count the store cannot keep
- * (not an integer below MT_CSV_TRADES_MAX in magnitude) is MT_EFORMAT. Rows
+ * (not an integer below MT_STORE_TRADES_MAX in magnitude) is MT_EFORMAT. Rows
  * that break a row rule are kept and counted in out->invalid (so validate can
  * report them). Errors name the file (and line and column for CSV, row and
  * column for Parquet). */

@@ -247,7 +247,7 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         if (field == MT_F_TRADES) {
             for (size_t i = 0; i < n; i++) {
                 /* counts are integers far below 2^63; a non-finite one is unknown */
-                bool ok = isfinite(v[i]) && fabs(v[i]) < 9.2e18;
+                bool ok = isfinite(v[i]) && fabs(v[i]) < MT_STORE_TRADES_MAX;
                 trades[i] = ok ? (int64_t)v[i] : 0;
                 mask[i] = (uint8_t)ok;
             }

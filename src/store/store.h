@@ -29,6 +29,10 @@
 /* Longest path the store builds. */
 #define MT_STORE_PATH_MAX 4096
 
+/* Trade counts are kept as INT64: a count must be below this in magnitude
+ * (a larger one would be written as null). */
+#define MT_STORE_TRADES_MAX 9.2e18
+
 /* Longest symbol name (Binance style [A-Z0-9]{1,32}). */
 #define MT_STORE_SYMBOL_MAX 32
 
