@@ -430,26 +430,32 @@ static bool transient(CURLcode c)
     }
 }
 
-/* Fails every queued request with the code and message of why (a ban, the deadline). */
-static void fail_queue(struct mt_http *h, const struct mt_err *why, mt_http_done_fn done, void *ctx)
+/* Ends r with the code and message of why, prefixed with "GET <url>". */
+static void fail_req(struct mt_http *h, struct mt_http_req *r, const struct mt_err *why,
+                     mt_http_done_fn done, void *ctx)
 {
     char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
+    r->rc = why->code;
+    r->err = *why;
+    mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
+    done(ctx, r);
+}
+
+/* Fails every queued request with why (a ban, the deadline). */
+static void fail_queue(struct mt_http *h, const struct mt_err *why, mt_http_done_fn done, void *ctx)
+{
     while (h->head) {
         struct mt_http_req *r = h->head;
         h->head = r->next;
         if (!h->head)
             h->tail = NULL;
-        r->rc = why->code;
-        r->err = *why;
-        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
-        done(ctx, r);
+        fail_req(h, r, why, done, ctx);
     }
 }
 
 /* Abandons every running and queued request (and those done submits) with why. */
 static void abandon_all(struct mt_http *h, const struct mt_err *why, mt_http_done_fn done, void *ctx)
 {
-    char url[MT_HTTP_URL_MAX + MT_HTTP_TARGET_MAX];
     for (int i = 0; i < h->cfg.max_concurrent; i++) {
         struct mt_http_slot *s = &h->slots[i];
         struct mt_http_req *r = s->req;
@@ -458,10 +464,7 @@ static void abandon_all(struct mt_http *h, const struct mt_err *why, mt_http_don
         curl_multi_remove_handle(h->multi, s->easy);
         s->req = NULL;
         h->active--;
-        r->rc = why->code;
-        r->err = *why;
-        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
-        done(ctx, r);
+        fail_req(h, r, why, done, ctx);
     }
     fail_queue(h, why, done, ctx);
 }
@@ -489,10 +492,7 @@ static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_ht
     int grc = mt_gov_on_response(h->gov, cc == CURLE_OK ? r->status : 0, r->used_weight, r->retry_after_s, now,
                                  &gerr);
     if (grc) {
-        r->rc = grc;
-        r->err = gerr;
-        mt_err_prefix(&r->err, "GET %s", mt_http_req_url(h, r, url, sizeof url));
-        done(ctx, r);
+        fail_req(h, r, &gerr, done, ctx);
         if (r->status == 418)
             fail_queue(h, &gerr, done, ctx);
         return;
