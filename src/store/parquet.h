@@ -86,8 +86,9 @@ struct mt_pq_reader;
  * is read, the path must be a regular file (a FIFO, folder or device is
  * MT_EIO at once: it is opened non-blocking) whose first 4 and last 8 bytes
  * frame a Parquet file (PAR1 at both ends, a footer length that fits:
- * else MT_EFORMAT), of at most MT_PQ_MAX_FILE_BYTES (MT_ELIMIT); only then is
- * it read fully into memory (or mapped). On success *out is a new reader the
+ * else MT_EFORMAT), of at most MT_PQ_MAX_FILE_BYTES (MT_ELIMIT). A file of
+ * 8 MiB or more is checked from those 12 bytes before it is mapped, so junk
+ * fails without being read; a smaller one is read whole, then checked. On success *out is a new reader the
  * caller frees with mt_pq_reader_free. Errors name the file. */
 int mt_pq_reader_open(struct mt_pq_reader **out, const char *path, struct mt_err *err);
 

@@ -127,25 +127,26 @@ static int open_mapped(struct mt_pq_reader **out, int fd, size_t len, const char
     return MT_OK;
 }
 
-/* Checks the regular file fd (of st) before anything else is read from it:
- * its first 4 and last 8 bytes frame a Parquet file within the size limit. */
+/* Checks the regular file fd (of st) before it is mapped: its first 4 and
+ * last 8 bytes frame a Parquet file within the size limit, so junk fails
+ * before it is read. A small file is read whole and framed by
+ * mt_pq_parse_footer, with the same messages. */
 static int check_file(int fd, const struct stat *st, const char *path, size_t *size,
                       struct mt_err *err)
 {
     uint8_t head[4], tail[8];
     size_t len = (size_t)st->st_size;
-    int rc = 0;
-    if (len >= 12) {
-        rc = read_at(fd, head, sizeof head, 0, path, err);
-        if (rc == 0)
-            rc = read_at(fd, tail, sizeof tail, len - sizeof tail, path, err);
-    }
+    *size = len;
+    if (len < MT_PQ_MAP_MIN_BYTES)
+        return MT_OK;
+    int rc = read_at(fd, head, sizeof head, 0, path, err);
+    if (rc == 0)
+        rc = read_at(fd, tail, sizeof tail, len - sizeof tail, path, err);
     if (rc == 0)
         rc = mt_pq_check_frame(path, len, head, tail, err);
     if (rc == 0 && len > MT_PQ_MAX_FILE_BYTES)
         rc = mt_err_set(err, MT_ELIMIT, "%s is %zu bytes, larger than the limit of %zu", path,
                         len, MT_PQ_MAX_FILE_BYTES);
-    *size = len;
     return rc;
 }
 
