@@ -10,13 +10,9 @@ mt=$1
 fb=$2
 fx=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-cli-dl-XXXXXX")
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+trap 'fb_stop; rm -rf "$work"' EXIT
 csv() { "$mt" --data-dir "$1" data --symbol "$2" --timeframe 1h --csv; }
 
 # Source: BTCUSDT and ETHUSDT 1h of 2023-02 and 2023-03; server clock 2023-04-01 00:30 UTC.

@@ -25,12 +25,16 @@ has() { grep -qF -- "$2" <<<"$1" || { echo "  expected to find: $2" >&2; echo " 
 lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "  did not expect: $2" >&2; echo "  in: $1" >&2; false; }; }
 is() { [[ "$1" == "$2" ]] || { echo "  got '$1', expected '$2'" >&2; false; }; }
 same_file() { cmp -s "$1" "$2" || { echo "  $2 changed" >&2; false; }; }
-# fb_start OPTION...: (re)starts mt-fakebinance on an ephemeral 127.0.0.1 port,
+# fb_start OPTION...: (re)starts mt-fakebinance (fb_stop stops it) on an ephemeral 127.0.0.1 port,
 # setting $server_pid and $url. The old output file goes first: the previous
 # server's "listening" line must never be taken for the new one's.
 server_pid=
-fb_start() {
+fb_stop() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  server_pid=
+}
+fb_start() {
+  fb_stop
   rm -f "$work/fb.out"
   "$fb" --port 0 "$@" >"$work/fb.out" &
   server_pid=$!

@@ -10,13 +10,9 @@ mt=$1
 fb=$2
 fx=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-dl-XXXXXX")
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../cli/lib.sh
 source "$(dirname "$0")/../cli/lib.sh"
+trap 'fb_stop; rm -rf "$work"' EXIT
 
 # Source store: real BTCUSDT 1h klines of 2023-02 and 2023-03 (with the real
 # 2023-03-24 13:00 outage), the same candles under other USDT symbols, a
