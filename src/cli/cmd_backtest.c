@@ -70,13 +70,13 @@ static void put_num(FILE *f, double v)
 static int write_trades(FILE *f, void *ctx, struct mt_err *err)
 {
     const struct report *rp = ctx;
-    fputs("agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,r,"
-          "sim_reasons,parent\n",
+    fputs("id,agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,"
+          "r,sim_reasons,parent\n",
           f);
     for (size_t i = 0; i < rp->r->n_trades; i++) {
         const struct mt_portfolio_trade *x = &rp->r->trades[i];
         const struct mt_trade *t = &x->trade;
-        fprintf(f, "%s,%s,%s,%s,%lld,%lld,%lld", rp->ids[x->agent], rp->series[x->series].symbol, kind_names[t->kind],
+        fprintf(f, "%llu,%s,%s,%s,%s,%lld,%lld,%lld", (unsigned long long)x->id, rp->ids[x->agent], rp->series[x->series].symbol, kind_names[t->kind],
                 t->side == MT_LONG ? "long" : "short", (long long)x->setup.time, (long long)t->open_time,
                 (long long)t->close_time);
         const double v[] = {x->setup.price, t->entry, t->init_stop, t->stop, t->target};
@@ -94,7 +94,9 @@ static int write_trades(FILE *f, void *ctx, struct mt_err *err)
                 sep = "|";
             }
         }
-        fprintf(f, ",%ld\n", x->parent);
+        if (x->parent >= 0)
+            fprintf(f, ",%llu", (unsigned long long)rp->r->trades[x->parent].id);
+        fputs("\n", f);
     }
     if (ferror(f))
         return mt_err_set(err, MT_EIO, "backtest trades csv: write failed: %s", strerror(errno));
@@ -156,7 +158,8 @@ static void print_metrics(const struct mt_portfolio_result *r, const struct mt_p
     printf("sim reasons:");
     for (unsigned k = 0; k < MT_SIM_REASON_COUNT; k++)
         printf(" %s %zu", mt_sim_reason_name(1u << k), why[k]);
-    printf("; untradable setups %zu\n", r->untradable);
+    printf("; setups untradable %zu, held %zu, opposite %zu\n", r->decisions.untradable, r->decisions.held,
+           r->decisions.opposite);
 }
 
 /* Loads every series of cat (tf) into s[0 .. cat->n), and with lower the
@@ -178,7 +181,7 @@ static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum
                 fprintf(stderr, "mtrader: %s: no %s candles (%s): ambiguous bars resolve stop first\n",
                         cat->entries[i].symbol, mt_tf_name(*lower), lerr.msg);
         }
-        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i], have_lower ? &lo[i] : NULL};
+        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i], have_lower ? &lo[i] : NULL, NULL, NULL, 0};
     }
     return 0;
 }
@@ -192,7 +195,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"risk", required_argument, NULL, 'r'},     {"max-positions", required_argument, NULL, 'm'},
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
         {"equity", required_argument, NULL, 'e'},   {"lower", required_argument, NULL, 'L'},
-        MT_CLI_ENGINE_OPTIONS,
+        {"stack", no_argument, NULL, 'k'},          MT_CLI_ENGINE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
@@ -200,14 +203,14 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     int n_ids = 0;
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
     const struct mt_trading_settings *ts = &cli->cfg.trading;
-    mt_cli_engine_defaults(cli, &cfg.costs, &cfg.rules);
-    cfg.spread = ts->spread;
+    struct mt_trade_rules rules;
+    mt_cli_engine_defaults(cli, &cfg.costs, &rules);
     cfg.balance = ts->balance;
-    cfg.risk = ts->risk;
-    cfg.max_positions = (int)ts->max_positions;
+    double risk = ts->risk;
+    cfg.limits.max_positions = (int)ts->max_positions;
     char config_ids[sizeof cli->cfg.trading.strategies], *strategy_arg = NULL;
     struct mt_err err = {0};
-    double max_pos = cfg.max_positions;
+    double max_pos = cfg.limits.max_positions;
     bool lower_set = false;
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     int c, rc = 0;
@@ -224,16 +227,18 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         case 'b':
             rc = mt_cli_number_option(&mt_cmd_backtest, "balance", optarg, 0, true, 1e15, false, &cfg.balance);
             break;
-        case 'r': rc = mt_cli_number_option(&mt_cmd_backtest, "risk", optarg, 0, true, 1, false, &cfg.risk); break;
+        case 'r': rc = mt_cli_number_option(&mt_cmd_backtest, "risk", optarg, 0, true, 1, false, &risk); break;
         case 'm':
             rc = mt_cli_number_option(&mt_cmd_backtest, "max-positions", optarg, 0, false, 100000, false, &max_pos);
             if (rc == 0 && max_pos != floor(max_pos))
                 rc = mt_cli_usage_error(&mt_cmd_backtest, "--max-positions '%s': expected an integer", optarg);
-            cfg.max_positions = (int)max_pos;
+            cfg.limits.max_positions = (int)max_pos;
             break;
         case 'p':
-            rc = mt_cli_number_option(&mt_cmd_backtest, "spread", optarg, 0, false, 0.5, true, &cfg.spread);
+            rc = mt_cli_number_option(&mt_cmd_backtest, "spread", optarg, 0, false, MT_SPREAD_MAX, true,
+                                      &cfg.costs.spread);
             break;
+        case 'k': cfg.one_per_symbol = false; break;
         case 'L':
             if (mt_tf_parse(optarg, &lower_tf, &err))
                 return mt_cli_usage_error(&mt_cmd_backtest, "--lower: %s", err.msg);
@@ -242,7 +247,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         case 'o': trades_path = optarg; break;
         case 'e': equity_path = optarg; break;
         default:
-            if ((rc = mt_cli_engine_option(&mt_cmd_backtest, c, optarg, &cfg.costs, &cfg.rules)) < 0)
+            if ((rc = mt_cli_engine_option(&mt_cmd_backtest, c, optarg, &cfg.costs, &rules)) < 0)
                 return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
         }
     }
@@ -269,10 +274,15 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_series *s = calloc(cat.n ? cat.n : 1, sizeof *s), *lo = calloc(cat.n ? cat.n : 1, sizeof *lo);
     struct mt_portfolio_series *ps = calloc(cat.n ? cat.n : 1, sizeof *ps);
     struct mt_portfolio_result res = {0};
+    struct mt_engine_agent agents[MT_CLI_MAX_STRATEGIES];
+    for (int k = 0; k < n_ids; k++) {
+        agents[k] = mt_engine_agent_for(ids[k], &rules);
+        agents[k].limits.risk = risk;
+    }
     if (!s || !lo || !ps)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
     if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, s, lo, ps, &err)) == 0)
-        rc = mt_portfolio_run(ps, cat.n, ids, (size_t)n_ids, sel.tf, &cfg, &res, &err);
+        rc = mt_portfolio_run(ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     struct report rp = {&res, ps, ids};
     size_t trade_bytes = 0, equity_bytes = 0;
     if (rc == 0 && (rc = mt_atomic_write(trades_path, write_trades, &rp, &trade_bytes, &err)) == 0)

@@ -1,6 +1,7 @@
 /* Trade lifecycle: fills, exits and results of one trade followed bar by bar. */
 #include "sim/trade.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,7 +29,7 @@ struct mt_costs mt_costs_default(void)
 struct mt_trade_rules mt_trade_rules_default(void)
 {
     return (struct mt_trade_rules){
-        .tp_at_r = 1.8, .tp_fraction = 0.5, .stale_ms = INT64_C(240) * 3600 * 1000, .stale_below_r = 1.0};
+        .tp_at_r = 1.8, .tp_fraction = 0.5, .tp_full_value = 24, .stale_ms = INT64_C(240) * 3600 * 1000, .stale_below_r = 1.0};
 }
 
 /* Fee in quote of a fill of size at price. */
@@ -81,13 +82,12 @@ static void start(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side
     t->realized = -leg.fee;
 }
 
-/* Exit fill of size at price (costs already in the price): books the pnl and
- * fee, and closes the trade with reason when the size is all that remains. */
-static void fill_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size,
-                      const struct mt_costs *c)
+void mt_trade_fill(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size, double fee)
 {
+    assert(t->exit == MT_EXIT_NONE && t->n_legs < MT_TRADE_MAX_LEGS && size > 0.0);
     bool all = size >= t->size;
-    double fee = fee_of(price, size, c);
+    if (all)
+        size = t->size;
     t->realized += side_sign(t->side) * (price - t->entry) * size - fee;
     add_leg(t, (struct mt_leg){time, all ? MT_LEG_CLOSE : MT_LEG_PARTIAL, reason, price, size, fee});
     t->size = all ? 0.0 : t->size - size;
@@ -98,20 +98,40 @@ static void fill_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, dou
     }
 }
 
-/* Market sale (long) or purchase (short) of size at price. */
+/* Market sale (long) or purchase (short) of size at price, paying half the spread and the fee. */
 static void market_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size,
                         const struct mt_costs *c)
 {
-    fill_exit(t, time, reason, market_price(-t->side, price, c), size, c);
+    double fill = market_price(-t->side, price, c);
+    mt_trade_fill(t, time, reason, fill, size, fee_of(fill, size, c));
 }
 
-static int check_costs(const struct mt_costs *c, struct mt_err *err)
+int mt_costs_check(const struct mt_costs *c, struct mt_err *err)
 {
     const double v[3] = {c->fee_rate, c->spread, c->slippage};
+    const double max[3] = {MT_FEE_RATE_MAX, MT_SPREAD_MAX, MT_SLIPPAGE_MAX};
     static const char *const names[3] = {"fee_rate", "spread", "slippage"};
     for (int i = 0; i < 3; i++)
-        if (!(v[i] >= 0.0 && v[i] < 1.0))
-            return mt_err_set(err, MT_EINVAL, "trade costs: %s = %g must be in [0, 1)", names[i], v[i]);
+        if (!(v[i] >= 0.0 && v[i] < max[i]))
+            return mt_err_set(err, MT_EINVAL, "costs: %s = %g must be in [0, %g)", names[i], v[i], max[i]);
+    return 0;
+}
+
+int mt_trade_rules_check(const struct mt_trade_rules *r, const char *who, struct mt_err *err)
+{
+    if (!(r->tp_at_r >= 0 && r->tp_at_r <= MT_TP_AT_R_MAX))
+        return mt_err_set(err, MT_EINVAL, "%s: tp_at_r = %g must be in [0, %g]", who, r->tp_at_r, MT_TP_AT_R_MAX);
+    if (!(r->tp_fraction > 0 && r->tp_fraction <= 1))
+        return mt_err_set(err, MT_EINVAL, "%s: tp_fraction = %g must be in (0, 1]", who, r->tp_fraction);
+    if (!(r->tp_full_value >= 0 && r->tp_full_value <= MT_TP_FULL_VALUE_MAX))
+        return mt_err_set(err, MT_EINVAL, "%s: tp_full_value = %g must be in [0, %g]", who, r->tp_full_value,
+                          MT_TP_FULL_VALUE_MAX);
+    if (!(r->stale_ms >= 0 && r->stale_ms <= MT_STALE_H_MAX * 3600000))
+        return mt_err_set(err, MT_EINVAL, "%s: stale_ms = %lld must be in [0, %lld]", who, (long long)r->stale_ms,
+                          (long long)(MT_STALE_H_MAX * 3600000));
+    if (!(r->stale_below_r >= -MT_STALE_R_MAX && r->stale_below_r <= MT_STALE_R_MAX))
+        return mt_err_set(err, MT_EINVAL, "%s: stale_below_r = %g must be in [%g, %g]", who, r->stale_below_r,
+                          -MT_STALE_R_MAX, MT_STALE_R_MAX);
     return 0;
 }
 
@@ -127,8 +147,8 @@ int mt_trade_open(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side
             return mt_err_set(err, MT_EINVAL, "trade: %s = %g must be finite and > 0", names[i], v[i]);
     if (!isnan(target) && !(isfinite(target) && target > 0.0))
         return mt_err_set(err, MT_EINVAL, "trade: target = %g must be NaN (none) or finite and > 0", target);
-    int rc = check_costs(c, err);
-    if (rc < 0)
+    int rc = mt_costs_check(c, err);
+    if (rc)
         return rc;
     const char *dir = side == MT_LONG ? "long" : "short";
     double entry = market_price(side, ref_price, c);
@@ -165,52 +185,89 @@ static bool target_first(const struct mt_trade *t, const struct mt_subbars *lowe
     return false;
 }
 
-bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
-                   const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower)
+void mt_trade_observe(struct mt_trade *t, double h, double l)
 {
-    if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
-        return false;
     bool lng = t->side == MT_LONG;
     double risk = unit_risk(t);
     double sign = side_sign(t->side);
-    /* MAE/MFE: divide only when a bar sets a new extreme. */
+    /* Divide only when a bar sets a new extreme. */
     double adverse = sign * ((lng ? l : h) - t->entry), favourable = sign * ((lng ? h : l) - t->entry);
     if (adverse < t->mae_r * risk)
         t->mae_r = adverse / risk;
     if (favourable > t->mfe_r * risk)
         t->mfe_r = favourable / risk;
+}
 
+bool mt_trade_decide(const struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
+                     const struct mt_trade_rules *r, const struct mt_subbars *lower, bool tp_done,
+                     struct mt_trade_action *a)
+{
+    *a = (struct mt_trade_action){.reason = MT_EXIT_NONE};
+    if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
+        return false;
+    bool lng = t->side == MT_LONG;
     int k = touches(t, h, l);
     if (k != 0) {
         bool target = k == TOUCH_TARGET;
         if (k == TOUCH_BOTH) {
-            t->ambiguous = true;
-            target = lower != NULL && target_first(t, lower, &t->resolved_by_lower);
+            a->ambiguous = true;
+            target = lower != NULL && target_first(t, lower, &a->resolved_by_lower);
         }
-        if (target) {
-            fill_exit(t, bar_time, MT_EXIT_TARGET, t->target, t->size, costs);
-        } else {
-            double gap = lng ? fmin(t->stop, o) : fmax(t->stop, o);
-            market_exit(t, bar_time, MT_EXIT_STOP, gap * (1.0 - side_sign(t->side) * costs->slippage), t->size, costs);
-        }
+        a->reason = target ? MT_EXIT_TARGET : MT_EXIT_STOP;
+        a->price = target ? t->target : lng ? fmin(t->stop, o) : fmax(t->stop, o);
+        a->size = t->size;
         return true;
     }
-
-    if (t->kind != MT_TRADE_TRACKED && r->tp_at_r > 0.0) {
+    double risk = unit_risk(t);
+    if (!tp_done && t->kind != MT_TRADE_TRACKED && r->tp_at_r > 0.0) {
         /* Open risk in R, side (c - stop) / c / (risk / entry) x size / init_size, compared without dividing. */
         bool at_tp = side_sign(t->side) * (c - t->stop) * t->entry * t->size >= r->tp_at_r * c * risk * t->init_size;
-        bool full = r->tp_fraction >= 1.0;
+        bool full = r->tp_fraction >= 1.0 || (t->kind == MT_TRADE_REAL && t->size * c <= r->tp_full_value);
         if (at_tp && (full || t->n_legs < MT_TRADE_MAX_LEGS - 1)) {
-            market_exit(t, bar_time, MT_EXIT_TAKE_PROFIT, c, full ? t->size : t->size * r->tp_fraction, costs);
-            if (full)
-                return true;
+            *a = (struct mt_trade_action){MT_EXIT_TAKE_PROFIT, c, full ? t->size : t->size * r->tp_fraction, false,
+                                          false};
+            return true;
         }
     }
-
     if (r->stale_ms > 0 && bar_time - t->open_time >= r->stale_ms &&
         (t->realized + mt_trade_unrealized(t, c)) / (t->init_size * risk) < r->stale_below_r) {
-        market_exit(t, bar_time, MT_EXIT_STALE, c, t->size, costs);
+        *a = (struct mt_trade_action){MT_EXIT_STALE, c, t->size, false, false};
         return true;
+    }
+    return false;
+}
+
+void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_action *a, const struct mt_costs *c)
+{
+    switch (a->reason) {
+    case MT_EXIT_TARGET:
+    case MT_EXIT_STOP:
+        t->ambiguous = a->ambiguous;
+        t->resolved_by_lower = a->resolved_by_lower;
+        if (a->reason == MT_EXIT_TARGET)
+            mt_trade_fill(t, time, MT_EXIT_TARGET, a->price, a->size, fee_of(a->price, a->size, c));
+        else
+            market_exit(t, time, MT_EXIT_STOP, a->price * (1.0 - side_sign(t->side) * c->slippage), a->size, c);
+        return;
+    case MT_EXIT_TAKE_PROFIT:
+    case MT_EXIT_STALE: market_exit(t, time, a->reason, a->price, a->size, c); return;
+    default: assert(!"mt_trade_fill_sim: not an action"); return;
+    }
+}
+
+bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
+                   const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower)
+{
+    if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
+        return false;
+    mt_trade_observe(t, h, l);
+    struct mt_trade_action a;
+    bool tp_done = false;
+    while (mt_trade_decide(t, bar_time, o, h, l, c, r, lower, tp_done, &a)) {
+        mt_trade_fill_sim(t, bar_time, &a, costs);
+        if (t->exit != MT_EXIT_NONE)
+            return true;
+        tp_done = true; /* only a partial take-profit leaves the trade open */
     }
     return false;
 }

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "strategy/strategy.h" /* MT_SPREAD_MAX */
 
 enum mt_side { MT_LONG = 1, MT_SHORT = -1 };
 
@@ -68,9 +69,30 @@ struct mt_costs {
 struct mt_trade_rules {
     double tp_at_r;       /* partial take-profit when the open risk >= this many R (1.8; 0 = off) */
     double tp_fraction;   /* share of the remaining size sold by a take-profit, in (0, 1] (0.5; 1 = full) */
+    double tp_full_value; /* real trades: a take-profit sells all of a position worth at most this
+                             (quote, at the close) and the trade is followed on as tracked (24; 0 = never) */
     int64_t stale_ms;     /* close trades at least this old (240 h; 0 = off) ... */
     double stale_below_r; /* ... whose pnl in R is below this (1.0) */
 };
+
+/* The valid range of each cost and rule, the one place they are set: the
+ * checks below, the config file and the command-line options use them.
+ * fee_rate in [0, MT_FEE_RATE_MAX), slippage in [0, MT_SLIPPAGE_MAX), spread in
+ * [0, MT_SPREAD_MAX); tp_at_r in [0, MT_TP_AT_R_MAX], tp_fraction in (0, 1],
+ * tp_full_value in [0, MT_TP_FULL_VALUE_MAX], stale hours in [0,
+ * MT_STALE_H_MAX], stale_below_r in [-MT_STALE_R_MAX, MT_STALE_R_MAX]. */
+#define MT_FEE_RATE_MAX 0.1
+#define MT_SLIPPAGE_MAX 0.1
+#define MT_TP_AT_R_MAX 1000.0
+#define MT_TP_FULL_VALUE_MAX 1e15
+#define MT_STALE_H_MAX INT64_C(1000000)
+#define MT_STALE_R_MAX 1000.0
+
+/* MT_EINVAL naming the first cost out of its range. */
+int mt_costs_check(const struct mt_costs *c, struct mt_err *err);
+
+/* MT_EINVAL naming the first rule out of its range, the message starting with who. */
+int mt_trade_rules_check(const struct mt_trade_rules *r, const char *who, struct mt_err *err);
 
 /* Open leg + take-profit legs + the close. A partial take-profit is skipped when
  * only the slot of the close is left (after 6 partials). */
@@ -117,7 +139,8 @@ const char *mt_exit_name(enum mt_exit e);
  * pair's measured spread. */
 struct mt_costs mt_costs_default(void);
 
-/* The reference system's rules: 50% take-profit at 1.8R, stale after 240 h below 1R. */
+/* The reference system's rules for trailing strategies: a take-profit at 1.8 R of open risk (half, or
+ * all of a real position worth at most 24 quote), stale after 240 h below 1 R. */
 struct mt_trade_rules mt_trade_rules_default(void);
 
 /* Opens t at ref_price (long pays ref x (1 + spread/2), short receives
@@ -129,23 +152,55 @@ struct mt_trade_rules mt_trade_rules_default(void);
 int mt_trade_open(struct mt_trade *t, enum mt_trade_kind kind, enum mt_side side, int64_t time, double ref_price,
                   double stop, double target, double size, const struct mt_costs *c, struct mt_err *err);
 
-/* Follows the closed bar opening at bar_time (o, h, l, c) and returns true when
- * the trade closed on it. No-op (false) when the trade is no longer followed or
- * the bar opens before open_time. In order:
- *   MAE/MFE from the bar's low and high;
- *   stop (long: l <= stop, fill min(stop, o) x (1 - slippage) x (1 - spread/2);
- *   short mirrored) and target (long: h >= target, filled at the target);
- *   when one bar touches both it is ambiguous: `lower` (that bar's candles, may
- *   be NULL) decides if its first candle touching either touches only one,
- *   otherwise the stop came first;
- *   partial take-profit (not for tracked trades, at most one per bar): when
+/* What a closed bar asks of a followed trade: the decide step of
+ * mt_trade_step, before anything is filled. reason MT_EXIT_NONE: nothing. */
+struct mt_trade_action {
+    enum mt_exit reason; /* MT_EXIT_STOP, _TARGET, _TAKE_PROFIT or _STALE */
+    double price;        /* what the order is priced from: the stop level or the open when the bar
+                            gapped through it (long: min(stop, open)), the target, else the close */
+    double size;         /* base units to sell (long) or buy back (short); all that remains closes */
+    bool ambiguous;      /* the bar touched both stop and target */
+    bool resolved_by_lower; /* lower-timeframe candles decided which came first */
+};
+
+/* MAE/MFE from a closed bar's high and low (the first part of a bar step). */
+void mt_trade_observe(struct mt_trade *t, double h, double l);
+
+/* Decides what the closed bar opening at bar_time (o, h, l, c) does to t,
+ * without changing it: false (a->reason NONE) when nothing, the trade is no
+ * longer followed or the bar opens before open_time. In order:
+ *   stop (long: l <= stop) and target (long: h >= target), short mirrored;
+ *   when one bar touches both it is ambiguous: `lower` (that bar's candles,
+ *   may be NULL) decides if its first candle touching either touches only
+ *   one, otherwise the stop came first;
+ *   unless tp_done (a take-profit of this bar was filled already), the
+ *   take-profit (not for tracked trades): when
  *   side x (c - stop)/c / (|entry - init_stop|/entry) x size/init_size >= tp_at_r,
- *   sell tp_fraction of the remaining size at the close (market); all of it
- *   closes the trade with MT_EXIT_TAKE_PROFIT;
- *   stale: when stale_ms > 0, bar_time - open_time >= stale_ms and the pnl in R
- *   at the close (realized + side x (c - entry) x size, exit costs not counted)
- *   is below stale_below_r, close at the close (market).
+ *   sell tp_fraction of the remaining size at the close, or all of it when
+ *   tp_fraction is 1 or t is a real trade worth at most tp_full_value at c
+ *   (a partial one is skipped when only the slot of the close is left);
+ *   stale: when stale_ms > 0, bar_time - open_time >= stale_ms and the pnl in
+ *   R at the close (realized + side x (c - entry) x size, exit costs not
+ *   counted) is below stale_below_r, close at the close.
  * NaN prices never trigger an exit. */
+bool mt_trade_decide(const struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
+                     const struct mt_trade_rules *r, const struct mt_subbars *lower, bool tp_done,
+                     struct mt_trade_action *a);
+
+/* Books one exit fill as it happened: size (at most what remains) at price,
+ * costs included, paying fee. Closes t with reason when nothing remains. */
+void mt_trade_fill(struct mt_trade *t, int64_t time, enum mt_exit reason, double price, double size, double fee);
+
+/* The simulated fill of action a at time: a stop fills at a.price x (1 -
+ * slippage) (long; short mirrored) minus half the spread, a target at the
+ * target (a limit order), a take-profit or stale exit at a.price minus half
+ * the spread; each pays the fee. Records a's ambiguity on t. */
+void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_action *a, const struct mt_costs *c);
+
+/* One simulated bar step: mt_trade_observe, then mt_trade_decide and
+ * mt_trade_fill_sim until nothing more happens on the bar (a partial
+ * take-profit can be followed by the stale exit). Returns true when the trade
+ * closed on the bar. */
 bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
                    const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower);
 

@@ -3,6 +3,7 @@
  * kinds of strategy share. */
 #include "strategy/strategy.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -112,12 +113,11 @@ int mt_strategy_parse(const char *id, enum mt_tf tf, double spread, struct mt_st
                           field[0]);
     if (n != def->n_fields + 1) /* also when the split stopped with fields left */
         return mt_err_set(err, MT_EINVAL, "strategy %s: expected %s:%s", id, def->name, def->usage);
-    if (!(spread >= 0 && spread < 0.5))
-        return mt_err_set(err, MT_EINVAL, "strategy %s: spread = %g must be in [0, 0.5)", id, spread);
+    if (!(spread >= 0 && spread < MT_SPREAD_MAX))
+        return mt_err_set(err, MT_EINVAL, "strategy %s: spread = %g must be in [0, %g)", id, spread, MT_SPREAD_MAX);
     s->def = def;
     s->tf = tf;
-    s->spread = spread;
-    s->buffer = 2.0 * spread > MT_STRATEGY_MIN_BUFFER ? 2.0 * spread : MT_STRATEGY_MIN_BUFFER;
+    mt_strategy_set_spread(s, spread);
     int rc = def->setup(s, field + 1, err);
     if (rc) {
         mt_strategy_release(s);
@@ -125,6 +125,18 @@ int mt_strategy_parse(const char *id, enum mt_tf tf, double spread, struct mt_st
         return rc;
     }
     return 0;
+}
+
+void mt_strategy_set_spread(struct mt_strategy *s, double spread)
+{
+    assert(spread >= 0 && spread < MT_SPREAD_MAX);
+    s->spread = spread;
+    s->buffer = 2.0 * spread > MT_STRATEGY_MIN_BUFFER ? 2.0 * spread : MT_STRATEGY_MIN_BUFFER;
+}
+
+bool mt_strategy_trails(const struct mt_strategy *s)
+{
+    return s->def->trails;
 }
 
 void mt_strategy_release(struct mt_strategy *s)

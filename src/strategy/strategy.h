@@ -17,6 +17,7 @@
 #ifndef MT_STRATEGY_STRATEGY_H
 #define MT_STRATEGY_STRATEGY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,9 @@
 #define MT_STRATEGY_MAX_SETUPS 2
 /* Smallest reward |target / price - 1| a setup with a target may have (0.3%). */
 #define MT_STRATEGY_MIN_REWARD 0.003
+/* A relative bid-ask spread lies in [0, MT_SPREAD_MAX): the one range of every
+ * spread setting (the stop buffer here, the trade costs in sim/trade.h). */
+#define MT_SPREAD_MAX 0.5
 /* Smallest stop buffer: stops sit max(2 spread, this) beyond the invalidation level. */
 #define MT_STRATEGY_MIN_BUFFER 0.0015
 
@@ -78,11 +82,20 @@ struct mt_strategy {
 };
 
 /* Parses id (see the top of this file) into s for bars of timeframe tf, with
- * `spread` the relative bid/ask spread in [0, 0.5) used for the stop buffer;
+ * `spread` the relative bid/ask spread in [0, MT_SPREAD_MAX) used for the stop buffer;
  * s starts with no bar seen. Returns 0, MT_EINVAL (err names the id and the
  * bad field) or MT_ENOMEM; on failure s holds nothing to release. Release
  * with mt_strategy_release. */
 int mt_strategy_parse(const char *id, enum mt_tf tf, double spread, struct mt_strategy *s, struct mt_err *err);
+
+/* Sets the relative spread in [0, MT_SPREAD_MAX) of the setups from the next bar on:
+ * their stop buffer is max(2 spread, MT_STRATEGY_MIN_BUFFER). */
+void mt_strategy_set_spread(struct mt_strategy *s, double spread);
+
+/* True for strategies whose trades are managed after entry (Trail Fractals:
+ * trailing stop, take-profit); false for those that exit only by their OCO
+ * order, target or stop (Channel Run, reference-system.md §1.1). */
+bool mt_strategy_trails(const struct mt_strategy *s);
 
 /* Frees s's state. Safe on a released or zeroed struct. */
 void mt_strategy_release(struct mt_strategy *s);

@@ -83,6 +83,7 @@ const struct mt_strategy_def mt_strategy_trail_fractals = {
     .n_fields = 2,
     .n_context = 4,
     .context = {"stop_dist", "atr_rel", "age_long", "age_short"},
+    .trails = true,
     .setup = trail_fractals_setup,
     .decide = trail_fractals_decide,
 };

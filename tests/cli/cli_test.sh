@@ -225,9 +225,12 @@ check "backtest: one symbol, its counts are the overall ones" is "$(cut -d' ' -f
 counts=$(awk '{ print $2 + $3 + $4 }' <<<"$all")
 check "backtest writes every trade" is "$(($(wc -l <"$work/trades.csv") - 1))" "$counts"
 check "backtest trades header" is "$(head -1 "$work/trades.csv")" \
-  "agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,r,sim_reasons,parent"
+  "id,agent,symbol,kind,side,signal_time,open_time,close_time,price,entry,init_stop,stop,target,exit,size,pnl,r,sim_reasons,parent"
 check "backtest real trades in the table and the file" is "$(grep -c ',real,' "$work/trades.csv")" "$(cut -d' ' -f2 <<<"$all")"
-check "backtest sims carry their reasons" is "$(awk -F, '$3 == "sim" && $17 == ""' "$work/trades.csv" | wc -l)" 0
+check "backtest sims carry their reasons" is "$(awk -F, '$4 == "sim" && $18 == ""' "$work/trades.csv" | wc -l)" 0
+check "backtest trade ids count from 1" is "$(awk -F, 'NR > 1 && $1 != NR - 1' "$work/trades.csv" | wc -l)" 0
+check "backtest: tracked trades name their parent's id" is \
+  "$(awk -F, '$4 == "tracked" && $19 == ""' "$work/trades.csv" | wc -l)" 0
 check "backtest: equity at the first bar and at each bar's close" is "$(($(wc -l <"$work/equity.csv") - 1))" 1416
 check "backtest equity starts at the balance" is "$(sed -n 2p "$work/equity.csv")" "1675209600000,10000"
 check "backtest equity ends at the first bar after the data" has "$(tail -1 "$work/equity.csv")" "1680307200000,"

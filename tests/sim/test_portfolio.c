@@ -58,8 +58,8 @@ static void build(struct two *t)
     add_bar(&t->a, 11, 14.3, 17.6, 14.2, 17.2);
     add_bar(&t->b, 11, 14.3, 14.8, 14.1, 14.8);
     add_bar(&t->b, 12, 14.8, 14.9, 9, 13);
-    t->ps[0] = (struct mt_portfolio_series){"AUSDT", &t->a, NULL};
-    t->ps[1] = (struct mt_portfolio_series){"BUSDT", &t->b, NULL};
+    t->ps[0] = (struct mt_portfolio_series){"AUSDT", &t->a, NULL, NULL, NULL, 0};
+    t->ps[1] = (struct mt_portfolio_series){"BUSDT", &t->b, NULL, NULL, NULL, 0};
 }
 
 static void release(struct two *t)
@@ -68,18 +68,45 @@ static void release(struct two *t)
     mt_series_release(&t->b);
 }
 
-static struct mt_portfolio_config config(void)
+/* A run's account config, the limits of every agent and, when set, their rules. */
+struct cfg {
+    struct mt_portfolio_config c;
+    struct mt_agent_limits lim;
+    const struct mt_trade_rules *rules; /* NULL: mt_trade_rules_for each strategy */
+};
+
+static struct cfg config(void)
 {
-    struct mt_portfolio_config c = mt_portfolio_config_default();
-    c.spread = 0;
+    struct cfg c = {mt_portfolio_config_default(), mt_agent_limits_default(), NULL};
+    c.c.costs.spread = 0;
     return c;
 }
 
-static void run_ok(const struct two *t, const char *const *ids, size_t n_ids, const struct mt_portfolio_config *c,
+/* The agents of ids under c (at most 4). */
+static void agents_of(const char *const *ids, size_t n, const struct cfg *c, struct mt_engine_agent *ag)
+{
+    assert_true(n <= 4);
+    for (size_t k = 0; k < n; k++) {
+        ag[k] = mt_engine_agent_for(ids[k], NULL);
+        ag[k].limits = c->lim;
+        if (c->rules)
+            ag[k].rules = *c->rules;
+    }
+}
+
+static int run(const struct mt_portfolio_series *ps, size_t ns, const char *const *ids, size_t n_ids, enum mt_tf tf,
+               const struct cfg *c, struct mt_portfolio_result *r, struct mt_err *err)
+{
+    struct mt_engine_agent ag[4];
+    agents_of(ids, n_ids, c, ag);
+    return mt_portfolio_run(ps, ns, ag, n_ids, tf, &c->c, r, err);
+}
+
+static void run_ok(const struct two *t, const char *const *ids, size_t n_ids, const struct cfg *c,
                    struct mt_portfolio_result *r)
 {
     struct mt_err err = {0};
-    if (mt_portfolio_run(t->ps, 2, ids, n_ids, MT_TF_1H, c, r, &err))
+    if (run(t->ps, 2, ids, n_ids, MT_TF_1H, c, r, &err))
         fail_msg("%s", err.msg);
 }
 
@@ -107,7 +134,7 @@ static void test_sizing_stop_and_target(void **state)
     (void)state;
     struct two t;
     build(&t);
-    struct mt_portfolio_config c = config();
+    struct cfg c = config();
     struct mt_portfolio_result r;
     run_ok(&t, mid_goal, 1, &c, &r);
 
@@ -118,7 +145,7 @@ static void test_sizing_stop_and_target(void **state)
     double pnl_b = -fee_in + ((fill_b - price) * size - fee * fill_b * size);
     assert_int_equal(r.n_trades, 2);
     assert_int_equal(r.real, 2);
-    assert_int_equal(r.sim + r.tracked + r.untradable, 0);
+    assert_int_equal(r.sim + r.tracked + r.decisions.untradable, 0);
     assert_entry(&r.trades[0], 0, 0, MT_TRADE_REAL, size, 0);
     assert_entry(&r.trades[1], 0, 1, MT_TRADE_REAL, size, 0);
     tu_assert_close(r.trades[0].trade.target, target_mid, 0);
@@ -142,12 +169,13 @@ static void test_sizing_stop_and_target(void **state)
     /* Close of bar 12 (only B has it): B stopped out. */
     tu_assert_close(r.equity[13].equity, 10000 + pnl_a + pnl_b, MONEY);
 
-    /* Metrics: 1 win of 2; a 1 h position over 13 h. */
+    /* Metrics: 1 win of 2; positions over 2 h of 13: A is exposed for bar 11, in which it opened and
+     * closed, B for bars 11 and 12. */
     assert_int_equal(r.metrics.trades, 2);
     assert_int_equal(r.metrics.wins, 1);
     tu_assert_close(r.metrics.total_return, (pnl_a + pnl_b) / 10000, 1e-12);
     tu_assert_close(r.metrics.profit_factor, pnl_a / -pnl_b, 1e-12);
-    tu_assert_close(r.metrics.exposure, 1.0 / 13, 1e-15);
+    tu_assert_close(r.metrics.exposure, 2.0 / 13, 1e-15);
     /* The peak is at A's target, the trough at B's stop. */
     tu_assert_close(r.metrics.max_drawdown, 1 - r.equity[13].equity / r.equity[12].equity, 1e-12);
     assert_int_equal(r.n_symbols, 2);
@@ -157,8 +185,8 @@ static void test_sizing_stop_and_target(void **state)
     tu_assert_close(b->pnl, pnl_b, MONEY);
     assert_true(a->metrics.trades == 1 && a->metrics.wins == 1 && b->metrics.wins == 0);
     tu_assert_close(a->metrics.expectancy_r, pnl_a / (size * (price - stop)), 1e-12);
-    tu_assert_close(b->metrics.exposure, 1.0 / 13, 1e-15);
-    tu_assert_same_double(a->metrics.exposure, 0.0); /* opened and closed at the same time */
+    tu_assert_close(b->metrics.exposure, 2.0 / 13, 1e-15);
+    tu_assert_close(a->metrics.exposure, 1.0 / 13, 1e-15); /* opened and closed within bar 11 */
     assert_true(isnan(a->metrics.total_return) && isnan(a->metrics.sharpe));
     mt_portfolio_result_release(&r);
     release(&t);
@@ -185,11 +213,11 @@ static void test_caps_make_sims(void **state)
         {3, 10, 2, 2, 0}, /* 1 + 1 R stays within 2 */
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        struct mt_portfolio_config c = config();
-        c.max_positions_agent = cases[k].positions_agent;
-        c.max_positions = cases[k].positions;
-        c.max_open_r_agent = cases[k].open_r_agent;
-        c.max_open_r = cases[k].open_r;
+        struct cfg c = config();
+        c.lim.max_positions = cases[k].positions_agent;
+        c.c.limits.max_positions = cases[k].positions;
+        c.lim.max_open_r = cases[k].open_r_agent;
+        c.c.limits.max_open_r = cases[k].open_r;
         struct mt_portfolio_result r;
         run_ok(&t, mid_goal, 1, &c, &r);
         assert_int_equal(r.n_trades, 2);
@@ -215,8 +243,8 @@ static void test_notional_limits(void **state)
     struct two t;
     build(&t);
     /* At most 1% of equity per position: 100 quote = 100 / 14.3 units, whatever the stop. */
-    struct mt_portfolio_config c = config();
-    c.max_notional = 0.01;
+    struct cfg c = config();
+    c.lim.max_notional = 0.01;
     struct mt_portfolio_result r;
     run_ok(&t, mid_goal, 1, &c, &r);
     assert_entry(&r.trades[0], 0, 0, MT_TRADE_REAL, 100 / price, 0);
@@ -226,7 +254,7 @@ static void test_notional_limits(void **state)
     double size = 10000 * 0.005 / (price - stop);
     assert_true(size * price < 140);
     c = config();
-    c.min_notional = 140;
+    c.lim.min_notional = 140;
     run_ok(&t, mid_goal, 1, &c, &r);
     assert_entry(&r.trades[0], 0, 0, MT_TRADE_SIM, size, MT_SIM_TOO_SMALL);
     assert_entry(&r.trades[1], 0, 1, MT_TRADE_SIM, size, MT_SIM_TOO_SMALL);
@@ -246,8 +274,8 @@ static void test_two_agents_and_censoring(void **state)
     struct two t;
     build(&t);
     const char *const ids[2] = {"channel_run:5:edge:mid", "channel_run:5:edge:edge"};
-    struct mt_portfolio_config c = config();
-    c.max_positions_agent = 1;
+    struct cfg c = config();
+    c.lim.max_positions = 1;
     struct mt_portfolio_result r;
     run_ok(&t, ids, 2, &c, &r);
     double size = 10000 * 0.005 / (price - stop), fee_in = fee * price * size;
@@ -282,9 +310,11 @@ static void test_tracked_follow_on(void **state)
     (void)state;
     struct two t;
     build(&t);
-    struct mt_portfolio_config c = config();
-    c.rules.tp_at_r = 1;
-    c.rules.tp_fraction = 1;
+    struct cfg c = config();
+    struct mt_trade_rules rules = mt_trade_rules_default();
+    rules.tp_at_r = 1;
+    rules.tp_fraction = 1;
+    c.rules = &rules;
     struct mt_portfolio_result r;
     run_ok(&t, mid_goal, 1, &c, &r);
     double size = 10000 * 0.005 / (price - stop), fee_in = fee * price * size;
@@ -313,10 +343,10 @@ static void test_date_range(void **state)
     (void)state;
     struct two t;
     build(&t);
-    struct mt_portfolio_config c = config();
+    struct cfg c = config();
     struct mt_portfolio_result r;
     /* Up to bar 10: both longs censored at its close, marked at their entry: only the fees lost. */
-    c.to = T0 + 11 * HOUR;
+    c.c.to = T0 + 11 * HOUR;
     run_ok(&t, mid_goal, 1, &c, &r);
     double size = 10000 * 0.005 / (price - stop), fee_in = fee * price * size;
     assert_int_equal(r.n_trades, 2);
@@ -329,7 +359,7 @@ static void test_date_range(void **state)
     mt_portfolio_result_release(&r);
     /* From bar 10: the curve starts at bar 10 with the balance; the setup is still found. */
     c = config();
-    c.from = T0 + 10 * HOUR;
+    c.c.from = T0 + 10 * HOUR;
     run_ok(&t, mid_goal, 1, &c, &r);
     assert_int_equal(r.n_equity, 4);
     assert_int_equal(r.equity[0].time, T0 + 10 * HOUR);
@@ -337,15 +367,15 @@ static void test_date_range(void **state)
     assert_int_equal(r.real, 2);
     mt_portfolio_result_release(&r);
     /* From bar 11: no setup is decided. */
-    c.from = T0 + 11 * HOUR;
+    c.c.from = T0 + 11 * HOUR;
     run_ok(&t, mid_goal, 1, &c, &r);
     assert_int_equal(r.n_trades, 0);
     assert_int_equal(r.n_equity, 3);
     mt_portfolio_result_release(&r);
     /* Nothing in range. */
-    c.from = T0 + 20 * HOUR;
+    c.c.from = T0 + 20 * HOUR;
     struct mt_err err = {0};
-    assert_int_equal(mt_portfolio_run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
+    assert_int_equal(run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
     assert_string_equal(err.msg, "portfolio: no bar in the date range");
     assert_int_equal(r.n_trades + r.n_equity, 0);
     release(&t);
@@ -356,24 +386,30 @@ static void test_errors_and_names(void **state)
     (void)state;
     struct two t;
     build(&t);
-    struct mt_portfolio_config c = config();
+    struct cfg c = config();
     struct mt_portfolio_result r;
     struct mt_err err = {0};
     const char *const bad[1] = {"channel_run:0:mid:edge"};
-    assert_int_equal(mt_portfolio_run(t.ps, 2, bad, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
+    assert_int_equal(run(t.ps, 2, bad, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
     assert_string_equal(err.msg, "strategy channel_run:0:mid:edge: lookback = 0 must be an integer in [2, 1500]");
-    c.risk = 0;
-    assert_int_equal(mt_portfolio_run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
-    assert_string_equal(err.msg, "portfolio: risk = 0 must be in (0, 1]");
+    c.lim.risk = 0;
+    assert_int_equal(run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
+    assert_string_equal(err.msg, "agent channel_run:5:edge:mid: risk = 0 must be in (0, 1]");
     c = config();
-    c.max_positions = -1;
-    assert_int_equal(mt_portfolio_run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
-    assert_string_equal(err.msg, "portfolio: max_positions = -1 must be >= 0");
+    c.c.limits.max_positions = -1;
+    assert_int_equal(run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
+    assert_string_equal(err.msg, "account: max_positions = -1 must be >= 0");
+    c = config();
+    c.c.costs.fee_rate = 0.2;
+    assert_int_equal(run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
+    assert_string_equal(err.msg, "costs: fee_rate = 0.2 must be in [0, 0.1)");
     assert_int_equal(r.n_trades + r.n_equity + r.n_symbols, 0);
-    c = mt_portfolio_config_default();
-    assert_true(c.balance == 10000 && c.risk == 0.005 && c.max_notional == 1 && c.min_notional == 15);
-    assert_true(c.max_positions_agent == 3 && c.max_positions == 10 && c.max_open_r_agent == 5.1 &&
-                c.max_open_r == 10 && c.spread == 0.0005 && c.from == INT64_MIN && c.to == INT64_MAX);
+    struct mt_portfolio_config d = mt_portfolio_config_default();
+    struct mt_agent_limits l = mt_agent_limits_default();
+    assert_true(d.balance == 10000 && l.risk == 0.005 && l.max_notional == 1 && l.min_notional == 15);
+    assert_true(l.max_positions == 3 && d.limits.max_positions == 10 && l.max_open_r == 5.1 &&
+                d.limits.max_open_r == 10 && d.costs.spread == 0.0005 && d.from == INT64_MIN && d.to == INT64_MAX);
+    assert_true(d.one_per_symbol && d.track_sims && !d.follow_past_to && l.min_score == 0.6);
     assert_string_equal(mt_sim_reason_name(MT_SIM_OPEN_RISK_AGENT), "open_risk_agent");
     assert_string_equal(mt_sim_reason_name(MT_SIM_TOO_SMALL), "too_small");
     assert_null(mt_sim_reason_name(3));
@@ -389,17 +425,18 @@ static void test_every_setup_once(void **state)
     (void)state;
     const struct mt_series *s = fu_btc();
     const char *const ids[2] = {"channel_run:200:mid:edge", "trail_fractals:5:2"};
-    struct mt_portfolio_series ps = {"BTCUSDT", s, NULL};
-    struct mt_portfolio_config c = mt_portfolio_config_default();
+    struct mt_portfolio_series ps = {"BTCUSDT", s, NULL, NULL, NULL, 0};
+    struct cfg c = {mt_portfolio_config_default(), mt_agent_limits_default(), NULL};
+    c.c.one_per_symbol = false; /* every setup its own position, as in the setup backtest */
     struct mt_portfolio_result r;
     struct mt_err err = {0};
-    if (mt_portfolio_run(&ps, 1, ids, 2, MT_TF_1H, &c, &r, &err))
+    if (run(&ps, 1, ids, 2, MT_TF_1H, &c, &r, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(r.n_equity, s->n + 1);
     size_t untradable = 0;
     for (size_t a = 0; a < 2; a++) {
         struct mt_setup_outcomes o;
-        struct mt_setup_run run = mt_setup_run_default(ids[a], MT_TF_1H, c.spread);
+        struct mt_setup_run run = mt_setup_run_default(ids[a], MT_TF_1H, c.c.costs.spread);
         assert_int_equal(mt_setups_backtest(s, &run, &o, &err), 0);
         untradable += o.untradable;
         size_t j = 0, setups = 0, real = 0, sim = 0;
@@ -427,7 +464,7 @@ static void test_every_setup_once(void **state)
         assert_true(real > 0 && sim > 0);
         mt_setup_outcomes_release(&o);
     }
-    assert_int_equal(r.untradable, untradable);
+    assert_int_equal(r.decisions.untradable, untradable);
     double pnl = 0;
     size_t e = 0;
     for (size_t i = 0; i < r.n_trades; i++) {
@@ -435,7 +472,8 @@ static void test_every_setup_once(void **state)
         while (e + 1 < r.n_equity && r.equity[e + 1].time <= x->setup.time)
             e++;
         double eq = r.equity[e].equity;
-        double want = fmin(eq * c.risk / fabs(x->setup.price - x->setup.stop), eq / x->setup.price);
+        double want = fmin(eq * c.lim.risk / fabs(x->setup.price - x->setup.stop),
+                           eq / (x->setup.price * (1 + c.c.costs.spread / 2)));
         if (x->parent < 0)
             tu_assert_same_double(x->trade.init_size, want);
         pnl += x->trade.kind == MT_TRADE_REAL ? mt_trade_pnl(&x->trade) : 0;
@@ -456,12 +494,13 @@ static void test_lower_timeframe_as_setups(void **state)
     fu_btc_4h(&h4);
     struct mt_err err = {0};
     const char *const ids[1] = {"channel_run:8:mid:edge"};
-    struct mt_portfolio_series ps = {"BTCUSDT", &h4, h1};
-    struct mt_portfolio_config c = mt_portfolio_config_default();
+    struct mt_portfolio_series ps = {"BTCUSDT", &h4, h1, NULL, NULL, 0};
+    struct cfg c = {mt_portfolio_config_default(), mt_agent_limits_default(), NULL};
+    c.c.one_per_symbol = false;
     struct mt_portfolio_result r;
-    if (mt_portfolio_run(&ps, 1, ids, 1, MT_TF_4H, &c, &r, &err))
+    if (run(&ps, 1, ids, 1, MT_TF_4H, &c, &r, &err))
         fail_msg("%s", err.msg);
-    struct mt_setup_run run = mt_setup_run_default(ids[0], MT_TF_4H, c.spread);
+    struct mt_setup_run run = mt_setup_run_default(ids[0], MT_TF_4H, c.c.costs.spread);
     run.lower = h1;
     struct mt_setup_outcomes o;
     assert_int_equal(mt_setups_backtest(&h4, &run, &o, &err), 0);

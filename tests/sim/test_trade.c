@@ -505,7 +505,7 @@ static void test_open_errors(void **state)
     struct mt_costs bad = costs;
     bad.spread = -0.001;
     assert_int_equal(mt_trade_open(&t, MT_TRADE_REAL, MT_LONG, T0, 100, 95, NAN, 1, &bad, &err), MT_EINVAL);
-    assert_non_null(strstr(err.msg, "spread = -0.001 must be in [0, 1)"));
+    assert_non_null(strstr(err.msg, "spread = -0.001 must be in [0, 0.5)"));
     /* Nothing was written. */
     assert_memory_equal(&t, &before, sizeof t);
 }
