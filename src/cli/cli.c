@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "sim/portfolio.h"
 
 /* offset and size of a char-array field of struct mt_app_config */
 #define CFG_STR(path) \
@@ -31,19 +33,23 @@ static const struct mt_cfg_field download_schema[] = {
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 
+/* The largest value below x: the config's ranges are closed, the spread's is open at MT_SPREAD_MAX. */
+#define BELOW(x) ((x) * (1 - DBL_EPSILON))
+
 #define TRADING_DOUBLE(name, field, lo, hi) \
     {name, MT_CFG_DOUBLE, offsetof(struct mt_app_config, trading.field), 0, lo, hi, NULL}
 
 static const struct mt_cfg_field trading_schema[] = {
     {"strategies", MT_CFG_STRING, CFG_STR(trading.strategies), 0, 0, NULL},
-    TRADING_DOUBLE("spread", spread, 0, 0.49),
-    TRADING_DOUBLE("fee", fee, 0, 0.1),
+    TRADING_DOUBLE("spread", spread, 0, BELOW(MT_SPREAD_MAX)),
+    TRADING_DOUBLE("fee", fee, 0, MT_FEE_RATE_MAX),
     {"bnb", MT_CFG_BOOL, offsetof(struct mt_app_config, trading.bnb), 0, 0, 0, NULL},
-    TRADING_DOUBLE("slippage", slippage, 0, 0.1),
-    TRADING_DOUBLE("tp_r", tp_r, 0, 1000),
-    TRADING_DOUBLE("tp_fraction", tp_fraction, 0.001, 1),
-    TRADING_DOUBLE("stale_h", stale_h, 0, 1e6),
-    TRADING_DOUBLE("stale_r", stale_r, -1000, 1000),
+    TRADING_DOUBLE("slippage", slippage, 0, MT_SLIPPAGE_MAX),
+    TRADING_DOUBLE("tp_r", tp_r, 0, MT_TP_AT_R_MAX),
+    TRADING_DOUBLE("tp_fraction", tp_fraction, DBL_MIN, 1),
+    TRADING_DOUBLE("tp_full_value", tp_full_value, 0, MT_TP_FULL_VALUE_MAX),
+    TRADING_DOUBLE("stale_h", stale_h, 0, (double)MT_STALE_H_MAX),
+    TRADING_DOUBLE("stale_r", stale_r, -MT_STALE_R_MAX, MT_STALE_R_MAX),
     TRADING_DOUBLE("balance", balance, 1e-9, 1e15),
     TRADING_DOUBLE("risk", risk, 1e-9, 1),
     {"max_positions", MT_CFG_INT, offsetof(struct mt_app_config, trading.max_positions), 0, 0, 100000, NULL},
@@ -74,9 +80,20 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
              "ZAR,IDRT,BIDR,BVND,AEUR,EURI,USD1,XUSD,BFUSD,RLUSD");
     snprintf(cfg.download.timeframes, sizeof cfg.download.timeframes, "1h,1d");
     cfg.download.history_days = 4 * 365;
-    cfg.trading = (struct mt_trading_settings){.spread = 0.0005, .fee = 0.0015, .slippage = 0.0005, .tp_r = 1.8,
-                                               .tp_fraction = 0.5, .stale_h = 240, .stale_r = 1, .balance = 10000,
-                                               .risk = 0.005, .max_positions = 10};
+    struct mt_costs costs = mt_costs_default();
+    struct mt_trade_rules rules = mt_trade_rules_default();
+    struct mt_portfolio_config account = mt_portfolio_config_default();
+    cfg.trading = (struct mt_trading_settings){.spread = account.costs.spread,
+                                               .fee = costs.fee_rate,
+                                               .slippage = costs.slippage,
+                                               .tp_r = rules.tp_at_r,
+                                               .tp_fraction = rules.tp_fraction,
+                                               .tp_full_value = rules.tp_full_value,
+                                               .stale_h = (double)rules.stale_ms / 3600000.0,
+                                               .stale_r = rules.stale_below_r,
+                                               .balance = account.balance,
+                                               .risk = mt_agent_limits_default().risk,
+                                               .max_positions = account.limits.max_positions};
     cli->config_path = NULL;
     if (!path)
         path = getenv("MTRADER_CONFIG");

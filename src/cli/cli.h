@@ -39,7 +39,8 @@ struct mt_trading_settings {
     double fee;             /* per fill, of notional */
     bool bnb;               /* fees x 0.75 */
     double slippage;        /* stop fills */
-    double tp_r, tp_fraction; /* partial take-profit: at this open risk in R, this part */
+    double tp_r, tp_fraction; /* take-profit of trailing strategies: at this open risk in R, this part */
+    double tp_full_value;     /* ... or all of a real position worth at most this (quote) */
     double stale_h, stale_r;  /* stale exit: older than hours, below R */
     double balance, risk;     /* backtest account and risk per trade */
     int64_t max_positions;    /* backtest: open real positions of the account */

@@ -165,16 +165,22 @@ int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value,
     double hours = 0;
     int rc;
     switch (c) {
-    case 0x101: return mt_cli_number_option(cmd, "fee", value, 0, false, 0.1, false, &costs->fee_rate);
+    case 0x101: return mt_cli_number_option(cmd, "fee", value, 0, false, MT_FEE_RATE_MAX, false, &costs->fee_rate);
     case 0x102: costs->bnb = true; return MT_EXIT_OK;
-    case 0x103: return mt_cli_number_option(cmd, "slippage", value, 0, false, 0.1, false, &costs->slippage);
-    case 0x104: return mt_cli_number_option(cmd, "tp-r", value, 0, false, 1000, false, &rules->tp_at_r);
+    case 0x103:
+        return mt_cli_number_option(cmd, "slippage", value, 0, false, MT_SLIPPAGE_MAX, false, &costs->slippage);
+    case 0x104: return mt_cli_number_option(cmd, "tp-r", value, 0, false, MT_TP_AT_R_MAX, false, &rules->tp_at_r);
     case 0x105: return mt_cli_number_option(cmd, "tp-fraction", value, 0, true, 1, false, &rules->tp_fraction);
     case 0x106:
-        if ((rc = mt_cli_number_option(cmd, "stale-h", value, 0, false, 1e6, false, &hours)) == 0)
+        if ((rc = mt_cli_number_option(cmd, "stale-h", value, 0, false, (double)MT_STALE_H_MAX, false, &hours)) == 0)
             rules->stale_ms = (int64_t)(hours * 3600000.0);
         return rc;
-    case 0x107: return mt_cli_number_option(cmd, "stale-r", value, -1000, false, 1000, false, &rules->stale_below_r);
+    case 0x107:
+        return mt_cli_number_option(cmd, "stale-r", value, -MT_STALE_R_MAX, false, MT_STALE_R_MAX, false,
+                                    &rules->stale_below_r);
+    case 0x108:
+        return mt_cli_number_option(cmd, "tp-full-value", value, 0, false, MT_TP_FULL_VALUE_MAX, false,
+                                    &rules->tp_full_value);
     default: return -1;
     }
 }
@@ -190,6 +196,7 @@ void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, st
     *rules = mt_trade_rules_default();
     rules->tp_at_r = t->tp_r;
     rules->tp_fraction = t->tp_fraction;
+    rules->tp_full_value = t->tp_full_value;
     rules->stale_ms = (int64_t)(t->stale_h * 3600000.0);
     rules->stale_below_r = t->stale_r;
 }

@@ -74,13 +74,15 @@ int mt_cli_number_option(const struct mt_command *cmd, const char *name, const c
     {"fee", required_argument, NULL, 0x101}, {"bnb", no_argument, NULL, 0x102},                            \
         {"slippage", required_argument, NULL, 0x103}, {"tp-r", required_argument, NULL, 0x104},            \
         {"tp-fraction", required_argument, NULL, 0x105}, {"stale-h", required_argument, NULL, 0x106},     \
-        {"stale-r", required_argument, NULL, 0x107}
+        {"stale-r", required_argument, NULL, 0x107}, {"tp-full-value", required_argument, NULL, 0x108}
 
 #define MT_CLI_ENGINE_USAGE                                                                                \
     "  --fee X         fee per fill, of its notional (default 0.0015); --bnb: fees x 0.75\n"                \
     "  --slippage X    extra relative slippage of stop fills (default 0.0005)\n"                            \
-    "  --tp-r R        partial take-profit when open risk reaches R (default 1.8; 0: none)\n"              \
+    "  --tp-r R        take-profit of trailing strategies (Trail Fractals; Channel Run exits only by\n"   \
+    "                  its target, stop or stale) when open risk reaches R (default 1.8; 0: none)\n"      \
     "  --tp-fraction X part sold at the take-profit (default 0.5; 1: all)\n"                              \
+    "  --tp-full-value Q  a real position worth at most Q quote is sold whole (default 24)\n"            \
     "  --stale-h H     close trades older than H hours below --stale-r R (default 240, 1; 0: never)\n"
 
 /* The engine's costs and rules from the config's "trading" object. */

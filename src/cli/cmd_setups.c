@@ -106,7 +106,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
                 return mt_cli_usage_error(&mt_cmd_setups, "--%s: %s", c == 'f' ? "from" : "to", err.msg);
             break;
         case 'p':
-            if ((rc = mt_cli_number_option(&mt_cmd_setups, "spread", optarg, 0, false, 0.5, true, &spread)))
+            if ((rc = mt_cli_number_option(&mt_cmd_setups, "spread", optarg, 0, false, MT_SPREAD_MAX, true, &spread)))
                 return rc;
             break;
         case 'e': set_path = optarg; break;
@@ -181,7 +181,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             run.to = to;
             run.lower = have_lower ? &lower : NULL;
             run.costs = costs;
-            run.rules = rules;
+            run.rules = mt_engine_agent_for(ids[k], &rules).rules; /* Channel Run: no take-profit */
             struct mt_setup_outcomes o;
             if ((rc = mt_setups_backtest(&s, &run, &o, &err)) == 0)
                 rc = mt_dataset_add(&ds, cat.entries[i].symbol, sel.tf, ids[k], &o, features ? &m : NULL, &err);

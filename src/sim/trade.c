@@ -108,12 +108,12 @@ static void market_exit(struct mt_trade *t, int64_t time, enum mt_exit reason, d
 
 int mt_costs_check(const struct mt_costs *c, struct mt_err *err)
 {
-    const double v[3] = {c->fee_rate, c->spread, c->slippage};
-    const double max[3] = {MT_FEE_RATE_MAX, MT_SPREAD_MAX, MT_SLIPPAGE_MAX};
-    static const char *const names[3] = {"fee_rate", "spread", "slippage"};
-    for (int i = 0; i < 3; i++)
-        if (!(v[i] >= 0.0 && v[i] < max[i]))
-            return mt_err_set(err, MT_EINVAL, "costs: %s = %g must be in [0, %g)", names[i], v[i], max[i]);
+    if (!(c->fee_rate >= 0.0 && c->fee_rate <= MT_FEE_RATE_MAX))
+        return mt_err_set(err, MT_EINVAL, "costs: fee_rate = %g must be in [0, %g]", c->fee_rate, MT_FEE_RATE_MAX);
+    if (!(c->slippage >= 0.0 && c->slippage <= MT_SLIPPAGE_MAX))
+        return mt_err_set(err, MT_EINVAL, "costs: slippage = %g must be in [0, %g]", c->slippage, MT_SLIPPAGE_MAX);
+    if (!(c->spread >= 0.0 && c->spread < MT_SPREAD_MAX))
+        return mt_err_set(err, MT_EINVAL, "costs: spread = %g must be in [0, %g)", c->spread, MT_SPREAD_MAX);
     return 0;
 }
 

@@ -77,8 +77,8 @@ struct mt_trade_rules {
 
 /* The valid range of each cost and rule, the one place they are set: the
  * checks below, the config file and the command-line options use them.
- * fee_rate in [0, MT_FEE_RATE_MAX), slippage in [0, MT_SLIPPAGE_MAX), spread in
- * [0, MT_SPREAD_MAX); tp_at_r in [0, MT_TP_AT_R_MAX], tp_fraction in (0, 1],
+ * fee_rate in [0, MT_FEE_RATE_MAX], slippage in [0, MT_SLIPPAGE_MAX], spread in
+ * [0, MT_SPREAD_MAX) (strategy/strategy.h); tp_at_r in [0, MT_TP_AT_R_MAX], tp_fraction in (0, 1],
  * tp_full_value in [0, MT_TP_FULL_VALUE_MAX], stale hours in [0,
  * MT_STALE_H_MAX], stale_below_r in [-MT_STALE_R_MAX, MT_STALE_R_MAX]. */
 #define MT_FEE_RATE_MAX 0.1

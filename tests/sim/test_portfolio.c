@@ -402,7 +402,7 @@ static void test_errors_and_names(void **state)
     c = config();
     c.c.costs.fee_rate = 0.2;
     assert_int_equal(run(t.ps, 2, mid_goal, 1, MT_TF_1H, &c, &r, &err), MT_EINVAL);
-    assert_string_equal(err.msg, "costs: fee_rate = 0.2 must be in [0, 0.1)");
+    assert_string_equal(err.msg, "costs: fee_rate = 0.2 must be in [0, 0.1]");
     assert_int_equal(r.n_trades + r.n_equity + r.n_symbols, 0);
     struct mt_portfolio_config d = mt_portfolio_config_default();
     struct mt_agent_limits l = mt_agent_limits_default();
