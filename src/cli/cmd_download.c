@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/time.h"
@@ -427,7 +428,9 @@ static int take_snapshot(const struct mt_cli *cli, struct mt_binance *b, struct 
     return rc;
 }
 
-static int parse_options(int argc, char **argv, struct mt_cli *cli, struct download_opts *o)
+/* clock: for --since in the future */
+static int parse_options(int argc, char **argv, struct mt_cli *cli, const struct mt_clock *clock,
+                         struct download_opts *o)
 {
     static const struct option opts[] = {
         {"symbols", required_argument, NULL, 'S'},
@@ -473,7 +476,7 @@ static int parse_options(int argc, char **argv, struct mt_cli *cli, struct downl
                                           "--since '%s': before 2017-01-01 (Binance has no candles "
                                           "before it opened in July 2017)",
                                           optarg);
-            if (o->since > mt_now_ms())
+            if (o->since > mt_clock_now(clock))
                 return mt_cli_usage_error(&mt_cmd_download, "--since '%s' is in the future", optarg);
             o->since_set = true;
             break;
@@ -524,8 +527,10 @@ static void log_notice(void *ctx, enum mt_gov_notice kind, const char *msg)
 
 static int run_download(struct mt_cli *cli, int argc, char **argv)
 {
+    /* The command's one clock: the real one (library code takes it from bc.http.clock). */
+    const struct mt_clock *clock = mt_clock_wall();
     struct download_opts o = {0};
-    int rc = parse_options(argc, argv, cli, &o);
+    int rc = parse_options(argc, argv, cli, clock, &o);
     if (rc)
         return rc;
     if (!o.timeframes)
@@ -555,9 +560,10 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
         return mt_cli_fail(&err);
     }
     bc.gov.state_path = state;
-    int64_t t0 = mt_now_ms();
+    bc.http.clock = clock;
+    int64_t t0 = mt_clock_mono(clock);
     if (o.timeout_s)
-        bc.http.deadline_ms = t0 + o.timeout_s * 1000;
+        bc.http.deadline_ms = mt_clock_now(clock) + o.timeout_s * 1000;
     struct mt_binance b;
     if (mt_binance_init(&b, &bc, &err))
         return mt_cli_fail(&err);
@@ -605,11 +611,11 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
            "%lld, %.1f s; %lld retries, waited %.1f s for rate limits and %.1f s for retry "
            "backoff\n",
            t.series, u.n, t.added, t.replaced, t.gaps, t.missing, t.failed, snapshot_rows, t.pages,
-           (long long)b.gov.spent, (double)(mt_now_ms() - t0) / 1000.0, (long long)b.http.retries,
+           (long long)b.gov.spent, (double)(mt_clock_mono(clock) - t0) / 1000.0, (long long)b.http.retries,
            (double)b.http.waited_rate_ms / 1000.0, (double)b.http.waited_backoff_ms / 1000.0);
     if (t.failed)
         status = MT_EXIT_FAILURE;
-    if (bc.http.deadline_ms && mt_now_ms() >= bc.http.deadline_ms && t.failed)
+    if (bc.http.deadline_ms && mt_clock_now(clock) >= bc.http.deadline_ms && t.failed)
         fprintf(stderr,
                 "mtrader: download: the run deadline (--timeout %lld s) passed: %zu downloads "
                 "failed or did not finish (the error lines above); the candles fetched before it "

@@ -6,12 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_common.h"
+#include "core/clock.h"
 #include "core/numfmt.h"
-#include "core/time.h"
 #include "features/featureset.h"
 #include "store/atomic.h"
 #include "store/parquet.h"
@@ -153,13 +152,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int run_features(struct mt_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -210,13 +202,14 @@ static int run_features(struct mt_cli *cli, int argc, char **argv)
     struct mt_features f = {0};
     struct mt_fmatrix m;
     mt_fmatrix_init(&m);
-    struct timespec t0;
+    const struct mt_clock *clock = mt_clock_wall(); /* the time the computation took */
+    int64_t t0 = 0;
     if ((rc = mt_store_load(cli->cfg.data_dir, symbol, tf, &s, &err)))
         goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = mt_clock_mono(clock);
     if ((rc = mt_features_init(&f, &fs, tf, &err)) || (rc = mt_features_batch(&f, &s, &m, &err)))
         goto done;
-    double secs = seconds_since(&t0);
+    double secs = (double)(mt_clock_mono(clock) - t0) / 1000.0;
     struct export x = {&m, last > 0 && (size_t)last < m.rows ? m.rows - (size_t)last : 0};
     if (out_path) {
         size_t bytes = 0;

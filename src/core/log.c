@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/time.h"
 
 static enum mt_log_level log_level = MT_LOG_INFO;
@@ -41,6 +42,7 @@ void mt_log(enum mt_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mt_time_format(mt_now_ms() / 1000 * 1000, when, sizeof when);
+    /* log lines are read against the user's real clock */
+    mt_time_format(mt_clock_now(mt_clock_wall()) / 1000 * 1000, when, sizeof when);
     fprintf(stderr, "%s %-5s %s\n", when, level_names[level], msg);
 }

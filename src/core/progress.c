@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/time.h"
+#include "core/clock.h"
 
 #define MT_PROGRESS_WIDTH 30
 
@@ -13,7 +13,7 @@ void mt_progress_start(struct mt_progress *p, const char *label, size_t total, b
     p->out = (force_tty || isatty(STDERR_FILENO)) ? stderr : NULL;
     snprintf(p->label, sizeof p->label, "%s", label);
     p->total = total;
-    p->started_ms = mt_now_ms();
+    p->started_ms = mt_clock_mono(mt_clock_wall());
 }
 
 void mt_progress_render(char *buf, size_t size, const char *label, size_t done, size_t total,
@@ -36,7 +36,7 @@ void mt_progress_update(struct mt_progress *p, size_t done)
     p->done = done;
     if (!p->out)
         return;
-    int64_t now = mt_now_ms();
+    int64_t now = mt_clock_mono(mt_clock_wall());
     if (done < p->total && now - p->drawn_ms < 100)
         return;
     p->drawn_ms = now;

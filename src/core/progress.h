@@ -14,7 +14,7 @@ struct mt_progress {
     char label[64];
     size_t total;
     size_t done;
-    int64_t started_ms;
+    int64_t started_ms;   /* monotonic ms of the wall clock: a bar shows real time */
     int64_t drawn_ms;     /* last redraw, to limit redraws to ~10/s */
 };
 

@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* Howard Hinnant's days-from-civil algorithm (public domain description). */
 int64_t mt_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -140,11 +139,4 @@ bad:
                       "'YYYY-MM-DD HH:MM[:SS]' or YYYY-MM-DDTHH:MM[:SS][Z] (UTC), or milliseconds since "
                       "1970 (12 or more digits, or ending in 'ms')",
                       text);
-}
-
-int64_t mt_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -27,7 +27,4 @@ char *mt_time_format(int64_t t, char *buf, size_t size);
  * Returns 0 or MT_EINVAL with a message quoting text. */
 int mt_time_parse(const char *text, int64_t *out, struct mt_err *err);
 
-/* Current wall-clock time in ms UTC. */
-int64_t mt_now_ms(void);
-
 #endif

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/time.h"
 #include "exchange/klines.h"
 
 void mt_binance_config_default(struct mt_binance_config *cfg)
@@ -147,11 +146,11 @@ static bool json_str(const cJSON *obj, const char *key, char *buf, size_t cap)
 int mt_binance_server_time(struct mt_binance *b, int64_t *server_ms, struct mt_err *err)
 {
     cJSON *root;
-    int64_t t0 = mt_now_ms();
+    int64_t t0 = mt_clock_now(b->http.clock);
     int rc = get_json(b, "server time", "/api/v3/time", mt_gov_weight(MT_EP_TIME, 0, 1), &root, err);
     if (rc)
         return rc;
-    int64_t t1 = mt_now_ms();
+    int64_t t1 = mt_clock_now(b->http.clock);
     if (!json_int(root, "serverTime", server_ms) || *server_ms < 0)
         rc = mt_err_set(err, MT_EFORMAT, "server time: expected {\"serverTime\":ms}");
     cJSON_Delete(root);
@@ -171,7 +170,7 @@ int mt_binance_now(struct mt_binance *b, int64_t *now_ms, struct mt_err *err)
         if (rc)
             return rc;
     }
-    *now_ms = mt_now_ms() + b->clock_offset_ms;
+    *now_ms = mt_clock_now(b->http.clock) + b->clock_offset_ms;
     return 0;
 }
 
@@ -310,7 +309,7 @@ int mt_binance_klines(struct mt_binance *b, const char *symbol, enum mt_tf tf, i
         }
     }
     if (rc == 0) {
-        size_t closed = mt_klines_closed(out, tf, mt_now_ms() + b->clock_offset_ms);
+        size_t closed = mt_klines_closed(out, tf, mt_clock_now(b->http.clock) + b->clock_offset_ms);
         out->n = closed > n0 ? closed : n0;
     }
     mt_http_req_release(&r);
@@ -416,7 +415,8 @@ static bool job_page(struct many_ctx *ctx, struct mt_klines_job *j, struct mt_ht
         return false;
     }
     size_t got = j->series.n - n0;
-    size_t closed = mt_klines_closed(&j->series, j->tf, mt_now_ms() + ctx->b->clock_offset_ms);
+    int64_t now = mt_clock_now(ctx->b->http.clock) + ctx->b->clock_offset_ms;
+    size_t closed = mt_klines_closed(&j->series, j->tf, now);
     if (closed < n0)
         closed = n0;
     j->series.n = closed;

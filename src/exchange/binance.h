@@ -28,7 +28,7 @@
 struct cJSON;
 
 struct mt_binance_config {
-    struct mt_http_config http;
+    struct mt_http_config http; /* its clock is the client's: server-time offset, closed candles */
     struct mt_gov_config gov;
 };
 
@@ -39,7 +39,7 @@ void mt_binance_config_default(struct mt_binance_config *cfg);
 struct mt_binance {
     struct mt_gov gov;
     struct mt_http http;
-    int64_t clock_offset_ms; /* server time - local time, from the last /time */
+    int64_t clock_offset_ms; /* server time - the client's clock, from the last /time */
     bool clock_synced;
 };
 
@@ -50,7 +50,8 @@ void mt_binance_release(struct mt_binance *b);
 /* GET /api/v3/time: server time in ms; also sets the clock offset. */
 int mt_binance_server_time(struct mt_binance *b, int64_t *server_ms, struct mt_err *err);
 
-/* Local clock corrected by the last server-time offset (syncs once if never synced). */
+/* The client's clock (http.clock) corrected by the last server-time offset
+ * (syncs once if never synced). */
 int mt_binance_now(struct mt_binance *b, int64_t *now_ms, struct mt_err *err);
 
 struct mt_symbol_info {

@@ -241,6 +241,7 @@ int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_
                           "http client: expected 1..64 transfers, 1..20 tries, a body cap, backoff <= its cap "
                           "and a deadline >= 0");
     h->cfg = *cfg;
+    h->clock = mt_clock_or_wall(cfg->clock);
     h->gov = gov;
     int rc = mt_http_base_url(cfg->base_url, h->cfg.base_url, sizeof h->cfg.base_url, err);
     if (rc)
@@ -297,7 +298,7 @@ int mt_http_init(struct mt_http *h, const struct mt_http_config *cfg, struct mt_
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
         curl_easy_setopt(e, CURLOPT_PRIVATE, s);
     }
-    h->rng = cfg->seed ? cfg->seed : (uint64_t)mt_now_ms() | 1u;
+    h->rng = cfg->seed ? cfg->seed : (uint64_t)mt_clock_now(h->clock) | 1u;
     return 0;
 fail_alloc:
     mt_http_release(h);
@@ -361,7 +362,7 @@ static bool requeue(struct mt_http *h, struct mt_http_req *r, int64_t delay_ms)
 {
     if (r->tries >= h->cfg.max_tries)
         return false;
-    r->not_before = mt_now_ms() + delay_ms;
+    r->not_before = mt_clock_now(h->clock) + delay_ms;
     enqueue(h, r);
     h->retries++;
     return true;
@@ -485,7 +486,7 @@ static void finish(struct mt_http *h, struct mt_http_slot *s, CURLcode cc, mt_ht
     curl_multi_remove_handle(h->multi, s->easy);
     s->req = NULL;
     h->active--;
-    int64_t now = mt_now_ms();
+    int64_t now = mt_clock_now(h->clock);
     if (cc == CURLE_OK)
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &r->status);
     struct mt_err gerr = {0};
@@ -522,7 +523,7 @@ int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_er
 {
     int64_t deadline = h->cfg.deadline_ms;
     for (;;) {
-        int64_t now = mt_now_ms();
+        int64_t now = mt_clock_now(h->clock);
         int64_t wake = now + 1000;
         struct mt_err why = {0};
         if (deadline && now >= deadline && (h->active || h->head)) {
@@ -592,14 +593,14 @@ int mt_http_run(struct mt_http *h, mt_http_done_fn done, void *ctx, struct mt_er
             finish(h, s, m->data.result, done, ctx);
             finished = true;
         }
-        now = mt_now_ms();
+        now = mt_clock_now(h->clock);
         if (finished)
             continue; /* callbacks may have queued requests: plan again before sleeping */
         int64_t t = wake - now;
         if (h->active == 0 && t > 0) {
             /* Nothing in flight: sleep until the next request may start. */
-            curl_multi_poll(h->multi, NULL, 0, (int)(t > 1000 ? 1000 : t), NULL);
-            int64_t slept = mt_now_ms() - now;
+            mt_clock_sleep(h->clock, t > 1000 ? 1000 : t);
+            int64_t slept = mt_clock_now(h->clock) - now;
             if (h->gov_wait_until > now)
                 h->waited_rate_ms += slept;
             else

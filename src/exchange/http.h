@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "exchange/governor.h"
 
@@ -39,8 +40,11 @@ struct mt_http_config {
     int64_t backoff_ms;             /* first retry delay before jitter (default 250) */
     int64_t backoff_max_ms;         /* delay cap (default 10000) */
     uint64_t seed;                  /* jitter generator seed (0: from the clock) */
-    int64_t deadline_ms;            /* wall-clock ms UTC: mt_http_run abandons what is still open
-                                       then (0 = no deadline) */
+    int64_t deadline_ms;            /* ms UTC on the clock: mt_http_run abandons what is still
+                                       open then (0 = no deadline) */
+    const struct mt_clock *clock;   /* time of the governor, backoffs, waits and the deadline;
+                                       NULL = the wall clock. Transfer timeouts are libcurl's,
+                                       in real time. Must outlive the client. */
 };
 
 /* Fills the defaults above. */
@@ -100,6 +104,7 @@ struct mt_http_slot;
 
 struct mt_http {
     struct mt_http_config cfg;
+    const struct mt_clock *clock;  /* cfg.clock, or the wall clock */
     struct mt_gov *gov;            /* not owned */
     void *multi;                   /* CURLM */
     struct mt_http_slot *slots;    /* max_concurrent easy handles */
@@ -134,7 +139,9 @@ bool mt_http_retry(struct mt_http *h, struct mt_http_req *r);
 
 /* Runs until the queue is empty and no transfer is active, calling done for
  * every finished request. A 418 ban fails the request that met it and every
- * queued one with MT_EBANNED (err names the ban's end). When the deadline
+ * queued one with MT_EBANNED (err names the ban's end). Idle waits (rate
+ * limit, backoff) sleep on the clock; with a virtual one they take no real
+ * time. When the deadline
  * passes, or a rate-limit wait would end after it, every running and queued
  * request fails with MT_EIO (err names the deadline); requests done submits
  * then fail at once. Returns 0 or MT_EIO (libcurl multi failure: unfinished

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/fileio.h"
 
 #define MT_ATOMIC_PATH_MAX 4096
@@ -70,7 +71,8 @@ static void remove_stale_temps(const char *dir, const char *name)
     DIR *d = opendir(dir);
     if (!d)
         return;
-    time_t now = time(NULL);
+    /* the kernel stamps file times on the real clock */
+    time_t now = (time_t)(mt_clock_now(mt_clock_wall()) / 1000);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strncmp(e->d_name, prefix, (size_t)n) != 0)

@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/fileio.h"
 #include "core/log.h"
 #include "store/atomic.h"
 
-/* Longest pause between two tries of a busy lock. */
-#define MT_LOCK_POLL_MAX_NS 20000000L
+/* Longest pause between two tries of a busy lock (pauses double from 1 ms up to it). */
+#define MT_LOCK_POLL_MAX_MS 20
 
 static int lock_timeout(double *seconds, struct mt_err *err)
 {
@@ -32,13 +32,6 @@ static int lock_timeout(double *seconds, struct mt_err *err)
                           MT_LOCK_TIMEOUT_ENV, v, MT_LOCK_TIMEOUT_MAX_S);
     *seconds = s;
     return MT_OK;
-}
-
-static double monotonic_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* " (held by pid N)" from the pid the holder wrote, or "" when unknown. */
@@ -65,26 +58,23 @@ static void record_holder(int fd)
         mt_log_debug("cannot record the pid in a store lock file: %s", strerror(errno));
 }
 
-/* Waits for the busy lock on lock->fd until timeout_s has passed. */
-static int wait_for_lock(struct mt_lock *lock, double timeout_s, struct mt_err *err)
+/* Waits for the busy lock on lock->fd until timeout_s has passed on clock. */
+static int wait_for_lock(struct mt_lock *lock, double timeout_s, const struct mt_clock *clock,
+                         struct mt_err *err)
 {
     char holder[48];
     describe_holder(lock->fd, holder, sizeof holder);
     mt_log_info("waiting for the store lock %s%s, another process is writing the same file "
                 "(giving up after %g s, see %s)",
                 lock->path, holder, timeout_s, MT_LOCK_TIMEOUT_ENV);
-    double deadline = monotonic_s() + timeout_s;
-    long pause_ns = 1000000L;
+    int64_t deadline = mt_clock_mono(clock) + (int64_t)ceil(timeout_s * 1000.0);
+    int64_t pause_ms = 1;
     for (;;) {
-        double left = deadline - monotonic_s();
+        int64_t left = deadline - mt_clock_mono(clock);
         if (left <= 0)
             break;
-        long ns = pause_ns;
-        if ((double)ns > left * 1e9)
-            ns = (long)(left * 1e9) + 1;
-        nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = ns}, NULL);
-        if (pause_ns < MT_LOCK_POLL_MAX_NS)
-            pause_ns *= 2;
+        mt_clock_sleep(clock, pause_ms < left ? pause_ms : left);
+        pause_ms = pause_ms * 2 < MT_LOCK_POLL_MAX_MS ? pause_ms * 2 : MT_LOCK_POLL_MAX_MS;
         if (flock(lock->fd, LOCK_EX | LOCK_NB) == 0)
             return MT_OK;
         if (errno != EWOULDBLOCK && errno != EINTR)
@@ -97,7 +87,8 @@ static int wait_for_lock(struct mt_lock *lock, double timeout_s, struct mt_err *
                       timeout_s, lock->path, holder, MT_LOCK_TIMEOUT_ENV);
 }
 
-int mt_lock_acquire(struct mt_lock *lock, const char *target, struct mt_err *err)
+int mt_lock_acquire(struct mt_lock *lock, const char *target, const struct mt_clock *clock,
+                    struct mt_err *err)
 {
     lock->fd = -1;
     lock->path[0] = '\0';
@@ -121,7 +112,7 @@ int mt_lock_acquire(struct mt_lock *lock, const char *target, struct mt_err *err
     if (flock(fd, LOCK_EX | LOCK_NB) == 0)
         rc = MT_OK;
     else if (errno == EWOULDBLOCK)
-        rc = wait_for_lock(lock, timeout_s, err);
+        rc = wait_for_lock(lock, timeout_s, mt_clock_or_wall(clock), err);
     else
         rc = mt_err_set(err, MT_EIO, "cannot lock %s: %s", lock->path, strerror(errno));
     if (rc) {

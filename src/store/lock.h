@@ -19,6 +19,7 @@
 #ifndef MT_STORE_LOCK_H
 #define MT_STORE_LOCK_H
 
+#include "core/clock.h"
 #include "core/error.h"
 
 #define MT_LOCK_SUFFIX ".lock"
@@ -46,8 +47,11 @@ struct mt_lock {
  * passed; then MT_EIO naming the lock file, the holder and the timeout. A bad
  * MT_LOCK_TIMEOUT_ENV value is MT_ECONFIG naming the variable, the value and
  * the range; other failures are MT_EIO or MT_EINVAL naming the lock file. On
- * success the lock is held until mt_lock_release; on error lock->fd is -1. */
-int mt_lock_acquire(struct mt_lock *lock, const char *target, struct mt_err *err);
+ * success the lock is held until mt_lock_release; on error lock->fd is -1.
+ * The wait runs on clock (NULL = the wall clock): its monotonic time for the
+ * timeout, its sleeps between tries. */
+int mt_lock_acquire(struct mt_lock *lock, const char *target, const struct mt_clock *clock,
+                    struct mt_err *err);
 
 /* Releases a lock taken by mt_lock_acquire (no-op when not held). */
 void mt_lock_release(struct mt_lock *lock);

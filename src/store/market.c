@@ -485,7 +485,7 @@ static int append_month(const char *data_dir, const struct seq_row *add, size_t 
     if (rc)
         return rc;
     struct mt_lock lock;
-    rc = mt_lock_acquire(&lock, path, err);
+    rc = mt_lock_acquire(&lock, path, NULL, err); /* store writers wait in real time */
     if (rc)
         return rc;
     struct mt_market_table base;

@@ -296,7 +296,7 @@ static int merge_locked(const char *path, const char *symbol, enum mt_tf tf,
                         struct mt_merge_report *report, struct mt_err *err)
 {
     struct mt_lock lock;
-    int rc = mt_lock_acquire(&lock, path, err);
+    int rc = mt_lock_acquire(&lock, path, NULL, err); /* store writers wait in real time */
     if (rc)
         return mt_err_prefix(err, "%s %s", symbol, mt_tf_name(tf));
     struct mt_series base;
@@ -339,7 +339,7 @@ int mt_store_lock(const char *data_dir, const char *symbol, enum mt_tf tf, struc
     lock->fd = -1;
     char path[MT_STORE_PATH_MAX];
     int rc = mt_store_path(path, sizeof path, data_dir, symbol, tf, err);
-    if (rc == MT_OK && (rc = mt_lock_acquire(lock, path, err)) != MT_OK)
+    if (rc == MT_OK && (rc = mt_lock_acquire(lock, path, NULL, err)) != MT_OK)
         mt_err_prefix(err, "%s %s", symbol, mt_tf_name(tf));
     return rc;
 }

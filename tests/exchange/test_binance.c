@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/clock.h"
 #include "core/series.h"
 #include "core/time.h"
 #include "exchange/binance.h"
@@ -460,7 +461,7 @@ static void test_deadline_abandons_requests(void **state)
     start(&s, "--hang-after", "2", NULL);
     struct mt_err err = {0};
     struct mt_binance b;
-    int64_t t0 = mt_now_ms();
+    int64_t t0 = mt_clock_now(mt_clock_wall());
     assert_int_equal(client_at(&b, s.base, t0 + 1500, &err), 0);
     struct mt_klines_job jobs[2];
     memset(jobs, 0, sizeof jobs);
@@ -475,7 +476,7 @@ static void test_deadline_abandons_requests(void **state)
         mt_series_init(&jobs[i].series, MT_F_ALL);
     }
     assert_int_equal(mt_binance_klines_many(&b, jobs, 2, NULL, NULL, &err), 0);
-    int64_t took = mt_now_ms() - t0;
+    int64_t took = mt_clock_now(mt_clock_wall()) - t0;
     assert_in_range(took, 1500, 2500);
     assert_int_equal(jobs[0].series.n, 1000); /* the first page */
     char want[512], when[40];
@@ -488,7 +489,7 @@ static void test_deadline_abandons_requests(void **state)
         mt_series_release(&jobs[i].series);
     }
     /* Later requests fail at once. */
-    int64_t t1 = mt_now_ms();
+    int64_t t1 = mt_clock_now(mt_clock_wall());
     assert_int_equal(mt_binance_server_time(&b, &t1, &err), MT_EIO);
     assert_non_null(strstr(err.msg, "not finished by the run deadline"));
     mt_binance_release(&b);
@@ -504,7 +505,7 @@ static void test_deadline_before_rate_limit_wait(void **state)
     start(&s, "--weight-limit", "4", "--ban-after", "1000", NULL);
     struct mt_err err = {0};
     struct mt_binance b;
-    int64_t t0 = mt_now_ms();
+    int64_t t0 = mt_clock_now(mt_clock_wall());
     /* the fake's Retry-After is whole seconds, at least 1 */
     assert_int_equal(client_at(&b, s.base, t0 + 800, &err), 0);
     b.http.cfg.max_tries = 3;
@@ -516,7 +517,7 @@ static void test_deadline_before_rate_limit_wait(void **state)
     assert_int_equal(rc, MT_EIO);
     assert_non_null(strstr(err.msg, "not finished by the run deadline"));
     assert_non_null(strstr(err.msg, ": the rate-limit wait ends later, at "));
-    assert_true(mt_now_ms() - t0 < 800);
+    assert_true(mt_clock_now(mt_clock_wall()) - t0 < 800);
     mt_series_release(&out);
     mt_binance_release(&b);
     stop(&s);

@@ -7,15 +7,18 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/series.h"
 #include "store/catalog.h"
 #include "store/lock.h"
@@ -229,7 +232,7 @@ static void busy_lock_times_out_naming_the_lock_file(void **state)
         alarm(20); /* never outlive a failed test */
         struct mt_lock lock;
         char c = 'x';
-        if (mt_lock_acquire(&lock, series, NULL) || write(ready[1], &c, 1) != 1 ||
+        if (mt_lock_acquire(&lock, series, NULL, NULL) || write(ready[1], &c, 1) != 1 ||
             read(go[0], &c, 1) != 1)
             _exit(2);
         mt_lock_release(&lock);
@@ -291,12 +294,52 @@ static void busy_lock_times_out_naming_the_lock_file(void **state)
     free(dir);
 }
 
+/* The wait runs on the caller's clock: on a virtual one, a 90 s timeout
+ * passes at once and exactly (the pauses add up to the timeout). */
+static void busy_lock_waits_on_the_given_clock(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char target[MT_STORE_PATH_MAX], lock_path[MT_STORE_PATH_MAX];
+    snprintf(target, sizeof target, "%s/data.parquet", dir);
+    snprintf(lock_path, sizeof lock_path, "%s/.data.parquet.lock", dir);
+    /* another open file description of the lock file holds it: flock excludes it */
+    int other = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    assert_true(other >= 0);
+    assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
+    assert_int_equal(setenv("MTRADER_LOCK_TIMEOUT", "90", 1), 0);
+    struct mt_vclock v;
+    mt_vclock_init(&v, INT64_C(1680309000000));
+    struct mt_lock lock;
+    struct mt_err err = {0};
+    assert_int_equal(mt_lock_acquire(&lock, target, &v.clock, &err), MT_EIO);
+    assert_int_equal(lock.fd, -1);
+    assert_int_equal(mt_clock_mono(&v.clock), 90000);
+    assert_int_equal(mt_clock_now(&v.clock), INT64_C(1680309090000));
+    char want[2 * MT_STORE_PATH_MAX];
+    snprintf(want, sizeof want,
+             "timed out after 90 s waiting for the store lock %s: another process is still writing "
+             "the same file (wait longer with MTRADER_LOCK_TIMEOUT=seconds)",
+             lock_path);
+    assert_string_equal(err.msg, want);
+    /* once free, the lock is taken at once: no time passes */
+    flock(other, LOCK_UN);
+    assert_int_equal(mt_lock_acquire(&lock, target, &v.clock, &err), 0);
+    assert_int_equal(mt_clock_mono(&v.clock), 90000);
+    mt_lock_release(&lock);
+    assert_int_equal(unsetenv("MTRADER_LOCK_TIMEOUT"), 0);
+    close(other);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(concurrent_writers_store_the_union),
         cmocka_unit_test(concurrent_market_appends_store_the_union),
         cmocka_unit_test(busy_lock_times_out_naming_the_lock_file),
+        cmocka_unit_test(busy_lock_waits_on_the_given_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

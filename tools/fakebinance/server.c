@@ -14,22 +14,11 @@
 /* One thread per connection: --latency-ms delays one answer, never others. */
 #define FB_MAX_CONNECTIONS 256
 
-static int64_t real_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t fb_clock_now(const struct fb_clock *c)
 {
     if (c->real)
-        return real_ms();
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double elapsed = (double)(ts.tv_sec - c->mono0.tv_sec) * 1000.0 +
-                     (double)(ts.tv_nsec - c->mono0.tv_nsec) / 1e6;
-    return c->start_ms + (int64_t)(elapsed * c->speed);
+        return mt_clock_now(c->base);
+    return c->start_ms + (int64_t)((double)(mt_clock_mono(c->base) - c->mono0) * c->speed);
 }
 
 struct target {
@@ -85,7 +74,7 @@ static void log_line(struct fb_server *s, const char *method, const char *url,
     if (!s->log)
         return;
     pthread_mutex_lock(&s->log_mu);
-    fprintf(s->log, "%lld %s %s%s %d %lld %lld %s\n", (long long)real_ms(), method, url, t->text,
+    fprintf(s->log, "%lld %s %s%s %d %lld %lld %s\n", (long long)mt_clock_now(s->clock.base), method, url, t->text,
             status, (long long)weight, (long long)used, fb_fault_name(fault));
     fflush(s->log);
     pthread_mutex_unlock(&s->log_mu);
@@ -134,18 +123,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     int route = get ? fb_route_find(url) : -1;
     int64_t weight = route >= 0 ? fb_route_weight(route, &p) : 0;
     int64_t used = 0, retry = 0;
-    enum fb_verdict v = fb_limiter_charge(&s->limiter, weight, real_ms(), &used, &retry);
+    enum fb_verdict v = fb_limiter_charge(&s->limiter, weight, mt_clock_now(s->clock.base), &used, &retry);
     enum fb_fault fault = v == FB_ALLOW ? fb_faults_pick(&s->faults) : FB_FAULT_NONE;
     if (hang(s)) {
         log_line(s, method, url, &t, 0, weight, used, FB_FAULT_NONE);
         return MHD_NO;
     }
-    if (s->latency_ms > 0) {
-        struct timespec ts = {.tv_sec = s->latency_ms / 1000,
-                              .tv_nsec = (long)(s->latency_ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-            continue;
-    }
+    /* network latency is real time whatever the base clock */
+    mt_clock_sleep(mt_clock_wall(), s->latency_ms);
     if (fault == FB_FAULT_DROP) {
         log_line(s, method, url, &t, 0, weight, used, fault);
         return MHD_NO;
@@ -165,7 +150,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         fb_buf_printf(&body,
                       "{\"code\":-1003,\"msg\":\"Way too much request weight used; IP banned until "
                       "%lld. Please use WebSocket Streams for live updates to avoid bans.\"}",
-                      (long long)(real_ms() + retry * 1000));
+                      (long long)(mt_clock_now(s->clock.base) + retry * 1000));
     } else if (fault == FB_FAULT_500 || fault == FB_FAULT_502) {
         status = fault == FB_FAULT_500 ? 500 : 502;
         fb_buf_printf(&body, "%s", internal_error);
@@ -235,7 +220,8 @@ int fb_server_start(struct fb_server *s, const struct fb_data *data, const struc
     s->routes.data = data;
     s->routes.weight_limit = cfg->weight_limit;
     s->clock = cfg->clock;
-    clock_gettime(CLOCK_MONOTONIC, &s->clock.mono0);
+    s->clock.base = mt_clock_or_wall(cfg->clock.base);
+    s->clock.mono0 = mt_clock_mono(s->clock.base);
     s->latency_ms = cfg->latency_ms;
     s->hang_after = cfg->hang_after;
     pthread_mutex_init(&s->hang_mu, NULL);

@@ -8,21 +8,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "datasrc.h"
 #include "faults.h"
 #include "routes.h"
 #include "weights.h"
 
-/* The server's "now": the real clock, or a replay starting at start_ms that
- * advances speed x real time. */
+/* The server's "now": its base clock, or a replay starting at start_ms that
+ * advances speed x the base clock's time. The base (NULL = the wall clock)
+ * also times the rate-limit windows, bans and log lines: a test that shares
+ * its virtual clock with the server runs minutes of windows instantly. */
 struct fb_clock {
     bool real;
     int64_t start_ms;
     double speed;
-    struct timespec mono0; /* monotonic time at start (replay only) */
+    const struct mt_clock *base; /* must outlive the server */
+    int64_t mono0; /* the base's monotonic ms at start (set by fb_server_start) */
 };
 
 struct fb_config {

@@ -1,5 +1,5 @@
 /* Request weights (binance-api.md §1.3) and the per-IP REQUEST_WEIGHT limiter:
- * 1-minute windows aligned to the real clock's minute, 429 past the limit,
+ * 1-minute windows aligned to the server's base clock's minute, 429 past the limit,
  * 418 (IP ban) once a client keeps going past ban_after 429s in one window.
  * All clients share one budget (the server only listens on 127.0.0.1). */
 #ifndef FB_WEIGHTS_H
@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-/* How long an IP ban lasts, in real milliseconds. */
+/* How long an IP ban lasts, in ms of the server's base clock. */
 #define FB_BAN_MS INT64_C(120000)
 
 enum fb_verdict {
@@ -21,16 +21,16 @@ struct fb_limiter {
     pthread_mutex_t mu;
     int64_t limit;      /* REQUEST_WEIGHT per minute */
     int64_t ban_after;  /* 429s tolerated per window before the ban */
-    int64_t window;     /* current window: real ms / 60000 */
+    int64_t window;     /* current window: base-clock ms / 60000 */
     int64_t used;       /* weight used in the window */
     int64_t n429;       /* 429s answered in the window */
-    int64_t ban_until;  /* real ms; 0 = no ban */
+    int64_t ban_until;  /* base-clock ms; 0 = no ban */
 };
 
 void fb_limiter_init(struct fb_limiter *l, int64_t limit, int64_t ban_after);
 void fb_limiter_release(struct fb_limiter *l);
 
-/* Charges weight at real time now_ms (thread-safe). Returns FB_ALLOW (weight
+/* Charges weight at base-clock time now_ms (thread-safe). Returns FB_ALLOW (weight
  * added), FB_LIMITED or FB_BANNED (nothing added; *retry_after_s set: seconds
  * to the next window, or to the end of the ban). *used receives the weight
  * used in the window after the decision. */
