@@ -70,7 +70,8 @@ static int wait_for_lock(struct mt_lock *lock, double timeout_s, const struct mt
     int64_t deadline = mt_clock_mono(clock) + (int64_t)ceil(timeout_s * 1000.0);
     int64_t pause_ms = 1;
     for (;;) {
-        int64_t left = deadline - mt_clock_mono(clock);
+        /* Whole ms truncate: wait until one past the deadline, so that at least timeout_s passed. */
+        int64_t left = deadline + 1 - mt_clock_mono(clock);
         if (left <= 0)
             break;
         mt_clock_sleep(clock, pause_ms < left ? pause_ms : left);
