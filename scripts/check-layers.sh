@@ -8,13 +8,15 @@
 #   sync <- live (the session keeps the store fresh)
 #
 # A module may include itself and every module below it (transitively). Every
-# `#include "m/..."` and `#include <m/...>` whose m is a folder of src/ is
-# checked in src/<module>/**/*.{c,h}; an include that climbs out with "..", a
+# `#include "m/..."` and `#include <m/...>` whose m is a known module or a
+# folder of src/ is checked in src/<module>/**/*.{c,h} (others, like
+# <cjson/cJSON.h>, are system headers); an include that climbs out with "..", a
 # folder of src/ that is not a known module and a source file directly in src/
 # are errors too. Each problem is printed as FILE:LINE: message.
 #
-# Usage: scripts/check-layers.sh [SRC_DIR]   (default: src)
-#        scripts/check-layers.sh --self-test (checks the checker on a made-up tree)
+# Usage: scripts/check-layers.sh [SRC_DIR]   (default: src; relative to the repository)
+#        scripts/check-layers.sh --self-test (the checker on a made-up clean and a
+#        made-up broken tree, and the test layer_order in tests/meson.build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +56,9 @@ shown() { # " a b " -> "a, b" (or "nothing")
   echo "${list:-nothing}"
 }
 
+# An include line; group 1 is the path between the quotes or angle brackets.
+include_re='^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]*)[">]'
+
 check() { # src_dir: prints the problems, returns 1 if there are any
   local src=$1 problems=0 dir mod file line text inc target
   if [[ ! -d "$src" ]]; then
@@ -73,7 +78,8 @@ check() { # src_dir: prints the problems, returns 1 if there are any
       continue
     fi
     while IFS=: read -r file line text; do
-      inc=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]*)[">].*/\1/' <<<"$text")
+      [[ "$text" =~ $include_re ]] || continue
+      inc=${BASH_REMATCH[1]}
       if [[ "$inc" == *..* ]]; then
         echo "$file:$line: #include \"$inc\" climbs out of its folder; include \"module/name.h\""
         problems=1
@@ -140,7 +146,14 @@ self_test() ( # the checker must pass a clean tree and name every kind of proble
     echo "$out" >&2
     return 1
   fi
-  echo "check-layers self-test: ok (${#want[@]} problems found in the bad tree, none in the clean one)"
+  # The check itself must stay in the meson suite (tests/meson.build).
+  if ! grep -Eq "^test\('layer_order', find_program\('bash'\),$" tests/meson.build ||
+     ! grep -A1 "^test('layer_order'," tests/meson.build | grep -q "'check-layers.sh'\]"; then
+    echo "check-layers self-test: tests/meson.build does not run scripts/check-layers.sh as the test layer_order" >&2
+    return 1
+  fi
+  echo "check-layers self-test: ok (${#want[@]} problems found in the bad tree, none in the clean one;" \
+       "layer_order is in the meson suite)"
 )
 
 if [[ "${1:-}" == "--self-test" ]]; then
