@@ -5,7 +5,8 @@
  *
  * Usage: bench_features CSV [SET.json]
  *   CSV: open_time,open,high,low,close,volume (e.g. ../shared/data/ohlcv/csv/
- *   BTCUSDT-1h.csv). Trades and taker buy volume are derived as
+ *   BTCUSDT-1h.csv of the reference data set, not shipped:
+ *   tests/fixtures/ohlcv/README.md). Trades and taker buy volume are derived as
  *   bench/features_pandas.py derives them (trades = floor(10 volume) + 1,
  *   taker buy base = volume / 2, taker buy quote = that x close), so both
  *   compute from the same inputs. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Peer for bench/run-features-bench.sh: the original system's feature
-families (reference-system.md section 2) written the way it wrote them, with
+families (docs/reference-system.md section 2) written the way it wrote them, with
 pandas rolling/ewm operations over one (symbol, timeframe) frame.
 
 Usage: features_pandas.py CSV [REPEATS]

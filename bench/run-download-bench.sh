@@ -16,7 +16,8 @@
 #
 # Usage: bench/run-download-bench.sh [BUILD_DIR]     (default: build/release)
 #   MT_BENCH_CSV_DIR: folder of <SYMBOL>-1h.csv (open_time,open,high,low,close,
-#   volume); default ../shared/data/ohlcv/csv. Needs python3 and /usr/bin/time.
+#   volume); default ../shared/data/ohlcv/csv (the reference data set, not shipped:
+#   tests/fixtures/ohlcv/README.md). Needs python3 and /usr/bin/time.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

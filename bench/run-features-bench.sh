@@ -6,8 +6,8 @@
 #
 # Usage: bench/run-features-bench.sh [BUILD_DIR]   (default: build/release)
 #   MT_BENCH_CSV: candles (open_time,open,high,low,close,volume); default
-#   ../shared/data/ohlcv/csv/BTCUSDT-1h.csv. The peer needs Debian's
-#   python3-pandas (apt-get install python3-pandas) under /usr/bin/python3.
+#   ../shared/data/ohlcv/csv/BTCUSDT-1h.csv (the reference data set, not shipped:
+#   tests/fixtures/ohlcv/README.md). The peer needs Debian's (apt-get install python3-pandas) under /usr/bin/python3.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

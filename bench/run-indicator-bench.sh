@@ -7,7 +7,8 @@
 # Usage: bench/run-indicator-bench.sh [BUILD_DIR]   (default: build/release,
 #   configured by scripts/build.sh; its libmtrader.a is linked)
 #   MT_BENCH_CSV: candles (open_time,open,high,low,close,volume); default
-#   ../shared/data/ohlcv/csv/BTCUSDT-1h.csv.
+#   ../shared/data/ohlcv/csv/BTCUSDT-1h.csv (the reference data set, not shipped:
+#   tests/fixtures/ohlcv/README.md).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -7,8 +7,9 @@
 #   BUILD_DIR must hold bench/bench_parquet (ninja -C BUILD_DIR bench/bench_parquet);
 #   DuckDB comes from tests/interop/node_modules (scripts/npm-install.sh).
 #   MT_BENCH_CSV: real 1h candles (open_time,open,high,low,close,volume) for the
-#   small data set; default ../shared/data/ohlcv/csv/BTCUSDT-1h.csv, synthetic
-#   35,000 rows when absent. The large data set is a 1,000,000-row random walk.
+#   small data set; default ../shared/data/ohlcv/csv/BTCUSDT-1h.csv (the reference
+#   data set, not shipped: tests/fixtures/ohlcv/README.md), synthetic 35,000 rows
+#   when absent. The large data set is a 1,000,000-row random walk.
 #   MT_BENCH_QUICK=1 runs fewer repetitions.
 set -euo pipefail
 

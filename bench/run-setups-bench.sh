@@ -10,7 +10,8 @@
 #
 # Usage: bench/run-setups-bench.sh [BUILD_DIR]   (default: build/release)
 #   MT_BENCH_CSVS: the candle files (default ../shared/data/ohlcv/csv/*-1h.csv,
-#   the 10 pairs x 4 years of 1h). The peer needs python3-pandas under /usr/bin/python3.
+#   the 10 pairs x 4 years of 1h of the reference data set, not shipped:
+#   tests/fixtures/ohlcv/README.md). The peer needs python3-pandas under /usr/bin/python3.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peer for the setup backtest benchmark: the original system's approach
-(reference-system.md section 1, mt/ml_model_training.py, ml_funcs.py) with
-pandas/numpy, over the same candles: Channel Run setups by the live rules
+(docs/reference-system.md section 1: the original's mt/ml_model_training.py and
+ml_funcs.py) with pandas/numpy, over the same candles: Channel Run setups by the live rules
 (lookback 200, entry mid/edge, goal edge/mid) followed to their OCO outcome
 (first bar whose high/low reaches target or stop, stop first on a tie, fees),
 and Trail Fractals setups (width 5, spacing 2) followed along the trailing

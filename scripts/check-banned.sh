@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when C sources use functions banned by DESIGN.md §5.8 (unbounded or
+# Fails when C sources use functions banned by docs/DESIGN.md §5.8 (unbounded or
 # unchecked: sprintf, vsprintf, strcpy, strcat, atoi, atol, atof, strtok, gets).
 # Usage: scripts/check-banned.sh [DIR...]   (default: src tools tests fuzz bench)
 set -euo pipefail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds data/sample/ from the real Binance data in ../shared/data/ohlcv (not
-# shipped with the project; this script documents how the sample was made).
+# Rebuilds data/sample/ from the real Binance data in ../shared/data/ohlcv (the
+# reference data set, not shipped: tests/fixtures/ohlcv/README.md says what it is
+# and where it comes from; this script documents how the sample was made).
 #   data/sample/ohlcv/{1h,1d}/{SYMBOL}.parquet  6 pairs: the last 2 years of 1h
 #                                               candles and the full 1d history,
 #                                               written by mtrader's own writer

@@ -32,7 +32,7 @@
 #define MT_GOV_MAX_RETRY_MS INT64_C(300000)
 #define MT_GOV_PATH_MAX 512
 
-/* Market-data endpoints with their weights (binance-api.md §1.3). */
+/* Market-data endpoints with their weights (docs/binance-api.md §1.3). */
 enum mt_endpoint {
     MT_EP_PING,
     MT_EP_TIME,

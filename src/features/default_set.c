@@ -1,6 +1,6 @@
 /* The default feature set: every family of the registry, price levels as
  * value / close - 1 ("relative") so that every column is scale-free, with the
- * original system's parameter lists (reference-system.md §2) where it had
+ * original system's parameter lists (docs/reference-system.md §2) where it had
  * them. `mtrader features --print-default-set` prints it. */
 #include "features/featureset.h"
 

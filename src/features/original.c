@@ -1,4 +1,4 @@
-/* The original system's feature families (reference-system.md §2), with its
+/* The original system's feature families (docs/reference-system.md §2), with its
  * bugs fixed (§10): channel width, position and mid ratio (correct
  * precedence), range regime, ATR and drawdown z-scores, EMA/HMA ratios and
  * rates of change (full-length HMA), EMA crosses and breaks, smoothed

@@ -1,7 +1,7 @@
 /* Spread statistics from the market history, for the risk model, with no
  * look-ahead: the statistics at time t read only snapshots taken at or before t.
  *
- * Compared with the original (reference §9): one timestamp format (ms UTC), no
+ * Compared with the original (docs/reference-system.md §9): one timestamp format (ms UTC), no
  * interpolation (a missing observation is missing, never filled from later
  * data), windows anchored at t, and the "current" snapshot's time reported so
  * that a caller can refuse stale data. */

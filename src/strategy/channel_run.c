@@ -1,4 +1,4 @@
-/* Channel Run (reference-system.md §1.1, the live rules): trade from an edge
+/* Channel Run (docs/reference-system.md §1.1, the live rules): trade from an edge
  * or the middle of the L-bar high/low channel towards an edge or the middle,
  * with a fixed target and stop.
  *

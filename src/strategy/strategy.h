@@ -12,7 +12,7 @@
  * A strategy is named by a stable id that carries its parameters:
  *   channel_run:LOOKBACK:ENTRY:GOAL   ENTRY, GOAL in {edge, mid}   e.g. channel_run:200:mid:edge
  *   trail_fractals:WIDTH:SPACING                                    e.g. trail_fractals:5:2
- * (docs: reference-system.md §1; the live rules, not the original training
+ * (docs/reference-system.md §1; the live rules, not the original training
  * simulators', see channel_run.c and trail_fractals.c). */
 #ifndef MT_STRATEGY_STRATEGY_H
 #define MT_STRATEGY_STRATEGY_H

@@ -1,4 +1,4 @@
-/* Trail Fractals (reference-system.md §1.2, the live rules): follow the
+/* Trail Fractals (docs/reference-system.md §1.2, the live rules): follow the
  * trend behind a trailing Williams-fractal stop.
  *
  * Levels from the registry's `frac_trend` (width w, spacing s): the latest

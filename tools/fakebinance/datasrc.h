@@ -71,7 +71,7 @@ void fb_data_release(struct fb_data *d);
 /* The symbol named name, or NULL. */
 const struct fb_symbol *fb_data_find(const struct fb_data *d, const char *name);
 
-/* Kline query in Binance semantics (binance-api.md §1.1/§1.4): has_start /
+/* Kline query in Binance semantics (docs/binance-api.md §1.1/§1.4): has_start /
  * has_end select the mode; at most limit rows, in chronological order, only
  * candles with open time <= now. Writes up to limit rows into out (caller
  * array of limit entries) and returns the count. */

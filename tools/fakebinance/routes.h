@@ -1,4 +1,4 @@
-/* The Binance REST endpoints mt-fakebinance answers (binance-api.md §1.3):
+/* The Binance REST endpoints mt-fakebinance answers (docs/binance-api.md §1.3):
  * ping, time, exchangeInfo, klines/uiKlines, ticker/24hr, ticker/price,
  * ticker/bookTicker, depth. Each request is weighed first (so the limiter can
  * refuse it before any work), then answered into a body buffer. */

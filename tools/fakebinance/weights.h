@@ -1,4 +1,4 @@
-/* Request weights (binance-api.md §1.3) and the per-IP REQUEST_WEIGHT limiter:
+/* Request weights (docs/binance-api.md §1.3) and the per-IP REQUEST_WEIGHT limiter:
  * 1-minute windows aligned to the server's base clock's minute, 429 past the limit,
  * 418 (IP ban) once a client keeps going past ban_after 429s in one window.
  * All clients share one budget (the server only listens on 127.0.0.1). */
