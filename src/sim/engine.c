@@ -589,9 +589,9 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
     bool account = e->cfg.mode == MT_ENGINE_ACCOUNT;
     int rc = 0;
     if (account && decide && !e->curve_started) {
-        e->curve_started = true;
-        e->equity = e->balance;
-        if ((rc = emit_equity(e, t, e->balance, err)))
+        e->curve_started = true; /* with the balance, plus what restored trades are worth */
+        e->equity = e->balance + exposure_of(e, e->na).unrealized;
+        if ((rc = emit_equity(e, t, e->equity, err)))
             return rc;
     }
     for (size_t s = 0; s < e->ns; s++) {
