@@ -9,7 +9,8 @@ close, so TR = H - L on the first bar), ATR = TR.ewm(com=N).mean() with pandas'
 defaults (adjust=True, min_periods=0), atr_N_pct = ATR / close.ewm(com=N).mean().
 
 Usage: tools/peers/make-ewm-atr.py [BUILD_DIR]   (a configured mtrader build
-holding tests/interop/pqtool; default build/release). Needs python3-pandas.
+holding tests/interop/pqtool; default build/release). Needs pandas (Debian's python3-pandas:
+run it with /usr/bin/python3 where another python3 comes first in PATH).
 """
 import json
 import os
