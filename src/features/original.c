@@ -2,13 +2,13 @@
  * bugs fixed (§10): channel width, position and mid ratio (correct
  * precedence), range regime, the original's EWM ATR, ATR and drawdown
  * z-scores, EMA/HMA ratios and rates of change (full-length HMA), EMA
- * crosses and breaks, smoothed
- * stochastic, calendar-length rates of change, stochastic M/W patterns
- * computed at every bar, trade-size and trade-count z-scores, range
- * positions, volume delta, return/delta divergence, volatility-scaled rates of
- * change, volume climax/churn, engulfing, candle shape, volume-weighted wicks
- * and round-number distances. docs/features-vs-original.md lists every
- * difference from the original. */
+ * crosses and breaks, smoothed stochastic, calendar-length rates of
+ * change, stochastic M/W patterns computed at every bar, trade-size and
+ * trade-count z-scores, range positions, volume delta, return/delta
+ * divergence, volatility-scaled rates of change, volume climax/churn,
+ * engulfing, candle shape, volume-weighted wicks and round-number
+ * distances. docs/features-vs-original.md lists every difference from the
+ * original. */
 #include <math.h>
 
 #include "features/families.h"
