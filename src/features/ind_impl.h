@@ -619,6 +619,42 @@ static inline double ind_zscore_step(struct ind_var *v, double x)
     return var > 0 ? (x - mean) / sqrt(var) : 0.0;
 }
 
+/* ---- pandas ewm(com).mean() with its defaults (adjust=True, min_periods 0):
+ * the mean of every value so far weighted (1 - alpha)^age, alpha = 1 / (1 +
+ * com), from the first value on. Streaming in pandas' own order of operations
+ * (the decayed weight w of the older values: mean = (w mean + x) / (w + 1),
+ * kept as is when x equals it, then w += 1), so the values are pandas' to the
+ * last bit. */
+
+struct ind_ewma {
+    double decay, mean, w; /* decay = 1 - alpha; w = weight of the values seen */
+    bool seen;
+};
+
+static inline void ind_ewma_init(struct ind_ewma *e, double com)
+{
+    e->decay = 1.0 - 1.0 / (1.0 + com);
+    e->mean = 0;
+    e->w = 0;
+    e->seen = false;
+}
+
+/* Adds x; the weighted mean including it. */
+static inline double ind_ewma_step(struct ind_ewma *e, double x)
+{
+    if (!e->seen) {
+        e->seen = true;
+        e->mean = x;
+        e->w = 1.0;
+        return x;
+    }
+    e->w *= e->decay;
+    if (e->mean != x)
+        e->mean = (e->w * e->mean + x) / (e->w + 1.0);
+    e->w += 1.0;
+    return e->mean;
+}
+
 /* ---- exponentially weighted mean and variance (pandas ewm(com, adjust=False):
  * alpha = 1 / (1 + com), started at the first value with variance 0) ---- */
 

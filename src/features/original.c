@@ -1,13 +1,14 @@
 /* The original system's feature families (docs/reference-system.md §2), with its
  * bugs fixed (§10): channel width, position and mid ratio (correct
- * precedence), range regime, ATR and drawdown z-scores, EMA/HMA ratios and
- * rates of change (full-length HMA), EMA crosses and breaks, smoothed
- * stochastic, calendar-length rates of change, stochastic M/W patterns
- * computed at every bar, trade-size and trade-count z-scores, range
- * positions, volume delta, return/delta divergence, volatility-scaled rates of
- * change, volume climax/churn, engulfing, candle shape, volume-weighted wicks
- * and round-number distances. docs/features-vs-original.md lists every
- * difference from the original. */
+ * precedence), range regime, the original's EWM ATR, ATR and drawdown
+ * z-scores, EMA/HMA ratios and rates of change (full-length HMA), EMA
+ * crosses and breaks, smoothed stochastic, calendar-length rates of
+ * change, stochastic M/W patterns computed at every bar, trade-size and
+ * trade-count z-scores, range positions, volume delta, return/delta
+ * divergence, volatility-scaled rates of change, volume climax/churn,
+ * engulfing, candle shape, volume-weighted wicks and round-number
+ * distances. docs/features-vs-original.md lists every difference from the
+ * original. */
 #include <math.h>
 
 #include "features/families.h"
@@ -82,6 +83,39 @@ static inline void regime_step(struct chan *st, const struct mt_ind_ctx *c, cons
         y[0] = mean_range > 0 ? 100.0 * (hh - ll) / (mean_range * c->opt[0]) : 100.0;
 }
 MT_IND_RUN(regime, struct chan, chan_init, regime_step, 2, 1)
+
+/* ---- the original's ATR (reference-system.md, conventions): pandas
+ * ewm(com).mean() (adjust=True) of the true range max(H - L, |H - C-1|,
+ * |L - C-1|), which is H - L on the first bar (pandas' row-wise max skips the
+ * missing previous close); pct = ATR / ewm(com).mean() of the close, the
+ * original's atr_N_pct. Not Wilder's ATR: alpha 1 / (1 + com) instead of
+ * 1 / n, and normalised weights from the first bar instead of an SMA seed. ---- */
+
+struct ewm_atr {
+    struct ind_tr tr;
+    struct ind_ewma atr, close;
+};
+MT_IND_FIXED_SIZE(ewm_atr, struct ewm_atr)
+
+static void ewm_atr_init(void *state, const struct mt_ind_ctx *c)
+{
+    struct ewm_atr *st = state;
+    ind_tr_init(&st->tr);
+    ind_ewma_init(&st->atr, c->opt[0]);
+    ind_ewma_init(&st->close, c->opt[0]);
+}
+
+static inline void ewm_atr_step(struct ewm_atr *st, const struct mt_ind_ctx *c, const double *x, int64_t t,
+                                double *y)
+{
+    (void)c;
+    (void)t;
+    bool first = !st->tr.have_prev;
+    double tr = ind_tr_step(&st->tr, x[0], x[1], x[2]);
+    y[0] = ind_ewma_step(&st->atr, first ? x[0] - x[1] : tr);
+    y[1] = y[0] / ind_ewma_step(&st->close, x[2]);
+}
+MT_IND_RUN(ewm_atr, struct ewm_atr, ewm_atr_init, ewm_atr_step, 3, 2)
 
 /* ---- z-scores of NATR and of the drawdown from the rolling highest close ---- */
 
@@ -910,6 +944,10 @@ const struct mt_ind_def mt_ind_fam_original[] = {
     {"atr_z", "original", "z-score over n of NATR(atr_period)", 3, 2, 1, IND_HLC,
      {IND_PERIOD(50, 2), {"atr_period", 10, 1, 100000, true}}, IND_ONE_OUT, atr_z_lookback, atr_z_size, atr_z_init,
      atr_z_run, NULL},
+    {"ewm_atr", "original",
+     "the original's ATR: pandas ewm(com) mean (adjust=True) of the true range; pct = ATR / ewm(com) of close", 3, 1,
+     2, IND_HLC, {{"com", 10, 0, 100000, false}}, {"value", "pct"}, ind_lookback_zero, ewm_atr_size, ewm_atr_init,
+     ewm_atr_run, NULL},
     {"dd_z", "original", "z-score over n of the drawdown close / highest close of n - 1", 1, 1, 1, IND_C,
      {IND_PERIOD(50, 2)}, IND_ONE_OUT, dd_z_lookback, dd_z_size, dd_z_init, dd_z_run, NULL},
     {"ema_ratio", "original", "close / EMA(n)", 1, 1, 1, IND_C, {IND_PERIOD(50, 2)}, IND_ONE_OUT,

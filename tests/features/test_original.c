@@ -77,6 +77,101 @@ static void test_atr_z(void **state)
     fu_expect(out, (double[]){NAN, NAN, 1, -1}, 4);
 }
 
+static void test_ewm_atr(void **state)
+{
+    (void)state;
+    /* TR: bar 0 = H - L = 1 (no previous close), then 1, 2 (10 - 8), 2
+     * (12 - 10); a NaN at bar 4 restarts: bar 5 is a first bar again (TR =
+     * H - L = 3, not |H - C3| = 8), bar 6 TR = max(1, 2, 1). */
+    const double hi[7] = {10, 11, 10, 12, 12, 20, 20}, lo[7] = {9, 10, 8, 11, 11, 17, 19},
+                 cl[7] = {10, 10, 10, 12, NAN, 18, 18};
+    const double *in[3] = {hi, lo, cl};
+    double value[N], pct[N], com1[1] = {1};
+    /* com 1: alpha 1/2, weights 1, 1/2, 1/4, ... normalised by their sum. */
+    fu_calc("ewm_atr", com1, 1, in, NULL, 7, 0, value);
+    fu_expect(value,
+              (double[]){1, 1, (2 + 0.5 + 0.25) / 1.75, (2 + 1 + 0.25 + 0.125) / 1.875, NAN, 3, (2 + 1.5) / 1.5},
+              7);
+    fu_calc("ewm_atr", com1, 1, in, NULL, 7, 1, pct);
+    double c3 = (12 + 5 + 2.5 + 1.25) / 1.875, c6 = (18 + 9) / 1.5;
+    fu_expect(pct, (double[]){0.1, 0.1, (2.75 / 1.75) / 10, 1.8 / c3, NAN, 3 / 18.0, (3.5 / 1.5) / c6}, 7);
+    /* com 10 (alpha 1/11) against Wilder's ATR(10) on the same bars: 10 TRs
+     * of 1 then one of 12. Wilder: NaN until bar 10 (SMA seed of bars 1-10),
+     * then (9 + 12) / 10 at bar 11. The EWM has a value from bar 0 and at bar
+     * 11 weighs the 12 by 1 against sum (10/11)^i, i = 0..11. */
+    double h[12], l[12], c[12];
+    for (int i = 0; i < 12; i++) {
+        h[i] = 101;
+        l[i] = 100;
+        c[i] = 100.5;
+    }
+    h[11] = 112;
+    const double *in2[3] = {h, l, c};
+    double ewm[N], wilder[N], com10[1] = {10};
+    fu_calc("ewm_atr", com10, 1, in2, NULL, 12, 0, ewm);
+    fu_calc("atr", com10, 1, in2, NULL, 12, 0, wilder);
+    double num = 0, den = 0, wt = 1;
+    for (int i = 0; i < 12; i++, wt *= 10 / 11.0) {
+        num += wt * (i == 0 ? 12 : 1);
+        den += wt;
+    }
+    assert_true(isnan(wilder[9]) && wilder[10] == 1);
+    assert_true(ewm[0] == 1 && ewm[10] == 1); /* a constant TR stays exact */
+    tu_assert_close(wilder[11], 2.1, 1e-15);
+    tu_assert_close(ewm[11], num / den, 1e-14);
+    assert_true(ewm[11] > 2.46 && ewm[11] < 2.47); /* the normalised weights sum to 7.5, not 11 */
+}
+
+/* Reads tests/fixtures/features/pandas/NAME.csv: header "value,pct", then
+ * rows numbers. */
+static void read_pandas(const char *name, size_t rows, double *value, double *pct)
+{
+    char rel[128];
+    snprintf(rel, sizeof rel, "features/pandas/%s.csv", name);
+    size_t size;
+    char *text = tu_read_file(tu_fixture(rel), &size);
+    char *p = strchr(text, '\n');
+    assert_non_null(p);
+    for (size_t r = 0; r < rows; r++) {
+        char *end;
+        value[r] = strtod(p + 1, &end);
+        assert_true(end > p + 1 && *end == ',');
+        pct[r] = strtod(end + 1, &p);
+        assert_true(p > end + 1 && *p == '\n');
+    }
+    assert_true(p[1] == 0);
+    free(text);
+}
+
+/* ewm_atr against pandas itself (tools/peers/make-ewm-atr.py) on the first
+ * 1000 real BTCUSDT bars: the same values to the last bit. */
+static void test_ewm_atr_pandas(void **state)
+{
+    (void)state;
+    enum { ROWS = 1000 };
+    const struct mt_series *s = fu_btc();
+    const char *const file[2] = {"ewm_atr_10", "ewm_atr_2_5"};
+    const double com[2] = {10, 2.5};
+    double *want = malloc(2 * ROWS * sizeof(double));
+    assert_non_null(want);
+    for (int k = 0; k < 2; k++) {
+        read_pandas(file[k], ROWS, want, want + ROWS);
+        struct mt_ind ind;
+        struct mt_ind_ctx c = {.tf = MT_TF_1H, .opt = {com[k]}};
+        struct mt_err err = {0};
+        assert_int_equal(mt_ind_init(&ind, mt_ind_find("ewm_atr"), &c, &err), 0);
+        struct fu_out o;
+        fu_run(&ind, s, 0, ROWS, &o);
+        for (int r = 0; r < ROWS; r++)
+            if (o.col[0][r] != want[r] || o.col[1][r] != want[ROWS + r])
+                fail_msg("%s row %d: %.17g %.17g, pandas %.17g %.17g", file[k], r, o.col[0][r], o.col[1][r],
+                         want[r], want[ROWS + r]);
+        fu_out_free(&o);
+        mt_ind_release(&ind);
+    }
+    free(want);
+}
+
 static void test_trend(void **state)
 {
     (void)state;
@@ -412,6 +507,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_channel),        cmocka_unit_test(test_z_scores),
         cmocka_unit_test(test_atr_z),          cmocka_unit_test(test_trend),
+        cmocka_unit_test(test_ewm_atr),        cmocka_unit_test(test_ewm_atr_pandas),
         cmocka_unit_test(test_cross_and_break), cmocka_unit_test(test_calendar_roc),
         cmocka_unit_test(test_stoch_patterns), cmocka_unit_test(test_flow),
         cmocka_unit_test(test_rsi_timing),     cmocka_unit_test(test_frac_trend),

@@ -6,10 +6,11 @@
  * tests/strategy/test_strategy.c rise_then_drop): bars 0-9 rise by 1 (low
  * 10 + i, high 12 + i, close 11 + i) and bar 10 drops to 14.3, the bottom of
  * the channel in an uptrend: a long at the close of bar 10, price 14.3,
- * stop (14 - 2 ATR10) x (1 - 0.0015) with ATR10 = 2.45, target mid 17.5 (edge
- * goal: HH - ATR10 = 18.55). Then
+ * stop (14 - 2 ATR10) x (1 - 0.0015) = 8.72719 with ATR10 = 2.62985 (the
+ * original's com-10 EWM of the true ranges), target mid 17.5 (edge goal:
+ * HH - ATR10 = 18.37015). Then
  *   A (12 bars): bar 11 reaches 17.6: the mid target fills at 17.5;
- *   B (13 bars): bar 11 closes at 14.8, bar 12 falls to 9: the stop fills.
+ *   B (13 bars): bar 11 closes at 14.8, bar 12 falls to 8.5: the stop fills.
  * No other bar gives a setup. Costs: fee 0.15%, stop slippage 0.05%, no spread. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,8 +31,9 @@
 #define T0 INT64_C(1672531200000) /* 2023-01-01 00:00 UTC */
 #define MONEY 1e-9                /* quote amounts near 10000: different order of the same operations */
 
-static const double atr = (9 * 2 + 6.5) / 10, price = 14.3, target_mid = 17.5;
-static const double stop = (14 - 2 * (9 * 2 + 6.5) / 10) * (1 - 0.0015);
+/* ATR10: ten true ranges of 2 and one of 6.5 weighted (10/11)^age over the sum of the weights. */
+static const double atr = 2.6298492173734234, price = 14.3, target_mid = 17.5;
+static const double stop = (14 - 2 * 2.6298492173734234) * (1 - 0.0015);
 static const double fee = 0.0015, slip = 0.0005;
 
 struct two {
@@ -57,7 +59,7 @@ static void build(struct two *t)
     }
     add_bar(&t->a, 11, 14.3, 17.6, 14.2, 17.2);
     add_bar(&t->b, 11, 14.3, 14.8, 14.1, 14.8);
-    add_bar(&t->b, 12, 14.8, 14.9, 9, 13);
+    add_bar(&t->b, 12, 14.8, 14.9, 8.5, 13);
     t->ps[0] = (struct mt_portfolio_series){"AUSDT", &t->a, NULL, NULL, NULL, 0};
     t->ps[1] = (struct mt_portfolio_series){"BUSDT", &t->b, NULL, NULL, NULL, 0};
 }
@@ -138,7 +140,7 @@ static void test_sizing_stop_and_target(void **state)
     struct mt_portfolio_result r;
     run_ok(&t, mid_goal, 1, &c, &r);
 
-    /* 0.5% of 10000 = 50 quote down to the stop: 50 / 5.21365 = 9.59 units, 137.2 quote (< 1 x equity). */
+    /* 0.5% of 10000 = 50 quote down to the stop: 50 / 5.57281 = 8.97 units, 128.3 quote (< 1 x equity). */
     double size = 10000 * 0.005 / (price - stop), fee_in = fee * price * size;
     double pnl_a = -fee_in + ((target_mid - price) * size - fee * target_mid * size); /* limit fill at the target */
     double fill_b = stop * (1 - slip);                                                /* stop: min(stop, open 14.8) */
@@ -250,7 +252,7 @@ static void test_notional_limits(void **state)
     assert_entry(&r.trades[0], 0, 0, MT_TRADE_REAL, 100 / price, 0);
     assert_entry(&r.trades[1], 0, 1, MT_TRADE_REAL, 100 / price, 0);
     mt_portfolio_result_release(&r);
-    /* A 137.2 quote position is under a 140 minimum: both too small, no trade, a flat curve. */
+    /* A 128.3 quote position is under a 140 minimum: both too small, no trade, a flat curve. */
     double size = 10000 * 0.005 / (price - stop);
     assert_true(size * price < 140);
     c = config();
@@ -266,7 +268,7 @@ static void test_notional_limits(void **state)
 }
 
 /* Two agents: decided agent by agent, then symbol by symbol; the edge-goal
- * long on A (target 18.55) is still open when A's data ends: censored at the
+ * long on A (target 18.37) is still open when A's data ends: censored at the
  * close of A's last bar, marked to 17.2, while the curve goes on with B. */
 static void test_two_agents_and_censoring(void **state)
 {
@@ -303,7 +305,7 @@ static void test_two_agents_and_censoring(void **state)
 }
 
 /* A full take-profit at 1 R: B's real long closes at the close of bar 11
- * (14.8: (14.8 - stop) / 14.8 over (14.3 - stop) / 14.3 = 1.06 R) and is
+ * (14.8: (14.8 - stop) / 14.8 over (14.3 - stop) / 14.3 = 1.05 R) and is
  * followed on as tracked until bar 12 stops it, with no money in the balance. */
 static void test_tracked_follow_on(void **state)
 {

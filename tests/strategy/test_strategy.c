@@ -144,6 +144,19 @@ static void test_parse(void **state)
     expect_error("trail_fractals:5:2", NAN, "strategy trail_fractals:5:2: spread = nan must be in [0, 0.5)");
 }
 
+/* The original's ATR10 at the last of n true ranges, by its definition:
+ * the mean of tr[] weighted (10/11)^age, normalised by the sum of the weights
+ * (pandas ewm(com = 10).mean(), adjust=True). */
+static double ewm_atr10(const double *tr, int n)
+{
+    double num = 0, den = 0, w = 1;
+    for (int i = n - 1; i >= 0; i--, w *= 10 / 11.0) {
+        num += w * tr[i];
+        den += w;
+    }
+    return num / den;
+}
+
 /* Ten bars rising by 1 (low 10 + i, high 12 + i, close 11 + i), then bar 10
  * drops to the bottom of the 5-bar channel. */
 static void rise_then_drop(struct bars *b)
@@ -166,18 +179,26 @@ static void test_channel_long_edge(void **state)
     struct bars b;
     rise_then_drop(&b);
     struct got g[MAXBARS];
-    /* L = 5: warm-up max(L - 1, 2 L (EMA 11), 10 (ATR10)) = 10 bars. At bar 10:
+    /* L = 5: warm-up max(L - 1, 2 L (EMA 11), 0 (ATR10)) = 10 bars. At bar 10:
      * HH = max high of bars 6-10 = 21 (bar 9), LL = 14 (bar 10), mid 17.5,
-     * p = 0.3 / 7. True ranges: 2 on bars 1-9, max(6.5, 0.5, 6) on bar 10, so
-     * ATR10 = (9 x 2 + 6.5) / 10. EMA 6 of the ramp lags by 2.5: 17.5 at bar 9,
-     * then 17.5 + (14.3 - 17.5) 2/7 = 16.59 at bar 10 > EMA 11 = SMA of the 11
-     * closes (155 + 14.3) / 11 = 15.39: uptrend, p < 0.1: long. */
-    double atr = (9 * 2 + 6.5) / 10, p = (14.3 - 14) / (21 - 14.0);
+     * p = 0.3 / 7. True ranges: 2 on bars 0-9 (H - L on bar 0), max(6.5,
+     * 0.5, 6) on bar 10; ATR10 = their com-10 EWM = 2.62985, where Wilder's
+     * ATR(10) would be (9 x 2 + 6.5) / 10 = 2.45. EMA 6 of the ramp lags by
+     * 2.5: 17.5 at bar 9, then 17.5 + (14.3 - 17.5) 2/7 = 16.59 at bar 10 >
+     * EMA 11 = SMA of the 11 closes (155 + 14.3) / 11 = 15.39: uptrend,
+     * p < 0.1: long. */
+    const double tr[11] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 6.5};
+    double atr = ewm_atr10(tr, 11), p = (14.3 - 14) / (21 - 14.0);
+    assert_true(atr > 2.6298 && atr < 2.6299);
     double ctx[4] = {p, 7 / 17.5, atr / 14.3, 1};
     double stop = (14 - 2 * atr) * (1 - 0.0015); /* inval LL - 2 ATR10, buffer 0.15% (spread 0) */
     feed("channel_run:5:edge:edge", 0, &b, g);
     expect_none(g, 0, 10);
     expect_setup(g, 10, 1, 14.3, stop, 21 - atr, ctx, 4); /* target HH - ATR10 */
+    /* Exactly: target 18.37015, stop 8.72719; with Wilder's ATR they were 18.55 and 9.08635. */
+    tu_assert_close(g[10].s[0].target, 18.370150782626578, 1e-12);
+    tu_assert_close(g[10].s[0].stop, 8.727191112905274, 1e-12);
+    assert_true(fabs(g[10].s[0].target - (21 - 2.45)) > 0.17 && fabs(g[10].s[0].stop - (14 - 4.9) * 0.9985) > 0.35);
     assert_true(isnan(g[10].trail_long) && isnan(g[10].trail_short));
     feed("channel_run:5:edge:mid", 0, &b, g);
     expect_setup(g, 10, 1, 14.3, stop, 17.5, ctx, 4); /* target mid */
@@ -203,10 +224,11 @@ static void test_channel_short_edge(void **state)
     b.c[10] = 27.7;
     struct got g[MAXBARS];
     /* HH = 28, LL = 21 (bar 9), mid 24.5, p = 6.7 / 7 > 0.9; true ranges 2, then
-     * max(6.5, 6, 0.5): ATR10 = 2.45. EMA 6 = 22 + 2.5 at bar 9, 24.5 + (27.7 -
-     * 24.5) 2/7 = 25.41 at bar 10 < EMA 11 = (265 + 27.7) / 11 = 26.61: no
-     * uptrend: short. Spread 0.1%: buffer max(0.2%, 0.15%). */
-    double atr = (9 * 2 + 6.5) / 10;
+     * max(6.5, 6, 0.5): the same ATR10 as above. EMA 6 = 22 + 2.5 at bar 9,
+     * 24.5 + (27.7 - 24.5) 2/7 = 25.41 at bar 10 < EMA 11 = (265 + 27.7) / 11
+     * = 26.61: no uptrend: short. Spread 0.1%: buffer max(0.2%, 0.15%). */
+    const double tr[11] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 6.5};
+    double atr = ewm_atr10(tr, 11);
     double ctx[4] = {(27.7 - 21) / (28 - 21.0), 7 / 24.5, atr / 27.7, 0};
     feed("channel_run:5:edge:edge", 0.001, &b, g);
     expect_none(g, 0, 10);
