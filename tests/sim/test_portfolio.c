@@ -339,6 +339,116 @@ static void test_tracked_follow_on(void **state)
     release(&t);
 }
 
+/* Channel Run exits only by its OCO or stale (reference-system.md §1.1): the take-profit that
+ * closes B above (1 R, all of it) does not apply to it through mt_engine_agent_for; B's long is
+ * stopped at bar 12 instead. A trailing strategy keeps the rules it is given. */
+static void test_channel_run_takes_no_profit(void **state)
+{
+    (void)state;
+    struct two t;
+    build(&t);
+    struct mt_trade_rules rules = mt_trade_rules_default();
+    rules.tp_at_r = 1;
+    rules.tp_fraction = 1;
+    struct mt_engine_agent ag = mt_engine_agent_for(mid_goal[0], &rules);
+    tu_assert_same_double(ag.rules.tp_at_r, 0);
+    tu_assert_same_double(ag.rules.tp_fraction, 1);
+    assert_true(ag.rules.stale_ms == rules.stale_ms);
+    assert_true(mt_engine_agent_for("trail_fractals:5:2", &rules).rules.tp_at_r == 1);
+    assert_true(mt_engine_agent_for("channel_run:200:mid:edge", NULL).rules.tp_at_r == 0);
+    tu_assert_same_double(mt_engine_agent_for("trail_fractals:5:2", NULL).rules.tp_at_r, 1.8);
+    struct cfg c = config();
+    struct mt_portfolio_result r;
+    struct mt_err err = {0};
+    assert_int_equal(mt_portfolio_run(t.ps, 2, &ag, 1, MT_TF_1H, &c.c, &r, &err), 0);
+    assert_int_equal(r.n_trades, 2);
+    assert_int_equal(r.trades[1].trade.exit, MT_EXIT_STOP);
+    assert_int_equal(r.trades[1].trade.n_legs, 2);
+    assert_int_equal(r.tracked, 0);
+    mt_portfolio_result_release(&r);
+    release(&t);
+}
+
+/* One position per agent and symbol (reference-system.md §1.2, §4, §5): C repeats the long setup
+ * at bars 11 and 12 (still at the bottom of the channel in an uptrend). Routed, each moves the stop
+ * of the long held since bar 10 to its own stop when that is higher, and stays a decision; stacked
+ * (one_per_symbol off), each is a position of its own. */
+static void test_one_position_per_symbol(void **state)
+{
+    (void)state;
+    struct mt_series cs;
+    mt_series_init(&cs, MT_F_OHLCV);
+    for (int i = 0; i < 10; i++)
+        add_bar(&cs, i, 11 + i, 12 + i, 10 + i, 11 + i);
+    add_bar(&cs, 10, 20, 20.5, 14, 14.3);
+    add_bar(&cs, 11, 14.3, 14.5, 14.2, 14.3);
+    add_bar(&cs, 12, 14.3, 14.6, 14.25, 14.4);
+    /* The strategy's own setups: longs at bars 10, 11 and 12. */
+    struct mt_strategy st;
+    struct mt_err err = {0};
+    assert_int_equal(mt_strategy_parse(mid_goal[0], MT_TF_1H, 0, &st, &err), 0);
+    struct mt_setup x[8];
+    assert_int_equal(mt_strategy_run(&st, &cs, 0, cs.n, x, 8), 3);
+    mt_strategy_release(&st);
+    assert_true(x[0].side == 1 && x[1].side == 1 && x[2].side == 1 && x[2].time == T0 + 12 * HOUR);
+    struct mt_portfolio_series ps = {"CUSDT", &cs, NULL, NULL, NULL, 0};
+    struct cfg c = config();
+    struct mt_portfolio_result r;
+    assert_int_equal(run(&ps, 1, mid_goal, 1, MT_TF_1H, &c, &r, &err), 0);
+    assert_int_equal(r.n_trades, 1);
+    assert_int_equal(r.decisions.held, 2);
+    assert_int_equal(r.decisions.opposite, 0);
+    tu_assert_same_double(r.trades[0].trade.init_stop, x[0].stop);
+    tu_assert_same_double(r.trades[0].trade.stop, fmax(x[0].stop, fmax(x[1].stop, x[2].stop)));
+    assert_true(r.trades[0].trade.stop > x[0].stop); /* it did move */
+    assert_int_equal(r.trades[0].trade.exit, MT_EXIT_CENSORED);
+    mt_portfolio_result_release(&r);
+    c.c.one_per_symbol = false;
+    assert_int_equal(run(&ps, 1, mid_goal, 1, MT_TF_1H, &c, &r, &err), 0);
+    assert_int_equal(r.n_trades, 3);
+    assert_true(r.real == 3 && r.decisions.held == 0);
+    assert_int_equal(r.trades[1].setup.time, T0 + 11 * HOUR);
+    mt_portfolio_result_release(&r);
+    mt_series_release(&cs);
+}
+
+/* Per-pair spreads over time: B's spread is 0.2% from bar 5 on and 0.4% from just after bar 10
+ * opened. Bar 10's setup sees 0.2% (no spread taken after its open time): entry 14.3 x 1.001 and a
+ * stop buffer of 2 x 0.2% (A, without spreads of its own, has the run's 0 and the 0.15% floor). The
+ * 1x-equity notional cap counts the half spread: 1% of equity buys 100 / (14.3 x 1.001) units. */
+static void test_spreads_over_time(void **state)
+{
+    (void)state;
+    struct two t;
+    build(&t);
+    const int64_t when[2] = {T0 + 5 * HOUR, T0 + 10 * HOUR + 1};
+    const double spread[2] = {0.002, 0.004};
+    t.ps[1].spread_time = when;
+    t.ps[1].spread = spread;
+    t.ps[1].n_spreads = 2;
+    struct cfg c = config();
+    c.lim.max_notional = 0.01;
+    struct mt_portfolio_result r;
+    run_ok(&t, mid_goal, 1, &c, &r);
+    assert_int_equal(r.n_trades, 2);
+    const struct mt_trade *a = &r.trades[0].trade, *b = &r.trades[1].trade;
+    tu_assert_same_double(a->entry, price);
+    tu_assert_close(a->init_stop, stop, 1e-12);
+    tu_assert_close(b->entry, price * 1.001, 1e-12);
+    tu_assert_close(b->init_stop, stop / (1 - 0.0015) * (1 - 0.004), 1e-12);
+    tu_assert_close(a->init_size, 100 / price, 1e-12);
+    tu_assert_close(b->init_size, 100 / (price * 1.001), 1e-12);
+    tu_assert_close(b->init_size * b->entry, 100, 1e-9);
+    mt_portfolio_result_release(&r);
+    /* Without the half spread in the cap, B would buy 100 / 14.3 units. */
+    c.c.costs.spread = 0.002;
+    t.ps[1].n_spreads = 0;
+    run_ok(&t, mid_goal, 1, &c, &r);
+    tu_assert_close(r.trades[0].trade.init_size, 100 / (price * 1.001), 1e-12);
+    mt_portfolio_result_release(&r);
+    release(&t);
+}
+
 /* from / to: strategies warm up before `from`; bars from `to` on are not read. */
 static void test_date_range(void **state)
 {
@@ -527,6 +637,9 @@ int main(void)
         cmocka_unit_test(test_notional_limits),
         cmocka_unit_test(test_two_agents_and_censoring),
         cmocka_unit_test(test_tracked_follow_on),
+        cmocka_unit_test(test_channel_run_takes_no_profit),
+        cmocka_unit_test(test_one_position_per_symbol),
+        cmocka_unit_test(test_spreads_over_time),
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_errors_and_names),
         cmocka_unit_test(test_every_setup_once),

@@ -56,6 +56,7 @@ static void test_defaults_and_names(void **state)
     struct mt_trade_rules r = mt_trade_rules_default();
     tu_assert_same_double(r.tp_at_r, 1.8);
     tu_assert_same_double(r.tp_fraction, 0.5);
+    tu_assert_same_double(r.tp_full_value, 24);
     assert_true(r.stale_ms == 240 * H);
     tu_assert_same_double(r.stale_below_r, 1.0);
     assert_string_equal(mt_exit_name(MT_EXIT_NONE), "none");
@@ -536,6 +537,83 @@ static void test_leg_capacity_and_nan_bar(void **state)
                0.0015 * (95 * (1 - 0.0005) * (1 - 0.001 / 2)) * size);
 }
 
+/* The take-profit's size (reference-system.md §5.5): half of a real position worth more than
+ * tp_full_value (24) at the close, all of a smaller one (then followed on as tracked); sims always
+ * sell tp_fraction. Long ref 100 with stop 95; the close 105.5 is 1.97 R. */
+static void test_take_profit_size_by_value(void **state)
+{
+    (void)state;
+    struct mt_trade_rules r = mt_trade_rules_default();
+    const struct {
+        enum mt_trade_kind kind;
+        double size, full_value;
+        bool all;
+    } cases[] = {
+        {MT_TRADE_REAL, 0.25, 24, false}, /* worth 26.4 */
+        {MT_TRADE_REAL, 0.2, 24, true},   /* worth 21.1 */
+        {MT_TRADE_REAL, 0.1, 24, true},   /* worth 10.6: below the 15 minimum order a close, the same fill */
+        {MT_TRADE_SIM, 0.2, 24, false},
+        {MT_TRADE_REAL, 0.2, 0, false}, /* 0: never all */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct mt_trade t;
+        struct mt_err err = {0};
+        r.tp_full_value = cases[k].full_value;
+        assert_int_equal(mt_trade_open(&t, cases[k].kind, MT_LONG, T0, 100, 95, NAN, cases[k].size, &costs, &err), 0);
+        bool closed = step(&t, 0, 101, 106, 100, 105.5, &r);
+        double tp = 105.5 * (1 - 0.001 / 2), sold = cases[k].all ? cases[k].size : cases[k].size / 2;
+        assert_int_equal(closed, cases[k].all);
+        assert_int_equal(t.n_legs, 2);
+        assert_leg(&t.legs[1], T0, cases[k].all ? MT_LEG_CLOSE : MT_LEG_PARTIAL, MT_EXIT_TAKE_PROFIT, tp, sold,
+                   0.0015 * tp * sold);
+        assert_int_equal(t.exit, cases[k].all ? MT_EXIT_TAKE_PROFIT : MT_EXIT_NONE);
+        assert_int_equal(mt_trade_follows_on(&t), cases[k].all);
+    }
+}
+
+/* Decide and fill apart, as a live executor does: the decision leaves the trade as it was,
+ * the exchange's fill (its price and fee) is booked as reported. */
+static void test_decide_then_fill(void **state)
+{
+    (void)state;
+    struct mt_trade t;
+    open_ok(&t, MT_LONG, 100, 95, 110, 2, &costs);
+    struct mt_trade before = t;
+    struct mt_trade_action a;
+    struct mt_trade_rules r = mt_trade_rules_default();
+    /* The bar gaps below the stop: the stop order is priced from the open 94. */
+    assert_true(mt_trade_decide(&t, T0, 94, 96, 93, 95.5, &r, NULL, false, &a));
+    assert_int_equal(a.reason, MT_EXIT_STOP);
+    tu_assert_same_double(a.price, 94);
+    tu_assert_same_double(a.size, 2);
+    assert_false(a.ambiguous);
+    assert_memory_equal(&t, &before, sizeof t);
+    /* Nothing on a quiet bar, nor on one before the entry. */
+    assert_false(mt_trade_decide(&t, T0, 100, 101, 99, 100.5, &r, NULL, false, &a));
+    assert_int_equal(a.reason, MT_EXIT_NONE);
+    assert_false(mt_trade_decide(&t, T0 - H, 94, 96, 93, 95.5, &r, NULL, false, &a));
+    /* The exchange fills 1.5 at 93.9 paying 0.2, then the rest at 93.8 paying 0.07. */
+    mt_trade_fill(&t, T0, MT_EXIT_STOP, 93.9, 1.5, 0.2);
+    assert_true(t.open && t.exit == MT_EXIT_NONE);
+    tu_assert_same_double(t.size, 0.5);
+    mt_trade_fill(&t, T0 + H, MT_EXIT_STOP, 93.8, 5, 0.07); /* more than remains: what remains */
+    assert_int_equal(t.exit, MT_EXIT_STOP);
+    assert_false(t.open);
+    assert_int_equal(t.n_legs, 3);
+    assert_leg(&t.legs[2], T0 + H, MT_LEG_CLOSE, MT_EXIT_STOP, 93.8, 0.5, 0.07);
+    double entry = 100 * 1.0005;
+    tu_assert_close(mt_trade_pnl(&t), -0.0015 * entry * 2 + (93.9 - entry) * 1.5 - 0.2 + (93.8 - entry) * 0.5 - 0.07,
+                    TOL);
+    assert_true(t.close_time == T0 + H);
+    /* A take-profit decided with tp_done (one already filled on this bar) is not decided again. */
+    struct mt_trade u;
+    open_ok(&u, MT_LONG, 100, 95, NAN, 2, &costs);
+    assert_true(mt_trade_decide(&u, T0, 101, 106, 100, 105.5, &r, NULL, false, &a));
+    assert_int_equal(a.reason, MT_EXIT_TAKE_PROFIT);
+    tu_assert_same_double(a.size, 1);
+    assert_false(mt_trade_decide(&u, T0, 101, 106, 100, 105.5, &r, NULL, true, &a));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +633,8 @@ int main(void)
         cmocka_unit_test(test_bnb_discount),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_leg_capacity_and_nan_bar),
+        cmocka_unit_test(test_take_profit_size_by_value),
+        cmocka_unit_test(test_decide_then_fill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
