@@ -214,7 +214,7 @@ static void open_drop(struct mt_engine *e, uint32_t i)
 
 static int emit_trade(struct mt_engine *e, enum mt_trade_event ev, uint32_t i, struct mt_err *err)
 {
-    if (!e->sink.trade)
+    if (!e->sink.trade || (!e->sink.updates && (ev == MT_EV_FILL || ev == MT_EV_STOP)))
         return 0;
     int rc = e->sink.trade(e->sink.ctx, ev, &e->pool[i], err);
     if (rc)
@@ -472,16 +472,32 @@ static struct mt_exposure exposure_of(const struct mt_engine *e, size_t agent)
     return x;
 }
 
-/* Starts following a trade opened for setup x into a new slot; *slot gets it. */
+/* Opens a trade of kind and size for setup x of agent a on series s in a new
+ * pool slot (*slot) followed by lane ln. Returns 0, 1 when the setup is not
+ * tradable (nothing followed), or MT_ENOMEM. */
 static int follow(struct mt_engine *e, struct lane *ln, size_t a, size_t s, const struct mt_setup *x,
-                  const struct mt_trade *tr, double score, unsigned reasons, uint32_t *slot, struct mt_err *err)
+                  enum mt_trade_kind kind, double size, double score, unsigned reasons, uint32_t *slot,
+                  struct mt_err *err)
 {
     int rc = slot_alloc(e, slot, err);
     if (rc)
         return rc;
     struct mt_position *p = &e->pool[*slot];
-    *p = (struct mt_position){.id = e->next_id, .agent = (uint32_t)a, .series = (uint32_t)s, .setup = *x,
-                              .score = score, .sim_reasons = reasons, .trade = *tr};
+    struct mt_err ignored = {0};
+    /* The strategy checked the stop and target against the reference price; the
+     * half spread can still put a stop inside the fill: such a setup is not tradable. */
+    if (mt_setup_open(&p->trade, x, e->cfg.tf, kind, size, &e->series[s].costs, &ignored)) {
+        slot_free(e, *slot);
+        e->stats.untradable++;
+        return 1;
+    }
+    p->id = e->next_id;
+    p->parent = 0;
+    p->agent = (uint32_t)a;
+    p->series = (uint32_t)s;
+    p->setup = *x;
+    p->score = score;
+    p->sim_reasons = reasons;
     if ((rc = push_index(e, &ln->act, &ln->n_act, &ln->cap_act, *slot, err))) {
         slot_free(e, *slot);
         return rc;
@@ -496,21 +512,15 @@ static int decide_label(struct mt_engine *e, struct lane *ln, size_t a, size_t s
 {
     struct mt_decision d = {.time = t, .agent = (uint32_t)a, .series = (uint32_t)s, .setup = x, .score = 1,
                             .outcome = MT_DECIDED_UNTRADABLE};
-    struct mt_trade tr;
-    struct mt_err ignored = {0};
-    /* The strategy checked the stop and target against the reference price; the
-     * half spread can still put a stop inside the fill: such a setup is not tradable. */
-    if (mt_setup_open(&tr, x, e->cfg.tf, MT_TRADE_SIM, 1.0 / x->price, &e->series[s].costs, &ignored)) {
-        e->stats.untradable++;
-        return emit_decision(e, &d, err);
-    }
     uint32_t slot;
-    int rc = follow(e, ln, a, s, x, &tr, 1, 0, &slot, err);
-    if (rc || (rc = emit_trade(e, MT_EV_OPEN, slot, err)))
+    int rc = follow(e, ln, a, s, x, MT_TRADE_SIM, 1.0 / x->price, 1, 0, &slot, err);
+    if (rc < 0 || (rc == 0 && (rc = emit_trade(e, MT_EV_OPEN, slot, err))))
         return rc;
-    d.outcome = MT_DECIDED_SIM;
-    d.size = tr.init_size;
-    d.trade = e->pool[slot].id;
+    if (rc == 0) {
+        d.outcome = MT_DECIDED_SIM;
+        d.size = e->pool[slot].trade.init_size;
+        d.trade = e->pool[slot].id;
+    }
     return emit_decision(e, &d, err);
 }
 
@@ -547,17 +557,14 @@ static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t
     struct mt_exposure agent = exposure_of(e, a), all = exposure_of(e, e->na);
     struct mt_sizing z = mt_account_size(&ag->limits, &e->cfg.limits, e->equity, e->series[s].costs.spread, d.score,
                                          &agent, &all, x);
-    struct mt_trade tr;
-    struct mt_err ignored = {0};
-    if (mt_setup_open(&tr, x, e->cfg.tf, z.reasons ? MT_TRADE_SIM : MT_TRADE_REAL, z.size, &e->series[s].costs,
-                      &ignored)) {
+    uint32_t slot;
+    rc = follow(e, ln, a, s, x, z.reasons ? MT_TRADE_SIM : MT_TRADE_REAL, z.size, d.score, z.reasons, &slot, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1) {
         d.outcome = MT_DECIDED_UNTRADABLE;
-        e->stats.untradable++;
         return emit_decision(e, &d, err);
     }
-    uint32_t slot;
-    if ((rc = follow(e, ln, a, s, x, &tr, d.score, z.reasons, &slot, err)))
-        return rc;
     if (!z.reasons) {
         if ((rc = push_index(e, &e->open, &e->n_open, &e->cap_open, slot, err)))
             return rc;

@@ -107,12 +107,15 @@ enum mt_trade_event {
 
 /* Receives what the engine does. Every function may be NULL (not wanted);
  * a non-zero return stops the step with that error. Positions passed are
- * only valid during the call. */
+ * only valid during the call. trade gets MT_EV_OPEN and MT_EV_CLOSE, and
+ * MT_EV_FILL and MT_EV_STOP too when updates is set (a journal; a backtest
+ * that keeps the final trades does not need them). */
 struct mt_sink {
     int (*decision)(void *ctx, const struct mt_decision *d, struct mt_err *err);
     int (*trade)(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err);
     int (*equity)(void *ctx, int64_t time, double equity, struct mt_err *err);
     void *ctx;
+    bool updates;
 };
 
 /* Scores a setup of agent `agent` on series `series` from its feature row

@@ -52,8 +52,7 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
     x->setup = p->setup;
     x->parent = p->parent ? (long)(p->parent - c->first) : -1;
     x->bar = p->parent ? o->v[p->parent - c->first].bar : c->feed->next[0];
-    x->trade = p->trade;
-    return 0;
+    return 0; /* the trade comes with its close: every trade closes, at the latest censored */
 }
 
 int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run, struct mt_setup_outcomes *out,

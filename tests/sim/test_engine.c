@@ -79,7 +79,7 @@ static void book_free(struct book *b)
 static struct mt_engine *engine(const struct mt_engine_config *cfg, const struct mt_engine_agent *ag, size_t na,
                                 struct mt_exec exec, struct book *b)
 {
-    struct mt_sink sink = {on_decision, on_trade, NULL, b};
+    struct mt_sink sink = {on_decision, on_trade, NULL, b, true};
     struct mt_engine *e;
     struct mt_err err = {0};
     if (mt_engine_init(&e, cfg, ag, na, btc, 1, exec, &sink, &err))
