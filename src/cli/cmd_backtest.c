@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "sim/portfolio.h"
 #include "store/atomic.h"
+#include "store/spreads.h"
 #include "store/store.h"
 
 
@@ -22,7 +23,8 @@ const struct mt_command mt_cmd_backtest = {
     "portfolio backtest of strategies over the store: metrics, trade list and equity curve",
     "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
     "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
-    "                        [--max-positions N] [--spread X] [--lower TF] [engine options]\n"
+    "                        [--max-positions N] [--spread X] [--spreads] [--stack] [--lower TF]\n"
+    "                        [engine options]\n"
     "\n"
     "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
     "symbol) through one account, bar time by bar time: trades meet each closed bar,\n"
@@ -44,6 +46,10 @@ const struct mt_command mt_cmd_backtest = {
     "  --risk X           fraction of equity risked per trade (default 0.005)\n"
     "  --max-positions N  open real positions of the account (default 10)\n"
     "  --spread X         relative spread for the stop buffer and every fill (default 0.0005)\n"
+    "  --spreads          each pair's spread over time from the market snapshots (DATA_DIR/market):\n"
+    "                     the latest taken at or before each bar's open; --spread before the first\n"
+    "  --stack            let an agent hold several positions on one symbol (the default is the\n"
+    "                     original's one: a new setup on its side only moves the stop of the one held)\n"
     "  --trades FILE      trade list CSV (written atomically)\n"
     "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n"
     "  --lower TF         stored candles of this lower timeframe decide the bars that touched\n"
@@ -162,17 +168,25 @@ static void print_metrics(const struct mt_portfolio_result *r, const struct mt_p
            r->decisions.opposite);
 }
 
-/* Loads every series of cat (tf) into s[0 .. cat->n), and with lower the
- * candles of that timeframe into lo[] where the store has them. */
+/* Loads every series of cat (tf) into s[0 .. cat->n), with lower the
+ * candles of that timeframe into lo[] where the store has them, and with
+ * spreads each one's spreads from the market snapshots into sp[]. */
 static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum mt_tf tf, const enum mt_tf *lower,
-                    struct mt_series *s, struct mt_series *lo, struct mt_portfolio_series *ps, struct mt_err *err)
+                    bool spreads, struct mt_series *s, struct mt_series *lo, struct mt_spread_history *sp,
+                    struct mt_portfolio_series *ps, struct mt_err *err)
 {
+    size_t snapshots = 0, with = 0;
     for (size_t i = 0; i < cat->n; i++) {
         mt_series_init(&s[i], 0);
         mt_series_init(&lo[i], 0);
         int rc = mt_store_load(cli->cfg.data_dir, cat->entries[i].symbol, tf, &s[i], err);
+        if (rc == 0 && spreads && s[i].n)
+            rc = mt_spread_history_load(cli->cfg.data_dir, cat->entries[i].symbol, s[i].open_time[0],
+                                        s[i].open_time[s[i].n - 1], &sp[i], err);
         if (rc)
             return rc;
+        snapshots += sp[i].n;
+        with += sp[i].n > 0;
         bool have_lower = false;
         if (lower) {
             struct mt_err lerr = {0};
@@ -181,8 +195,12 @@ static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum
                 fprintf(stderr, "mtrader: %s: no %s candles (%s): ambiguous bars resolve stop first\n",
                         cat->entries[i].symbol, mt_tf_name(*lower), lerr.msg);
         }
-        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i], have_lower ? &lo[i] : NULL, NULL, NULL, 0};
+        ps[i] = (struct mt_portfolio_series){cat->entries[i].symbol, &s[i], have_lower ? &lo[i] : NULL,
+                                             sp[i].time, sp[i].spread, sp[i].n};
     }
+    if (spreads)
+        printf("spreads: %zu market snapshots for %zu of %zu series (--spread before a series' first)\n", snapshots,
+               with, cat->n);
     return 0;
 }
 
@@ -195,7 +213,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"risk", required_argument, NULL, 'r'},     {"max-positions", required_argument, NULL, 'm'},
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
         {"equity", required_argument, NULL, 'e'},   {"lower", required_argument, NULL, 'L'},
-        {"stack", no_argument, NULL, 'k'},          MT_CLI_ENGINE_OPTIONS,
+        {"stack", no_argument, NULL, 'k'},          {"spreads", no_argument, NULL, 'P'},
+        MT_CLI_ENGINE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
@@ -211,7 +230,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     char config_ids[sizeof cli->cfg.trading.strategies], *strategy_arg = NULL;
     struct mt_err err = {0};
     double max_pos = cfg.limits.max_positions;
-    bool lower_set = false;
+    bool lower_set = false, spreads = false;
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
@@ -239,6 +258,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
                                       &cfg.costs.spread);
             break;
         case 'k': cfg.one_per_symbol = false; break;
+        case 'P': spreads = true; break;
         case 'L':
             if (mt_tf_parse(optarg, &lower_tf, &err))
                 return mt_cli_usage_error(&mt_cmd_backtest, "--lower: %s", err.msg);
@@ -273,15 +293,16 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return rc;
     struct mt_series *s = calloc(cat.n ? cat.n : 1, sizeof *s), *lo = calloc(cat.n ? cat.n : 1, sizeof *lo);
     struct mt_portfolio_series *ps = calloc(cat.n ? cat.n : 1, sizeof *ps);
+    struct mt_spread_history *sp = calloc(cat.n ? cat.n : 1, sizeof *sp);
     struct mt_portfolio_result res = {0};
     struct mt_engine_agent agents[MT_CLI_MAX_STRATEGIES];
     for (int k = 0; k < n_ids; k++) {
         agents[k] = mt_engine_agent_for(ids[k], &rules);
         agents[k].limits.risk = risk;
     }
-    if (!s || !lo || !ps)
+    if (!s || !lo || !ps || !sp)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
-    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, s, lo, ps, &err)) == 0)
+    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, spreads, s, lo, sp, ps, &err)) == 0)
         rc = mt_portfolio_run(ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     struct report rp = {&res, ps, ids};
     size_t trade_bytes = 0, equity_bytes = 0;
@@ -297,10 +318,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
                trade_bytes, res.n_equity, equity_path, equity_bytes);
     }
     mt_portfolio_result_release(&res);
-    for (size_t i = 0; s && lo && i < cat.n; i++) {
+    for (size_t i = 0; s && lo && sp && i < cat.n; i++) {
         mt_series_release(&s[i]);
         mt_series_release(&lo[i]);
+        mt_spread_history_release(&sp[i]);
     }
+    free(sp);
     free(s);
     free(lo);
     free(ps);

@@ -1,6 +1,7 @@
 /* Spread statistics over the market history at a time t. */
 #include "store/spreads.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,4 +137,38 @@ done:
     free(pct);
     free(times);
     return rc;
+}
+
+int mt_spread_history_load(const char *data_dir, const char *symbol, int64_t from_ms, int64_t to_ms,
+                           struct mt_spread_history *out, struct mt_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct mt_market_table t;
+    mt_market_table_init(&t);
+    int rc = mt_market_load(data_dir, from_ms, to_ms, symbol, &t, err);
+    if (rc)
+        return rc;
+    size_t n = t.n ? t.n : 1;
+    out->time = malloc(n * sizeof *out->time);
+    out->spread = malloc(n * sizeof *out->spread);
+    if (!out->time || !out->spread) {
+        mt_spread_history_release(out);
+        rc = mt_err_set(err, MT_ENOMEM, "spreads of %s: out of memory for %zu snapshots", symbol, t.n);
+    }
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        if (!isfinite(t.rows[i].spread))
+            continue;
+        assert(out->n == 0 || t.rows[i].time > out->time[out->n - 1]); /* one row per (time, symbol), sorted */
+        out->time[out->n] = t.rows[i].time;
+        out->spread[out->n++] = t.rows[i].spread;
+    }
+    mt_market_table_release(&t);
+    return rc;
+}
+
+void mt_spread_history_release(struct mt_spread_history *h)
+{
+    free(h->time);
+    free(h->spread);
+    memset(h, 0, sizeof *h);
 }

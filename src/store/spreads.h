@@ -41,4 +41,20 @@ struct mt_spread_stats {
 int mt_spreads_stats(const struct mt_market_table *hist, int64_t t, const char *const *symbols,
                      size_t n, struct mt_spread_stats *out, struct mt_err *err);
 
+/* One symbol's spreads over time: spread[k] observed at time[k], increasing. */
+struct mt_spread_history {
+    size_t n;
+    int64_t *time;  /* owned */
+    double *spread; /* owned */
+};
+
+/* Loads symbol's finite spreads with from_ms <= time <= to_ms from the market
+ * snapshots of data_dir into out (replaced; no snapshots: n 0). The range may
+ * cover at most MT_MARKET_MAX_FILES months. Release with
+ * mt_spread_history_release; on error out is empty. */
+int mt_spread_history_load(const char *data_dir, const char *symbol, int64_t from_ms, int64_t to_ms,
+                           struct mt_spread_history *out, struct mt_err *err);
+
+void mt_spread_history_release(struct mt_spread_history *h);
+
 #endif

@@ -200,6 +200,45 @@ static void through_the_store(void **state)
     free(dir);
 }
 
+/* One symbol's finite spreads over a time range, in time order. */
+static void history_of_a_symbol(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    struct mt_market_table h;
+    history(&h);
+    struct mt_err err = {0};
+    assert_int_equal(mt_market_append(dir, h.rows, h.n, NULL, &err), 0);
+    struct mt_spread_history a;
+    assert_int_equal(mt_spread_history_load(dir, "AUSDT", T0 + H, T0 + 30 * H, &a, &err), 0);
+    assert_int_equal(a.n, 4);
+    const int64_t hours[4] = {10, 20, 25, 30};
+    const double want[4] = {0.004, 0.002, 0.003, 0.002};
+    for (size_t k = 0; k < 4; k++) {
+        assert_true(a.time[k] == T0 + hours[k] * H);
+        tu_assert_same_double(a.spread[k], want[k]);
+    }
+    mt_spread_history_release(&a);
+    /* BUSDT's NaN at hour 25 is left out */
+    assert_int_equal(mt_spread_history_load(dir, "BUSDT", T0, T0 + 30 * H, &a, &err), 0);
+    assert_int_equal(a.n, 1);
+    tu_assert_same_double(a.spread[0], 0.001);
+    mt_spread_history_release(&a);
+    assert_int_equal(mt_spread_history_load(dir, "ZUSDT", T0, T0 + 30 * H, &a, &err), 0);
+    assert_int_equal(a.n, 0);
+    mt_spread_history_release(&a);
+    /* no snapshots at all */
+    char *empty = tu_mkdtemp();
+    assert_int_equal(mt_spread_history_load(empty, "AUSDT", T0, T0 + 30 * H, &a, &err), 0);
+    assert_int_equal(a.n, 0);
+    mt_spread_history_release(&a);
+    mt_market_table_release(&h);
+    tu_rmtree(dir);
+    tu_rmtree(empty);
+    free(dir);
+    free(empty);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +246,7 @@ int main(void)
         cmocka_unit_test(no_look_ahead),
         cmocka_unit_test(unsorted_history),
         cmocka_unit_test(through_the_store),
+        cmocka_unit_test(history_of_a_symbol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
