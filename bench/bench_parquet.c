@@ -29,7 +29,7 @@
 #include <time.h>
 
 #include "core/error.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 #define BENCH_MAX_ROWS ((size_t)50000000)
 #define BENCH_NCOLS 10

@@ -13,8 +13,8 @@
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "features/featureset.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "core/atomic.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 
 static int run_features(struct mt_cli *cli, int argc, char **argv);

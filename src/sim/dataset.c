@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "core/numfmt.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "core/atomic.h"
+#include "parquet/parquet.h"
 #include "strategy/strategy.h"
 
 int mt_dataset_init(struct mt_dataset *d, const double *win_r, size_t n_win, struct mt_err *err)

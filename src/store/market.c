@@ -12,9 +12,9 @@
 
 #include "core/time.h"
 #include "core/timeframe.h"
-#include "store/atomic.h"
+#include "core/atomic.h"
 #include "store/lock.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 /* First ms after the last month a file can name (year 9999). */
 #define TIME_END (INT64_C(2932897) * MT_MS_DAY) /* 10000-01-01 is day 2932897 */

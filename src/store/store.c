@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "store/atomic.h"
+#include "core/atomic.h"
 #include "store/columns.h"
 #include "store/lock.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 static const unsigned value_fields[MT_VALUE_FIELD_COUNT] = MT_VALUE_FIELDS;
 

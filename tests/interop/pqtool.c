@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 #define PQTOOL_MAX_COLUMNS 256
 #define PQTOOL_MAX_ROWS ((size_t)20000000)

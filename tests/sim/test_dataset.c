@@ -12,7 +12,7 @@
 
 #include "../features/featutil.h"
 #include "sim/dataset.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "testutil.h"
 
 static const char *const id = "channel_run:50:edge:mid";

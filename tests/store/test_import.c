@@ -17,7 +17,7 @@
 #include "core/series.h"
 #include "store/csv.h"
 #include "store/import.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 #include "store/validate.h"
 #include "testutil.h"

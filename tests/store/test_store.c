@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "core/series.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "core/atomic.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 #include "testutil.h"
 

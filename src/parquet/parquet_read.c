@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
-#include "store/parquet_internal.h"
+#include "parquet/parquet_internal.h"
 
 /* What a column is being read into. */
 enum sink_kind {
@@ -73,7 +73,7 @@ int mt_pq_reader_open_mem(struct mt_pq_reader **out, const uint8_t *data, size_t
  * straight from the page cache (measured: 1M-row OHLCV file 108 -> 81 ms).
  * Smaller files are read into one buffer, which measured faster than setting
  * up and tearing down a mapping (35k rows: 1.4 ms read vs 2.8 ms mapped).
- * Files are replaced by rename (store/atomic.h), so a mapping keeps the old
+ * Files are replaced by rename (core/atomic.h), so a mapping keeps the old
  * content valid while a writer installs a new file. */
 #define MT_PQ_MAP_MIN_BYTES ((size_t)8 << 20)
 

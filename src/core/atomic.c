@@ -1,4 +1,4 @@
-#include "store/atomic.h"
+#include "core/atomic.h"
 
 #include <dirent.h>
 #include <errno.h>

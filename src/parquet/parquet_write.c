@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/parquet_internal.h"
-#include "store/thrift.h"
+#include "parquet/parquet_internal.h"
+#include "parquet/thrift.h"
 
 #define DEFAULT_ROW_GROUP_ROWS ((size_t)1 << 20)
 #define DEFAULT_PAGE_ROWS ((size_t)20000)

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "store/parquet.h"
-#include "store/thrift.h"
+#include "parquet/parquet.h"
+#include "parquet/thrift.h"
 #include "testutil.h"
 
 #define N 1000

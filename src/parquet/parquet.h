@@ -21,8 +21,8 @@
  * MT_ECHECKSUM naming the file and the column and page (or the footer).
  *
  * Thread safety: a reader or writer object is used by one thread at a time. */
-#ifndef MT_STORE_PARQUET_H
-#define MT_STORE_PARQUET_H
+#ifndef MT_PARQUET_PARQUET_H
+#define MT_PARQUET_PARQUET_H
 
 #include <stdbool.h>
 #include <stddef.h>

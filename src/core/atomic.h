@@ -2,8 +2,8 @@
  * folder, which is flushed, fsync'ed and renamed over the target before the
  * folder itself is fsync'ed. A reader (or a process restarted after a kill or a
  * crash) sees either the complete old file or the complete new one. */
-#ifndef MT_STORE_ATOMIC_H
-#define MT_STORE_ATOMIC_H
+#ifndef MT_CORE_ATOMIC_H
+#define MT_CORE_ATOMIC_H
 
 #include <stddef.h>
 #include <stdio.h>
