@@ -650,6 +650,11 @@ static int64_t floor_div(int64_t v, int64_t d)
     return (v % d < 0) ? q - 1 : q;
 }
 
+int64_t mt_pq_time_to_ms(int64_t v, enum mt_pq_time_unit u)
+{
+    return u == MT_PQ_MICROS ? floor_div(v, 1000) : u == MT_PQ_NANOS ? floor_div(v, 1000000) : v;
+}
+
 int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
                        struct mt_err *err)
 {
@@ -661,12 +666,9 @@ int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t
         return mt_err_set(err, MT_EINVAL, "%s: column '%s' is not a timestamp", r->name,
                           r->cols[col].name);
     rc = mt_pq_read_int64(r, col, out, valid, err);
-    if (rc || unit == MT_PQ_MILLIS)
-        return rc;
-    int64_t d = unit == MT_PQ_MICROS ? 1000 : 1000000;
-    for (size_t i = 0; i < r->num_rows; i++)
-        out[i] = floor_div(out[i], d);
-    return 0;
+    for (size_t i = 0; rc == 0 && unit != MT_PQ_MILLIS && i < r->num_rows; i++)
+        out[i] = mt_pq_time_to_ms(out[i], unit);
+    return rc;
 }
 
 int mt_pq_read_strings(struct mt_pq_reader *r, size_t col, struct mt_pq_strings *out,

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/atomic.h"
 #include "store/columns.h"
 #include "store/lock.h"
 #include "parquet/parquet.h"
@@ -197,24 +196,12 @@ done:
 
 /* ---- writing ---- */
 
-struct write_ctx {
-    const struct mt_series *s;
-    struct mt_pq_write_column cols[1 + MT_VALUE_FIELD_COUNT];
-    size_t ncols;
-};
-
-static int fill_parquet(FILE *f, void *ctx, struct mt_err *err)
-{
-    const struct write_ctx *w = ctx;
-    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
-    return mt_pq_write(f, w->cols, w->ncols, w->s->n, &opts, err);
-}
-
 static int write_series(const char *path, const struct mt_series *s, size_t *bytes,
                         struct mt_err *err)
 {
     size_t n = s->n;
-    struct write_ctx w = {.s = s};
+    struct mt_pq_column cols[1 + MT_VALUE_FIELD_COUNT];
+    struct mt_pq_table w = {.nrows = n, .cols = cols};
     size_t nopt = 0;
     for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++)
         nopt += (s->fields & value_fields[f] & MT_OPTIONAL_FIELDS) ? 1 : 0;
@@ -226,7 +213,7 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         rc = mt_err_set(err, MT_ENOMEM, "out of memory writing %zu rows to %s", n, path);
         goto done;
     }
-    w.cols[w.ncols++] = (struct mt_pq_write_column){.name = "open_time", .type = MT_PQ_INT64,
+    cols[w.ncols++] = (struct mt_pq_column){.name = "open_time", .type = MT_PQ_INT64,
                                                     .time_unit = MT_PQ_MILLIS,
                                                     .values = s->open_time};
     uint8_t *mask = masks;
@@ -235,8 +222,8 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         if (!(s->fields & field))
             continue;
         const double *v = mt_series_column((struct mt_series *)s, field);
-        struct mt_pq_write_column *c = &w.cols[w.ncols++];
-        *c = (struct mt_pq_write_column){.name = mt_field_name(field), .type = MT_PQ_DOUBLE,
+        struct mt_pq_column *c = &cols[w.ncols++];
+        *c = (struct mt_pq_column){.name = mt_field_name(field), .type = MT_PQ_DOUBLE,
                                          .values = v};
         if (!(field & MT_OPTIONAL_FIELDS))
             continue;
@@ -256,7 +243,8 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         }
         mask += n;
     }
-    rc = mt_atomic_write(path, fill_parquet, &w, bytes, err);
+    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
+    rc = mt_pq_write_table(path, &w, &opts, bytes, err);
 done:
     free(masks);
     free(trades);

@@ -79,23 +79,23 @@ static struct table *make_table(void)
 
 enum { C_I32, C_I64, C_F32, C_F64, C_STR, C_OPT_I64, C_OPT_F64, C_OPT_STR, C_MS, C_US, C_NS, NCOLS };
 
-static void table_columns(const struct table *t, struct mt_pq_write_column *c)
+static void table_columns(const struct table *t, struct mt_pq_column *c)
 {
-    c[C_I32] = (struct mt_pq_write_column){"i32", MT_PQ_INT32, MT_PQ_NOT_TIME, false, t->i32, NULL};
-    c[C_I64] = (struct mt_pq_write_column){"i64", MT_PQ_INT64, MT_PQ_NOT_TIME, false, t->i64, NULL};
-    c[C_F32] = (struct mt_pq_write_column){"f32", MT_PQ_FLOAT, MT_PQ_NOT_TIME, false, t->f32, NULL};
-    c[C_F64] = (struct mt_pq_write_column){"f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, t->f64, NULL};
-    c[C_STR] = (struct mt_pq_write_column){"str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, t->str,
+    c[C_I32] = (struct mt_pq_column){"i32", MT_PQ_INT32, MT_PQ_NOT_TIME, false, t->i32, NULL};
+    c[C_I64] = (struct mt_pq_column){"i64", MT_PQ_INT64, MT_PQ_NOT_TIME, false, t->i64, NULL};
+    c[C_F32] = (struct mt_pq_column){"f32", MT_PQ_FLOAT, MT_PQ_NOT_TIME, false, t->f32, NULL};
+    c[C_F64] = (struct mt_pq_column){"f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, t->f64, NULL};
+    c[C_STR] = (struct mt_pq_column){"str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, t->str,
                                            NULL};
-    c[C_OPT_I64] = (struct mt_pq_write_column){"opt_i64", MT_PQ_INT64, MT_PQ_NOT_TIME, true,
+    c[C_OPT_I64] = (struct mt_pq_column){"opt_i64", MT_PQ_INT64, MT_PQ_NOT_TIME, true,
                                                t->opt_i64, t->v_i64};
-    c[C_OPT_F64] = (struct mt_pq_write_column){"opt_f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true,
+    c[C_OPT_F64] = (struct mt_pq_column){"opt_f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true,
                                                t->opt_f64, t->v_f64};
-    c[C_OPT_STR] = (struct mt_pq_write_column){"opt_str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true,
+    c[C_OPT_STR] = (struct mt_pq_column){"opt_str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true,
                                                t->opt_str, t->v_str};
-    c[C_MS] = (struct mt_pq_write_column){"ts_ms", MT_PQ_INT64, MT_PQ_MILLIS, false, t->ts_ms, NULL};
-    c[C_US] = (struct mt_pq_write_column){"ts_us", MT_PQ_INT64, MT_PQ_MICROS, true, t->ts_us, NULL};
-    c[C_NS] = (struct mt_pq_write_column){"ts_ns", MT_PQ_INT64, MT_PQ_NANOS, false, t->ts_ns, NULL};
+    c[C_MS] = (struct mt_pq_column){"ts_ms", MT_PQ_INT64, MT_PQ_MILLIS, false, t->ts_ms, NULL};
+    c[C_US] = (struct mt_pq_column){"ts_us", MT_PQ_INT64, MT_PQ_MICROS, true, t->ts_us, NULL};
+    c[C_NS] = (struct mt_pq_column){"ts_ns", MT_PQ_INT64, MT_PQ_NANOS, false, t->ts_ns, NULL};
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -123,12 +123,12 @@ static void tmp_close(struct tmp *t)
     free(t->dir);
 }
 
-static int write_file(const char *path, const struct mt_pq_write_column *cols, size_t ncols,
+static int write_file(const char *path, const struct mt_pq_column *cols, size_t ncols,
                       size_t n, const struct mt_pq_write_opts *o, struct mt_err *err)
 {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
-    int rc = mt_pq_write(f, cols, ncols, n, o, err);
+    int rc = mt_pq_write(f, &(struct mt_pq_table){.nrows = n, .ncols = ncols, .cols = cols}, o, err);
     assert_int_equal(fclose(f), 0);
     return rc;
 }
@@ -275,7 +275,7 @@ static void test_roundtrip_all_codecs(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     const enum mt_pq_codec codecs[] = {MT_PQ_UNCOMPRESSED, MT_PQ_SNAPPY, MT_PQ_ZSTD};
     for (size_t k = 0; k < 3; k++) {
@@ -303,7 +303,7 @@ static void test_roundtrip_empty_and_all_null(void **state)
     (void)state;
     double v[3] = {1, 2, 3};
     uint8_t none[3] = {0, 0, 0};
-    struct mt_pq_write_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, v, none};
+    struct mt_pq_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, v, none};
     struct tmp tmp;
     tmp_open(&tmp, "e.parquet");
     struct mt_err err = {0};
@@ -338,7 +338,7 @@ static void test_large_file_mapped(void **state)
     assert_non_null(back);
     for (size_t i = 0; i < n; i++)
         v[i] = (double)i * 0.5 - 1000.25;
-    struct mt_pq_write_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, v, NULL};
+    struct mt_pq_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, v, NULL};
     struct tmp tmp;
     tmp_open(&tmp, "big.parquet");
     struct mt_err err = {0};
@@ -367,7 +367,7 @@ static void test_kv_metadata(void **state)
 {
     (void)state;
     int64_t v[2] = {5, 6};
-    struct mt_pq_write_column c = {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL};
+    struct mt_pq_column c = {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL};
     const struct mt_pq_kv kv[] = {{"source", "binance"}, {"empty", ""}, {"novalue", NULL}};
     struct mt_pq_write_opts o = {.kv = kv, .n_kv = 3};
     struct tmp tmp;
@@ -511,7 +511,7 @@ static void test_statistics(void **state)
     uint8_t cv[8] = {1, 0, 1, 1, /**/ 0, 0, 0, 0};
     const char *s[8] = {"ETH", "ADA", "XRP", "BTC", /**/ "b", "ab", "abc", "a"};
     float fl[8] = {2.5f, -0.0f, 0.0f, 1.0f, /**/ -7.0f, 0.0f, NAN, 3.0f};
-    struct mt_pq_write_column cols[] = {
+    struct mt_pq_column cols[] = {
         {"a", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, a, NULL},
         {"b", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, b, NULL},
         {"c", MT_PQ_INT64, MT_PQ_NOT_TIME, true, c, cv},
@@ -596,7 +596,7 @@ static void test_chunk_layout(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .row_group_rows = 300, .page_rows = 64};
     struct tmp tmp;
@@ -668,7 +668,7 @@ static void test_schema_annotations(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "schema.parquet");
@@ -779,7 +779,7 @@ static void test_page_checksums_written(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_SNAPPY, .row_group_rows = 600, .page_rows = 128};
     struct tmp tmp;
@@ -840,7 +840,7 @@ static void test_checksums_verified(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .page_rows = 300};
     struct tmp tmp;
@@ -1185,7 +1185,7 @@ static void test_damaged_files(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "d.parquet");
@@ -1350,7 +1350,7 @@ static void test_reader_misuse(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "m.parquet");
@@ -1388,7 +1388,7 @@ static void test_writer_misuse(void **state)
     int64_t v[2] = {1, 2};
     uint8_t valid[2] = {1, 0};
     const char *strs[2] = {"a", NULL};
-    struct mt_pq_write_column c[2] = {
+    struct mt_pq_column c[2] = {
         {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
         {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
     };
@@ -1403,12 +1403,12 @@ static void test_writer_misuse(void **state)
     c[0].valid = valid;
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
     assert_non_null(strstr(err.msg, "REQUIRED but row 1 is null"));
-    c[0] = (struct mt_pq_write_column){"s", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, strs, NULL};
+    c[0] = (struct mt_pq_column){"s", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, strs, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
     assert_non_null(strstr(err.msg, "row 1 is a NULL string"));
-    c[0] = (struct mt_pq_write_column){"t", MT_PQ_DOUBLE, MT_PQ_MILLIS, false, v, NULL};
+    c[0] = (struct mt_pq_column){"t", MT_PQ_DOUBLE, MT_PQ_MILLIS, false, v, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
-    c[0] = (struct mt_pq_write_column){"b", MT_PQ_BOOLEAN, MT_PQ_NOT_TIME, false, v, NULL};
+    c[0] = (struct mt_pq_column){"b", MT_PQ_BOOLEAN, MT_PQ_NOT_TIME, false, v, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EUNSUPPORTED);
     tmp_close(&tmp);
 }
