@@ -19,7 +19,8 @@
 /* Room kept in front of a compressed page for its header. */
 #define HEADER_ROOM 64
 
-/* Min/max of one column chunk, in PLAIN bytes (strings point at caller data). */
+/* Min/max of one column chunk, in PLAIN bytes: numbers in min/max; strings
+ * point at caller data until the chunk is done, then at chunk_out.owned. */
 struct stats {
     bool has;
     const uint8_t *min_p, *max_p;
@@ -252,11 +253,7 @@ static void stats_finish(struct stats *st, enum mt_pq_type t)
         memcpy(st->min, &lo, 8);
         memcpy(st->max, &hi, 8);
     }
-    if (t != MT_PQ_BYTE_ARRAY) {
-        st->min_p = st->min;
-        st->max_p = st->max;
-        st->min_n = st->max_n = value_width(t);
-    }
+    st->min_n = st->max_n = value_width(t);
 }
 
 /* ---- pages ---- */
@@ -485,8 +482,10 @@ static void column_chunk(struct mt_thrift_enc *e, const struct mt_pq_column *c,
         mt_thrift_enc_struct_begin(e);
         mt_thrift_enc_i64_field(e, 3, co->st.nulls);
         if (co->st.has) {
-            mt_thrift_enc_binary_field(e, 5, co->st.max_p, co->st.max_n);
-            mt_thrift_enc_binary_field(e, 6, co->st.min_p, co->st.min_n);
+            /* numbers sit in the struct itself (which may move), strings in co->owned */
+            bool str = c->type == MT_PQ_BYTE_ARRAY;
+            mt_thrift_enc_binary_field(e, 5, str ? co->st.max_p : co->st.max, co->st.max_n);
+            mt_thrift_enc_binary_field(e, 6, str ? co->st.min_p : co->st.min, co->st.min_n);
         }
         mt_thrift_enc_struct_end(e);
     }
@@ -771,8 +770,10 @@ int mt_pq_writer_append(struct mt_pq_writer *w, const struct mt_pq_table *t, str
     if (w->failed)
         return mt_err_set(err, MT_EINVAL, "parquet writer: append after a failed one");
     int rc = check_rows(w, t, err);
-    if (rc)
+    if (rc) {
+        w->failed = true;
         return rc;
+    }
     size_t rg_rows = w->o.row_group_rows ? w->o.row_group_rows : DEFAULT_ROW_GROUP_ROWS;
     for (size_t a = 0; a < t->nrows && rc == 0; a += rg_rows) {
         size_t b = t->nrows - a < rg_rows ? t->nrows : a + rg_rows;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <zlib.h>
 
 #include "parquet/parquet.h"
+#include "parquet/parquet_internal.h"
 #include "parquet/thrift.h"
 #include "testutil.h"
 
@@ -1413,6 +1415,280 @@ static void test_writer_misuse(void **state)
     tmp_close(&tmp);
 }
 
+/* ---------------------------------------------------------- tables ---- */
+
+/* dst = the columns src from row `from` on. */
+static void slice(const struct mt_pq_column *src, size_t ncols, size_t from, struct mt_pq_column *dst)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        dst[c] = src[c];
+        size_t w = src[c].type == MT_PQ_BYTE_ARRAY ? sizeof(char *)
+                   : src[c].type == MT_PQ_INT32 || src[c].type == MT_PQ_FLOAT ? 4 : 8;
+        dst[c].values = (const char *)src[c].values + from * w;
+        if (src[c].valid)
+            dst[c].valid = src[c].valid + from;
+    }
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Checks table column c (as mt_pq_read_table returns it) against the test data. */
+static void check_read_column(const struct table *t, const struct mt_pq_column *col, size_t c)
+{
+    switch (c) {
+    case C_I32:
+        assert_int_equal(col->type, MT_PQ_INT32);
+        assert_memory_equal(col->values, t->i32, sizeof t->i32);
+        break;
+    case C_F32:
+        assert_int_equal(col->type, MT_PQ_FLOAT);
+        assert_memory_equal(col->values, t->f32, sizeof t->f32);
+        break;
+    case C_OPT_F64:
+        assert_int_equal(col->type, MT_PQ_DOUBLE);
+        assert_true(col->optional);
+        assert_memory_equal(col->valid, t->v_f64, N);
+        for (size_t i = 0; i < N; i++) {
+            double v = ((const double *)col->values)[i];
+            if (t->v_f64[i])
+                assert_true(v == t->opt_f64[i]);
+            else
+                assert_true(isnan(v));
+        }
+        break;
+    case C_OPT_STR:
+        assert_int_equal(col->type, MT_PQ_BYTE_ARRAY);
+        assert_memory_equal(col->valid, t->v_str, N);
+        for (size_t i = 0; i < N; i++)
+            assert_string_equal(((const char *const *)col->values)[i], t->v_str[i] ? t->opt_str[i] : "");
+        break;
+    case C_STR:
+        assert_null(col->valid);
+        for (size_t i = 0; i < N; i++)
+            assert_string_equal(((const char *const *)col->values)[i], t->str[i]);
+        break;
+    case C_US:
+        assert_int_equal(col->type, MT_PQ_INT64);
+        assert_int_equal(col->time_unit, MT_PQ_MICROS);
+        assert_memory_equal(col->values, t->ts_us, sizeof t->ts_us);
+        break;
+    default:
+        fail_msg("column %zu not checked", c);
+    }
+}
+
+/* mt_pq_read_table: the named columns in the order asked, in their own
+ * types, with masks for OPTIONAL columns only; missing names and row limits
+ * fail with messages naming the file. */
+static void test_read_table(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS];
+    table_columns(t, cols);
+    struct tmp tmp;
+    tmp_open(&tmp, "t.parquet");
+    struct mt_err err = {0};
+    struct mt_pq_write_opts o = {.codec = MT_PQ_SNAPPY, .row_group_rows = 333, .page_rows = 100};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, &o, &err), 0);
+
+    const char *names[] = {"opt_f64", "str", "ts_us", "i32", "f32", "opt_str"};
+    const size_t which[] = {C_OPT_F64, C_STR, C_US, C_I32, C_F32, C_OPT_STR};
+    struct mt_pq_table rt;
+    if (mt_pq_read_table(tmp.path, names, 6, N, &rt, &err))
+        fail_msg("%s", err.msg);
+    assert_true(rt.owned);
+    assert_int_equal(rt.nrows, N);
+    assert_int_equal(rt.ncols, 6);
+    for (size_t c = 0; c < 6; c++) {
+        assert_string_equal(rt.cols[c].name, names[c]);
+        assert_int_equal(mt_pq_table_find(&rt, names[c]), (int)c);
+        assert_int_equal(rt.cols[c].optional, cols[which[c]].optional);
+        if (!rt.cols[c].optional)
+            assert_null(rt.cols[c].valid);
+        check_read_column(t, &rt.cols[c], which[c]);
+    }
+    assert_int_equal(mt_pq_table_find(&rt, "i64"), -1);
+    mt_pq_table_release(&rt);
+    assert_int_equal(rt.ncols, 0);
+    assert_null(rt.cols);
+
+    /* all columns, file order */
+    assert_int_equal(mt_pq_read_table(tmp.path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.ncols, NCOLS);
+    assert_string_equal(rt.cols[C_NS].name, "ts_ns");
+    assert_int_equal(rt.cols[C_NS].time_unit, MT_PQ_NANOS);
+    assert_memory_equal(rt.cols[C_NS].values, t->ts_ns, sizeof t->ts_ns);
+    mt_pq_table_release(&rt);
+
+    const char *missing[] = {"i32", "nope"};
+    assert_int_equal(mt_pq_read_table(tmp.path, missing, 2, 0, &rt, &err), MT_EFORMAT);
+    assert_non_null(strstr(err.msg, "t.parquet has no 'nope' column"));
+    assert_int_equal(rt.ncols, 0);
+    assert_int_equal(mt_pq_read_table(tmp.path, names, 1, N - 1, &rt, &err), MT_ELIMIT);
+    assert_non_null(strstr(err.msg, "t.parquet holds 1000 rows, above the limit of 999"));
+    tmp_close(&tmp);
+    free(t);
+}
+
+/* The streaming writer: appends of any size become row groups of at most
+ * row_group_rows rows; the file appears at path only on close, holds every
+ * row in order, and string statistics survive the caller freeing its
+ * strings after each append (ASan would catch a dangling pointer). */
+static void test_stream_writer(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS], part[NCOLS];
+    table_columns(t, cols);
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/new/sub/s.parquet", dir);
+    struct mt_err err = {0};
+    const struct mt_pq_kv kv = {"source", "stream"};
+    struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .statistics = true, .row_group_rows = 300,
+                                 .kv = &kv, .n_kv = 1};
+    struct mt_pq_writer *w;
+    if (mt_pq_writer_open(&w, path, cols, NCOLS, &o, &err))
+        fail_msg("%s", err.msg);
+    const size_t cut[] = {0, 250, 250, 1000};
+    for (size_t k = 0; k + 1 < sizeof cut / sizeof cut[0]; k++) {
+        slice(cols, NCOLS, cut[k], part);
+        size_t n = cut[k + 1] - cut[k];
+        /* this piece's strings live in a buffer freed right after the append */
+        char **copy = calloc(n ? n : 1, sizeof *copy);
+        assert_non_null(copy);
+        for (size_t i = 0; i < n; i++)
+            copy[i] = t->str[cut[k] + i] ? strdup(t->str[cut[k] + i]) : NULL;
+        part[C_STR].values = copy;
+        const struct mt_pq_table piece = {.nrows = n, .ncols = NCOLS, .cols = part};
+        if (mt_pq_writer_append(w, &piece, &err))
+            fail_msg("%s", err.msg);
+        for (size_t i = 0; i < n; i++)
+            free(copy[i]);
+        free(copy);
+    }
+    assert_int_equal(mt_pq_writer_rows(w), N);
+    struct stat st;
+    assert_int_equal(stat(path, &st), -1);
+    size_t bytes = 0;
+    if (mt_pq_writer_close(w, &bytes, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal((size_t)st.st_size, bytes);
+
+    struct mt_pq_reader *r = open_ok(path);
+    assert_int_equal(r->nrg, 4); /* 250, then 300 + 300 + 150 */
+    assert_int_equal(r->rg_rows[0], 250);
+    assert_int_equal(r->rg_rows[1], 300);
+    assert_int_equal(r->rg_rows[3], 150);
+    assert_int_equal(mt_pq_num_kv(r), 1);
+    assert_string_equal(mt_pq_kv(r, 0)->value, "stream");
+    mt_pq_reader_free(r);
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table(path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.nrows, N);
+    const size_t which[] = {C_I32, C_F32, C_OPT_F64, C_OPT_STR, C_STR, C_US};
+    for (size_t k = 0; k < sizeof which / sizeof which[0]; k++)
+        check_read_column(t, &rt.cols[which[k]], which[k]);
+    assert_memory_equal(rt.cols[C_I64].values, t->i64, sizeof t->i64);
+    mt_pq_table_release(&rt);
+    tu_rmtree(dir);
+    free(dir);
+    free(t);
+}
+
+/* Appends that do not fit the schema fail and spoil the writer; an abandoned
+ * or failed writer leaves the old file untouched and no temp file behind. */
+static void test_stream_misuse(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/m.parquet", dir);
+    tu_write_file(path, "old", 3);
+    struct mt_err err = {0};
+    int64_t v[2] = {1, 2};
+    double d[2] = {1.5, 2.5};
+    struct mt_pq_column schema[2] = {
+        {"a", MT_PQ_INT64, MT_PQ_MILLIS, false, NULL, NULL},
+        {"b", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, NULL, NULL},
+    };
+    struct mt_pq_column good[2] = {schema[0], schema[1]}, bad[2] = {schema[0], schema[1]};
+    good[0].values = bad[0].values = v;
+    good[1].values = bad[1].values = d;
+    struct mt_pq_writer *w;
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), 0);
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, good, false}, &err), 0);
+    bad[1].optional = false;
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, bad, false}, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "appended column 1 ('b') does not match the file's column 'b'"));
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 1, good, false}, &err), MT_EINVAL);
+    assert_int_equal(mt_pq_writer_close(w, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "the old file is untouched"));
+    size_t n;
+    char *text = tu_read_file(path, &n);
+    assert_int_equal(n, 3);
+    assert_memory_equal(text, "old", 3);
+    free(text);
+    assert_int_equal(dir_entries(dir), 1);
+
+    /* abandoned after a good append */
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), 0);
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, good, false}, &err), 0);
+    mt_pq_writer_free(w);
+    text = tu_read_file(path, &n);
+    assert_memory_equal(text, "old", 3);
+    free(text);
+    assert_int_equal(dir_entries(dir), 1);
+    /* a bad schema fails at open with nothing left behind */
+    schema[1].name = "a";
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "'a' repeats"));
+    assert_null(w);
+    assert_int_equal(dir_entries(dir), 1);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* mt_pq_write_table replaces a file atomically and creates its folders. */
+static void test_write_table(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/x/y/w.parquet", dir);
+    struct mt_err err = {0};
+    int64_t v[3] = {10, 20, 30};
+    struct mt_pq_column c[2] = {{"v", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
+                                {"v", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL}};
+    size_t bytes = 0;
+    assert_int_equal(mt_pq_write_table(path, &(struct mt_pq_table){3, 1, c, false}, NULL, &bytes, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal((size_t)st.st_size, bytes);
+    assert_int_equal(mt_pq_write_table(path, &(struct mt_pq_table){3, 2, c, false}, NULL, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "'v' repeats"));
+    assert_non_null(strstr(err.msg, "the old file is untouched"));
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table(path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.nrows, 3);
+    assert_int_equal(rt.ncols, 1);
+    assert_memory_equal(rt.cols[0].values, v, sizeof v);
+    mt_pq_table_release(&rt);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1435,6 +1711,10 @@ int main(void)
         cmocka_unit_test(test_large_junk_files),
         cmocka_unit_test(test_reader_misuse),
         cmocka_unit_test(test_writer_misuse),
+        cmocka_unit_test(test_read_table),
+        cmocka_unit_test(test_stream_writer),
+        cmocka_unit_test(test_stream_misuse),
+        cmocka_unit_test(test_write_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
