@@ -32,6 +32,8 @@ const struct mt_command mt_cmd_setups = {
     "Writes one row per setup: symbol, timeframe, strategy, time, side, price, stop,\n"
     "target, rr, the strategy's context values, the feature row of the signal bar,\n"
     "and the outcome (exit, pnl, r, win flags, duration_h, mae_r, mfe_r, censored).\n"
+    "The file is written series by series (memory stays flat in the number of series)\n"
+    "and appears, atomically, when complete.\n"
     "  --strategy IDS  channel_run:LOOKBACK:ENTRY:GOAL (ENTRY, GOAL edge or mid) or\n"
     "                  trail_fractals:WIDTH:SPACING, comma-separated\n"
     "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC; README: Dates)\n"

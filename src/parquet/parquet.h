@@ -246,9 +246,6 @@ int mt_pq_writer_open(struct mt_pq_writer **out, const char *path,
  * freed. */
 int mt_pq_writer_append(struct mt_pq_writer *w, const struct mt_pq_table *t, struct mt_err *err);
 
-/* Rows appended so far. */
-size_t mt_pq_writer_rows(const struct mt_pq_writer *w);
-
 /* Writes the footer and renames the file into place (mt_atomic_commit);
  * *bytes (may be NULL) is its size. Frees w, also on error (then the old
  * file is untouched and nothing new is left behind). */

@@ -792,11 +792,6 @@ int mt_pq_writer_append(struct mt_pq_writer *w, const struct mt_pq_table *t, str
     return rc;
 }
 
-size_t mt_pq_writer_rows(const struct mt_pq_writer *w)
-{
-    return w->rows;
-}
-
 int mt_pq_writer_open(struct mt_pq_writer **out, const char *path,
                       const struct mt_pq_column *schema, size_t ncols,
                       const struct mt_pq_write_opts *opts, struct mt_err *err)
