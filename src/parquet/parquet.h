@@ -9,6 +9,11 @@
  * (nested/repeated columns, unknown codecs or encodings) fails with a clear
  * MT_EUNSUPPORTED error; malformed input fails with MT_EFORMAT, never a crash.
  *
+ * Tables (struct mt_pq_table) are the unit callers read and write: one call
+ * each way (mt_pq_read_table, mt_pq_write_table), or a streaming writer that
+ * appends row groups of one schema and renames the finished file into place.
+ * The reader object below gives column-by-column access into caller buffers.
+ *
  * Writer: DATA_PAGE v1, PLAIN encoding, REQUIRED or OPTIONAL columns, codecs
  * UNCOMPRESSED / SNAPPY / ZSTD, min/max statistics per column chunk, key-value
  * metadata; timestamps as INT64 with both the logical TIMESTAMP(UTC) type and
@@ -187,6 +192,19 @@ struct mt_pq_table {
  * Errors name the file and the column. */
 int mt_pq_read_table(const char *path, const char *const *names, size_t n_names, size_t max_rows,
                      struct mt_pq_table *out, struct mt_err *err);
+
+/* Chooses the columns mt_pq_read_table_pick reads from the schema of the
+ * open reader r (mt_pq_num_columns, mt_pq_column): writes at most max
+ * distinct column indexes to idx, in the order the table gets them, and
+ * returns how many, or a negative MT_E... code with err set (nothing is read
+ * then). max is the file's column count. */
+typedef int (*mt_pq_pick_fn)(const struct mt_pq_reader *r, size_t *idx, size_t max, void *ctx,
+                             struct mt_err *err);
+
+/* mt_pq_read_table with the columns chosen by pick from the file's schema
+ * (e.g. by aliases or types), in the same single pass over the file. */
+int mt_pq_read_table_pick(const char *path, mt_pq_pick_fn pick, void *ctx, size_t max_rows,
+                          struct mt_pq_table *out, struct mt_err *err);
 
 /* Index of the column called name in t, or -1. */
 int mt_pq_table_find(const struct mt_pq_table *t, const char *name);

@@ -1,5 +1,6 @@
 /* Table-level reading: whole columns of a file into one owned table, on top
  * of the column reader (parquet.h). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,21 +133,42 @@ static int read_one(struct mt_pq_reader *r, size_t col, size_t n, const char *pa
     return 0;
 }
 
-int mt_pq_read_table(const char *path, const char *const *names, size_t n_names, size_t max_rows,
-                     struct mt_pq_table *out, struct mt_err *err)
+/* Reads columns idx[0 .. ncols) of the open reader r into out (see mt_pq_read_table). */
+static int read_columns(struct mt_pq_reader *r, const char *path, const size_t *idx, size_t ncols,
+                        struct mt_pq_table *out, struct mt_err *err)
+{
+    size_t n = mt_pq_num_rows(r);
+    struct mt_pq_column *cols = calloc(ncols ? ncols : 1, sizeof *cols);
+    out->owned = true;
+    out->nrows = n;
+    out->cols = cols;
+    if (!cols)
+        return mt_err_set(err, MT_ENOMEM, "out of memory reading %s", path);
+    int rc = 0;
+    for (size_t c = 0; c < ncols && rc == 0; c++) {
+        struct mt_pq_column *col = &cols[c];
+        if (!(col->name = strdup(mt_pq_column(r, idx[c])->name)))
+            return mt_err_set(err, MT_ENOMEM, "out of memory reading %s", path);
+        out->ncols = c + 1;
+        rc = read_one(r, idx[c], n, path, col, err);
+    }
+    return rc;
+}
+
+/* Opens path, lets choose pick the columns (names when pick is NULL) and reads them. */
+static int read_table(const char *path, const char *const *names, size_t n_names,
+                      mt_pq_pick_fn pick, void *ctx, size_t max_rows, struct mt_pq_table *out,
+                      struct mt_err *err)
 {
     memset(out, 0, sizeof *out);
     struct mt_pq_reader *r;
     int rc = mt_pq_reader_open(&r, path, err);
     if (rc)
         return rc;
-    size_t n = mt_pq_num_rows(r), ncols = names ? n_names : mt_pq_num_columns(r);
-    size_t *idx = malloc((ncols ? ncols : 1) * sizeof *idx);
-    out->owned = true;
-    out->nrows = n;
-    struct mt_pq_column *cols = calloc(ncols ? ncols : 1, sizeof *cols);
-    out->cols = cols;
-    if (!idx || !cols) {
+    size_t n = mt_pq_num_rows(r), total = mt_pq_num_columns(r);
+    size_t max = names ? n_names : total, ncols = max;
+    size_t *idx = malloc((max ? max : 1) * sizeof *idx);
+    if (!idx) {
         rc = mt_err_set(err, MT_ENOMEM, "out of memory reading %s", path);
         goto done;
     }
@@ -155,27 +177,41 @@ int mt_pq_read_table(const char *path, const char *const *names, size_t n_names,
                         max_rows);
         goto done;
     }
+    if (pick) {
+        int k = pick(r, idx, max, ctx, err);
+        if (k < 0) {
+            rc = k;
+            goto done;
+        }
+        assert((size_t)k <= max);
+        ncols = (size_t)k;
+    }
     for (size_t c = 0; c < ncols; c++) {
-        int i = names ? mt_pq_find_column(r, names[c]) : (int)c;
+        int i = names ? mt_pq_find_column(r, names[c]) : pick ? (int)idx[c] : (int)c;
         if (i < 0) {
             rc = mt_err_set(err, MT_EFORMAT, "%s has no '%s' column", path, names[c]);
             goto done;
         }
+        assert((size_t)i < total);
         idx[c] = (size_t)i;
     }
-    for (size_t c = 0; c < ncols && rc == 0; c++) {
-        struct mt_pq_column *col = &cols[c];
-        if (!(col->name = strdup(mt_pq_column(r, idx[c])->name))) {
-            rc = mt_err_set(err, MT_ENOMEM, "out of memory reading %s", path);
-            break;
-        }
-        out->ncols = c + 1;
-        rc = read_one(r, idx[c], n, path, col, err);
-    }
+    rc = read_columns(r, path, idx, ncols, out, err);
 done:
     free(idx);
     mt_pq_reader_free(r);
     if (rc)
         mt_pq_table_release(out);
     return rc;
+}
+
+int mt_pq_read_table(const char *path, const char *const *names, size_t n_names, size_t max_rows,
+                     struct mt_pq_table *out, struct mt_err *err)
+{
+    return read_table(path, names, n_names, NULL, NULL, max_rows, out, err);
+}
+
+int mt_pq_read_table_pick(const char *path, mt_pq_pick_fn pick, void *ctx, size_t max_rows,
+                          struct mt_pq_table *out, struct mt_err *err)
+{
+    return read_table(path, NULL, 0, pick, ctx, max_rows, out, err);
 }
