@@ -1540,6 +1540,50 @@ static void test_read_table(void **state)
     free(t);
 }
 
+/* Picks the string columns, last first; fails when asked to (ctx). */
+static int pick_strings(const struct mt_pq_reader *r, size_t *idx, size_t max, void *ctx, struct mt_err *err)
+{
+    if (*(const bool *)ctx)
+        return mt_err_set(err, MT_EFORMAT, "picked nothing");
+    int n = 0;
+    for (size_t c = mt_pq_num_columns(r); c-- > 0;) {
+        if (mt_pq_column(r, c)->type == MT_PQ_BYTE_ARRAY) {
+            assert_true((size_t)n < max);
+            idx[n++] = c;
+        }
+    }
+    return n;
+}
+
+/* mt_pq_read_table_pick: the columns the callback picks from the schema, in
+ * its order; its error is the call's, with nothing read. */
+static void test_read_table_pick(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS];
+    table_columns(t, cols);
+    struct tmp tmp;
+    tmp_open(&tmp, "p.parquet");
+    struct mt_err err = {0};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, NULL, &err), 0);
+    bool fail = false;
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table_pick(tmp.path, pick_strings, &fail, 0, &rt, &err), 0);
+    assert_int_equal(rt.ncols, 2);
+    assert_string_equal(rt.cols[0].name, "opt_str");
+    assert_string_equal(rt.cols[1].name, "str");
+    check_read_column(t, &rt.cols[0], C_OPT_STR);
+    check_read_column(t, &rt.cols[1], C_STR);
+    mt_pq_table_release(&rt);
+    fail = true;
+    assert_int_equal(mt_pq_read_table_pick(tmp.path, pick_strings, &fail, 0, &rt, &err), MT_EFORMAT);
+    assert_string_equal(err.msg, "picked nothing");
+    assert_int_equal(rt.ncols, 0);
+    tmp_close(&tmp);
+    free(t);
+}
+
 /* The streaming writer: appends of any size become row groups of at most
  * row_group_rows rows; the file appears at path only on close, holds every
  * row in order, and string statistics survive the caller freeing its
@@ -1711,6 +1755,7 @@ int main(void)
         cmocka_unit_test(test_reader_misuse),
         cmocka_unit_test(test_writer_misuse),
         cmocka_unit_test(test_read_table),
+        cmocka_unit_test(test_read_table_pick),
         cmocka_unit_test(test_stream_writer),
         cmocka_unit_test(test_stream_misuse),
         cmocka_unit_test(test_write_table),
