@@ -8,10 +8,10 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_common.h"
+#include "core/atomic.h"
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "sim/portfolio.h"
-#include "store/atomic.h"
 #include "store/spreads.h"
 #include "store/store.h"
 

@@ -12,7 +12,7 @@
 #include "core/clock.h"
 #include "core/fileio.h"
 #include "core/log.h"
-#include "store/atomic.h"
+#include "core/atomic.h"
 
 /* Longest pause between two tries of a busy lock (pauses double from 1 ms up to it). */
 #define MT_LOCK_POLL_MAX_MS 20
