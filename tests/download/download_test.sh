@@ -66,6 +66,27 @@ check "nothing new: nothing added" has "$out" "0 candles added, 0 replaced"
 check "--no-snapshots writes none" has "$out" "0 snapshot rows"
 check "April's snapshot went to its own file" test -s "$dst/market/snapshots/2023-04.parquet"
 
+# --- the market snapshots give the backtest each pair's spread over time ---
+start_server 1678840200000 # 2023-03-15 00:30
+run --data-dir "$work/sp" download --base-url "$url" --symbols BTCUSDT --timeframes 1h --since 2023-03-10
+check "a snapshot on 15 March" has "$out" "1 snapshot rows"
+start_server $MAR31_2330
+run --data-dir "$work/sp" download --base-url "$url" --symbols BTCUSDT --timeframes 1h
+run --data-dir "$work/sp" backtest --strategy trail_fractals:5:2 --timeframe 1h --spreads \
+  --trades "$work/sp-t1.csv" --equity "$work/sp-e1.csv"
+check "backtest --spreads exits 0" is "$rc" 0
+check "backtest reads the snapshot within the bars (not the one after them)" has "$out" \
+  "spreads: 1 market snapshots for 1 of 1 series"
+run --data-dir "$work/sp" backtest --strategy trail_fractals:5:2 --timeframe 1h \
+  --trades "$work/sp-t2.csv" --equity "$work/sp-e2.csv"
+check "without --spreads: no snapshot read" lacks "$out" "spreads:"
+check "the same trades closed before the snapshot" is \
+  "$(awk -F, 'NR > 1 && $8 < 1678838400000' "$work/sp-t1.csv" | md5sum)" \
+  "$(awk -F, 'NR > 1 && $8 < 1678838400000' "$work/sp-t2.csv" | md5sum)"
+check "other entry prices after it" test "$(awk -F, 'NR > 1 && $6 >= 1678838400000' "$work/sp-t1.csv" | md5sum)" != \
+  "$(awk -F, 'NR > 1 && $6 >= 1678838400000' "$work/sp-t2.csv" | md5sum)"
+start_server $APR1_0030
+
 # --- backfill: history before the first stored candle ---
 run --data-dir "$work/bf" download --base-url "$url" --timeframes 1h --since 2023-03-01 --no-snapshots
 check "march only first" has "$out" "2229 candles added"
