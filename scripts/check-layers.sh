@@ -4,7 +4,7 @@
 #
 #   core <- parquet <- store          core <- exchange        store, exchange <- sync
 #   core <- features <- strategy <- sim <- journal <- ml <- live <- report <- cli
-#   store <- sim (sim/dataset.c writes its Parquet file atomically; the backtest feed reads the store)
+#   parquet <- sim (sim/dataset.c writes the setup dataset; the engine itself reads no file)
 #   sync <- live (the session keeps the store fresh)
 #
 # A module may include itself and every module below it (transitively). Every
@@ -29,7 +29,7 @@ declare -A direct=(
   [sync]="store exchange"
   [features]="core"
   [strategy]="features"
-  [sim]="strategy store"
+  [sim]="strategy parquet"
   [journal]="sim"
   [ml]="journal"
   [live]="ml sync"
@@ -107,7 +107,7 @@ self_test() ( # the checker must pass a clean tree and name every kind of proble
   trap 'rm -rf "$tmp"' EXIT
   mkdir -p "$tmp/src/core" "$tmp/src/store" "$tmp/src/sim" "$tmp/src/cli"
   printf '#include "core/error.h"\n#include <stdio.h>\n#include <cjson/cJSON.h>\n' >"$tmp/src/store/a.c"
-  printf '#include "store/store.h"\n#include "parquet/parquet.h"\n#include "strategy/strategy.h"\n' >"$tmp/src/sim/b.c"
+  printf '#include "parquet/parquet.h"\n#include "strategy/strategy.h"\n' >"$tmp/src/sim/b.c"
   printf '#include "sim/trade.h"\n#include "exchange/http.h"\n' >"$tmp/src/cli/c.c"
   printf '#include "core/x.h"\n' >"$tmp/src/core/x.c"
   if ! out=$(check "$tmp/src"); then
@@ -118,7 +118,7 @@ self_test() ( # the checker must pass a clean tree and name every kind of proble
   printf '  #  include "cli/cli.h"\n' >>"$tmp/src/core/x.c"
   printf '#include <features/indicator.h>\n' >>"$tmp/src/store/a.c"
   printf '#include "../cli/cli.h"\n' >"$tmp/src/store/d.h"
-  printf '#include "exchange/http.h"\n' >"$tmp/src/sim/e.c"
+  printf '#include "exchange/http.h"\n#include "store/store.h"\n' >"$tmp/src/sim/e.c"
   mkdir -p "$tmp/src/misc" && : >"$tmp/src/misc/m.c"
   : >"$tmp/src/loose.c"
   if out=$(check "$tmp/src"); then
@@ -130,6 +130,7 @@ self_test() ( # the checker must pass a clean tree and name every kind of proble
     "$tmp/src/store/a.c:4: #include \"features/indicator.h\": store may not include features"
     "$tmp/src/store/d.h:1: #include \"../cli/cli.h\" climbs out of its folder"
     "$tmp/src/sim/e.c:1: #include \"exchange/http.h\": sim may not include exchange"
+    "$tmp/src/sim/e.c:2: #include \"store/store.h\": sim may not include store"
     "$tmp/src/misc/: unknown module 'misc'"
     "$tmp/src/loose.c:1: source file outside a module folder"
   )
