@@ -385,20 +385,21 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
     for (size_t k = 0; k < n; k++) {
         uint32_t i = ln->act[k];
         struct mt_trade *tr = &e->pool[i].trade;
-        size_t legs = tr->n_legs;
+        bool closed;
+        size_t legs = e->sink.updates ? tr->n_legs : 0;
         if (tr->kind == MT_TRADE_REAL) {
             double before = tr->realized;
             int rc = e->exec.ops->on_bar(e->exec.ctx, &e->pool[i], t, b, costs, &ag->rules, err);
             if (rc)
                 return seam_failed(e, rc, "executor on", s, err);
             e->balance += tr->realized - before;
+            closed = tr->exit != MT_EXIT_NONE;
         } else {
-            mt_trade_step(tr, t, b->open, b->high, b->low, b->close, costs, &ag->rules, b->lower);
+            closed = mt_trade_step(tr, t, b->open, b->high, b->low, b->close, costs, &ag->rules, b->lower);
         }
-        assert(tr->n_legs >= legs && tr->n_legs <= MT_TRADE_MAX_LEGS);
-        if (tr->exit == MT_EXIT_NONE) {
+        if (!closed) {
             ln->act[kept++] = i;
-            if (tr->n_legs > legs) {
+            if (e->sink.updates && tr->n_legs > legs) {
                 int rc = emit_trade(e, MT_EV_FILL, i, err);
                 if (rc)
                     return rc;
@@ -447,8 +448,11 @@ static int strategy_step(struct mt_engine *e, struct lane *ln, size_t s, int64_t
         return 0;
     for (size_t m = 0; m < ln->n_act; m++) {
         uint32_t i = ln->act[m];
-        double lv = level[e->pool[i].trade.side == MT_LONG ? 0 : 1];
-        int rc = isnan(lv) ? 0 : move_stop(e, i, s, lv, err);
+        const struct mt_trade *tr = &e->pool[i].trade;
+        bool lng = tr->side == MT_LONG;
+        double lv = level[lng ? 0 : 1];
+        /* only a move in the trade's favour (false for NaN) */
+        int rc = (lng ? lv > tr->stop : lv < tr->stop) ? move_stop(e, i, s, lv, err) : 0;
         if (rc)
             return rc;
     }
@@ -483,10 +487,10 @@ static int follow(struct mt_engine *e, struct lane *ln, size_t a, size_t s, cons
     if (rc)
         return rc;
     struct mt_position *p = &e->pool[*slot];
-    struct mt_err ignored = {0};
     /* The strategy checked the stop and target against the reference price; the
-     * half spread can still put a stop inside the fill: such a setup is not tradable. */
-    if (mt_setup_open(&p->trade, x, e->cfg.tf, kind, size, &e->series[s].costs, &ignored)) {
+     * half spread can still put a stop inside the fill: such a setup is not tradable
+     * (no message needed: a decision says so). */
+    if (mt_setup_open(&p->trade, x, e->cfg.tf, kind, size, &e->series[s].costs, NULL)) {
         slot_free(e, *slot);
         e->stats.untradable++;
         return 1;
@@ -510,12 +514,14 @@ static int follow(struct mt_engine *e, struct lane *ln, size_t a, size_t s, cons
 static int decide_label(struct mt_engine *e, struct lane *ln, size_t a, size_t s, int64_t t,
                         const struct mt_setup *x, struct mt_err *err)
 {
-    struct mt_decision d = {.time = t, .agent = (uint32_t)a, .series = (uint32_t)s, .setup = x, .score = 1,
-                            .outcome = MT_DECIDED_UNTRADABLE};
     uint32_t slot;
     int rc = follow(e, ln, a, s, x, MT_TRADE_SIM, 1.0 / x->price, 1, 0, &slot, err);
     if (rc < 0 || (rc == 0 && (rc = emit_trade(e, MT_EV_OPEN, slot, err))))
         return rc;
+    if (!e->sink.decision)
+        return 0;
+    struct mt_decision d = {.time = t, .agent = (uint32_t)a, .series = (uint32_t)s, .setup = x, .score = 1,
+                            .outcome = MT_DECIDED_UNTRADABLE};
     if (rc == 0) {
         d.outcome = MT_DECIDED_SIM;
         d.size = e->pool[slot].trade.init_size;

@@ -59,6 +59,7 @@ typedef uint64_t mt_trade_id;
 
 /* A followed trade and where it came from. */
 struct mt_position {
+    struct mt_trade trade; /* first: what a bar step reads starts the struct */
     mt_trade_id id;
     mt_trade_id parent;    /* tracked trades: the trade followed on; 0 otherwise */
     uint32_t agent;        /* index of its agent */
@@ -66,7 +67,6 @@ struct mt_position {
     struct mt_setup setup; /* the setup it came from (a tracked trade: its parent's) */
     double score;          /* the scorer's score (1 without one) */
     unsigned sim_reasons;  /* sim trades: the MT_SIM_* bits; 0 otherwise */
-    struct mt_trade trade;
 };
 
 /* The closed bar of one series at the engine's time, and what comes with it. */

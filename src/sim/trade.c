@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 enum { TOUCH_STOP = 1, TOUCH_TARGET = 2, TOUCH_BOTH = 3 };
@@ -185,7 +186,8 @@ static bool target_first(const struct mt_trade *t, const struct mt_subbars *lowe
     return false;
 }
 
-void mt_trade_observe(struct mt_trade *t, double h, double l)
+/* The bar step's parts, inlined into mt_trade_step (the hot loop of every backtest). */
+static inline __attribute__((always_inline)) void observe(struct mt_trade *t, double h, double l)
 {
     bool lng = t->side == MT_LONG;
     double risk = unit_risk(t);
@@ -198,9 +200,11 @@ void mt_trade_observe(struct mt_trade *t, double h, double l)
         t->mfe_r = favourable / risk;
 }
 
-bool mt_trade_decide(const struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
-                     const struct mt_trade_rules *r, const struct mt_subbars *lower, bool tp_done,
-                     struct mt_trade_action *a)
+static inline __attribute__((always_inline)) bool decide(const struct mt_trade *t, int64_t bar_time, double o,
+                                                         double h, double l, double c,
+                                                         const struct mt_trade_rules *r,
+                                                         const struct mt_subbars *lower, bool tp_done,
+                                                         struct mt_trade_action *a)
 {
     *a = (struct mt_trade_action){.reason = MT_EXIT_NONE};
     if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
@@ -237,6 +241,18 @@ bool mt_trade_decide(const struct mt_trade *t, int64_t bar_time, double o, doubl
     return false;
 }
 
+void mt_trade_observe(struct mt_trade *t, double h, double l)
+{
+    observe(t, h, l);
+}
+
+bool mt_trade_decide(const struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
+                     const struct mt_trade_rules *r, const struct mt_subbars *lower, bool tp_done,
+                     struct mt_trade_action *a)
+{
+    return decide(t, bar_time, o, h, l, c, r, lower, tp_done, a);
+}
+
 void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_action *a, const struct mt_costs *c)
 {
     switch (a->reason) {
@@ -260,16 +276,21 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
 {
     if (t->exit != MT_EXIT_NONE || bar_time < t->open_time)
         return false;
-    mt_trade_observe(t, h, l);
+    observe(t, h, l);
     struct mt_trade_action a;
     bool tp_done = false;
-    while (mt_trade_decide(t, bar_time, o, h, l, c, r, lower, tp_done, &a)) {
+    while (decide(t, bar_time, o, h, l, c, r, lower, tp_done, &a)) {
         mt_trade_fill_sim(t, bar_time, &a, costs);
         if (t->exit != MT_EXIT_NONE)
             return true;
         tp_done = true; /* only a partial take-profit leaves the trade open */
     }
     return false;
+}
+
+void mt_trade_copy(struct mt_trade *dst, const struct mt_trade *src)
+{
+    memcpy(dst, src, offsetof(struct mt_trade, legs) + src->n_legs * sizeof src->legs[0]);
 }
 
 void mt_trade_move_stop(struct mt_trade *t, double stop)
