@@ -1,0 +1,886 @@
+/* Allocation-failure tests (curl's torture mode) of the store, the Parquet
+ * codec, strategy parsing, the feature matrix and the backtests, on the
+ * torture build of the library (tests/torture/torture.h).
+ *
+ * Each scenario runs once with no failure, counting its allocation calls N;
+ * then for n = 1..N it runs again with the n-th call failing and asserts a
+ * clean error: MT_ENOMEM with a message, no block left allocated (before any
+ * release: a failed call holds nothing), an output the release function still
+ * takes, no file descriptor left open and, for the store, no temp file left
+ * and the stored file untouched. A last run with no failure must give the
+ * same result as the first. N comes from the counting run, so the test
+ * follows any change of the code's allocations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/featureset.h"
+#include "store/parquet.h"
+#include "store/store.h"
+#include "strategy/strategy.h"
+#include "sim/portfolio.h"
+#include "sim/setups.h"
+#include "testutil.h"
+#include "torture.h"
+
+/* One scenario: run makes the calls under test into the scenario's state;
+ * release frees what run left there (also after a failed run); keep moves a
+ * successful run's output aside as the reference (NULL when check has fixed
+ * expectations); check compares a successful run's output with it; failed
+ * (may be NULL) checks the scenario's own state after a failed run. */
+struct scenario {
+    const char *name;
+    int (*run)(void *ctx, struct mt_err *err);
+    void (*release)(void *ctx);
+    void (*keep)(void *ctx);
+    void (*check)(void *ctx);
+    void (*failed)(void *ctx);
+};
+
+static size_t open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    size_t n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void torture(const struct scenario *sc, void *ctx)
+{
+    struct mt_err err = {0};
+    size_t live = mt_torture_live(), fds = open_fds();
+    mt_torture_arm(0);
+    int rc = sc->run(ctx, &err);
+    size_t calls = mt_torture_disarm();
+    if (rc)
+        fail_msg("%s: the run without failures failed: %s", sc->name, err.msg);
+    assert_false(mt_torture_failed(NULL, NULL));
+    if (sc->keep)
+        sc->keep(ctx);
+    else
+        sc->check(ctx);
+    sc->release(ctx);
+    /* keep may hold blocks now: the baseline of the failing runs (and of the
+     * last run, which catches a leak of the successful path) starts here. */
+    live = mt_torture_live();
+    assert_true(calls > 0);
+    for (size_t n = 1; n <= calls; n++) {
+        mt_err_clear(&err);
+        size_t serial = mt_torture_serial();
+        mt_torture_arm(n);
+        rc = sc->run(ctx, &err);
+        mt_torture_disarm();
+        const char *file;
+        int line;
+        assert_true(mt_torture_failed(&file, &line));
+        if (rc != MT_ENOMEM || err.code != MT_ENOMEM || !err.msg[0])
+            fail_msg("%s: allocation %zu of %zu (%s:%d) failed: returned %d, error %d '%s' instead of MT_ENOMEM",
+                     sc->name, n, calls, file, line, rc, err.code, err.msg);
+        if (mt_torture_live() != live) {
+            fprintf(stderr, "%s: allocation %zu of %zu (%s:%d) failed: %zu blocks leaked:\n", sc->name, n, calls,
+                    file, line, mt_torture_live() - live);
+            mt_torture_dump_since(serial, 10, stderr);
+            fail_msg("%s: leak after failing allocation %zu (%s:%d)", sc->name, n, file, line);
+        }
+        sc->release(ctx);
+        if (open_fds() != fds)
+            fail_msg("%s: allocation %zu (%s:%d) failed: %zu file descriptors open instead of %zu", sc->name, n,
+                     file, line, open_fds(), fds);
+        if (sc->failed)
+            sc->failed(ctx);
+    }
+    mt_torture_arm(0);
+    rc = sc->run(ctx, &err);
+    assert_int_equal(mt_torture_disarm(), calls);
+    if (rc)
+        fail_msg("%s: the last run failed: %s", sc->name, err.msg);
+    sc->check(ctx);
+    sc->release(ctx);
+    assert_int_equal(mt_torture_live(), live);
+    assert_int_equal(open_fds(), fds);
+    printf("%s: %zu allocations, each failed once\n", sc->name, calls);
+}
+
+/* ---- data ---- */
+
+#define HOUR INT64_C(3600000)
+
+/* The real BTCUSDT 1h fixture (3623 bars, every field), read with no failures. */
+static struct mt_series btc;
+
+static void slice(struct mt_series *out, const struct mt_series *s, size_t from, size_t to)
+{
+    struct mt_err err = {0};
+    mt_series_init(out, s->fields);
+    if (mt_series_slice(out, s, from, to, &err))
+        fail_msg("%s", err.msg);
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    struct mt_err err = {0};
+    if (mt_store_read_file(tu_fixture("features/BTCUSDT-1h-2023-01-05.parquet"), &btc, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    mt_series_release(&btc);
+    return 0;
+}
+
+/* ---- store ---- */
+
+struct store_ctx {
+    char *dir;
+    char path[MT_STORE_PATH_MAX];
+    struct mt_series before, after; /* the stored series before and after the call */
+    struct mt_series add;           /* merge: the candles merged in */
+    struct mt_series out;           /* load: the series read */
+    struct mt_merge_report report;
+};
+
+static void store_init(struct store_ctx *c, size_t before_to)
+{
+    struct mt_err err = {0};
+    memset(c, 0, sizeof *c);
+    c->dir = tu_mkdtemp();
+    assert_int_equal(mt_store_path(c->path, sizeof c->path, c->dir, "BTCUSDT", MT_TF_1H, &err), 0);
+    slice(&c->before, &btc, 0, before_to);
+    mt_series_init(&c->out, MT_F_ALL);
+    if (mt_store_write_file(c->path, &c->before, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void store_done(struct store_ctx *c)
+{
+    mt_series_release(&c->before);
+    mt_series_release(&c->after);
+    mt_series_release(&c->add);
+    mt_series_release(&c->out);
+    tu_rmtree(c->dir);
+    free(c->dir);
+}
+
+/* The stored file holds s, and its folder no temp file. */
+static void stored_is(const struct store_ctx *c, const struct mt_series *s)
+{
+    struct mt_series got;
+    struct mt_err err = {0};
+    mt_series_init(&got, 0);
+    if (mt_store_read_file(c->path, &got, &err))
+        fail_msg("%s", err.msg);
+    tu_assert_series_same(&got, s);
+    mt_series_release(&got);
+    char dir[MT_STORE_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/ohlcv/1h", c->dir);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strstr(e->d_name, ".tmp-"))
+            fail_msg("temp file %s left in %s", e->d_name, dir);
+    closedir(d);
+}
+
+static void store_nothing(void *ctx)
+{
+    (void)ctx;
+}
+
+static void store_unchanged(void *ctx)
+{
+    struct store_ctx *c = ctx;
+    stored_is(c, &c->before);
+}
+
+static int save_run(void *ctx, struct mt_err *err)
+{
+    struct store_ctx *c = ctx;
+    return mt_store_save(c->dir, "BTCUSDT", MT_TF_1H, &c->after, NULL, err);
+}
+
+/* Puts the old content back after a successful save, so failed saves are
+ * checked against a file they would change. */
+static void save_check(void *ctx)
+{
+    struct store_ctx *c = ctx;
+    struct mt_err err = {0};
+    stored_is(c, &c->after);
+    if (mt_store_write_file(c->path, &c->before, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void test_store_save(void **state)
+{
+    (void)state;
+    struct store_ctx c;
+    store_init(&c, 200);
+    slice(&c.after, &btc, 0, 300);
+    struct mt_lock lock;
+    struct mt_err err = {0};
+    assert_int_equal(mt_store_lock(c.dir, "BTCUSDT", MT_TF_1H, &lock, &err), 0);
+    const struct scenario sc = {"mt_store_save", save_run, store_nothing, NULL, save_check, store_unchanged};
+    torture(&sc, &c);
+    mt_lock_release(&lock);
+    store_done(&c);
+}
+
+static int load_run(void *ctx, struct mt_err *err)
+{
+    struct store_ctx *c = ctx;
+    return mt_store_load(c->dir, "BTCUSDT", MT_TF_1H, &c->out, err);
+}
+
+static void load_release(void *ctx)
+{
+    struct store_ctx *c = ctx;
+    mt_series_release(&c->out);
+}
+
+static void load_check(void *ctx)
+{
+    struct store_ctx *c = ctx;
+    tu_assert_series_same(&c->out, &c->before);
+}
+
+static void test_store_load(void **state)
+{
+    (void)state;
+    struct store_ctx c;
+    store_init(&c, 300);
+    const struct scenario sc = {"mt_store_load", load_run, load_release, NULL, load_check, NULL};
+    torture(&sc, &c);
+    store_done(&c);
+}
+
+static int merge_run(void *ctx, struct mt_err *err)
+{
+    struct store_ctx *c = ctx;
+    return mt_store_merge(c->dir, "BTCUSDT", MT_TF_1H, &c->add, MT_MERGE_NEWER_WINS, &c->report, err);
+}
+
+/* Rows 150..159 of the 150 candles added differ: 10 replaced, 40 identical,
+ * 100 added. Puts the old content back as save_check does. */
+static void merge_check(void *ctx)
+{
+    struct store_ctx *c = ctx;
+    struct mt_err err = {0};
+    assert_int_equal(c->report.rows_before, 200);
+    assert_int_equal(c->report.rows_after, 300);
+    assert_int_equal(c->report.added, 100);
+    assert_int_equal(c->report.replaced, 10);
+    assert_int_equal(c->report.identical, 40);
+    assert_int_equal(c->report.first_replaced, btc.open_time[150]);
+    assert_true(c->report.bytes_written > 0);
+    stored_is(c, &c->after);
+    if (mt_store_write_file(c->path, &c->before, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void test_store_merge(void **state)
+{
+    (void)state;
+    struct store_ctx c;
+    store_init(&c, 200);
+    slice(&c.add, &btc, 150, 300);
+    for (size_t i = 0; i < 10; i++)
+        c.add.close[i] *= 1.001;
+    slice(&c.after, &btc, 0, 300);
+    memcpy(c.after.close + 150, c.add.close, 10 * sizeof *c.add.close);
+    const struct scenario sc = {"mt_store_merge", merge_run, store_nothing, NULL, merge_check, store_unchanged};
+    torture(&sc, &c);
+    store_done(&c);
+}
+
+/* ---- parquet ---- */
+
+#define PQ_ROWS 300
+
+struct pq_ctx {
+    char *dir;
+    char path[MT_STORE_PATH_MAX];
+    const char *read_path;
+    int64_t time[PQ_ROWS];
+    double price[PQ_ROWS], maybe[PQ_ROWS];
+    int32_t count[PQ_ROWS];
+    float ratio[PQ_ROWS];
+    char label[PQ_ROWS][16];
+    const char *labels[PQ_ROWS];
+    uint8_t valid[PQ_ROWS];
+    char *bytes, *ref_bytes; /* write: the file written */
+    size_t size, ref_size;
+    uint64_t digest, ref_digest; /* read: a hash of every value read */
+    size_t rows, ref_rows;
+};
+
+static const struct mt_pq_kv pq_kv[2] = {{"source", "torture"}, {"note", NULL}};
+
+static int pq_write_run(void *ctx, struct mt_err *err)
+{
+    struct pq_ctx *c = ctx;
+    const struct mt_pq_write_column cols[6] = {
+        {"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, c->time, NULL},
+        {"price", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, c->price, NULL},
+        {"maybe", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, c->maybe, c->valid},
+        {"count", MT_PQ_INT32, MT_PQ_NOT_TIME, false, c->count, NULL},
+        {"ratio", MT_PQ_FLOAT, MT_PQ_NOT_TIME, true, c->ratio, NULL},
+        {"label", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true, c->labels, c->valid},
+    };
+    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .row_group_rows = 120, .page_rows = 50,
+                                          .statistics = true, .kv = pq_kv, .n_kv = 2};
+    FILE *f = fopen(c->path, "wb");
+    assert_non_null(f);
+    int rc = mt_pq_write(f, cols, 6, PQ_ROWS, &opts, err);
+    assert_int_equal(fclose(f), 0);
+    return rc;
+}
+
+static void pq_write_release(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    free(c->bytes);
+    c->bytes = NULL;
+}
+
+static void pq_write_keep(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    c->ref_bytes = tu_read_file(c->path, &c->ref_size);
+}
+
+static void pq_write_check(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    c->bytes = tu_read_file(c->path, &c->size);
+    assert_int_equal(c->size, c->ref_size);
+    assert_memory_equal(c->bytes, c->ref_bytes, c->size);
+}
+
+static void pq_init(struct pq_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    c->dir = tu_mkdtemp();
+    snprintf(c->path, sizeof c->path, "%s/t.parquet", c->dir);
+    for (int i = 0; i < PQ_ROWS; i++) {
+        c->time[i] = INT64_C(1672531200000) + i * HOUR;
+        c->price[i] = 100 + 0.25 * i;
+        c->maybe[i] = i % 7 ? 1.0 / (i + 1) : NAN;
+        c->valid[i] = i % 7 != 0;
+        c->count[i] = i * 3 - 100;
+        c->ratio[i] = (float)i / 8;
+        snprintf(c->label[i], sizeof c->label[i], "row %d", i % 11);
+        c->labels[i] = c->valid[i] ? c->label[i] : NULL;
+    }
+}
+
+static void pq_done(struct pq_ctx *c)
+{
+    free(c->ref_bytes);
+    tu_rmtree(c->dir);
+    free(c->dir);
+}
+
+static void test_parquet_write(void **state)
+{
+    (void)state;
+    struct pq_ctx c;
+    pq_init(&c);
+    const struct scenario sc = {"mt_pq_write", pq_write_run, pq_write_release, pq_write_keep, pq_write_check, NULL};
+    torture(&sc, &c);
+    pq_done(&c);
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Reads every column of one column into a hash, as a caller would: open,
+ * read, free the reader on every path. */
+static int read_column(struct mt_pq_reader *r, size_t col, uint64_t *h, struct mt_err *err)
+{
+    const struct mt_pq_column_info *ci = mt_pq_column(r, col);
+    size_t rows = mt_pq_num_rows(r);
+    uint8_t *valid = malloc(rows ? rows : 1);
+    if (!valid)
+        return mt_err_set(err, MT_ENOMEM, "test: no memory for the validity of %zu rows", rows);
+    int rc;
+    if (ci->type == MT_PQ_BYTE_ARRAY) {
+        struct mt_pq_strings s = {0};
+        rc = mt_pq_read_strings(r, col, &s, valid, err);
+        if (!rc)
+            *h = fnv(fnv(*h, s.data, s.offsets[s.n]), s.offsets, (s.n + 1) * sizeof *s.offsets);
+        mt_pq_strings_release(&s);
+    } else if (ci->type == MT_PQ_INT96 || ci->type == MT_PQ_INT64 || ci->type == MT_PQ_INT32) {
+        int64_t *v = malloc((rows ? rows : 1) * sizeof *v);
+        if (!v) {
+            free(valid);
+            return mt_err_set(err, MT_ENOMEM, "test: no memory for %zu values", rows);
+        }
+        rc = ci->time_unit != MT_PQ_NOT_TIME || ci->type == MT_PQ_INT96
+                 ? mt_pq_read_time_ms(r, col, v, valid, err)
+                 : mt_pq_read_int64(r, col, v, valid, err);
+        if (!rc)
+            *h = fnv(*h, v, rows * sizeof *v);
+        free(v);
+    } else {
+        double *v = malloc((rows ? rows : 1) * sizeof *v);
+        if (!v) {
+            free(valid);
+            return mt_err_set(err, MT_ENOMEM, "test: no memory for %zu values", rows);
+        }
+        rc = mt_pq_read_double(r, col, v, valid, err);
+        if (!rc)
+            *h = fnv(*h, v, rows * sizeof *v);
+        free(v);
+    }
+    if (!rc)
+        *h = fnv(*h, valid, rows);
+    free(valid);
+    return rc;
+}
+
+static int pq_read_run(void *ctx, struct mt_err *err)
+{
+    struct pq_ctx *c = ctx;
+    struct mt_pq_reader *r;
+    int rc = mt_pq_reader_open(&r, c->read_path, err);
+    if (rc)
+        return rc;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t k = 0; k < mt_pq_num_kv(r); k++) {
+        const struct mt_pq_kv *kv = mt_pq_kv(r, k);
+        h = fnv(h, kv->key, strlen(kv->key) + 1);
+        if (kv->value)
+            h = fnv(h, kv->value, strlen(kv->value) + 1);
+    }
+    for (size_t col = 0; col < mt_pq_num_columns(r) && !rc; col++) {
+        const char *name = mt_pq_column(r, col)->name;
+        h = fnv(h, name, strlen(name) + 1);
+        rc = read_column(r, col, &h, err);
+    }
+    c->rows = mt_pq_num_rows(r);
+    c->digest = h;
+    mt_pq_reader_free(r);
+    return rc;
+}
+
+static void pq_read_release(void *ctx)
+{
+    (void)ctx;
+}
+
+static void pq_read_keep(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    c->ref_digest = c->digest;
+    c->ref_rows = c->rows;
+}
+
+static void pq_read_check(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    assert_int_equal(c->rows, c->ref_rows);
+    assert_true(c->digest == c->ref_digest);
+}
+
+/* Our file (ZSTD, several row groups and pages, nulls, strings, metadata),
+ * then files of other writers with dictionaries, GZIP, SNAPPY, DATA_PAGE v2
+ * and the delta and byte-stream-split encodings. */
+static void test_parquet_read(void **state)
+{
+    (void)state;
+    struct pq_ctx c;
+    pq_init(&c);
+    struct mt_err err = {0};
+    assert_int_equal(pq_write_run(&c, &err), 0);
+    const struct scenario sc = {"mt_pq_read", pq_read_run, pq_read_release, pq_read_keep, pq_read_check, NULL};
+    c.read_path = c.path;
+    torture(&sc, &c);
+    assert_int_equal(c.rows, PQ_ROWS);
+    static const char *const fixtures[] = {"parquet/arrowrs_dict_fallback.parquet", "parquet/duckdb_v1_gzip.parquet",
+                                           "parquet/duckdb_v1_snappy.parquet", "parquet/duckdb_v2_zstd.parquet",
+                                           "parquet/hyparquet_v2_delta_bss.parquet"};
+    char path[sizeof fixtures / sizeof *fixtures][MT_STORE_PATH_MAX];
+    for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++) {
+        snprintf(path[i], sizeof path[i], "%s", tu_fixture(fixtures[i]));
+        c.read_path = path[i];
+        torture(&sc, &c);
+        assert_int_equal(c.rows, 300);
+    }
+    pq_done(&c);
+}
+
+/* ---- strategy ---- */
+
+struct strategy_ctx {
+    const char *id;
+    struct mt_strategy s;
+    char ref_id[MT_STRATEGY_ID_MAX];
+    int ref_n_ind, ref_lookback;
+};
+
+static int strategy_run(void *ctx, struct mt_err *err)
+{
+    struct strategy_ctx *c = ctx;
+    return mt_strategy_parse(c->id, MT_TF_1H, 0.0005, &c->s, err);
+}
+
+static void strategy_release(void *ctx)
+{
+    struct strategy_ctx *c = ctx;
+    mt_strategy_release(&c->s);
+}
+
+static void strategy_keep(void *ctx)
+{
+    struct strategy_ctx *c = ctx;
+    snprintf(c->ref_id, sizeof c->ref_id, "%s", mt_strategy_id(&c->s));
+    c->ref_n_ind = c->s.n_ind;
+    c->ref_lookback = mt_strategy_lookback(&c->s);
+    assert_true(c->ref_n_ind > 0);
+}
+
+static void strategy_check(void *ctx)
+{
+    struct strategy_ctx *c = ctx;
+    assert_string_equal(mt_strategy_id(&c->s), c->ref_id);
+    assert_int_equal(c->s.n_ind, c->ref_n_ind);
+    assert_int_equal(mt_strategy_lookback(&c->s), c->ref_lookback);
+}
+
+static void test_strategy_parse(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"channel_run:200:mid:edge", "trail_fractals:5:2"};
+    const struct scenario sc = {"mt_strategy_parse", strategy_run, strategy_release, strategy_keep, strategy_check,
+                                NULL};
+    for (size_t i = 0; i < 2; i++) {
+        struct strategy_ctx c = {.id = ids[i]};
+        torture(&sc, &c);
+    }
+}
+
+/* ---- features ---- */
+
+#define FEATURE_BARS 300
+
+struct features_ctx {
+    struct mt_series bars;
+    struct mt_fset fs, ref_fs; /* default: the set parsed */
+    struct mt_features f;      /* init: the builder; batch: set up once */
+    struct mt_fmatrix m, ref_m; /* batch: the matrix */
+};
+
+static int fset_run(void *ctx, struct mt_err *err)
+{
+    struct features_ctx *c = ctx;
+    return mt_fset_default(&c->fs, err);
+}
+
+static void fset_release(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    mt_fset_release(&c->fs);
+}
+
+static void fset_keep(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    c->ref_fs = c->fs;
+    c->fs = (struct mt_fset){0};
+    assert_true(c->ref_fs.columns >= 150);
+}
+
+static void fset_check(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    assert_int_equal(c->fs.n, c->ref_fs.n);
+    assert_int_equal(c->fs.columns, c->ref_fs.columns);
+    for (size_t i = 0; i < c->fs.n; i++) {
+        assert_string_equal(c->fs.items[i].name, c->ref_fs.items[i].name);
+        assert_ptr_equal(c->fs.items[i].def, c->ref_fs.items[i].def);
+        assert_int_equal(c->fs.items[i].outputs, c->ref_fs.items[i].outputs);
+    }
+}
+
+static int finit_run(void *ctx, struct mt_err *err)
+{
+    struct features_ctx *c = ctx;
+    return mt_features_init(&c->f, &c->fs, MT_TF_1H, err);
+}
+
+static void finit_release(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    mt_features_release(&c->f);
+}
+
+static void finit_check(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    assert_ptr_equal(c->f.fs, &c->fs);
+    assert_int_equal(c->f.fed, 0);
+}
+
+static int batch_run(void *ctx, struct mt_err *err)
+{
+    struct features_ctx *c = ctx;
+    return mt_features_batch(&c->f, &c->bars, &c->m, err);
+}
+
+static void batch_release(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    mt_fmatrix_release(&c->m);
+}
+
+static void batch_keep(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    c->ref_m = c->m;
+    mt_fmatrix_init(&c->m);
+    assert_int_equal(c->ref_m.rows, FEATURE_BARS);
+}
+
+static void batch_check(void *ctx)
+{
+    struct features_ctx *c = ctx;
+    assert_int_equal(c->m.rows, c->ref_m.rows);
+    assert_int_equal(c->m.cols, c->ref_m.cols);
+    assert_memory_equal(c->m.v, c->ref_m.v, c->m.rows * c->m.cols * sizeof *c->m.v);
+    for (size_t k = 0; k < c->m.cols; k++)
+        assert_string_equal(c->m.names[k], c->ref_m.names[k]);
+    assert_memory_equal(c->m.time, c->ref_m.time, c->m.rows * sizeof *c->m.time);
+}
+
+/* The default set: parsing it, setting up its indicators, the matrix of
+ * FEATURE_BARS bars. */
+static void test_features(void **state)
+{
+    (void)state;
+    struct features_ctx c;
+    memset(&c, 0, sizeof c);
+    slice(&c.bars, &btc, 1000, 1000 + FEATURE_BARS);
+    mt_fmatrix_init(&c.m);
+    const struct scenario parse = {"mt_fset_default", fset_run, fset_release, fset_keep, fset_check, NULL};
+    torture(&parse, &c);
+    struct mt_err err = {0};
+    assert_int_equal(mt_fset_default(&c.fs, &err), 0);
+    const struct scenario init = {"mt_features_init", finit_run, finit_release, NULL, finit_check, NULL};
+    torture(&init, &c);
+    assert_int_equal(mt_features_init(&c.f, &c.fs, MT_TF_1H, &err), 0);
+    const struct scenario batch = {"mt_features_batch", batch_run, batch_release, batch_keep, batch_check, NULL};
+    torture(&batch, &c);
+    mt_fmatrix_release(&c.ref_m);
+    mt_features_release(&c.f);
+    mt_fset_release(&c.fs);
+    mt_fset_release(&c.ref_fs);
+    mt_series_release(&c.bars);
+}
+
+/* ---- backtests ---- */
+
+/* Trades compare on what they became: kind, side, fills, exit, pnl. */
+static void trade_same(const struct mt_trade *a, const struct mt_trade *b)
+{
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->side, b->side);
+    assert_int_equal(a->open_time, b->open_time);
+    tu_assert_same_double(a->entry, b->entry);
+    tu_assert_same_double(a->init_size, b->init_size);
+    tu_assert_same_double(a->realized, b->realized);
+    assert_int_equal(a->exit, b->exit);
+    assert_int_equal(a->close_time, b->close_time);
+    assert_int_equal(a->n_legs, b->n_legs);
+}
+
+struct setups_ctx {
+    struct mt_series bars;
+    struct mt_setup_run run;
+    struct mt_setup_outcomes o, ref;
+};
+
+static int setups_run(void *ctx, struct mt_err *err)
+{
+    struct setups_ctx *c = ctx;
+    return mt_setups_backtest(&c->bars, &c->run, &c->o, err);
+}
+
+static void setups_release(void *ctx)
+{
+    struct setups_ctx *c = ctx;
+    mt_setup_outcomes_release(&c->o);
+}
+
+/* The reference must hold tracked follow-ons and several kinds of exit, so
+ * that every allocation path of the run is reached. */
+static void setups_keep(void *ctx)
+{
+    struct setups_ctx *c = ctx;
+    c->ref = c->o;
+    c->o = (struct mt_setup_outcomes){0};
+    unsigned exits = 0;
+    size_t tracked = 0;
+    for (size_t i = 0; i < c->ref.n; i++) {
+        exits |= 1u << c->ref.v[i].trade.exit;
+        tracked += c->ref.v[i].parent >= 0;
+    }
+    printf("%s: %zu outcomes, %zu tracked, exits 0x%x\n", c->run.strategy_id, c->ref.n, tracked, exits);
+    assert_true(c->ref.n >= 10);
+    assert_true(tracked > 0);
+    assert_true(exits & (1u << MT_EXIT_STOP));
+}
+
+static void setups_check(void *ctx)
+{
+    struct setups_ctx *c = ctx;
+    assert_int_equal(c->o.n, c->ref.n);
+    assert_int_equal(c->o.untradable, c->ref.untradable);
+    for (size_t i = 0; i < c->o.n; i++) {
+        assert_int_equal(c->o.v[i].setup.time, c->ref.v[i].setup.time);
+        assert_int_equal(c->o.v[i].bar, c->ref.v[i].bar);
+        assert_int_equal(c->o.v[i].parent, c->ref.v[i].parent);
+        trade_same(&c->o.v[i].trade, &c->ref.v[i].trade);
+    }
+}
+
+#define BACKTEST_FROM 2000
+#define BACKTEST_BARS 600
+
+static void test_setups_backtest(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"channel_run:24:mid:edge", "trail_fractals:5:2"};
+    const struct scenario sc = {"mt_setups_backtest", setups_run, setups_release, setups_keep, setups_check, NULL};
+    for (size_t i = 0; i < 2; i++) {
+        struct setups_ctx c = {.run = mt_setup_run_default(ids[i], MT_TF_1H, 0.0005)};
+        c.run.rules.tp_fraction = 1; /* full take-profits, followed on as tracked trades */
+        slice(&c.bars, &btc, BACKTEST_FROM, BACKTEST_FROM + BACKTEST_BARS);
+        torture(&sc, &c);
+        mt_setup_outcomes_release(&c.ref);
+        mt_series_release(&c.bars);
+    }
+}
+
+struct portfolio_ctx {
+    struct mt_series bars[2];
+    struct mt_portfolio_series ps[2];
+    struct mt_portfolio_config cfg;
+    struct mt_portfolio_result r, ref;
+};
+
+static const char *const portfolio_ids[2] = {"channel_run:24:mid:edge", "trail_fractals:5:2"};
+
+static int portfolio_run(void *ctx, struct mt_err *err)
+{
+    struct portfolio_ctx *c = ctx;
+    return mt_portfolio_run(c->ps, 2, portfolio_ids, 2, MT_TF_1H, &c->cfg, &c->r, err);
+}
+
+static void portfolio_release(void *ctx)
+{
+    struct portfolio_ctx *c = ctx;
+    mt_portfolio_result_release(&c->r);
+}
+
+/* The reference must hold real, sim and tracked trades. */
+static void portfolio_keep(void *ctx)
+{
+    struct portfolio_ctx *c = ctx;
+    c->ref = c->r;
+    c->r = (struct mt_portfolio_result){0};
+    printf("mt_portfolio_run: %zu trades: %zu real, %zu sim, %zu tracked\n", c->ref.n_trades, c->ref.real,
+           c->ref.sim, c->ref.tracked);
+    assert_true(c->ref.real > 0 && c->ref.sim > 0 && c->ref.tracked > 0);
+}
+
+static void portfolio_check(void *ctx)
+{
+    struct portfolio_ctx *c = ctx;
+    assert_int_equal(c->r.n_trades, c->ref.n_trades);
+    for (size_t i = 0; i < c->r.n_trades; i++) {
+        const struct mt_portfolio_trade *a = &c->r.trades[i], *b = &c->ref.trades[i];
+        assert_int_equal(a->agent, b->agent);
+        assert_int_equal(a->series, b->series);
+        assert_int_equal(a->setup.time, b->setup.time);
+        assert_int_equal(a->parent, b->parent);
+        assert_int_equal(a->sim_reasons, b->sim_reasons);
+        trade_same(&a->trade, &b->trade);
+    }
+    assert_int_equal(c->r.n_equity, c->ref.n_equity);
+    for (size_t i = 0; i < c->r.n_equity; i++) {
+        assert_int_equal(c->r.equity[i].time, c->ref.equity[i].time);
+        tu_assert_same_double(c->r.equity[i].equity, c->ref.equity[i].equity);
+    }
+    assert_int_equal(c->r.n_symbols, 2);
+    for (size_t i = 0; i < 2; i++)
+        tu_assert_same_double(c->r.symbols[i].pnl, c->ref.symbols[i].pnl);
+    tu_assert_same_double(c->r.metrics.sharpe, c->ref.metrics.sharpe);
+    assert_int_equal(c->r.real, c->ref.real);
+    assert_int_equal(c->r.sim, c->ref.sim);
+    assert_int_equal(c->r.tracked, c->ref.tracked);
+    assert_int_equal(c->r.untradable, c->ref.untradable);
+}
+
+/* Two agents on BTCUSDT and ETHUSDT (the sample data) over the same hours,
+ * with at most two open positions, so that setups are refused. */
+static void test_portfolio_run(void **state)
+{
+    (void)state;
+    struct portfolio_ctx c;
+    memset(&c, 0, sizeof c);
+    struct mt_err err = {0};
+    slice(&c.bars[0], &btc, BACKTEST_FROM, BACKTEST_FROM + BACKTEST_BARS);
+    char path[MT_STORE_PATH_MAX];
+    snprintf(path, sizeof path, "%s/data/sample/ohlcv/1h/ETHUSDT.parquet", getenv("MT_SOURCE_ROOT"));
+    struct mt_series eth;
+    mt_series_init(&eth, 0);
+    if (mt_store_read_file(path, &eth, &err))
+        fail_msg("%s", err.msg);
+    size_t from = mt_series_lower_bound(&eth, btc.open_time[BACKTEST_FROM]);
+    assert_int_equal(eth.open_time[from], btc.open_time[BACKTEST_FROM]);
+    slice(&c.bars[1], &eth, from, from + BACKTEST_BARS);
+    mt_series_release(&eth);
+    c.ps[0] = (struct mt_portfolio_series){"BTCUSDT", &c.bars[0], NULL};
+    c.ps[1] = (struct mt_portfolio_series){"ETHUSDT", &c.bars[1], NULL};
+    c.cfg = mt_portfolio_config_default();
+    c.cfg.max_positions = 2;
+    c.cfg.rules.tp_fraction = 1;
+    const struct scenario sc = {"mt_portfolio_run", portfolio_run, portfolio_release, portfolio_keep,
+                                portfolio_check, NULL};
+    torture(&sc, &c);
+    mt_portfolio_result_release(&c.ref);
+    mt_series_release(&c.bars[0]);
+    mt_series_release(&c.bars[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_save),      cmocka_unit_test(test_store_load),
+        cmocka_unit_test(test_store_merge),     cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_parquet_read),    cmocka_unit_test(test_strategy_parse),
+        cmocka_unit_test(test_features),        cmocka_unit_test(test_setups_backtest),
+        cmocka_unit_test(test_portfolio_run),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
