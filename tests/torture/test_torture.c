@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "features/featureset.h"
+#include "store/import.h"
 #include "store/parquet.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
@@ -34,7 +35,11 @@
  * release frees what run left there (also after a failed run); keep moves a
  * successful run's output aside as the reference (NULL when check has fixed
  * expectations); check compares a successful run's output with it; failed
- * (may be NULL) checks the scenario's own state after a failed run. */
+ * (may be NULL) checks the scenario's own state after a failed run.
+ * reported (may be NULL) is for calls that report some failures in their
+ * output (mt_import_path's per-file outcomes): it tells whether a failed run
+ * reported the failed allocation, replacing the MT_ENOMEM check, and the
+ * leak check then runs after release. */
 struct scenario {
     const char *name;
     int (*run)(void *ctx, struct mt_err *err);
@@ -42,7 +47,19 @@ struct scenario {
     void (*keep)(void *ctx);
     void (*check)(void *ctx);
     void (*failed)(void *ctx);
+    bool (*reported)(void *ctx, int rc, const struct mt_err *err);
 };
+
+static void leak_check(const struct scenario *sc, size_t live, size_t serial, size_t n, size_t calls, const char *file,
+                       int line)
+{
+    if (mt_torture_live() == live)
+        return;
+    fprintf(stderr, "%s: allocation %zu of %zu (%s:%d) failed: %zu blocks leaked:\n", sc->name, n, calls, file, line,
+            mt_torture_live() - live);
+    mt_torture_dump_since(serial, 10, stderr);
+    fail_msg("%s: leak after failing allocation %zu (%s:%d)", sc->name, n, file, line);
+}
 
 static size_t open_fds(void)
 {
@@ -83,19 +100,16 @@ static void torture(const struct scenario *sc, void *ctx)
         const char *file;
         int line;
         assert_true(mt_torture_failed(&file, &line));
-        if (rc != MT_ENOMEM || err.code != MT_ENOMEM || !err.msg[0])
+        if (sc->reported ? !sc->reported(ctx, rc, &err) : rc != MT_ENOMEM || err.code != MT_ENOMEM || !err.msg[0])
             fail_msg("%s: allocation %zu of %zu (%s:%d) failed: returned %d, error %d '%s' instead of MT_ENOMEM",
                      sc->name, n, calls, file, line, rc, err.code, err.msg);
-        if (mt_torture_live() != live) {
-            fprintf(stderr, "%s: allocation %zu of %zu (%s:%d) failed: %zu blocks leaked:\n", sc->name, n, calls,
-                    file, line, mt_torture_live() - live);
-            mt_torture_dump_since(serial, 10, stderr);
-            fail_msg("%s: leak after failing allocation %zu (%s:%d)", sc->name, n, file, line);
-        }
+        if (!sc->reported)
+            leak_check(sc, live, serial, n, calls, file, line);
         sc->release(ctx);
+        leak_check(sc, live, serial, n, calls, file, line);
         if (open_fds() != fds)
-            fail_msg("%s: allocation %zu (%s:%d) failed: %zu file descriptors open instead of %zu", sc->name, n,
-                     file, line, open_fds(), fds);
+            fail_msg("%s: allocation %zu (%s:%d) failed: %zu file descriptors open instead of %zu", sc->name, n, file,
+                     line, open_fds(), fds);
         if (sc->failed)
             sc->failed(ctx);
     }
@@ -150,8 +164,8 @@ struct store_ctx {
     char *dir;
     char path[MT_STORE_PATH_MAX];
     struct mt_series before, after; /* the stored series before and after the call */
-    struct mt_series add;           /* merge: the candles merged in */
-    struct mt_series out;           /* load: the series read */
+    struct mt_series add; /* merge: the candles merged in */
+    struct mt_series out; /* load: the series read */
     struct mt_merge_report report;
 };
 
@@ -234,7 +248,11 @@ static void test_store_save(void **state)
     struct mt_lock lock;
     struct mt_err err = {0};
     assert_int_equal(mt_store_lock(c.dir, "BTCUSDT", MT_TF_1H, &lock, &err), 0);
-    const struct scenario sc = {"mt_store_save", save_run, store_nothing, NULL, save_check, store_unchanged};
+    const struct scenario sc = {.name = "mt_store_save",
+                                .run = save_run,
+                                .release = store_nothing,
+                                .check = save_check,
+                                .failed = store_unchanged};
     torture(&sc, &c);
     mt_lock_release(&lock);
     store_done(&c);
@@ -263,7 +281,7 @@ static void test_store_load(void **state)
     (void)state;
     struct store_ctx c;
     store_init(&c, 300);
-    const struct scenario sc = {"mt_store_load", load_run, load_release, NULL, load_check, NULL};
+    const struct scenario sc = {.name = "mt_store_load", .run = load_run, .release = load_release, .check = load_check};
     torture(&sc, &c);
     store_done(&c);
 }
@@ -302,9 +320,223 @@ static void test_store_merge(void **state)
         c.add.close[i] *= 1.001;
     slice(&c.after, &btc, 0, 300);
     memcpy(c.after.close + 150, c.add.close, 10 * sizeof *c.add.close);
-    const struct scenario sc = {"mt_store_merge", merge_run, store_nothing, NULL, merge_check, store_unchanged};
+    const struct scenario sc = {.name = "mt_store_merge",
+                                .run = merge_run,
+                                .release = store_nothing,
+                                .check = merge_check,
+                                .failed = store_unchanged};
     torture(&sc, &c);
     store_done(&c);
+}
+
+struct read_ctx {
+    const char *path;
+    struct mt_import_opts opts;
+    struct mt_import_file f, ref;
+};
+
+static int read_file_run(void *ctx, struct mt_err *err)
+{
+    struct read_ctx *c = ctx;
+    return mt_store_read_file(c->path, &c->f.series, err);
+}
+
+static int import_run(void *ctx, struct mt_err *err)
+{
+    struct read_ctx *c = ctx;
+    return mt_import_read(c->path, &c->opts, &c->f, err);
+}
+
+static void read_release(void *ctx)
+{
+    struct read_ctx *c = ctx;
+    mt_import_file_release(&c->f);
+}
+
+static void read_keep(void *ctx)
+{
+    struct read_ctx *c = ctx;
+    c->ref = c->f;
+    mt_import_file_init(&c->f);
+    assert_true(c->ref.series.n >= 600);
+}
+
+static void read_check(void *ctx)
+{
+    struct read_ctx *c = ctx;
+    tu_assert_series_same(&c->f.series, &c->ref.series);
+    assert_string_equal(c->f.symbol, c->ref.symbol);
+    assert_int_equal(c->f.tf, c->ref.tf);
+    assert_int_equal(c->f.checksum, c->ref.checksum);
+    assert_int_equal(c->f.invalid, c->ref.invalid);
+}
+
+/* A pandas-written file read by the store, then the importer's CSV (in small
+ * chunks, so lines straddle reads) and zip archive (with its checksum). */
+static void test_store_read(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *fixture;
+        bool import;
+    } files[] = {{"parquet/pandas_btcusdt_1h_futures.parquet", false},
+                 {"ohlcv/vision/BTCUSDT-1h-2023-03.csv", true},
+                 {"ohlcv/zip/BTCUSDT-1h-2023-02.zip", true}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[MT_STORE_PATH_MAX];
+        snprintf(path, sizeof path, "%s", tu_fixture(files[i].fixture));
+        struct read_ctx c = {.path = path, .opts = {.chunk = 1000}};
+        mt_import_file_init(&c.f);
+        const struct scenario sc = {.name = files[i].import ? "mt_import_read" : "mt_store_read_file",
+                                    .run = files[i].import ? import_run : read_file_run,
+                                    .release = read_release,
+                                    .keep = read_keep,
+                                    .check = read_check};
+        torture(&sc, &c);
+        if (files[i].import)
+            assert_string_equal(c.ref.symbol, "BTCUSDT");
+        mt_import_file_release(&c.ref);
+    }
+}
+
+struct import_ctx {
+    char *src, *data; /* the folder imported, the store */
+    struct mt_import_results r, ref;
+    struct mt_series stored[3]; /* the store after the run without failures */
+};
+
+static const char *const import_symbols[3] = {"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+
+static int import_path_run(void *ctx, struct mt_err *err)
+{
+    struct import_ctx *c = ctx;
+    memset(&c->r, 0, sizeof c->r);
+    return mt_import_path(c->data, c->src, NULL, &c->r, err);
+}
+
+static void import_path_release(void *ctx)
+{
+    struct import_ctx *c = ctx;
+    mt_import_results_release(&c->r);
+}
+
+/* A failed allocation fails the walk (MT_ENOMEM) or the files it touched:
+ * each FAILED one with MT_ENOMEM and a message. */
+static bool import_path_reported(void *ctx, int rc, const struct mt_err *err)
+{
+    struct import_ctx *c = ctx;
+    if (rc)
+        return rc == MT_ENOMEM && err->code == MT_ENOMEM && err->msg[0];
+    if (!c->r.failed)
+        return false;
+    for (size_t i = 0; i < c->r.n; i++)
+        if (c->r.items[i].status == MT_IMPORT_FAILED &&
+            (c->r.items[i].code != MT_ENOMEM || !c->r.items[i].message || !c->r.items[i].message[0]))
+            return false;
+    return true;
+}
+
+/* Empties the store for the next run. */
+static void import_path_reset(struct import_ctx *c)
+{
+    tu_rmtree(c->data);
+    free(c->data);
+    c->data = tu_mkdtemp();
+}
+
+static void load_stored(const struct import_ctx *c, struct mt_series out[3])
+{
+    struct mt_err err = {0};
+    for (size_t i = 0; i < 3; i++) {
+        mt_series_init(&out[i], 0);
+        if (mt_store_load(c->data, import_symbols[i], MT_TF_1H, &out[i], &err))
+            fail_msg("%s", err.msg);
+    }
+}
+
+static void import_path_keep(void *ctx)
+{
+    struct import_ctx *c = ctx;
+    c->ref = c->r;
+    memset(&c->r, 0, sizeof c->r);
+    assert_int_equal(c->ref.n, 4);
+    assert_int_equal(c->ref.ok, 4);
+    load_stored(c, c->stored);
+    import_path_reset(c);
+}
+
+static void import_path_check(void *ctx)
+{
+    struct import_ctx *c = ctx;
+    assert_int_equal(c->r.n, c->ref.n);
+    assert_int_equal(c->r.ok, c->ref.ok);
+    assert_int_equal(c->r.added, c->ref.added);
+    assert_int_equal(c->r.replaced, c->ref.replaced);
+    for (size_t i = 0; i < c->r.n; i++) {
+        assert_string_equal(c->r.items[i].path, c->ref.items[i].path);
+        assert_int_equal(c->r.items[i].rows, c->ref.items[i].rows);
+        assert_int_equal(c->r.items[i].merge.added, c->ref.items[i].merge.added);
+    }
+    struct mt_series got[3];
+    load_stored(c, got);
+    for (size_t i = 0; i < 3; i++) {
+        tu_assert_series_same(&got[i], &c->stored[i]);
+        mt_series_release(&got[i]);
+    }
+    import_path_reset(c);
+}
+
+static void import_path_failed(void *ctx)
+{
+    import_path_reset(ctx);
+}
+
+static void copy_fixture(const char *fixture, const char *dir, const char *name)
+{
+    size_t size;
+    char *data = tu_read_file(tu_fixture(fixture), &size);
+    char path[MT_STORE_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    tu_write_file(path, data, size);
+    free(data);
+}
+
+/* A folder of three files of one series (a CSV, a CSV with the same candles
+ * in a subfolder, a zip archive with its checksum) and one of another, and a
+ * Parquet file of a third: runs merged in memory, several store writes. */
+static void test_import_path(void **state)
+{
+    (void)state;
+    struct import_ctx c;
+    memset(&c, 0, sizeof c);
+    c.src = tu_mkdtemp();
+    c.data = tu_mkdtemp();
+    copy_fixture("ohlcv/vision/BTCUSDT-1h-2023-03.csv", c.src, "BTCUSDT-1h-2023-03.csv");
+    copy_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip", c.src, "BTCUSDT-1h-2023-02.zip");
+    copy_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip.CHECKSUM", c.src, "BTCUSDT-1h-2023-02.zip.CHECKSUM");
+    copy_fixture("ohlcv/csv/BTCUSDT-1h.csv", c.src, "ETHUSDT-1h.csv");
+    char sol[MT_STORE_PATH_MAX];
+    snprintf(sol, sizeof sol, "%s/SOLUSDT-1h.parquet", c.src);
+    struct mt_series part;
+    slice(&part, &btc, 0, 100);
+    struct mt_err err = {0};
+    assert_int_equal(mt_store_write_file(sol, &part, &err), 0);
+    mt_series_release(&part);
+    const struct scenario sc = {.name = "mt_import_path",
+                                .run = import_path_run,
+                                .release = import_path_release,
+                                .keep = import_path_keep,
+                                .check = import_path_check,
+                                .failed = import_path_failed,
+                                .reported = import_path_reported};
+    torture(&sc, &c);
+    mt_import_results_release(&c.ref);
+    for (size_t i = 0; i < 3; i++)
+        mt_series_release(&c.stored[i]);
+    tu_rmtree(c.src);
+    tu_rmtree(c.data);
+    free(c.src);
+    free(c.data);
 }
 
 /* ---- parquet ---- */
@@ -341,8 +573,8 @@ static int pq_write_run(void *ctx, struct mt_err *err)
         {"ratio", MT_PQ_FLOAT, MT_PQ_NOT_TIME, true, c->ratio, NULL},
         {"label", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true, c->labels, c->valid},
     };
-    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .row_group_rows = 120, .page_rows = 50,
-                                          .statistics = true, .kv = pq_kv, .n_kv = 2};
+    const struct mt_pq_write_opts opts = {
+        .codec = MT_PQ_ZSTD, .row_group_rows = 120, .page_rows = 50, .statistics = true, .kv = pq_kv, .n_kv = 2};
     FILE *f = fopen(c->path, "wb");
     assert_non_null(f);
     int rc = mt_pq_write(f, cols, 6, PQ_ROWS, &opts, err);
@@ -400,7 +632,11 @@ static void test_parquet_write(void **state)
     (void)state;
     struct pq_ctx c;
     pq_init(&c);
-    const struct scenario sc = {"mt_pq_write", pq_write_run, pq_write_release, pq_write_keep, pq_write_check, NULL};
+    const struct scenario sc = {.name = "mt_pq_write",
+                                .run = pq_write_run,
+                                .release = pq_write_release,
+                                .keep = pq_write_keep,
+                                .check = pq_write_check};
     torture(&sc, &c);
     pq_done(&c);
 }
@@ -435,9 +671,8 @@ static int read_column(struct mt_pq_reader *r, size_t col, uint64_t *h, struct m
             free(valid);
             return mt_err_set(err, MT_ENOMEM, "test: no memory for %zu values", rows);
         }
-        rc = ci->time_unit != MT_PQ_NOT_TIME || ci->type == MT_PQ_INT96
-                 ? mt_pq_read_time_ms(r, col, v, valid, err)
-                 : mt_pq_read_int64(r, col, v, valid, err);
+        rc = ci->time_unit != MT_PQ_NOT_TIME || ci->type == MT_PQ_INT96 ? mt_pq_read_time_ms(r, col, v, valid, err)
+                                                                        : mt_pq_read_int64(r, col, v, valid, err);
         if (!rc)
             *h = fnv(*h, v, rows * sizeof *v);
         free(v);
@@ -512,7 +747,11 @@ static void test_parquet_read(void **state)
     pq_init(&c);
     struct mt_err err = {0};
     assert_int_equal(pq_write_run(&c, &err), 0);
-    const struct scenario sc = {"mt_pq_read", pq_read_run, pq_read_release, pq_read_keep, pq_read_check, NULL};
+    const struct scenario sc = {.name = "mt_pq_read",
+                                .run = pq_read_run,
+                                .release = pq_read_release,
+                                .keep = pq_read_keep,
+                                .check = pq_read_check};
     c.read_path = c.path;
     torture(&sc, &c);
     assert_int_equal(c.rows, PQ_ROWS);
@@ -571,8 +810,11 @@ static void test_strategy_parse(void **state)
 {
     (void)state;
     static const char *const ids[] = {"channel_run:200:mid:edge", "trail_fractals:5:2"};
-    const struct scenario sc = {"mt_strategy_parse", strategy_run, strategy_release, strategy_keep, strategy_check,
-                                NULL};
+    const struct scenario sc = {.name = "mt_strategy_parse",
+                                .run = strategy_run,
+                                .release = strategy_release,
+                                .keep = strategy_keep,
+                                .check = strategy_check};
     for (size_t i = 0; i < 2; i++) {
         struct strategy_ctx c = {.id = ids[i]};
         torture(&sc, &c);
@@ -586,7 +828,7 @@ static void test_strategy_parse(void **state)
 struct features_ctx {
     struct mt_series bars;
     struct mt_fset fs, ref_fs; /* default: the set parsed */
-    struct mt_features f;      /* init: the builder; batch: set up once */
+    struct mt_features f; /* init: the builder; batch: set up once */
     struct mt_fmatrix m, ref_m; /* batch: the matrix */
 };
 
@@ -681,14 +923,20 @@ static void test_features(void **state)
     memset(&c, 0, sizeof c);
     slice(&c.bars, &btc, 1000, 1000 + FEATURE_BARS);
     mt_fmatrix_init(&c.m);
-    const struct scenario parse = {"mt_fset_default", fset_run, fset_release, fset_keep, fset_check, NULL};
+    const struct scenario parse = {
+        .name = "mt_fset_default", .run = fset_run, .release = fset_release, .keep = fset_keep, .check = fset_check};
     torture(&parse, &c);
     struct mt_err err = {0};
     assert_int_equal(mt_fset_default(&c.fs, &err), 0);
-    const struct scenario init = {"mt_features_init", finit_run, finit_release, NULL, finit_check, NULL};
+    const struct scenario init = {
+        .name = "mt_features_init", .run = finit_run, .release = finit_release, .check = finit_check};
     torture(&init, &c);
     assert_int_equal(mt_features_init(&c.f, &c.fs, MT_TF_1H, &err), 0);
-    const struct scenario batch = {"mt_features_batch", batch_run, batch_release, batch_keep, batch_check, NULL};
+    const struct scenario batch = {.name = "mt_features_batch",
+                                   .run = batch_run,
+                                   .release = batch_release,
+                                   .keep = batch_keep,
+                                   .check = batch_check};
     torture(&batch, &c);
     mt_fmatrix_release(&c.ref_m);
     mt_features_release(&c.f);
@@ -770,7 +1018,11 @@ static void test_setups_backtest(void **state)
 {
     (void)state;
     static const char *const ids[] = {"channel_run:24:mid:edge", "trail_fractals:5:2"};
-    const struct scenario sc = {"mt_setups_backtest", setups_run, setups_release, setups_keep, setups_check, NULL};
+    const struct scenario sc = {.name = "mt_setups_backtest",
+                                .run = setups_run,
+                                .release = setups_release,
+                                .keep = setups_keep,
+                                .check = setups_check};
     for (size_t i = 0; i < 2; i++) {
         struct setups_ctx c = {.run = mt_setup_run_default(ids[i], MT_TF_1H, 0.0005)};
         c.run.rules.tp_fraction = 1; /* full take-profits, followed on as tracked trades */
@@ -808,8 +1060,8 @@ static void portfolio_keep(void *ctx)
     struct portfolio_ctx *c = ctx;
     c->ref = c->r;
     c->r = (struct mt_portfolio_result){0};
-    printf("mt_portfolio_run: %zu trades: %zu real, %zu sim, %zu tracked\n", c->ref.n_trades, c->ref.real,
-           c->ref.sim, c->ref.tracked);
+    printf("mt_portfolio_run: %zu trades: %zu real, %zu sim, %zu tracked\n", c->ref.n_trades, c->ref.real, c->ref.sim,
+           c->ref.tracked);
     assert_true(c->ref.real > 0 && c->ref.sim > 0 && c->ref.tracked > 0);
 }
 
@@ -865,8 +1117,11 @@ static void test_portfolio_run(void **state)
     c.cfg = mt_portfolio_config_default();
     c.cfg.max_positions = 2;
     c.cfg.rules.tp_fraction = 1;
-    const struct scenario sc = {"mt_portfolio_run", portfolio_run, portfolio_release, portfolio_keep,
-                                portfolio_check, NULL};
+    const struct scenario sc = {.name = "mt_portfolio_run",
+                                .run = portfolio_run,
+                                .release = portfolio_release,
+                                .keep = portfolio_keep,
+                                .check = portfolio_check};
     torture(&sc, &c);
     mt_portfolio_result_release(&c.ref);
     mt_series_release(&c.bars[0]);
@@ -876,10 +1131,11 @@ static void test_portfolio_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_store_save),      cmocka_unit_test(test_store_load),
-        cmocka_unit_test(test_store_merge),     cmocka_unit_test(test_parquet_write),
-        cmocka_unit_test(test_parquet_read),    cmocka_unit_test(test_strategy_parse),
-        cmocka_unit_test(test_features),        cmocka_unit_test(test_setups_backtest),
+        cmocka_unit_test(test_store_save),    cmocka_unit_test(test_store_load),
+        cmocka_unit_test(test_store_merge),   cmocka_unit_test(test_store_read),
+        cmocka_unit_test(test_import_path),   cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_parquet_read),  cmocka_unit_test(test_strategy_parse),
+        cmocka_unit_test(test_features),      cmocka_unit_test(test_setups_backtest),
         cmocka_unit_test(test_portfolio_run),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
