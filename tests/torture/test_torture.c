@@ -1012,7 +1012,7 @@ static void setups_check(void *ctx)
 }
 
 #define BACKTEST_FROM 2000
-#define BACKTEST_BARS 600
+#define BACKTEST_BARS 400
 
 static void test_setups_backtest(void **state)
 {
