@@ -211,7 +211,8 @@ static void stored_is(const struct store_ctx *c, const struct mt_series *s)
     closedir(d);
 }
 
-static void store_nothing(void *ctx)
+/* release of the scenarios whose output is a file or a value, not blocks. */
+static void no_output(void *ctx)
 {
     (void)ctx;
 }
@@ -250,7 +251,7 @@ static void test_store_save(void **state)
     assert_int_equal(mt_store_lock(c.dir, "BTCUSDT", MT_TF_1H, &lock, &err), 0);
     const struct scenario sc = {.name = "mt_store_save",
                                 .run = save_run,
-                                .release = store_nothing,
+                                .release = no_output,
                                 .check = save_check,
                                 .failed = store_unchanged};
     torture(&sc, &c);
@@ -322,7 +323,7 @@ static void test_store_merge(void **state)
     memcpy(c.after.close + 150, c.add.close, 10 * sizeof *c.add.close);
     const struct scenario sc = {.name = "mt_store_merge",
                                 .run = merge_run,
-                                .release = store_nothing,
+                                .release = no_output,
                                 .check = merge_check,
                                 .failed = store_unchanged};
     torture(&sc, &c);
@@ -429,10 +430,14 @@ static bool import_path_reported(void *ctx, int rc, const struct mt_err *err)
         return rc == MT_ENOMEM && err->code == MT_ENOMEM && err->msg[0];
     if (!c->r.failed)
         return false;
-    for (size_t i = 0; i < c->r.n; i++)
-        if (c->r.items[i].status == MT_IMPORT_FAILED &&
-            (c->r.items[i].code != MT_ENOMEM || !c->r.items[i].message || !c->r.items[i].message[0]))
+    for (size_t i = 0; i < c->r.n; i++) {
+        const struct mt_import_result *x = &c->r.items[i];
+        if (x->status == MT_IMPORT_FAILED && (x->code != MT_ENOMEM || !x->message || !x->message[0])) {
+            fprintf(stderr, "%s failed with %d '%s' instead of MT_ENOMEM\n", x->path, x->code,
+                    x->message ? x->message : "");
             return false;
+        }
+    }
     return true;
 }
 
@@ -718,11 +723,6 @@ static int pq_read_run(void *ctx, struct mt_err *err)
     return rc;
 }
 
-static void pq_read_release(void *ctx)
-{
-    (void)ctx;
-}
-
 static void pq_read_keep(void *ctx)
 {
     struct pq_ctx *c = ctx;
@@ -749,7 +749,7 @@ static void test_parquet_read(void **state)
     assert_int_equal(pq_write_run(&c, &err), 0);
     const struct scenario sc = {.name = "mt_pq_read",
                                 .run = pq_read_run,
-                                .release = pq_read_release,
+                                .release = no_output,
                                 .keep = pq_read_keep,
                                 .check = pq_read_check};
     c.read_path = c.path;
