@@ -1,6 +1,6 @@
-/* Allocation-failure tests (curl's torture mode) of the store, the Parquet
- * codec, strategy parsing, the feature matrix and the backtests, on the
- * torture build of the library (tests/torture/torture.h).
+/* Allocation-failure tests (curl's torture mode) of the store and the
+ * importer, the Parquet codec, strategy parsing, the feature matrix and the
+ * backtests, on the torture build of the library (tests/torture/torture.h).
  *
  * Each scenario runs once with no failure, counting its allocation calls N;
  * then for n = 1..N it runs again with the n-th call failing and asserts a
