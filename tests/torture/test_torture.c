@@ -1,5 +1,6 @@
-/* Allocation-failure tests (curl's torture mode) of the store and the
- * importer, the Parquet codec, strategy parsing, the feature matrix and the
+/* Allocation-failure tests (curl's torture mode) of the store (series,
+ * import, resampling, catalog, market snapshots), the Parquet codec, strategy
+ * parsing, the feature matrix and the
  * backtests, on the torture build of the library (tests/torture/torture.h).
  *
  * Each scenario runs once with no failure, counting its allocation calls N;
@@ -22,8 +23,11 @@
 #include <string.h>
 
 #include "features/featureset.h"
+#include "store/catalog.h"
 #include "store/import.h"
+#include "store/market.h"
 #include "store/parquet.h"
+#include "store/resample.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
 #include "sim/portfolio.h"
@@ -542,6 +546,247 @@ static void test_import_path(void **state)
     tu_rmtree(c.data);
     free(c.src);
     free(c.data);
+}
+
+struct resample_ctx {
+    struct mt_series in, out, ref;
+    struct mt_resample_report report;
+};
+
+static int resample_run(void *ctx, struct mt_err *err)
+{
+    struct resample_ctx *c = ctx;
+    return mt_resample(&c->in, MT_TF_1H, MT_TF_4H, NULL, &c->out, &c->report, err);
+}
+
+static void resample_release(void *ctx)
+{
+    struct resample_ctx *c = ctx;
+    mt_series_release(&c->out);
+}
+
+static void resample_keep(void *ctx)
+{
+    struct resample_ctx *c = ctx;
+    c->ref = c->out;
+    mt_series_init(&c->out, 0);
+    assert_true(c->ref.n >= 70);
+}
+
+static void resample_check(void *ctx)
+{
+    struct resample_ctx *c = ctx;
+    tu_assert_series_same(&c->out, &c->ref);
+}
+
+/* 1h to 4h over 300 bars with every field. */
+static void test_resample(void **state)
+{
+    (void)state;
+    struct resample_ctx c;
+    memset(&c, 0, sizeof c);
+    slice(&c.in, &btc, 0, 300);
+    mt_series_init(&c.out, 0);
+    const struct scenario sc = {.name = "mt_resample",
+                                .run = resample_run,
+                                .release = resample_release,
+                                .keep = resample_keep,
+                                .check = resample_check};
+    torture(&sc, &c);
+    mt_series_release(&c.ref);
+    mt_series_release(&c.in);
+}
+
+struct catalog_ctx {
+    char *dir;
+    struct mt_catalog cat;
+};
+
+static int catalog_run(void *ctx, struct mt_err *err)
+{
+    struct catalog_ctx *c = ctx;
+    return mt_catalog_list(c->dir, NULL, NULL, &c->cat, err);
+}
+
+static void catalog_release(void *ctx)
+{
+    struct catalog_ctx *c = ctx;
+    mt_catalog_release(&c->cat);
+}
+
+static const char *const catalog_symbols[] = {"ADAUSDT", "BTCUSDT", "DOGEUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"};
+#define CATALOG_SYMBOLS (sizeof catalog_symbols / sizeof *catalog_symbols)
+
+/* Sorted by symbol, then timeframe: each symbol in 1h, then 4h. */
+static void catalog_check(void *ctx)
+{
+    struct catalog_ctx *c = ctx;
+    assert_int_equal(c->cat.n, 2 * CATALOG_SYMBOLS);
+    for (size_t i = 0; i < c->cat.n; i++) {
+        assert_string_equal(c->cat.entries[i].symbol, catalog_symbols[i / 2]);
+        assert_int_equal(c->cat.entries[i].tf, i % 2 ? MT_TF_4H : MT_TF_1H);
+    }
+}
+
+/* A store of six symbols in two timeframes (written in reverse order). */
+static void test_catalog(void **state)
+{
+    (void)state;
+    struct catalog_ctx c = {.dir = tu_mkdtemp()};
+    struct mt_series part;
+    slice(&part, &btc, 0, 8);
+    struct mt_err err = {0};
+    for (size_t i = CATALOG_SYMBOLS; i-- > 0;) {
+        for (size_t k = 0; k < 2; k++) {
+            char path[MT_STORE_PATH_MAX];
+            assert_int_equal(
+                mt_store_path(path, sizeof path, c.dir, catalog_symbols[i], k ? MT_TF_4H : MT_TF_1H, &err), 0);
+            assert_int_equal(mt_store_write_file(path, &part, &err), 0);
+        }
+    }
+    mt_series_release(&part);
+    const struct scenario sc = {
+        .name = "mt_catalog_list", .run = catalog_run, .release = catalog_release, .check = catalog_check};
+    torture(&sc, &c);
+    tu_rmtree(c.dir);
+    free(c.dir);
+}
+
+#define JAN1 INT64_C(1704067200000) /* 2024-01-01 00:00 UTC */
+#define FEB1 INT64_C(1706745600000) /* 2024-02-01 00:00 UTC */
+#define MARKET_ROWS 40
+
+struct market_ctx {
+    char *dir;
+    struct mt_market_row stored[MARKET_ROWS], add[MARKET_ROWS]; /* appended before, by the call */
+    struct mt_market_report report;
+    struct mt_market_table t, ref;
+};
+
+static struct mt_market_row market_row(int64_t t, const char *symbol, double price)
+{
+    struct mt_market_row r;
+    struct mt_err err = {0};
+    assert_int_equal(mt_market_row_init(&r, t, symbol, &err), 0);
+    r.last_price = price;
+    r.bid = price * 0.9999;
+    r.ask = price * 1.0001;
+    r.spread = mt_market_spread(r.bid, r.ask);
+    r.quote_volume_24h = price * 1000;
+    return r;
+}
+
+/* The store holds the snapshots stored (January and February). */
+static void market_reset(struct market_ctx *c)
+{
+    struct mt_err err = {0};
+    if (c->dir) {
+        tu_rmtree(c->dir);
+        free(c->dir);
+    }
+    c->dir = tu_mkdtemp();
+    if (mt_market_append(c->dir, c->stored, MARKET_ROWS, NULL, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void market_init(struct market_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    /* Ten snapshots of two symbols on each side of the month change. */
+    for (int i = 0; i < MARKET_ROWS; i++) {
+        int64_t t = (i < MARKET_ROWS / 2 ? FEB1 - 10 * HOUR : FEB1) + i % 10 * HOUR;
+        c->stored[i] = market_row(t, i % 20 < 10 ? "BTCUSDT" : "ETHUSDT", 100 + i);
+        c->add[i] = market_row(t + 5 * HOUR, i % 20 < 10 ? "BTCUSDT" : "SOLUSDT", 200 + i);
+    }
+    mt_market_table_init(&c->t);
+    market_reset(c);
+}
+
+static void market_done(struct market_ctx *c)
+{
+    mt_market_table_release(&c->ref);
+    tu_rmtree(c->dir);
+    free(c->dir);
+}
+
+static int append_run(void *ctx, struct mt_err *err)
+{
+    struct market_ctx *c = ctx;
+    return mt_market_append(c->dir, c->add, MARKET_ROWS, &c->report, err);
+}
+
+/* The added snapshots are 5 hours later: 15 of BTCUSDT's fall on stored
+ * times and replace them, 25 are new; the store is put back for the next run. */
+static void append_check(void *ctx)
+{
+    struct market_ctx *c = ctx;
+    assert_int_equal(c->report.added, 25);
+    assert_int_equal(c->report.replaced, 15);
+    assert_int_equal(c->report.files_written, 2);
+    struct mt_err err = {0};
+    assert_int_equal(mt_market_load(c->dir, JAN1, FEB1 + 30 * HOUR, NULL, &c->t, &err), 0);
+    assert_int_equal(c->t.n, MARKET_ROWS + 25);
+    mt_market_table_release(&c->t);
+    market_reset(c);
+}
+
+static void append_failed(void *ctx)
+{
+    market_reset(ctx);
+}
+
+static int market_load_run(void *ctx, struct mt_err *err)
+{
+    struct market_ctx *c = ctx;
+    return mt_market_load(c->dir, JAN1, FEB1 + 30 * HOUR, NULL, &c->t, err);
+}
+
+static void market_load_release(void *ctx)
+{
+    struct market_ctx *c = ctx;
+    mt_market_table_release(&c->t);
+}
+
+static void market_load_keep(void *ctx)
+{
+    struct market_ctx *c = ctx;
+    c->ref = c->t;
+    mt_market_table_init(&c->t);
+    assert_int_equal(c->ref.n, MARKET_ROWS);
+}
+
+static void market_load_check(void *ctx)
+{
+    struct market_ctx *c = ctx;
+    assert_int_equal(c->t.n, c->ref.n);
+    for (size_t i = 0; i < c->t.n; i++) {
+        assert_int_equal(mt_market_row_cmp(&c->t.rows[i], &c->ref.rows[i]), 0);
+        tu_assert_same_double(c->t.rows[i].last_price, c->ref.rows[i].last_price);
+        tu_assert_same_double(c->t.rows[i].spread, c->ref.rows[i].spread);
+        tu_assert_same_double(c->t.rows[i].rank_roc_1d, c->ref.rows[i].rank_roc_1d);
+    }
+}
+
+/* Market snapshots over two month files: appending (read, merge, rewrite of
+ * each) and loading. */
+static void test_market(void **state)
+{
+    (void)state;
+    struct market_ctx c;
+    market_init(&c);
+    const struct scenario append = {.name = "mt_market_append",
+                                    .run = append_run,
+                                    .release = no_output,
+                                    .check = append_check,
+                                    .failed = append_failed};
+    torture(&append, &c);
+    const struct scenario load = {.name = "mt_market_load",
+                                  .run = market_load_run,
+                                  .release = market_load_release,
+                                  .keep = market_load_keep,
+                                  .check = market_load_check};
+    torture(&load, &c);
+    market_done(&c);
 }
 
 /* ---- parquet ---- */
@@ -1133,7 +1378,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_save),    cmocka_unit_test(test_store_load),
         cmocka_unit_test(test_store_merge),   cmocka_unit_test(test_store_read),
-        cmocka_unit_test(test_import_path),   cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_import_path),     cmocka_unit_test(test_resample),
+        cmocka_unit_test(test_catalog),         cmocka_unit_test(test_market),   cmocka_unit_test(test_parquet_write),
         cmocka_unit_test(test_parquet_read),  cmocka_unit_test(test_strategy_parse),
         cmocka_unit_test(test_features),      cmocka_unit_test(test_setups_backtest),
         cmocka_unit_test(test_portfolio_run),
