@@ -1,7 +1,7 @@
 /* Allocation-failure tests (curl's torture mode) of the store (series,
  * import, resampling, catalog, market snapshots), the Parquet codec, strategy
- * parsing, the feature matrix and the
- * backtests, on the torture build of the library (tests/torture/torture.h).
+ * parsing, the feature matrix and the backtests, on the torture build of the
+ * library (tests/torture/torture.h).
  *
  * Each scenario runs once with no failure, counting its allocation calls N;
  * then for n = 1..N it runs again with the n-th call failing and asserts a
