@@ -27,6 +27,8 @@
 #include "store/import.h"
 #include "store/market.h"
 #include "store/parquet.h"
+#include "store/ranks.h"
+#include "store/spreads.h"
 #include "store/resample.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
@@ -767,8 +769,40 @@ static void market_load_check(void *ctx)
     }
 }
 
+struct spreads_ctx {
+    const struct mt_market_table *hist;
+    struct mt_spread_stats out[3], ref[3];
+};
+
+static const char *const spread_symbols[3] = {"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+
+static int spreads_run(void *ctx, struct mt_err *err)
+{
+    struct spreads_ctx *c = ctx;
+    return mt_spreads_stats(c->hist, FEB1 + 9 * HOUR, spread_symbols, 3, c->out, err);
+}
+
+static void spreads_keep(void *ctx)
+{
+    struct spreads_ctx *c = ctx;
+    memcpy(c->ref, c->out, sizeof c->ref);
+    assert_int_equal(c->ref[0].n_24h, 20);
+}
+
+static void spreads_check(void *ctx)
+{
+    struct spreads_ctx *c = ctx;
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(c->out[i].time, c->ref[i].time);
+        tu_assert_same_double(c->out[i].rank, c->ref[i].rank);
+        tu_assert_same_double(c->out[i].ratio_median_24h, c->ref[i].ratio_median_24h);
+        tu_assert_same_double(c->out[i].channel_12h, c->ref[i].channel_12h);
+        assert_int_equal(c->out[i].n_12h, c->ref[i].n_12h);
+    }
+}
+
 /* Market snapshots over two month files: appending (read, merge, rewrite of
- * each) and loading. */
+ * each), loading, and the spread statistics of the loaded history. */
 static void test_market(void **state)
 {
     (void)state;
@@ -786,7 +820,86 @@ static void test_market(void **state)
                                   .keep = market_load_keep,
                                   .check = market_load_check};
     torture(&load, &c);
+    struct spreads_ctx sp = {.hist = &c.ref};
+    const struct scenario spreads = {.name = "mt_spreads_stats",
+                                     .run = spreads_run,
+                                     .release = no_output,
+                                     .keep = spreads_keep,
+                                     .check = spreads_check};
+    torture(&spreads, &sp);
     market_done(&c);
+}
+
+struct ranks_ctx {
+    char *dir;
+    int64_t t;
+    struct mt_market_row rows[3];
+    struct mt_ranks_metrics metrics[3];
+    double ref[3][5];
+};
+
+static int ranks_run(void *ctx, struct mt_err *err)
+{
+    struct ranks_ctx *c = ctx;
+    return mt_ranks_fill(c->dir, MT_TF_1H, c->t, c->rows, 3, NULL, err);
+}
+
+static void ranks_values(const struct mt_market_row *r, double out[5])
+{
+    out[0] = r->rank_roc_1d;
+    out[1] = r->rank_roc_1w;
+    out[2] = r->rank_roc_1m;
+    out[3] = r->rank_volume_1d;
+    out[4] = r->rank_volume_1w;
+}
+
+static void ranks_keep(void *ctx)
+{
+    struct ranks_ctx *c = ctx;
+    for (size_t i = 0; i < 3; i++)
+        ranks_values(&c->rows[i], c->ref[i]);
+    bool ranked = !isnan(c->ref[0][2]) && !isnan(c->ref[1][2]) && isnan(c->ref[2][2]);
+    assert_true(ranked); /* a month of candles for BTCUSDT and ETHUSDT, none for SOLUSDT */
+}
+
+static void ranks_check(void *ctx)
+{
+    struct ranks_ctx *c = ctx;
+    for (size_t i = 0; i < 3; i++) {
+        double v[5];
+        ranks_values(&c->rows[i], v);
+        for (size_t k = 0; k < 5; k++)
+            tu_assert_same_double(v[k], c->ref[i][k]);
+    }
+}
+
+/* Market ranks of a snapshot of three symbols, two of them with 800 hours
+ * of candles in the store (a month of rate of change), one without. */
+static void test_ranks(void **state)
+{
+    (void)state;
+    struct ranks_ctx c;
+    memset(&c, 0, sizeof c);
+    c.dir = tu_mkdtemp();
+    struct mt_err err = {0};
+    struct mt_series part;
+    for (size_t i = 0; i < 2; i++) {
+        slice(&part, &btc, 50 * i, 50 * i + 800);
+        char path[MT_STORE_PATH_MAX];
+        assert_int_equal(mt_store_path(path, sizeof path, c.dir, spread_symbols[i], MT_TF_1H, &err), 0);
+        assert_int_equal(mt_store_write_file(path, &part, &err), 0);
+        mt_series_release(&part);
+    }
+    c.t = btc.open_time[799];
+    for (size_t i = 0; i < 3; i++) {
+        c.rows[i] = market_row(c.t, spread_symbols[i], 100);
+        c.rows[i].quote_volume_24h = 1e6 * (double)(i + 1);
+    }
+    const struct scenario sc = {
+        .name = "mt_ranks_fill", .run = ranks_run, .release = no_output, .keep = ranks_keep, .check = ranks_check};
+    torture(&sc, &c);
+    tu_rmtree(c.dir);
+    free(c.dir);
 }
 
 /* ---- parquet ---- */
@@ -1379,7 +1492,8 @@ int main(void)
         cmocka_unit_test(test_store_save),    cmocka_unit_test(test_store_load),
         cmocka_unit_test(test_store_merge),   cmocka_unit_test(test_store_read),
         cmocka_unit_test(test_import_path),     cmocka_unit_test(test_resample),
-        cmocka_unit_test(test_catalog),         cmocka_unit_test(test_market),   cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_catalog),         cmocka_unit_test(test_market),
+        cmocka_unit_test(test_ranks),   cmocka_unit_test(test_parquet_write),
         cmocka_unit_test(test_parquet_read),  cmocka_unit_test(test_strategy_parse),
         cmocka_unit_test(test_features),      cmocka_unit_test(test_setups_backtest),
         cmocka_unit_test(test_portfolio_run),
