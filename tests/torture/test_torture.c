@@ -23,17 +23,17 @@
 #include <string.h>
 
 #include "features/featureset.h"
+#include "sim/portfolio.h"
+#include "sim/setups.h"
 #include "store/catalog.h"
 #include "store/import.h"
 #include "store/market.h"
 #include "store/parquet.h"
 #include "store/ranks.h"
-#include "store/spreads.h"
 #include "store/resample.h"
+#include "store/spreads.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
-#include "sim/portfolio.h"
-#include "sim/setups.h"
 #include "testutil.h"
 #include "torture.h"
 
@@ -1012,8 +1012,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* Reads every column of one column into a hash, as a caller would: open,
- * read, free the reader on every path. */
+/* Reads one column into a hash (the validity bytes too). */
 static int read_column(struct mt_pq_reader *r, size_t col, uint64_t *h, struct mt_err *err)
 {
     const struct mt_pq_column_info *ci = mt_pq_column(r, col);
@@ -1489,13 +1488,20 @@ static void test_portfolio_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_store_save),    cmocka_unit_test(test_store_load),
-        cmocka_unit_test(test_store_merge),   cmocka_unit_test(test_store_read),
-        cmocka_unit_test(test_import_path),     cmocka_unit_test(test_resample),
-        cmocka_unit_test(test_catalog),         cmocka_unit_test(test_market),
-        cmocka_unit_test(test_ranks),   cmocka_unit_test(test_parquet_write),
-        cmocka_unit_test(test_parquet_read),  cmocka_unit_test(test_strategy_parse),
-        cmocka_unit_test(test_features),      cmocka_unit_test(test_setups_backtest),
+        cmocka_unit_test(test_store_save),
+        cmocka_unit_test(test_store_load),
+        cmocka_unit_test(test_store_merge),
+        cmocka_unit_test(test_store_read),
+        cmocka_unit_test(test_import_path),
+        cmocka_unit_test(test_resample),
+        cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_market),
+        cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_parquet_read),
+        cmocka_unit_test(test_strategy_parse),
+        cmocka_unit_test(test_features),
+        cmocka_unit_test(test_setups_backtest),
         cmocka_unit_test(test_portfolio_run),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
