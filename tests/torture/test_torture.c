@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "features/featureset.h"
 #include "sim/portfolio.h"
@@ -512,9 +513,9 @@ static void copy_fixture(const char *fixture, const char *dir, const char *name)
     free(data);
 }
 
-/* A folder of three files of one series (a CSV, a CSV with the same candles
- * in a subfolder, a zip archive with its checksum) and one of another, and a
- * Parquet file of a third: runs merged in memory, several store writes. */
+/* A folder with two months of one series (a zip archive with its checksum,
+ * then a CSV: one run, merged in memory), a Parquet file of another and, in a
+ * subfolder, a CSV of a third: three store writes. */
 static void test_import_path(void **state)
 {
     (void)state;
@@ -525,7 +526,10 @@ static void test_import_path(void **state)
     copy_fixture("ohlcv/vision/BTCUSDT-1h-2023-03.csv", c.src, "BTCUSDT-1h-2023-03.csv");
     copy_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip", c.src, "BTCUSDT-1h-2023-02.zip");
     copy_fixture("ohlcv/zip/BTCUSDT-1h-2023-02.zip.CHECKSUM", c.src, "BTCUSDT-1h-2023-02.zip.CHECKSUM");
-    copy_fixture("ohlcv/csv/BTCUSDT-1h.csv", c.src, "ETHUSDT-1h.csv");
+    char sub[MT_STORE_PATH_MAX];
+    snprintf(sub, sizeof sub, "%s/more", c.src);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    copy_fixture("ohlcv/csv/BTCUSDT-1h.csv", sub, "ETHUSDT-1h.csv");
     char sol[MT_STORE_PATH_MAX];
     snprintf(sol, sizeof sol, "%s/SOLUSDT-1h.parquet", c.src);
     struct mt_series part;
