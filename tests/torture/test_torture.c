@@ -1188,7 +1188,8 @@ static void test_strategy_parse(void **state)
 
 struct features_ctx {
     struct mt_series bars;
-    struct mt_fset fs, ref_fs; /* default: the set parsed */
+    struct mt_fset fs, ref_fs; /* default, load: the set parsed */
+    char fset_path[MT_STORE_PATH_MAX]; /* load: the default set's JSON */
     struct mt_features f; /* init: the builder; batch: set up once */
     struct mt_fmatrix m, ref_m; /* batch: the matrix */
 };
@@ -1197,6 +1198,12 @@ static int fset_run(void *ctx, struct mt_err *err)
 {
     struct features_ctx *c = ctx;
     return mt_fset_default(&c->fs, err);
+}
+
+static int fset_load_run(void *ctx, struct mt_err *err)
+{
+    struct features_ctx *c = ctx;
+    return mt_fset_load(c->fset_path, &c->fs, err);
 }
 
 static void fset_release(void *ctx)
@@ -1275,8 +1282,8 @@ static void batch_check(void *ctx)
     assert_memory_equal(c->m.time, c->ref_m.time, c->m.rows * sizeof *c->m.time);
 }
 
-/* The default set: parsing it, setting up its indicators, the matrix of
- * FEATURE_BARS bars. */
+/* The default set: parsing it (also from a file), setting up its
+ * indicators, the matrix of FEATURE_BARS bars. */
 static void test_features(void **state)
 {
     (void)state;
@@ -1287,6 +1294,14 @@ static void test_features(void **state)
     const struct scenario parse = {
         .name = "mt_fset_default", .run = fset_run, .release = fset_release, .keep = fset_keep, .check = fset_check};
     torture(&parse, &c);
+    char *dir = tu_mkdtemp();
+    snprintf(c.fset_path, sizeof c.fset_path, "%s/default.json", dir);
+    tu_write_file(c.fset_path, mt_fset_default_json(), strlen(mt_fset_default_json()));
+    const struct scenario load = {
+        .name = "mt_fset_load", .run = fset_load_run, .release = fset_release, .check = fset_check};
+    torture(&load, &c);
+    tu_rmtree(dir);
+    free(dir);
     struct mt_err err = {0};
     assert_int_equal(mt_fset_default(&c.fs, &err), 0);
     const struct scenario init = {
