@@ -29,7 +29,7 @@
 #include <time.h>
 
 #include "core/error.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 #define BENCH_MAX_ROWS ((size_t)50000000)
 #define BENCH_NCOLS 10
@@ -273,7 +273,7 @@ static int cmd_write(int argc, char **argv)
         fputs("bench_parquet: cannot build the table\n", stderr);
         return 1;
     }
-    const struct mt_pq_write_column cols[BENCH_NCOLS] = {
+    const struct mt_pq_column cols[BENCH_NCOLS] = {
         {"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, k.open_time, NULL},
         {"open", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, k.open, NULL},
         {"high", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, k.high, NULL},
@@ -296,7 +296,7 @@ static int cmd_write(int argc, char **argv)
             rc = 1;
             break;
         }
-        rc = mt_pq_write(f, cols, BENCH_NCOLS, k.n, &opts, &err);
+        rc = mt_pq_write(f, &(struct mt_pq_table){.nrows = k.n, .ncols = BENCH_NCOLS, .cols = cols}, &opts, &err);
         if (fclose(f) != 0 && rc == 0)
             rc = mt_err_set(&err, MT_EIO, "%s: close failed", out);
         double dt = now_s() - t0;

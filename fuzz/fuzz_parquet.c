@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 /* Larger files are opened but their columns not read: the caller-side output
  * arrays scale with the row count the file claims. */

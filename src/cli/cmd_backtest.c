@@ -11,7 +11,7 @@
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "sim/portfolio.h"
-#include "store/atomic.h"
+#include "core/atomic.h"
 #include "store/store.h"
 
 

@@ -13,8 +13,8 @@
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "features/featureset.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "core/atomic.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 
 static int run_features(struct mt_cli *cli, int argc, char **argv);
@@ -129,20 +129,20 @@ static int write_csv(FILE *f, void *ctx, struct mt_err *err)
     return 0;
 }
 
-static int write_parquet(FILE *f, void *ctx, struct mt_err *err)
+/* The exported rows as a Parquet file at path, written atomically. */
+static int write_parquet(const char *path, const struct export *x, size_t *bytes, struct mt_err *err)
 {
-    const struct export *x = ctx;
     const struct mt_fmatrix *m = x->m;
-    struct mt_pq_write_column *cols = calloc(m->cols + 1, sizeof *cols);
+    struct mt_pq_column *cols = calloc(m->cols + 1, sizeof *cols);
     if (!cols)
         return mt_err_set(err, MT_ENOMEM, "features parquet: out of memory");
-    cols[0] = (struct mt_pq_write_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from,
-                                          NULL};
+    cols[0] = (struct mt_pq_column){MT_FSET_TIME_COLUMN, MT_PQ_INT64, MT_PQ_MILLIS, false, m->time + x->from, NULL};
     for (size_t c = 0; c < m->cols; c++)
-        cols[c + 1] = (struct mt_pq_write_column){m->names[c], MT_PQ_FLOAT, MT_PQ_NOT_TIME, false,
-                                                  m->v + c * m->rows + x->from, NULL};
-    struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
-    int rc = mt_pq_write(f, cols, m->cols + 1, export_rows(x), &opts, err);
+        cols[c + 1] = (struct mt_pq_column){m->names[c], MT_PQ_FLOAT, MT_PQ_NOT_TIME, false,
+                                            m->v + c * m->rows + x->from, NULL};
+    const struct mt_pq_table t = {.nrows = export_rows(x), .ncols = m->cols + 1, .cols = cols};
+    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
+    int rc = mt_pq_write_table(path, &t, &opts, bytes, err);
     free(cols);
     return rc;
 }
@@ -220,7 +220,8 @@ static int run_features(struct mt_cli *cli, int argc, char **argv)
     struct export x = {&m, last > 0 && (size_t)last < m.rows ? m.rows - (size_t)last : 0};
     if (out_path) {
         size_t bytes = 0;
-        rc = mt_atomic_write(out_path, ends_with(out_path, ".csv") ? write_csv : write_parquet, &x, &bytes, &err);
+        rc = ends_with(out_path, ".csv") ? mt_atomic_write(out_path, write_csv, &x, &bytes, &err)
+                                         : write_parquet(out_path, &x, &bytes, &err);
         if (rc == 0)
             printf("%s %s: %zu rows x %zu features -> %s (%zu bytes); computed in %.3f s\n", symbol,
                    mt_tf_name(tf), export_rows(&x), m.cols, out_path, bytes, secs);

@@ -32,6 +32,8 @@ const struct mt_command mt_cmd_setups = {
     "Writes one row per setup: symbol, timeframe, strategy, time, side, price, stop,\n"
     "target, rr, the strategy's context values, the feature row of the signal bar,\n"
     "and the outcome (exit, pnl, r, win flags, duration_h, mae_r, mfe_r, censored).\n"
+    "The file is written series by series (memory stays flat in the number of series)\n"
+    "and appears, atomically, when complete.\n"
     "  --strategy IDS  channel_run:LOOKBACK:ENTRY:GOAL (ENTRY, GOAL edge or mid) or\n"
     "                  trail_fractals:WIDTH:SPACING, comma-separated\n"
     "  --from, --to    signal bars in [FROM, TO) (dates or times, UTC; README: Dates)\n"
@@ -194,6 +196,9 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             }
             mt_setup_outcomes_release(&o);
         }
+        /* This series' rows go to the file now: memory stays flat in the number of series. */
+        if (rc == 0)
+            rc = mt_dataset_flush(&ds, out_path, &err);
         if (features)
             mt_features_release(&f);
         mt_fmatrix_release(&m);
@@ -206,7 +211,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             printf("%s: %zu setups, %.1f%% with r > 0, mean r %.3f, %zu censored\n", ids[k], tally[k].setups,
                    tally[k].setups ? 100.0 * (double)tally[k].wins / (double)tally[k].setups : 0.0,
                    tally[k].setups ? tally[k].sum_r / (double)tally[k].setups : 0.0, tally[k].censored);
-        printf("%zu series, %zu rows x %zu columns -> %s (%zu bytes)\n", cat.n, ds.rows, mt_dataset_columns(&ds),
+        printf("%zu series, %zu rows x %zu columns -> %s (%zu bytes)\n", cat.n, ds.written, mt_dataset_columns(&ds),
                out_path, bytes);
     }
     mt_catalog_release(&cat);

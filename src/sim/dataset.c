@@ -1,14 +1,14 @@
 /* The labelled setup dataset (see dataset.h). */
 #include "sim/dataset.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/numfmt.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "strategy/strategy.h"
 
 int mt_dataset_init(struct mt_dataset *d, const double *win_r, size_t n_win, struct mt_err *err)
@@ -25,23 +25,41 @@ int mt_dataset_init(struct mt_dataset *d, const double *win_r, size_t n_win, str
     return 0;
 }
 
+/* Frees the rows held (the columns' names and the file stay). */
+static void drop_rows(struct mt_dataset *d)
+{
+    void **cols[] = {(void **)&d->symbol, (void **)&d->strategy, (void **)&d->tf,
+                     (void **)&d->time, (void **)&d->duration_ms, (void **)&d->side,
+                     (void **)&d->kind, (void **)&d->exit, (void **)&d->censored,
+                     (void **)&d->ambiguous, (void **)&d->price, (void **)&d->stop,
+                     (void **)&d->target, (void **)&d->rr, (void **)&d->pnl, (void **)&d->r,
+                     (void **)&d->mae_r, (void **)&d->mfe_r};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        free(*cols[i]);
+        *cols[i] = NULL;
+    }
+    for (size_t k = 0; k < d->n_ctx; k++) {
+        free(d->ctx[k]);
+        free(d->ctx_valid[k]);
+        d->ctx[k] = NULL;
+        d->ctx_valid[k] = NULL;
+    }
+    for (size_t k = 0; k < d->n_feat; k++) {
+        free(d->feat[k]);
+        d->feat[k] = NULL;
+    }
+    d->rows = d->cap = 0;
+}
+
 void mt_dataset_release(struct mt_dataset *d)
 {
+    mt_pq_writer_free(d->writer);
+    drop_rows(d);
     for (size_t i = 0; i < d->n_names; i++)
         free(d->names[i]);
     free(d->names);
-    void *cols[] = {d->symbol, d->strategy, d->tf,    d->time,   d->duration_ms, d->side,  d->kind,
-                    d->exit,   d->censored, d->ambiguous, d->price, d->stop, d->target, d->rr,
-                    d->pnl,    d->r,        d->mae_r,  d->mfe_r};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        free(cols[i]);
-    for (size_t k = 0; k < d->n_ctx; k++) {
+    for (size_t k = 0; k < d->n_ctx; k++)
         free(d->ctx_name[k]);
-        free(d->ctx[k]);
-        free(d->ctx_valid[k]);
-    }
-    for (size_t k = 0; k < d->n_feat; k++)
-        free(d->feat[k]);
     free(d->feat);
     free(d->feat_name);
     memset(d, 0, sizeof *d);
@@ -116,6 +134,11 @@ static int context_column(struct mt_dataset *d, const char *name, size_t *col, s
             *col = k;
             return 0;
         }
+    if (d->writer)
+        return mt_err_set(err, MT_EINVAL,
+                          "dataset: context value '%s' is new after rows were written (the file's "
+                          "columns are fixed)",
+                          name);
     if (d->n_ctx == MT_DATASET_MAX_CONTEXT)
         return mt_err_set(err, MT_EINVAL, "dataset: more than %d context names", MT_DATASET_MAX_CONTEXT);
     size_t k = d->n_ctx;
@@ -133,7 +156,7 @@ static int context_column(struct mt_dataset *d, const char *name, size_t *col, s
 static int feature_columns(struct mt_dataset *d, const struct mt_fmatrix *m, struct mt_err *err)
 {
     size_t cols = m ? m->cols : 0;
-    if (d->feat_name || d->rows > 0) {
+    if (d->feat_name || d->rows > 0 || d->writer) {
         bool same = cols == d->n_feat;
         for (size_t c = 0; same && c < cols; c++)
             same = strcmp(m->names[c], d->feat_name[c]) == 0;
@@ -279,20 +302,16 @@ size_t mt_dataset_columns(const struct mt_dataset *d)
     return FIXED_COLUMNS + d->n_ctx + d->n_feat + d->n_win;
 }
 
-static int write_table(FILE *f, void *ctx, struct mt_err *err)
+/* The file's columns over the rows of t; cols has mt_dataset_columns(d) entries. */
+static void table_columns(const struct table *t, struct mt_pq_column *cols)
 {
-    const struct table *t = ctx;
     const struct mt_dataset *d = t->d;
-    size_t ncols = mt_dataset_columns(d), c = 0;
-    struct mt_pq_write_column *cols = calloc(ncols, sizeof *cols);
-    if (!cols)
-        return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
-#define COL(name, type, values)                                                                            \
-    (cols[c++] = (struct mt_pq_write_column){name, type, MT_PQ_NOT_TIME, false, values, NULL})
+    size_t c = 0;
+#define COL(name, type, values) (cols[c++] = (struct mt_pq_column){name, type, MT_PQ_NOT_TIME, false, values, NULL})
     COL("symbol", MT_PQ_BYTE_ARRAY, t->symbol);
     COL("timeframe", MT_PQ_BYTE_ARRAY, t->tf);
     COL("strategy", MT_PQ_BYTE_ARRAY, t->strategy);
-    cols[c++] = (struct mt_pq_write_column){"time", MT_PQ_INT64, MT_PQ_MILLIS, false, d->time, NULL};
+    cols[c++] = (struct mt_pq_column){"time", MT_PQ_INT64, MT_PQ_MILLIS, false, d->time, NULL};
     COL("kind", MT_PQ_BYTE_ARRAY, t->kind);
     COL("side", MT_PQ_INT32, d->side);
     COL("price", MT_PQ_DOUBLE, d->price);
@@ -300,8 +319,7 @@ static int write_table(FILE *f, void *ctx, struct mt_err *err)
     COL("target", MT_PQ_DOUBLE, d->target);
     COL("rr", MT_PQ_DOUBLE, d->rr);
     for (size_t k = 0; k < d->n_ctx; k++)
-        cols[c++] = (struct mt_pq_write_column){t->ctx_name[k], MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, d->ctx[k],
-                                                d->ctx_valid[k]};
+        cols[c++] = (struct mt_pq_column){t->ctx_name[k], MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, d->ctx[k], d->ctx_valid[k]};
     for (size_t k = 0; k < d->n_feat; k++)
         COL(d->feat_name[k], MT_PQ_FLOAT, d->feat[k]);
     COL("exit", MT_PQ_BYTE_ARRAY, t->exit);
@@ -315,18 +333,43 @@ static int write_table(FILE *f, void *ctx, struct mt_err *err)
     COL("censored", MT_PQ_INT32, d->censored);
     COL("ambiguous", MT_PQ_INT32, d->ambiguous);
 #undef COL
-    struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
-    int rc = mt_pq_write(f, cols, c, d->rows, &opts, err);
+    assert(c == mt_dataset_columns(d));
+}
+
+int mt_dataset_flush(struct mt_dataset *d, const char *path, struct mt_err *err)
+{
+    if (d->rows == 0 && d->writer)
+        return 0;
+    struct table t;
+    size_t ncols = mt_dataset_columns(d);
+    struct mt_pq_column *cols = calloc(ncols, sizeof *cols);
+    int rc = table_build(&t, d, err);
+    if (rc == 0 && !cols)
+        rc = mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
+    if (rc == 0) {
+        table_columns(&t, cols);
+        const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
+        if (!d->writer)
+            rc = mt_pq_writer_open(&d->writer, path, cols, ncols, &opts, err);
+        const struct mt_pq_table rows = {.nrows = d->rows, .ncols = ncols, .cols = cols};
+        if (rc == 0)
+            rc = mt_pq_writer_append(d->writer, &rows, err);
+    }
     free(cols);
+    table_release(&t);
+    if (rc == 0) {
+        d->written += d->rows;
+        drop_rows(d);
+    }
     return rc;
 }
 
-int mt_dataset_write(const struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err)
+int mt_dataset_write(struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err)
 {
-    struct table t;
-    int rc = table_build(&t, d, err);
-    if (rc == 0)
-        rc = mt_atomic_write(path, write_table, &t, bytes, err);
-    table_release(&t);
+    int rc = mt_dataset_flush(d, path, err);
+    if (rc)
+        return rc;
+    rc = mt_pq_writer_close(d->writer, bytes, err);
+    d->writer = NULL;
     return rc;
 }

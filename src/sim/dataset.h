@@ -12,7 +12,11 @@
  * duration_h, mae_r, mfe_r, censored (1 when the data ended first; pnl is
  * then the mark-to-market), ambiguous (a bar touched stop and target).
  * The feature row at bar t uses bars <= t only (the features issue's
- * matrix), so nothing in a row's inputs comes after its signal. */
+ * matrix), so nothing in a row's inputs comes after its signal.
+ *
+ * The file can be written in pieces: mt_dataset_flush writes the rows held
+ * so far as row groups and frees them, so a caller that flushes after each
+ * series holds one series' rows at a time, however many series there are. */
 #ifndef MT_SIM_DATASET_H
 #define MT_SIM_DATASET_H
 
@@ -27,8 +31,12 @@
 #define MT_DATASET_MAX_WIN 8
 #define MT_DATASET_MAX_CONTEXT 32
 
+struct mt_pq_writer;
+
 struct mt_dataset {
-    size_t rows, cap;
+    size_t rows, cap;       /* rows held in memory (not yet written) */
+    size_t written;         /* rows already written to the file */
+    struct mt_pq_writer *writer; /* the file being written, from the first flush on */
     /* win thresholds in R */
     size_t n_win;
     double win_r[MT_DATASET_MAX_WIN];
@@ -60,17 +68,29 @@ int mt_dataset_init(struct mt_dataset *d, const double *win_r, size_t n_win, str
  * found them, and the feature matrix of the same series (rows = its bars;
  * NULL for no feature columns). Every matrix added must have the same
  * columns as the first. Returns 0, MT_EINVAL (other feature columns, too
- * many context names, bad strategy id) or MT_ENOMEM. */
+ * many context names, a context name new after the first flush, bad strategy
+ * id) or MT_ENOMEM. */
 int mt_dataset_add(struct mt_dataset *d, const char *symbol, enum mt_tf tf, const char *strategy_id,
                    const struct mt_setup_outcomes *o, const struct mt_fmatrix *features, struct mt_err *err);
 
 /* Number of columns the file will have. */
 size_t mt_dataset_columns(const struct mt_dataset *d);
 
-/* Writes the dataset to path (Parquet, zstd) atomically; *bytes (may be
- * NULL) is the file's size. Returns 0 or an MT_E... code. */
-int mt_dataset_write(const struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err);
+/* Writes the rows held to the dataset file at path (Parquet, zstd) as row
+ * groups, in the order added, and frees them (d->rows becomes 0, d->written
+ * grows). The first flush starts the file (a temp file until
+ * mt_dataset_write) and fixes its columns; later flushes must name the same
+ * path. Holding no rows writes nothing. Returns 0 or an MT_E... code; after
+ * an error the dataset can only be released. */
+int mt_dataset_flush(struct mt_dataset *d, const char *path, struct mt_err *err);
 
+/* Flushes the rows held and completes the file at path, renamed into place
+ * atomically (without an earlier flush: the whole dataset at once); *bytes
+ * (may be NULL) is the file's size. Returns 0 or an MT_E... code. */
+int mt_dataset_write(struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err);
+
+/* Frees everything; a file started by a flush and not completed is
+ * abandoned (its temp file removed, path untouched). */
 void mt_dataset_release(struct mt_dataset *d);
 
 #endif

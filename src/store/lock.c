@@ -12,7 +12,7 @@
 
 #include "core/fileio.h"
 #include "core/log.h"
-#include "store/atomic.h"
+#include "core/atomic.h"
 
 /* Longest pause between two tries of a busy lock. */
 #define MT_LOCK_POLL_MAX_NS 20000000L

@@ -12,7 +12,7 @@
  * the store takes them for data. The kernel drops a lock when its holder
  * exits or is killed, so a crash never leaves a file locked.
  *
- * Readers take no lock: writes are atomic renames (store/atomic.h), so a
+ * Readers take no lock: writes are atomic renames (core/atomic.h), so a
  * reader sees the complete file before or after a merge, never a half-merged
  * one. flock locks belong to an open file description, so two threads of one
  * process exclude each other too; a thread must not take a lock it holds. */

@@ -12,9 +12,8 @@
 
 #include "core/time.h"
 #include "core/timeframe.h"
-#include "store/atomic.h"
 #include "store/lock.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 /* First ms after the last month a file can name (year 9999). */
 #define TIME_END (INT64_C(2932897) * MT_MS_DAY) /* 10000-01-01 is day 2932897 */
@@ -197,80 +196,75 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static int find_column(struct mt_pq_reader *r, const char *path, const char *name, size_t *col,
-                       struct mt_err *err)
+/* Column name of t with type check: a timestamp for "time", a string for
+ * "symbol". */
+static int key_column(const struct mt_pq_table *t, const char *path, const char *name,
+                      struct mt_err *err)
 {
-    int c = mt_pq_find_column(r, name);
+    int c = mt_pq_table_find(t, name);
     if (c < 0)
         return mt_err_set(err, MT_EFORMAT, "%s has no '%s' column", path, name);
-    *col = (size_t)c;
+    const struct mt_pq_column *col = &t->cols[c];
+    bool time = strcmp(name, "time") == 0;
+    if (time && col->time_unit == MT_PQ_NOT_TIME)
+        return mt_err_set(err, MT_EFORMAT, "%s: column 'time' is not a timestamp", path);
+    if (!time && col->type != MT_PQ_BYTE_ARRAY)
+        return mt_err_set(err, MT_EFORMAT, "%s: column 'symbol' is not a string", path);
+    return c;
+}
+
+static int read_keys(const struct mt_pq_table *t, const char *path, struct mt_market_table *out,
+                     struct mt_err *err)
+{
+    int tc = key_column(t, path, "time", err);
+    if (tc < 0)
+        return tc;
+    int sc = key_column(t, path, "symbol", err);
+    if (sc < 0)
+        return sc;
+    const struct mt_pq_column *tcol = &t->cols[tc], *scol = &t->cols[sc];
+    const int64_t *times = tcol->values;
+    const char *const *syms = scol->values;
+    for (size_t i = 0; i < out->n; i++) {
+        if (tcol->valid && !tcol->valid[i])
+            return mt_err_set(err, MT_EDATA, "%s: row %zu has a null time", path, i);
+        out->rows[i].time = mt_pq_time_to_ms(times[i], tcol->time_unit);
+        size_t len = strlen(syms[i]);
+        if ((scol->valid && !scol->valid[i]) || len > MT_STORE_SYMBOL_MAX ||
+            !mt_store_symbol_valid(syms[i]))
+            return mt_err_set(err, MT_EDATA,
+                              "%s: row %zu has an invalid symbol (expected 1 to %d characters "
+                              "A-Z or 0-9)",
+                              path, i, MT_STORE_SYMBOL_MAX);
+        memcpy(out->rows[i].symbol, syms[i], len + 1);
+    }
     return MT_OK;
 }
 
-static int read_keys(struct mt_pq_reader *r, const char *path, struct mt_market_table *out,
-                     uint8_t *valid, struct mt_err *err)
+/* Value i of a numeric column as double (NaN for a null). */
+static double number_at(const struct mt_pq_column *c, size_t i)
 {
-    size_t n = out->n, tcol = 0, scol = 0;
-    int rc = find_column(r, path, "time", &tcol, err);
-    if (rc == MT_OK)
-        rc = find_column(r, path, "symbol", &scol, err);
-    if (rc)
-        return rc;
-    const struct mt_pq_column_info *ti = mt_pq_column(r, tcol);
-    if (ti->time_unit == MT_PQ_NOT_TIME && ti->type != MT_PQ_INT96)
-        return mt_err_set(err, MT_EFORMAT, "%s: column 'time' is not a timestamp", path);
-    if (mt_pq_column(r, scol)->type != MT_PQ_BYTE_ARRAY)
-        return mt_err_set(err, MT_EFORMAT, "%s: column 'symbol' is not a string", path);
-    int64_t *times = malloc((n ? n : 1) * sizeof *times);
-    if (!times)
-        return mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, path);
-    rc = mt_pq_read_time_ms(r, tcol, times, valid, err);
-    for (size_t i = 0; rc == MT_OK && i < n; i++) {
-        if (!valid[i])
-            rc = mt_err_set(err, MT_EDATA, "%s: row %zu has a null time", path, i);
-        out->rows[i].time = times[i];
+    if (c->valid && !c->valid[i])
+        return NAN;
+    switch (c->type) {
+    case MT_PQ_INT32: return ((const int32_t *)c->values)[i];
+    case MT_PQ_INT64: return (double)((const int64_t *)c->values)[i];
+    case MT_PQ_FLOAT: return ((const float *)c->values)[i];
+    default: return ((const double *)c->values)[i];
     }
-    free(times);
-    if (rc)
-        return rc;
-    struct mt_pq_strings s = {0};
-    rc = mt_pq_read_strings(r, scol, &s, valid, err);
-    for (size_t i = 0; rc == MT_OK && i < n; i++) {
-        size_t len = s.offsets[i + 1] - s.offsets[i];
-        char *sym = out->rows[i].symbol;
-        memcpy(sym, s.data + s.offsets[i], len <= MT_STORE_SYMBOL_MAX ? len : 0);
-        sym[len <= MT_STORE_SYMBOL_MAX ? len : 0] = '\0';
-        if (!valid[i] || len > MT_STORE_SYMBOL_MAX || memchr(sym, '\0', len) ||
-            !mt_store_symbol_valid(sym))
-            rc = mt_err_set(err, MT_EDATA,
-                            "%s: row %zu has an invalid symbol (expected 1 to %d characters "
-                            "A-Z or 0-9)",
-                            path, i, MT_STORE_SYMBOL_MAX);
-    }
-    mt_pq_strings_release(&s);
-    return rc;
 }
 
-static int read_values(struct mt_pq_reader *r, const char *path, struct mt_market_table *out,
-                       double *buf, struct mt_err *err)
+static int read_values(const struct mt_pq_table *t, const char *path,
+                       struct mt_market_table *out, struct mt_err *err)
 {
     for (size_t v = 0; v < MT_MARKET_VALUE_COUNT; v++) {
-        int c = mt_pq_find_column(r, value_names[v]);
-        if (c < 0) {
-            for (size_t i = 0; i < out->n; i++)
-                *row_value(&out->rows[i], v) = NAN;
-            continue;
-        }
-        enum mt_pq_type type = mt_pq_column(r, (size_t)c)->type;
-        if (type != MT_PQ_DOUBLE && type != MT_PQ_FLOAT && type != MT_PQ_INT32 &&
-            type != MT_PQ_INT64)
+        int c = mt_pq_table_find(t, value_names[v]);
+        const struct mt_pq_column *col = c < 0 ? NULL : &t->cols[c];
+        if (col && (col->type == MT_PQ_BYTE_ARRAY || col->time_unit != MT_PQ_NOT_TIME))
             return mt_err_set(err, MT_EFORMAT, "%s: column '%s' is not numeric", path,
                               value_names[v]);
-        int rc = mt_pq_read_double(r, (size_t)c, buf, NULL, err);
-        if (rc)
-            return rc;
         for (size_t i = 0; i < out->n; i++)
-            *row_value(&out->rows[i], v) = buf[i];
+            *row_value(&out->rows[i], v) = col ? number_at(col, i) : NAN;
     }
     return MT_OK;
 }
@@ -297,36 +291,23 @@ static int check_rows(const char *path, const struct mt_market_table *t, struct 
 int mt_market_read_file(const char *path, struct mt_market_table *out, struct mt_err *err)
 {
     mt_market_table_release(out);
-    struct mt_pq_reader *r;
-    int rc = mt_pq_reader_open(&r, path, err);
+    struct mt_pq_table t;
+    int rc = mt_pq_read_table(path, NULL, 0, MT_MARKET_MAX_ROWS, &t, err);
     if (rc)
         return rc;
-    size_t n = mt_pq_num_rows(r);
-    uint8_t *valid = NULL;
-    double *buf = NULL;
-    if (n > MT_MARKET_MAX_ROWS) {
-        rc = mt_err_set(err, MT_ELIMIT, "%s holds %zu rows, above the limit of %zu", path, n,
-                        MT_MARKET_MAX_ROWS);
-        goto done;
-    }
+    size_t n = t.nrows;
     rc = table_reserve(out, n ? n : 1, err);
-    valid = malloc(n ? n : 1);
-    buf = malloc((n ? n : 1) * sizeof *buf);
-    if (rc == MT_OK && (!valid || !buf))
-        rc = mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, path);
     if (rc)
         goto done;
     memset(out->rows, 0, n * sizeof *out->rows);
     out->n = n;
-    rc = read_keys(r, path, out, valid, err);
+    rc = read_keys(&t, path, out, err);
     if (rc == MT_OK)
-        rc = read_values(r, path, out, buf, err);
+        rc = read_values(&t, path, out, err);
     if (rc == MT_OK)
         rc = check_rows(path, out, err);
 done:
-    free(valid);
-    free(buf);
-    mt_pq_reader_free(r);
+    mt_pq_table_release(&t);
     if (rc)
         mt_market_table_release(out);
     return rc;
@@ -347,20 +328,6 @@ static int read_month(const char *path, struct mt_market_table *out, struct mt_e
 
 /* ---- writing ---- */
 
-struct write_ctx {
-    size_t n;
-    struct mt_pq_write_column cols[2 + MT_MARKET_VALUE_COUNT];
-};
-
-static int fill_parquet(FILE *f, void *ctx, struct mt_err *err)
-{
-    const struct write_ctx *w = ctx;
-    const struct mt_pq_kv kv = {MARKET_KV_KEY, MARKET_KV_VALUE};
-    const struct mt_pq_write_opts opts = {
-        .codec = MT_PQ_ZSTD, .statistics = true, .kv = &kv, .n_kv = 1};
-    return mt_pq_write(f, w->cols, 2 + MT_MARKET_VALUE_COUNT, w->n, &opts, err);
-}
-
 static int write_month(const char *path, const struct mt_market_table *t, size_t *bytes,
                        struct mt_err *err)
 {
@@ -374,10 +341,11 @@ static int write_month(const char *path, const struct mt_market_table *t, size_t
         rc = mt_err_set(err, MT_ENOMEM, "out of memory writing %zu rows to %s", n, path);
         goto done;
     }
-    struct write_ctx w = {.n = n};
-    w.cols[0] = (struct mt_pq_write_column){
+    struct mt_pq_column cols[2 + MT_MARKET_VALUE_COUNT];
+    struct mt_pq_table w = {.nrows = n, .ncols = 2 + MT_MARKET_VALUE_COUNT, .cols = cols};
+    cols[0] = (struct mt_pq_column){
         .name = "time", .type = MT_PQ_INT64, .time_unit = MT_PQ_MILLIS, .values = times};
-    w.cols[1] = (struct mt_pq_write_column){
+    cols[1] = (struct mt_pq_column){
         .name = "symbol", .type = MT_PQ_BYTE_ARRAY, .values = syms};
     for (size_t i = 0; i < n; i++) {
         times[i] = t->rows[i].time;
@@ -390,13 +358,16 @@ static int write_month(const char *path, const struct mt_market_table *t, size_t
             col[i] = row_value_get(&t->rows[i], v);
             mask[i] = (uint8_t)!isnan(col[i]);
         }
-        w.cols[2 + v] = (struct mt_pq_write_column){.name = value_names[v],
+        cols[2 + v] = (struct mt_pq_column){.name = value_names[v],
                                                     .type = MT_PQ_DOUBLE,
                                                     .optional = true,
                                                     .values = col,
                                                     .valid = mask};
     }
-    rc = mt_atomic_write(path, fill_parquet, &w, bytes, err);
+    const struct mt_pq_kv kv = {MARKET_KV_KEY, MARKET_KV_VALUE};
+    const struct mt_pq_write_opts opts = {
+        .codec = MT_PQ_ZSTD, .statistics = true, .kv = &kv, .n_kv = 1};
+    rc = mt_pq_write_table(path, &w, &opts, bytes, err);
 done:
     free(times);
     free(syms);

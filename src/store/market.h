@@ -7,7 +7,7 @@
  * TIMESTAMP(UTC, MILLIS), REQUIRED), symbol (UTF-8 string, REQUIRED), then the
  * numeric columns of MT_MARKET_VALUES as OPTIONAL doubles, null = unknown.
  * Files are ZSTD-compressed with min/max statistics and rewritten atomically
- * (store/atomic.h), so a reader or a restarted process sees a complete file. */
+ * (core/atomic.h), so a reader or a restarted process sees a complete file. */
 #ifndef MT_STORE_MARKET_H
 #define MT_STORE_MARKET_H
 

@@ -1,6 +1,7 @@
 /* OHLCV store files: layout, Parquet read/write, atomic save, merge into a file. */
 #include "store/store.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,10 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "store/atomic.h"
 #include "store/columns.h"
 #include "store/lock.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 static const unsigned value_fields[MT_VALUE_FIELD_COUNT] = MT_VALUE_FIELDS;
 
@@ -94,100 +94,177 @@ static void pick_columns(const struct mt_pq_reader *r, struct picked *p)
     }
 }
 
-static int read_times(struct mt_pq_reader *r, size_t col, const char *path, struct mt_series *s,
-                      uint8_t *valid, struct mt_err *err)
+/* What mt_store_read_file reads: the picked columns, time first. */
+struct pick_ctx {
+    const char *path;
+    struct picked p;
+    unsigned fields[MT_VALUE_FIELD_COUNT]; /* field of table column 1 + k */
+    size_t nvalues;
+};
+
+/* mt_pq_pick_fn: the time column and the known value columns of the schema;
+ * a file without time or OHLC columns, or with columns of types that cannot
+ * hold them, fails here, before anything is read. */
+static int pick_store_columns(const struct mt_pq_reader *r, size_t *idx, size_t max, void *ctx,
+                              struct mt_err *err)
 {
-    const struct mt_pq_column_info *info = mt_pq_column(r, col);
-    int rc;
-    if (info->time_unit != MT_PQ_NOT_TIME || info->type == MT_PQ_INT96) {
-        rc = mt_pq_read_time_ms(r, col, s->open_time, valid, err);
-    } else if (info->type == MT_PQ_INT64 || info->type == MT_PQ_INT32) {
-        rc = mt_pq_read_int64(r, col, s->open_time, valid, err);
-        for (size_t i = 0; rc == MT_OK && i < s->n; i++)
-            s->open_time[i] = mt_columns_epoch_to_ms(s->open_time[i]);
-    } else {
+    struct pick_ctx *pc = ctx;
+    struct picked *p = &pc->p;
+    pick_columns(r, p);
+    if (p->time_col < 0)
+        return mt_err_set(err, MT_EFORMAT,
+                          "%s has no time column (expected open_time, timestamp, date, datetime, "
+                          "time or open_date)",
+                          pc->path);
+    for (size_t f = 0; f < 4; f++) { /* open, high, low, close */
+        if (p->col[f] < 0)
+            return mt_err_set(err, MT_EFORMAT, "%s has no '%s' column", pc->path,
+                              mt_field_name(value_fields[f]));
+    }
+    const struct mt_pq_column_info *ti = mt_pq_column(r, (size_t)p->time_col);
+    if (ti->time_unit == MT_PQ_NOT_TIME && ti->type != MT_PQ_INT96 && ti->type != MT_PQ_INT64 &&
+        ti->type != MT_PQ_INT32)
         return mt_err_set(err, MT_EUNSUPPORTED,
-                          "%s: time column '%s' is neither a timestamp nor an integer", path,
-                          info->name);
+                          "%s: time column '%s' is neither a timestamp nor an integer", pc->path,
+                          ti->name);
+    /* the picked columns are distinct, so they fit in max (the file's column count) */
+    size_t n = 0;
+    assert(n < max);
+    idx[n++] = (size_t)p->time_col;
+    pc->nvalues = 0;
+    for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++) {
+        if (p->col[f] < 0)
+            continue;
+        const struct mt_pq_column_info *info = mt_pq_column(r, (size_t)p->col[f]);
+        if (info->type == MT_PQ_INT96 || info->type == MT_PQ_BYTE_ARRAY)
+            return mt_err_set(err, MT_EINVAL, "%s: column '%s' of type %s cannot be read as %s",
+                              pc->path, info->name,
+                              info->type == MT_PQ_INT96 ? "INT96" : "BYTE_ARRAY",
+                              mt_field_name(value_fields[f]));
+        assert(n < max);
+        idx[n++] = (size_t)p->col[f];
+        pc->fields[pc->nvalues++] = value_fields[f];
     }
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < s->n; i++) {
-        if (!valid[i])
+    return (int)n;
+}
+
+/* The table's time column as ms UTC, taken over (col's array is then the
+ * caller's): timestamps by their unit, integers by magnitude. */
+static int take_times(struct mt_pq_column *col, size_t n, const char *path, int64_t **out,
+                      struct mt_err *err)
+{
+    for (size_t i = 0; col->valid && i < n; i++) {
+        if (!col->valid[i])
             return mt_err_set(err, MT_EDATA, "%s: row %zu has no open time (column '%s' is null)",
-                              path, i, info->name);
+                              path, i, col->name);
     }
+    int64_t *t;
+    if (col->type == MT_PQ_INT32) {
+        const int32_t *v = col->values;
+        if (!(t = malloc((n ? n : 1) * sizeof *t)))
+            return mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, path);
+        for (size_t i = 0; i < n; i++)
+            t[i] = mt_columns_epoch_to_ms(v[i]);
+        free((void *)col->values);
+    } else {
+        t = (int64_t *)col->values;
+        for (size_t i = 0; i < n; i++)
+            t[i] = col->time_unit != MT_PQ_NOT_TIME ? mt_pq_time_to_ms(t[i], col->time_unit)
+                                                     : mt_columns_epoch_to_ms(t[i]);
+    }
+    col->values = NULL;
+    *out = t;
     return MT_OK;
 }
 
-/* Reads one value column; a column without any value leaves the field absent. */
-static int read_values(struct mt_pq_reader *r, size_t col, unsigned field, struct mt_series *s,
-                       uint8_t *valid, struct mt_err *err)
+/* The table's value column as doubles (NaN for nulls), taken over: doubles
+ * as they are, INT64 converted in place, narrower types into a new array. */
+static int take_values(struct mt_pq_column *col, size_t n, const char *path, double **out,
+                       struct mt_err *err)
 {
-    double *dst = mt_series_column(s, field);
-    int rc = mt_pq_read_double(r, col, dst, valid, err);
-    if (rc)
-        return rc;
-    bool any = s->n == 0;
-    for (size_t i = 0; i < s->n && !any; i++)
-        any = valid[i] != 0;
-    if (any)
-        s->fields |= field;
+    double *d;
+    if (col->type == MT_PQ_DOUBLE || col->type == MT_PQ_INT64) {
+        d = (double *)col->values;
+        for (size_t i = 0; col->type == MT_PQ_INT64 && i < n; i++) {
+            int64_t v;
+            memcpy(&v, &d[i], sizeof v);
+            d[i] = (double)v;
+        }
+    } else {
+        if (!(d = malloc((n ? n : 1) * sizeof *d)))
+            return mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, path);
+        for (size_t i = 0; i < n; i++)
+            d[i] = col->type == MT_PQ_FLOAT ? (double)((const float *)col->values)[i]
+                                            : (double)((const int32_t *)col->values)[i];
+        free((void *)col->values);
+    }
+    for (size_t i = 0; col->valid && i < n; i++) {
+        if (!col->valid[i])
+            d[i] = NAN;
+    }
+    col->values = NULL;
+    *out = d;
     return MT_OK;
+}
+
+/* The array of value field f in s (order of MT_VALUE_FIELDS). */
+static double **field_slot(struct mt_series *s, size_t f)
+{
+    double **slots[MT_VALUE_FIELD_COUNT] = {&s->open,         &s->high,   &s->low,
+                                            &s->close,        &s->volume, &s->quote_volume,
+                                            &s->trades,       &s->taker_buy_base,
+                                            &s->taker_buy_quote};
+    return slots[f];
+}
+
+/* Builds s (released, empty) from the table t read by pick_store_columns:
+ * the series takes the table's arrays over, so the candles are held once. */
+static int series_from_table(struct mt_pq_table *t, const struct pick_ctx *pc,
+                             struct mt_series *s, struct mt_err *err)
+{
+    size_t n = t->nrows, m = n ? n : 1;
+    struct mt_pq_column *cols = (struct mt_pq_column *)t->cols;
+    int rc = take_times(&cols[0], n, pc->path, &s->open_time, err);
+    s->n = n;
+    s->cap = m;
+    for (size_t k = 0; rc == MT_OK && k < pc->nvalues; k++) {
+        struct mt_pq_column *col = &cols[1 + k];
+        bool any = n == 0 || !col->valid;
+        for (size_t i = 0; i < n && !any; i++)
+            any = col->valid[i] != 0;
+        size_t f = 0;
+        while (value_fields[f] != pc->fields[k])
+            f++;
+        rc = take_values(col, n, pc->path, field_slot(s, f), err);
+        if (any)
+            s->fields |= pc->fields[k];
+    }
+    /* fields the file lacks: NaN */
+    for (size_t f = 0; rc == MT_OK && f < MT_VALUE_FIELD_COUNT; f++) {
+        double **slot = field_slot(s, f);
+        if (*slot)
+            continue;
+        if (!(*slot = malloc(m * sizeof **slot)))
+            return mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, pc->path);
+        for (size_t i = 0; i < n; i++)
+            (*slot)[i] = NAN;
+    }
+    return rc;
 }
 
 int mt_store_read_file(const char *path, struct mt_series *s, struct mt_err *err)
 {
     mt_series_release(s);
     mt_series_init(s, MT_F_OHLC);
-    struct mt_pq_reader *r;
-    int rc = mt_pq_reader_open(&r, path, err);
+    struct pick_ctx pc = {.path = path};
+    struct mt_pq_table t;
+    int rc = mt_pq_read_table_pick(path, pick_store_columns, &pc, MT_SERIES_MAX_ROWS, &t, err);
     if (rc)
         return rc;
-    struct picked p;
-    pick_columns(r, &p);
-    uint8_t *valid = NULL;
-    if (p.time_col < 0) {
-        rc = mt_err_set(err, MT_EFORMAT,
-                        "%s has no time column (expected open_time, timestamp, date, datetime, "
-                        "time or open_date)",
-                        path);
-        goto done;
-    }
-    for (size_t f = 0; f < 4; f++) { /* open, high, low, close */
-        if (p.col[f] < 0) {
-            rc = mt_err_set(err, MT_EFORMAT, "%s has no '%s' column", path,
-                            mt_field_name(value_fields[f]));
-            goto done;
-        }
-    }
-    size_t n = mt_pq_num_rows(r);
-    rc = mt_series_reserve(s, n ? n : 1, err);
-    if (rc) {
-        mt_err_prefix(err, "%s", path);
-        goto done;
-    }
-    valid = malloc(n ? n : 1);
-    if (!valid) {
-        rc = mt_err_set(err, MT_ENOMEM, "out of memory reading %zu rows of %s", n, path);
-        goto done;
-    }
-    s->n = n;
-    for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++) {
-        double *col = mt_series_column(s, value_fields[f]);
-        for (size_t i = 0; i < n; i++)
-            col[i] = NAN;
-    }
-    rc = read_times(r, (size_t)p.time_col, path, s, valid, err);
-    for (size_t f = 0; rc == MT_OK && f < MT_VALUE_FIELD_COUNT; f++) {
-        if (p.col[f] >= 0)
-            rc = read_values(r, (size_t)p.col[f], value_fields[f], s, valid, err);
-    }
+    rc = series_from_table(&t, &pc, s, err);
     /* OHLC are always present; a null price stays NaN (validation reports it). */
     s->fields |= MT_F_OHLC;
-done:
-    free(valid);
-    mt_pq_reader_free(r);
+    mt_pq_table_release(&t);
     if (rc) {
         mt_series_release(s);
         mt_series_init(s, MT_F_OHLC);
@@ -197,24 +274,12 @@ done:
 
 /* ---- writing ---- */
 
-struct write_ctx {
-    const struct mt_series *s;
-    struct mt_pq_write_column cols[1 + MT_VALUE_FIELD_COUNT];
-    size_t ncols;
-};
-
-static int fill_parquet(FILE *f, void *ctx, struct mt_err *err)
-{
-    const struct write_ctx *w = ctx;
-    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
-    return mt_pq_write(f, w->cols, w->ncols, w->s->n, &opts, err);
-}
-
 static int write_series(const char *path, const struct mt_series *s, size_t *bytes,
                         struct mt_err *err)
 {
     size_t n = s->n;
-    struct write_ctx w = {.s = s};
+    struct mt_pq_column cols[1 + MT_VALUE_FIELD_COUNT];
+    struct mt_pq_table w = {.nrows = n, .cols = cols};
     size_t nopt = 0;
     for (size_t f = 0; f < MT_VALUE_FIELD_COUNT; f++)
         nopt += (s->fields & value_fields[f] & MT_OPTIONAL_FIELDS) ? 1 : 0;
@@ -226,7 +291,7 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         rc = mt_err_set(err, MT_ENOMEM, "out of memory writing %zu rows to %s", n, path);
         goto done;
     }
-    w.cols[w.ncols++] = (struct mt_pq_write_column){.name = "open_time", .type = MT_PQ_INT64,
+    cols[w.ncols++] = (struct mt_pq_column){.name = "open_time", .type = MT_PQ_INT64,
                                                     .time_unit = MT_PQ_MILLIS,
                                                     .values = s->open_time};
     uint8_t *mask = masks;
@@ -235,8 +300,8 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         if (!(s->fields & field))
             continue;
         const double *v = mt_series_column((struct mt_series *)s, field);
-        struct mt_pq_write_column *c = &w.cols[w.ncols++];
-        *c = (struct mt_pq_write_column){.name = mt_field_name(field), .type = MT_PQ_DOUBLE,
+        struct mt_pq_column *c = &cols[w.ncols++];
+        *c = (struct mt_pq_column){.name = mt_field_name(field), .type = MT_PQ_DOUBLE,
                                          .values = v};
         if (!(field & MT_OPTIONAL_FIELDS))
             continue;
@@ -256,7 +321,8 @@ static int write_series(const char *path, const struct mt_series *s, size_t *byt
         }
         mask += n;
     }
-    rc = mt_atomic_write(path, fill_parquet, &w, bytes, err);
+    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .statistics = true};
+    rc = mt_pq_write_table(path, &w, &opts, bytes, err);
 done:
     free(masks);
     free(trades);

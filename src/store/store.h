@@ -56,7 +56,7 @@ int mt_store_path(char *buf, size_t size, const char *data_dir, const char *symb
 int mt_store_read_file(const char *path, struct mt_series *s, struct mt_err *err);
 
 /* Writes s atomically to path (temp + fsync + rename + dir fsync, see
- * store/atomic.h), creating missing parent folders. Only fields present in
+ * core/atomic.h), creating missing parent folders. Only fields present in
  * s->fields are written: open_time and open/high/low/close as REQUIRED columns
  * (a NaN price stays NaN), the other fields as OPTIONAL columns with a null
  * where the value is NaN; ZSTD, min/max statistics. Rows are written as given

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 #define PQTOOL_MAX_COLUMNS 256
 #define PQTOOL_MAX_ROWS ((size_t)20000000)
@@ -629,7 +629,7 @@ static int cmd_write(int argc, char **argv)
         return usage();
     struct mt_err err = {0};
     struct table *t = calloc(1, sizeof *t);
-    struct mt_pq_write_column wc[PQTOOL_MAX_COLUMNS];
+    struct mt_pq_column wc[PQTOOL_MAX_COLUMNS];
     bool created = false;
     int rc;
     if (!t) {
@@ -646,7 +646,7 @@ static int cmd_write(int argc, char **argv)
             [IN_INT64] = MT_PQ_INT64, [IN_INT32] = MT_PQ_INT32, [IN_DOUBLE] = MT_PQ_DOUBLE,
             [IN_FLOAT] = MT_PQ_FLOAT, [IN_STRING] = MT_PQ_BYTE_ARRAY,
         };
-        wc[j] = (struct mt_pq_write_column){
+        wc[j] = (struct mt_pq_column){
             .name = c->name,
             .type = types[c->kind],
             .time_unit = c->kind == IN_TS_MS   ? MT_PQ_MILLIS
@@ -664,7 +664,7 @@ static int cmd_write(int argc, char **argv)
         goto fail;
     }
     created = true;
-    rc = mt_pq_write(f, wc, t->ncols, t->nrows, &a.opts, &err);
+    rc = mt_pq_write(f, &(struct mt_pq_table){.nrows = t->nrows, .ncols = t->ncols, .cols = wc}, &a.opts, &err);
     if (rc)
         mt_err_prefix(&err, "%s", a.out);
     if (fclose(f) != 0 && rc == 0)

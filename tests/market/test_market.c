@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "store/market.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "testutil.h"
 
 #define MIN INT64_C(60000)

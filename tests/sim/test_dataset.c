@@ -5,14 +5,18 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../features/featutil.h"
 #include "sim/dataset.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
+#include "parquet/parquet_internal.h"
 #include "testutil.h"
 
 static const char *const id = "channel_run:50:edge:mid";
@@ -130,10 +134,149 @@ static void test_round_trip(void **state)
     free(dir);
 }
 
+/* a and b hold the same columns and the same values, bit for bit. */
+static void assert_tables_equal(const struct mt_pq_table *a, const struct mt_pq_table *b)
+{
+    assert_int_equal(a->ncols, b->ncols);
+    assert_int_equal(a->nrows, b->nrows);
+    for (size_t c = 0; c < a->ncols; c++) {
+        const struct mt_pq_column *x = &a->cols[c], *y = &b->cols[c];
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->type, y->type);
+        assert_int_equal(x->time_unit, y->time_unit);
+        assert_int_equal(x->optional, y->optional);
+        assert_int_equal(x->valid != NULL, y->valid != NULL);
+        if (x->valid)
+            assert_memory_equal(x->valid, y->valid, a->nrows);
+        if (x->type == MT_PQ_BYTE_ARRAY) {
+            const char *const *sx = x->values, *const *sy = y->values;
+            for (size_t i = 0; i < a->nrows; i++)
+                assert_string_equal(sx[i], sy[i]);
+        } else {
+            size_t w = x->type == MT_PQ_INT32 || x->type == MT_PQ_FLOAT ? 4 : 8;
+            assert_memory_equal(x->values, y->values, a->nrows * w);
+        }
+    }
+}
+
+static size_t row_groups(const char *path)
+{
+    struct mt_pq_reader *r;
+    struct mt_err err = {0};
+    assert_int_equal(mt_pq_reader_open(&r, path, &err), 0);
+    size_t n = r->nrg;
+    mt_pq_reader_free(r);
+    return n;
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Flushing after each series writes the same file as writing it all at once,
+ * one row group per flush, and frees the rows it wrote. */
+static void test_flush_per_series(void **state)
+{
+    (void)state;
+    const struct mt_series *s = fu_btc();
+    struct mt_err err = {0};
+    struct mt_fset fs;
+    const char *json = "{\"features\": [{\"indicator\": \"rsi\"}, {\"indicator\": \"atr\"}]}";
+    assert_int_equal(mt_fset_parse(json, strlen(json), "test", &fs, &err), 0);
+    struct mt_features f;
+    struct mt_fmatrix m;
+    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
+    assert_int_equal(mt_features_batch(&f, s, &m, &err), 0);
+    struct mt_setup_run run = mt_setup_run_default(id, MT_TF_1H, 0.0005);
+    struct mt_setup_outcomes o;
+    assert_int_equal(mt_setups_backtest(s, &run, &o, &err), 0);
+    assert_true(o.n > 20);
+    const double win[1] = {1};
+    char *dir = tu_mkdtemp();
+    char once[512], streamed[512];
+    snprintf(once, sizeof once, "%s/once.parquet", dir);
+    snprintf(streamed, sizeof streamed, "%s/streamed.parquet", dir);
+
+    struct mt_dataset a, b;
+    assert_int_equal(mt_dataset_init(&a, win, 1, &err), 0);
+    assert_int_equal(mt_dataset_add(&a, "BTCUSDT", MT_TF_1H, id, &o, &m, &err), 0);
+    assert_int_equal(mt_dataset_add(&a, "BTC2USDT", MT_TF_1H, id, &o, &m, &err), 0);
+    assert_int_equal(mt_dataset_write(&a, once, NULL, &err), 0);
+    assert_int_equal(a.written, 2 * o.n);
+
+    assert_int_equal(mt_dataset_init(&b, win, 1, &err), 0);
+    assert_int_equal(mt_dataset_add(&b, "BTCUSDT", MT_TF_1H, id, &o, &m, &err), 0);
+    if (mt_dataset_flush(&b, streamed, &err))
+        fail_msg("%s", err.msg);
+    /* the rows are written and freed; the file appears only when complete */
+    assert_int_equal(b.rows, 0);
+    assert_int_equal(b.cap, 0);
+    assert_null(b.time);
+    assert_null(b.feat[0]);
+    assert_int_equal(b.written, o.n);
+    struct stat st;
+    assert_int_equal(stat(streamed, &st), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_int_equal(mt_dataset_add(&b, "BTC2USDT", MT_TF_1H, id, &o, &m, &err), 0);
+    assert_int_equal(b.rows, o.n);
+    assert_int_equal(mt_dataset_flush(&b, streamed, &err), 0);
+    size_t bytes = 0;
+    assert_int_equal(mt_dataset_write(&b, streamed, &bytes, &err), 0);
+    assert_int_equal(b.written, 2 * o.n);
+    assert_int_equal(stat(streamed, &st), 0);
+    assert_int_equal((size_t)st.st_size, bytes);
+
+    assert_int_equal(row_groups(once), 1);
+    assert_int_equal(row_groups(streamed), 2);
+    struct mt_pq_table ta, tb;
+    assert_int_equal(mt_pq_read_table(once, NULL, 0, 0, &ta, &err), 0);
+    assert_int_equal(mt_pq_read_table(streamed, NULL, 0, 0, &tb, &err), 0);
+    assert_int_equal(ta.nrows, 2 * o.n);
+    assert_int_equal(ta.ncols, mt_dataset_columns(&b));
+    assert_tables_equal(&ta, &tb);
+    const char *const *sym = tb.cols[0].values;
+    assert_string_equal(sym[0], "BTCUSDT");
+    assert_string_equal(sym[o.n - 1], "BTCUSDT");
+    assert_string_equal(sym[o.n], "BTC2USDT");
+    mt_pq_table_release(&ta);
+    mt_pq_table_release(&tb);
+    mt_dataset_release(&a);
+    mt_dataset_release(&b);
+
+    /* After the first flush the columns are fixed: a strategy with other
+     * context values cannot join, and the abandoned file leaves nothing. */
+    char third[512];
+    snprintf(third, sizeof third, "%s/third.parquet", dir);
+    struct mt_dataset c;
+    assert_int_equal(mt_dataset_init(&c, win, 1, &err), 0);
+    assert_int_equal(mt_dataset_add(&c, "BTCUSDT", MT_TF_1H, id, &o, &m, &err), 0);
+    assert_int_equal(mt_dataset_flush(&c, third, &err), 0);
+    struct mt_setup_outcomes none = {0};
+    assert_int_equal(mt_dataset_add(&c, "BTCUSDT", MT_TF_1H, "trail_fractals:5:2", &none, &m, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "context value 'stop_dist' is new after rows were written"));
+    mt_dataset_release(&c);
+    assert_int_equal(dir_entries(dir), 2);
+
+    mt_setup_outcomes_release(&o);
+    mt_fmatrix_release(&m);
+    mt_features_release(&f);
+    mt_fset_release(&fs);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_flush_per_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@
 #include "core/series.h"
 #include "store/csv.h"
 #include "store/import.h"
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 #include "store/validate.h"
 #include "testutil.h"
@@ -435,7 +435,7 @@ static void write_parquet(const char *path, size_t n, const int64_t *t, const do
                           const double *trades)
 {
     const double one[] = {1, 1, 1}, low[] = {0.5, 0.5, 0.5};
-    struct mt_pq_write_column cols[] = {
+    struct mt_pq_column cols[] = {
         {.name = "open_time", .type = MT_PQ_INT64, .values = t},
         {.name = "open", .type = MT_PQ_DOUBLE, .values = one},
         {.name = "high", .type = MT_PQ_DOUBLE, .values = high},
@@ -447,7 +447,7 @@ static void write_parquet(const char *path, size_t n, const int64_t *t, const do
     assert_non_null(f);
     struct mt_pq_write_opts o = {0};
     struct mt_err err = {0};
-    if (mt_pq_write(f, cols, 6, n, &o, &err))
+    if (mt_pq_write(f, &(struct mt_pq_table){.nrows = n, .ncols = 6, .cols = cols}, &o, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(fclose(f), 0);
 }

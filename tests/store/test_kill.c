@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/series.h"
-#include "store/atomic.h"
+#include "core/atomic.h"
 #include "store/catalog.h"
 #include "store/store.h"
 #include "testutil.h"

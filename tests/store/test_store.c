@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "core/series.h"
-#include "store/atomic.h"
-#include "store/parquet.h"
+#include "core/atomic.h"
+#include "parquet/parquet.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -168,7 +168,7 @@ static void reads_aliases_and_integer_micros(void **state)
     double v[3] = {10, 20, 30}, q[3] = {100, 200, 300}, tb[3] = {5, 6, 7}, junk[3] = {9, 9, 9};
     int64_t n[3] = {11, 12, 13}, close_time[3] = {0, 0, 0};
     uint8_t none[3] = {0, 0, 0};
-    struct mt_pq_write_column cols[] = {
+    struct mt_pq_column cols[] = {
         {.name = "Open", .type = MT_PQ_DOUBLE, .values = o},
         {.name = "High", .type = MT_PQ_DOUBLE, .values = h},
         {.name = "Low", .type = MT_PQ_DOUBLE, .values = l},
@@ -188,7 +188,7 @@ static void reads_aliases_and_integer_micros(void **state)
     assert_non_null(f);
     struct mt_pq_write_opts opts = {.codec = MT_PQ_SNAPPY};
     struct mt_err err = {0};
-    assert_int_equal(mt_pq_write(f, cols, sizeof cols / sizeof cols[0], 3, &opts, &err), 0);
+    assert_int_equal(mt_pq_write(f, &(struct mt_pq_table){.nrows = 3, .ncols = sizeof cols / sizeof cols[0], .cols = cols}, &opts, &err), 0);
     assert_int_equal(fclose(f), 0);
 
     struct mt_series s;
@@ -205,23 +205,23 @@ static void reads_aliases_and_integer_micros(void **state)
 
     /* pandas' unnamed DatetimeIndex: any timestamp-typed column will do */
     int64_t ms[3] = {T0, T0 + H, T0 + 2 * H};
-    struct mt_pq_write_column indexed[] = {
+    struct mt_pq_column indexed[] = {
         cols[0], cols[1], cols[2], cols[3],
         {.name = "__index_level_0__", .type = MT_PQ_INT64, .time_unit = MT_PQ_MILLIS,
          .values = ms}};
     f = fopen(path, "wb");
     assert_non_null(f);
-    assert_int_equal(mt_pq_write(f, indexed, 5, 3, &opts, &err), 0);
+    assert_int_equal(mt_pq_write(f, &(struct mt_pq_table){.nrows = 3, .ncols = 5, .cols = indexed}, &opts, &err), 0);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(mt_store_read_file(path, &s, &err), 0);
     assert_int_equal(s.fields, MT_F_OHLC);
     assert_int_equal(s.open_time[1], T0 + H);
 
     /* no time column: a clear error */
-    struct mt_pq_write_column only_prices[] = {cols[0], cols[1], cols[2], cols[3]};
+    struct mt_pq_column only_prices[] = {cols[0], cols[1], cols[2], cols[3]};
     f = fopen(path, "wb");
     assert_non_null(f);
-    assert_int_equal(mt_pq_write(f, only_prices, 4, 3, &opts, &err), 0);
+    assert_int_equal(mt_pq_write(f, &(struct mt_pq_table){.nrows = 3, .ncols = 4, .cols = only_prices}, &opts, &err), 0);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(mt_store_read_file(path, &s, &err), MT_EFORMAT);
     assert_non_null(strstr(err.msg, "has no time column"));

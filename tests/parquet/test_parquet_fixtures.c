@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 #include "testutil.h"
 
 /* Path of tests/fixtures/parquet/<name> (tu_fixture's static buffer). */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "store/parquet.h"
-#include "store/thrift.h"
+#include "parquet/parquet.h"
+#include "parquet/parquet_internal.h"
+#include "parquet/thrift.h"
 #include "testutil.h"
 
 #define N 1000
@@ -79,23 +81,23 @@ static struct table *make_table(void)
 
 enum { C_I32, C_I64, C_F32, C_F64, C_STR, C_OPT_I64, C_OPT_F64, C_OPT_STR, C_MS, C_US, C_NS, NCOLS };
 
-static void table_columns(const struct table *t, struct mt_pq_write_column *c)
+static void table_columns(const struct table *t, struct mt_pq_column *c)
 {
-    c[C_I32] = (struct mt_pq_write_column){"i32", MT_PQ_INT32, MT_PQ_NOT_TIME, false, t->i32, NULL};
-    c[C_I64] = (struct mt_pq_write_column){"i64", MT_PQ_INT64, MT_PQ_NOT_TIME, false, t->i64, NULL};
-    c[C_F32] = (struct mt_pq_write_column){"f32", MT_PQ_FLOAT, MT_PQ_NOT_TIME, false, t->f32, NULL};
-    c[C_F64] = (struct mt_pq_write_column){"f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, t->f64, NULL};
-    c[C_STR] = (struct mt_pq_write_column){"str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, t->str,
+    c[C_I32] = (struct mt_pq_column){"i32", MT_PQ_INT32, MT_PQ_NOT_TIME, false, t->i32, NULL};
+    c[C_I64] = (struct mt_pq_column){"i64", MT_PQ_INT64, MT_PQ_NOT_TIME, false, t->i64, NULL};
+    c[C_F32] = (struct mt_pq_column){"f32", MT_PQ_FLOAT, MT_PQ_NOT_TIME, false, t->f32, NULL};
+    c[C_F64] = (struct mt_pq_column){"f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, t->f64, NULL};
+    c[C_STR] = (struct mt_pq_column){"str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, t->str,
                                            NULL};
-    c[C_OPT_I64] = (struct mt_pq_write_column){"opt_i64", MT_PQ_INT64, MT_PQ_NOT_TIME, true,
+    c[C_OPT_I64] = (struct mt_pq_column){"opt_i64", MT_PQ_INT64, MT_PQ_NOT_TIME, true,
                                                t->opt_i64, t->v_i64};
-    c[C_OPT_F64] = (struct mt_pq_write_column){"opt_f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true,
+    c[C_OPT_F64] = (struct mt_pq_column){"opt_f64", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true,
                                                t->opt_f64, t->v_f64};
-    c[C_OPT_STR] = (struct mt_pq_write_column){"opt_str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true,
+    c[C_OPT_STR] = (struct mt_pq_column){"opt_str", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true,
                                                t->opt_str, t->v_str};
-    c[C_MS] = (struct mt_pq_write_column){"ts_ms", MT_PQ_INT64, MT_PQ_MILLIS, false, t->ts_ms, NULL};
-    c[C_US] = (struct mt_pq_write_column){"ts_us", MT_PQ_INT64, MT_PQ_MICROS, true, t->ts_us, NULL};
-    c[C_NS] = (struct mt_pq_write_column){"ts_ns", MT_PQ_INT64, MT_PQ_NANOS, false, t->ts_ns, NULL};
+    c[C_MS] = (struct mt_pq_column){"ts_ms", MT_PQ_INT64, MT_PQ_MILLIS, false, t->ts_ms, NULL};
+    c[C_US] = (struct mt_pq_column){"ts_us", MT_PQ_INT64, MT_PQ_MICROS, true, t->ts_us, NULL};
+    c[C_NS] = (struct mt_pq_column){"ts_ns", MT_PQ_INT64, MT_PQ_NANOS, false, t->ts_ns, NULL};
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -123,12 +125,12 @@ static void tmp_close(struct tmp *t)
     free(t->dir);
 }
 
-static int write_file(const char *path, const struct mt_pq_write_column *cols, size_t ncols,
+static int write_file(const char *path, const struct mt_pq_column *cols, size_t ncols,
                       size_t n, const struct mt_pq_write_opts *o, struct mt_err *err)
 {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
-    int rc = mt_pq_write(f, cols, ncols, n, o, err);
+    int rc = mt_pq_write(f, &(struct mt_pq_table){.nrows = n, .ncols = ncols, .cols = cols}, o, err);
     assert_int_equal(fclose(f), 0);
     return rc;
 }
@@ -275,7 +277,7 @@ static void test_roundtrip_all_codecs(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     const enum mt_pq_codec codecs[] = {MT_PQ_UNCOMPRESSED, MT_PQ_SNAPPY, MT_PQ_ZSTD};
     for (size_t k = 0; k < 3; k++) {
@@ -303,7 +305,7 @@ static void test_roundtrip_empty_and_all_null(void **state)
     (void)state;
     double v[3] = {1, 2, 3};
     uint8_t none[3] = {0, 0, 0};
-    struct mt_pq_write_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, v, none};
+    struct mt_pq_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, v, none};
     struct tmp tmp;
     tmp_open(&tmp, "e.parquet");
     struct mt_err err = {0};
@@ -338,7 +340,7 @@ static void test_large_file_mapped(void **state)
     assert_non_null(back);
     for (size_t i = 0; i < n; i++)
         v[i] = (double)i * 0.5 - 1000.25;
-    struct mt_pq_write_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, v, NULL};
+    struct mt_pq_column c = {"x", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, v, NULL};
     struct tmp tmp;
     tmp_open(&tmp, "big.parquet");
     struct mt_err err = {0};
@@ -367,7 +369,7 @@ static void test_kv_metadata(void **state)
 {
     (void)state;
     int64_t v[2] = {5, 6};
-    struct mt_pq_write_column c = {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL};
+    struct mt_pq_column c = {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL};
     const struct mt_pq_kv kv[] = {{"source", "binance"}, {"empty", ""}, {"novalue", NULL}};
     struct mt_pq_write_opts o = {.kv = kv, .n_kv = 3};
     struct tmp tmp;
@@ -511,7 +513,7 @@ static void test_statistics(void **state)
     uint8_t cv[8] = {1, 0, 1, 1, /**/ 0, 0, 0, 0};
     const char *s[8] = {"ETH", "ADA", "XRP", "BTC", /**/ "b", "ab", "abc", "a"};
     float fl[8] = {2.5f, -0.0f, 0.0f, 1.0f, /**/ -7.0f, 0.0f, NAN, 3.0f};
-    struct mt_pq_write_column cols[] = {
+    struct mt_pq_column cols[] = {
         {"a", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, a, NULL},
         {"b", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, b, NULL},
         {"c", MT_PQ_INT64, MT_PQ_NOT_TIME, true, c, cv},
@@ -596,7 +598,7 @@ static void test_chunk_layout(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .row_group_rows = 300, .page_rows = 64};
     struct tmp tmp;
@@ -668,7 +670,7 @@ static void test_schema_annotations(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "schema.parquet");
@@ -779,7 +781,7 @@ static void test_page_checksums_written(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_SNAPPY, .row_group_rows = 600, .page_rows = 128};
     struct tmp tmp;
@@ -840,7 +842,7 @@ static void test_checksums_verified(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .page_rows = 300};
     struct tmp tmp;
@@ -1185,7 +1187,7 @@ static void test_damaged_files(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "d.parquet");
@@ -1350,7 +1352,7 @@ static void test_reader_misuse(void **state)
 {
     (void)state;
     struct table *t = make_table();
-    struct mt_pq_write_column cols[NCOLS];
+    struct mt_pq_column cols[NCOLS];
     table_columns(t, cols);
     struct tmp tmp;
     tmp_open(&tmp, "m.parquet");
@@ -1388,7 +1390,7 @@ static void test_writer_misuse(void **state)
     int64_t v[2] = {1, 2};
     uint8_t valid[2] = {1, 0};
     const char *strs[2] = {"a", NULL};
-    struct mt_pq_write_column c[2] = {
+    struct mt_pq_column c[2] = {
         {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
         {"a", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
     };
@@ -1403,14 +1405,331 @@ static void test_writer_misuse(void **state)
     c[0].valid = valid;
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
     assert_non_null(strstr(err.msg, "REQUIRED but row 1 is null"));
-    c[0] = (struct mt_pq_write_column){"s", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, strs, NULL};
+    c[0] = (struct mt_pq_column){"s", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, false, strs, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
     assert_non_null(strstr(err.msg, "row 1 is a NULL string"));
-    c[0] = (struct mt_pq_write_column){"t", MT_PQ_DOUBLE, MT_PQ_MILLIS, false, v, NULL};
+    c[0] = (struct mt_pq_column){"t", MT_PQ_DOUBLE, MT_PQ_MILLIS, false, v, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EINVAL);
-    c[0] = (struct mt_pq_write_column){"b", MT_PQ_BOOLEAN, MT_PQ_NOT_TIME, false, v, NULL};
+    c[0] = (struct mt_pq_column){"b", MT_PQ_BOOLEAN, MT_PQ_NOT_TIME, false, v, NULL};
     assert_int_equal(write_file(tmp.path, c, 1, 2, NULL, &err), MT_EUNSUPPORTED);
     tmp_close(&tmp);
+}
+
+/* ---------------------------------------------------------- tables ---- */
+
+/* dst = the columns src from row `from` on. */
+static void slice(const struct mt_pq_column *src, size_t ncols, size_t from, struct mt_pq_column *dst)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        dst[c] = src[c];
+        size_t w = src[c].type == MT_PQ_BYTE_ARRAY ? sizeof(char *)
+                   : src[c].type == MT_PQ_INT32 || src[c].type == MT_PQ_FLOAT ? 4 : 8;
+        dst[c].values = (const char *)src[c].values + from * w;
+        if (src[c].valid)
+            dst[c].valid = src[c].valid + from;
+    }
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Checks table column c (as mt_pq_read_table returns it) against the test data. */
+static void check_read_column(const struct table *t, const struct mt_pq_column *col, size_t c)
+{
+    switch (c) {
+    case C_I32:
+        assert_int_equal(col->type, MT_PQ_INT32);
+        assert_memory_equal(col->values, t->i32, sizeof t->i32);
+        break;
+    case C_F32:
+        assert_int_equal(col->type, MT_PQ_FLOAT);
+        assert_memory_equal(col->values, t->f32, sizeof t->f32);
+        break;
+    case C_OPT_F64:
+        assert_int_equal(col->type, MT_PQ_DOUBLE);
+        assert_true(col->optional);
+        assert_memory_equal(col->valid, t->v_f64, N);
+        for (size_t i = 0; i < N; i++) {
+            double v = ((const double *)col->values)[i];
+            if (t->v_f64[i])
+                assert_true(v == t->opt_f64[i]);
+            else
+                assert_true(isnan(v));
+        }
+        break;
+    case C_OPT_STR:
+        assert_int_equal(col->type, MT_PQ_BYTE_ARRAY);
+        assert_memory_equal(col->valid, t->v_str, N);
+        for (size_t i = 0; i < N; i++)
+            assert_string_equal(((const char *const *)col->values)[i], t->v_str[i] ? t->opt_str[i] : "");
+        break;
+    case C_STR:
+        assert_null(col->valid);
+        for (size_t i = 0; i < N; i++)
+            assert_string_equal(((const char *const *)col->values)[i], t->str[i]);
+        break;
+    case C_US:
+        assert_int_equal(col->type, MT_PQ_INT64);
+        assert_int_equal(col->time_unit, MT_PQ_MICROS);
+        assert_memory_equal(col->values, t->ts_us, sizeof t->ts_us);
+        break;
+    default:
+        fail_msg("column %zu not checked", c);
+    }
+}
+
+/* mt_pq_read_table: the named columns in the order asked, in their own
+ * types, with masks for OPTIONAL columns only; missing names and row limits
+ * fail with messages naming the file. */
+static void test_read_table(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS];
+    table_columns(t, cols);
+    struct tmp tmp;
+    tmp_open(&tmp, "t.parquet");
+    struct mt_err err = {0};
+    struct mt_pq_write_opts o = {.codec = MT_PQ_SNAPPY, .row_group_rows = 333, .page_rows = 100};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, &o, &err), 0);
+
+    const char *names[] = {"opt_f64", "str", "ts_us", "i32", "f32", "opt_str"};
+    const size_t which[] = {C_OPT_F64, C_STR, C_US, C_I32, C_F32, C_OPT_STR};
+    struct mt_pq_table rt;
+    if (mt_pq_read_table(tmp.path, names, 6, N, &rt, &err))
+        fail_msg("%s", err.msg);
+    assert_true(rt.owned);
+    assert_int_equal(rt.nrows, N);
+    assert_int_equal(rt.ncols, 6);
+    for (size_t c = 0; c < 6; c++) {
+        assert_string_equal(rt.cols[c].name, names[c]);
+        assert_int_equal(mt_pq_table_find(&rt, names[c]), (int)c);
+        assert_int_equal(rt.cols[c].optional, cols[which[c]].optional);
+        if (!rt.cols[c].optional)
+            assert_null(rt.cols[c].valid);
+        check_read_column(t, &rt.cols[c], which[c]);
+    }
+    assert_int_equal(mt_pq_table_find(&rt, "i64"), -1);
+    mt_pq_table_release(&rt);
+    assert_int_equal(rt.ncols, 0);
+    assert_null(rt.cols);
+
+    /* all columns, file order */
+    assert_int_equal(mt_pq_read_table(tmp.path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.ncols, NCOLS);
+    assert_string_equal(rt.cols[C_NS].name, "ts_ns");
+    assert_int_equal(rt.cols[C_NS].time_unit, MT_PQ_NANOS);
+    assert_memory_equal(rt.cols[C_NS].values, t->ts_ns, sizeof t->ts_ns);
+    mt_pq_table_release(&rt);
+
+    const char *missing[] = {"i32", "nope"};
+    assert_int_equal(mt_pq_read_table(tmp.path, missing, 2, 0, &rt, &err), MT_EFORMAT);
+    assert_non_null(strstr(err.msg, "t.parquet has no 'nope' column"));
+    assert_int_equal(rt.ncols, 0);
+    assert_int_equal(mt_pq_read_table(tmp.path, names, 1, N - 1, &rt, &err), MT_ELIMIT);
+    assert_non_null(strstr(err.msg, "t.parquet holds 1000 rows, above the limit of 999"));
+    tmp_close(&tmp);
+    free(t);
+}
+
+/* Picks the string columns, last first; fails when asked to (ctx). */
+static int pick_strings(const struct mt_pq_reader *r, size_t *idx, size_t max, void *ctx, struct mt_err *err)
+{
+    if (*(const bool *)ctx)
+        return mt_err_set(err, MT_EFORMAT, "picked nothing");
+    int n = 0;
+    for (size_t c = mt_pq_num_columns(r); c-- > 0;) {
+        if (mt_pq_column(r, c)->type == MT_PQ_BYTE_ARRAY) {
+            assert_true((size_t)n < max);
+            idx[n++] = c;
+        }
+    }
+    return n;
+}
+
+/* mt_pq_read_table_pick: the columns the callback picks from the schema, in
+ * its order; its error is the call's, with nothing read. */
+static void test_read_table_pick(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS];
+    table_columns(t, cols);
+    struct tmp tmp;
+    tmp_open(&tmp, "p.parquet");
+    struct mt_err err = {0};
+    assert_int_equal(write_file(tmp.path, cols, NCOLS, N, NULL, &err), 0);
+    bool fail = false;
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table_pick(tmp.path, pick_strings, &fail, 0, &rt, &err), 0);
+    assert_int_equal(rt.ncols, 2);
+    assert_string_equal(rt.cols[0].name, "opt_str");
+    assert_string_equal(rt.cols[1].name, "str");
+    check_read_column(t, &rt.cols[0], C_OPT_STR);
+    check_read_column(t, &rt.cols[1], C_STR);
+    mt_pq_table_release(&rt);
+    fail = true;
+    assert_int_equal(mt_pq_read_table_pick(tmp.path, pick_strings, &fail, 0, &rt, &err), MT_EFORMAT);
+    assert_string_equal(err.msg, "picked nothing");
+    assert_int_equal(rt.ncols, 0);
+    tmp_close(&tmp);
+    free(t);
+}
+
+/* The streaming writer: appends of any size become row groups of at most
+ * row_group_rows rows; the file appears at path only on close, holds every
+ * row in order, and string statistics survive the caller freeing its
+ * strings after each append (ASan would catch a dangling pointer). */
+static void test_stream_writer(void **state)
+{
+    (void)state;
+    struct table *t = make_table();
+    struct mt_pq_column cols[NCOLS], part[NCOLS];
+    table_columns(t, cols);
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/new/sub/s.parquet", dir);
+    struct mt_err err = {0};
+    const struct mt_pq_kv kv = {"source", "stream"};
+    struct mt_pq_write_opts o = {.codec = MT_PQ_ZSTD, .statistics = true, .row_group_rows = 300,
+                                 .kv = &kv, .n_kv = 1};
+    struct mt_pq_writer *w;
+    if (mt_pq_writer_open(&w, path, cols, NCOLS, &o, &err))
+        fail_msg("%s", err.msg);
+    const size_t cut[] = {0, 250, 250, 1000};
+    for (size_t k = 0; k + 1 < sizeof cut / sizeof cut[0]; k++) {
+        slice(cols, NCOLS, cut[k], part);
+        size_t n = cut[k + 1] - cut[k];
+        /* this piece's strings live in a buffer freed right after the append */
+        char **copy = calloc(n ? n : 1, sizeof *copy);
+        assert_non_null(copy);
+        for (size_t i = 0; i < n; i++)
+            copy[i] = t->str[cut[k] + i] ? strdup(t->str[cut[k] + i]) : NULL;
+        part[C_STR].values = copy;
+        const struct mt_pq_table piece = {.nrows = n, .ncols = NCOLS, .cols = part};
+        if (mt_pq_writer_append(w, &piece, &err))
+            fail_msg("%s", err.msg);
+        for (size_t i = 0; i < n; i++)
+            free(copy[i]);
+        free(copy);
+    }
+    struct stat st;
+    assert_int_equal(stat(path, &st), -1);
+    size_t bytes = 0;
+    if (mt_pq_writer_close(w, &bytes, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal((size_t)st.st_size, bytes);
+
+    struct mt_pq_reader *r = open_ok(path);
+    assert_int_equal(r->nrg, 4); /* 250, then 300 + 300 + 150 */
+    assert_int_equal(r->rg_rows[0], 250);
+    assert_int_equal(r->rg_rows[1], 300);
+    assert_int_equal(r->rg_rows[3], 150);
+    assert_int_equal(mt_pq_num_kv(r), 1);
+    assert_string_equal(mt_pq_kv(r, 0)->value, "stream");
+    mt_pq_reader_free(r);
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table(path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.nrows, N);
+    const size_t which[] = {C_I32, C_F32, C_OPT_F64, C_OPT_STR, C_STR, C_US};
+    for (size_t k = 0; k < sizeof which / sizeof which[0]; k++)
+        check_read_column(t, &rt.cols[which[k]], which[k]);
+    assert_memory_equal(rt.cols[C_I64].values, t->i64, sizeof t->i64);
+    mt_pq_table_release(&rt);
+    tu_rmtree(dir);
+    free(dir);
+    free(t);
+}
+
+/* Appends that do not fit the schema fail and spoil the writer; an abandoned
+ * or failed writer leaves the old file untouched and no temp file behind. */
+static void test_stream_misuse(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/m.parquet", dir);
+    tu_write_file(path, "old", 3);
+    struct mt_err err = {0};
+    int64_t v[2] = {1, 2};
+    double d[2] = {1.5, 2.5};
+    struct mt_pq_column schema[2] = {
+        {"a", MT_PQ_INT64, MT_PQ_MILLIS, false, NULL, NULL},
+        {"b", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, NULL, NULL},
+    };
+    struct mt_pq_column good[2] = {schema[0], schema[1]}, bad[2] = {schema[0], schema[1]};
+    good[0].values = bad[0].values = v;
+    good[1].values = bad[1].values = d;
+    struct mt_pq_writer *w;
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), 0);
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, good, false}, &err), 0);
+    bad[1].optional = false;
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, bad, false}, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "appended column 1 ('b') does not match the file's column 'b'"));
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 1, good, false}, &err), MT_EINVAL);
+    assert_int_equal(mt_pq_writer_close(w, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "the old file is untouched"));
+    size_t n;
+    char *text = tu_read_file(path, &n);
+    assert_int_equal(n, 3);
+    assert_memory_equal(text, "old", 3);
+    free(text);
+    assert_int_equal(dir_entries(dir), 1);
+
+    /* abandoned after a good append */
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), 0);
+    assert_int_equal(mt_pq_writer_append(w, &(struct mt_pq_table){2, 2, good, false}, &err), 0);
+    mt_pq_writer_free(w);
+    text = tu_read_file(path, &n);
+    assert_memory_equal(text, "old", 3);
+    free(text);
+    assert_int_equal(dir_entries(dir), 1);
+    /* a bad schema fails at open with nothing left behind */
+    schema[1].name = "a";
+    assert_int_equal(mt_pq_writer_open(&w, path, schema, 2, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "'a' repeats"));
+    assert_null(w);
+    assert_int_equal(dir_entries(dir), 1);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* mt_pq_write_table replaces a file atomically and creates its folders. */
+static void test_write_table(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/x/y/w.parquet", dir);
+    struct mt_err err = {0};
+    int64_t v[3] = {10, 20, 30};
+    struct mt_pq_column c[2] = {{"v", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL},
+                                {"v", MT_PQ_INT64, MT_PQ_NOT_TIME, false, v, NULL}};
+    size_t bytes = 0;
+    assert_int_equal(mt_pq_write_table(path, &(struct mt_pq_table){3, 1, c, false}, NULL, &bytes, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal((size_t)st.st_size, bytes);
+    assert_int_equal(mt_pq_write_table(path, &(struct mt_pq_table){3, 2, c, false}, NULL, NULL, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "'v' repeats"));
+    assert_non_null(strstr(err.msg, "the old file is untouched"));
+    struct mt_pq_table rt;
+    assert_int_equal(mt_pq_read_table(path, NULL, 0, 0, &rt, &err), 0);
+    assert_int_equal(rt.nrows, 3);
+    assert_int_equal(rt.ncols, 1);
+    assert_memory_equal(rt.cols[0].values, v, sizeof v);
+    mt_pq_table_release(&rt);
+    tu_rmtree(dir);
+    free(dir);
 }
 
 int main(void)
@@ -1435,6 +1754,11 @@ int main(void)
         cmocka_unit_test(test_large_junk_files),
         cmocka_unit_test(test_reader_misuse),
         cmocka_unit_test(test_writer_misuse),
+        cmocka_unit_test(test_read_table),
+        cmocka_unit_test(test_read_table_pick),
+        cmocka_unit_test(test_stream_writer),
+        cmocka_unit_test(test_stream_misuse),
+        cmocka_unit_test(test_write_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/parquet_internal.h"
+#include "parquet/parquet_internal.h"
 
 /* Values decoded per batch of hybrid runs (stack buffer). */
 #define BATCH 1024

@@ -10,8 +10,8 @@
  * (out of memory or cap exceeded), checked once with mt_thrift_enc_failed().
  *
  * Neither keeps global state; one object is used by one thread at a time. */
-#ifndef MT_STORE_THRIFT_H
-#define MT_STORE_THRIFT_H
+#ifndef MT_PARQUET_THRIFT_H
+#define MT_PARQUET_THRIFT_H
 
 #include <stdbool.h>
 #include <stddef.h>

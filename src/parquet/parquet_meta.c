@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/parquet_internal.h"
-#include "store/thrift.h"
+#include "parquet/parquet_internal.h"
+#include "parquet/thrift.h"
 
 const char *mt_pq_type_name(int32_t type)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/parquet_internal.h"
+#include "parquet/parquet_internal.h"
 
 const char *mt_pq_codec_name(int32_t codec, char *buf, size_t size)
 {

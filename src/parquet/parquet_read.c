@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
-#include "store/parquet_internal.h"
+#include "parquet/parquet_internal.h"
 
 /* What a column is being read into. */
 enum sink_kind {
@@ -73,7 +73,7 @@ int mt_pq_reader_open_mem(struct mt_pq_reader **out, const uint8_t *data, size_t
  * straight from the page cache (measured: 1M-row OHLCV file 108 -> 81 ms).
  * Smaller files are read into one buffer, which measured faster than setting
  * up and tearing down a mapping (35k rows: 1.4 ms read vs 2.8 ms mapped).
- * Files are replaced by rename (store/atomic.h), so a mapping keeps the old
+ * Files are replaced by rename (core/atomic.h), so a mapping keeps the old
  * content valid while a writer installs a new file. */
 #define MT_PQ_MAP_MIN_BYTES ((size_t)8 << 20)
 
@@ -650,6 +650,11 @@ static int64_t floor_div(int64_t v, int64_t d)
     return (v % d < 0) ? q - 1 : q;
 }
 
+int64_t mt_pq_time_to_ms(int64_t v, enum mt_pq_time_unit u)
+{
+    return u == MT_PQ_MICROS ? floor_div(v, 1000) : u == MT_PQ_NANOS ? floor_div(v, 1000000) : v;
+}
+
 int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
                        struct mt_err *err)
 {
@@ -661,12 +666,9 @@ int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t
         return mt_err_set(err, MT_EINVAL, "%s: column '%s' is not a timestamp", r->name,
                           r->cols[col].name);
     rc = mt_pq_read_int64(r, col, out, valid, err);
-    if (rc || unit == MT_PQ_MILLIS)
-        return rc;
-    int64_t d = unit == MT_PQ_MICROS ? 1000 : 1000000;
-    for (size_t i = 0; i < r->num_rows; i++)
-        out[i] = floor_div(out[i], d);
-    return 0;
+    for (size_t i = 0; rc == 0 && unit != MT_PQ_MILLIS && i < r->num_rows; i++)
+        out[i] = mt_pq_time_to_ms(out[i], unit);
+    return rc;
 }
 
 int mt_pq_read_strings(struct mt_pq_reader *r, size_t col, struct mt_pq_strings *out,

@@ -1,14 +1,17 @@
 /* Parquet writer: DATA_PAGE v1 pages of PLAIN values (RLE definition levels
  * for OPTIONAL columns), one chunk per column per row group, optional
  * compression and min/max statistics. Each page is assembled in memory and
- * written with a single fwrite. */
+ * written with a single fwrite. Row groups are written as they are appended;
+ * only their metadata waits for the footer. */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/parquet_internal.h"
-#include "store/thrift.h"
+#include "parquet/parquet_internal.h"
+#include "core/atomic.h"
+#include "parquet/thrift.h"
 
 #define DEFAULT_ROW_GROUP_ROWS ((size_t)1 << 20)
 #define DEFAULT_PAGE_ROWS ((size_t)20000)
@@ -16,7 +19,8 @@
 /* Room kept in front of a compressed page for its header. */
 #define HEADER_ROOM 64
 
-/* Min/max of one column chunk, in PLAIN bytes (strings point at caller data). */
+/* Min/max of one column chunk, in PLAIN bytes: numbers in min/max; strings
+ * point at caller data until the chunk is done, then at chunk_out.owned. */
 struct stats {
     bool has;
     const uint8_t *min_p, *max_p;
@@ -29,12 +33,21 @@ struct chunk_out {
     uint64_t offset;
     uint64_t compressed, uncompressed;
     struct stats st;
+    uint8_t *owned;               /* copy of string min/max (caller data may go) */
 };
 
-struct writer {
+struct mt_pq_writer {
     FILE *f;
     uint64_t off;                 /* bytes written so far */
-    const struct mt_pq_write_opts *o;
+    struct mt_pq_write_opts o;    /* kv points at kv below */
+    struct mt_pq_column *schema;  /* names owned, values unused */
+    size_t ncols;
+    struct mt_pq_kv *kv;          /* owned copies */
+    struct chunk_out *chunks;     /* ncols per row group */
+    size_t *group_rows;           /* rows of each row group */
+    size_t nrg, rg_cap, rows;
+    bool failed;                  /* an append failed: the file is unusable */
+    struct mt_atomic_file *atomic; /* the target when written by path, else NULL */
     int level;
     struct mt_pq_codec_ctx codec;
     struct mt_thrift_enc hdr;     /* page header scratch */
@@ -50,12 +63,12 @@ static size_t value_width(enum mt_pq_type t)
     return t == MT_PQ_INT32 || t == MT_PQ_FLOAT ? 4 : 8;
 }
 
-static bool is_valid(const struct mt_pq_write_column *c, size_t i)
+static bool is_valid(const struct mt_pq_column *c, size_t i)
 {
     return !c->optional || !c->valid || c->valid[i];
 }
 
-static int put(struct writer *w, const void *p, size_t n)
+static int put(struct mt_pq_writer *w, const void *p, size_t n)
 {
     if (n && fwrite(p, 1, n, w->f) != n)
         return mt_err_set(w->err, MT_EIO, "cannot write parquet data: %s", strerror(errno));
@@ -94,7 +107,7 @@ static size_t put_uleb(uint8_t *dst, uint64_t v)
 }
 
 /* Length of the run of equal validity starting at i, counting at most max. */
-static size_t run_length(const struct mt_pq_write_column *c, size_t i, size_t end, size_t max)
+static size_t run_length(const struct mt_pq_column *c, size_t i, size_t end, size_t max)
 {
     bool v = is_valid(c, i);
     size_t r = 1;
@@ -105,7 +118,7 @@ static size_t run_length(const struct mt_pq_write_column *c, size_t i, size_t en
 
 /* RLE/bit-packed hybrid (bit width 1) of the validity of rows [a, b): runs of
  * 8 or more as RLE runs, the rest bit-packed in groups of 8. */
-static size_t encode_levels(const struct mt_pq_write_column *c, size_t a, size_t b, uint8_t *dst)
+static size_t encode_levels(const struct mt_pq_column *c, size_t a, size_t b, uint8_t *dst)
 {
     size_t o = 0, i = a;
     while (i < b) {
@@ -240,17 +253,13 @@ static void stats_finish(struct stats *st, enum mt_pq_type t)
         memcpy(st->min, &lo, 8);
         memcpy(st->max, &hi, 8);
     }
-    if (t != MT_PQ_BYTE_ARRAY) {
-        st->min_p = st->min;
-        st->max_p = st->max;
-        st->min_n = st->max_n = value_width(t);
-    }
+    st->min_n = st->max_n = value_width(t);
 }
 
 /* ---- pages ---- */
 
 /* Bytes of PLAIN values of rows [a, b) (strings: checked against the page limit). */
-static int page_value_bytes(struct writer *w, const struct mt_pq_write_column *c, size_t a,
+static int page_value_bytes(struct mt_pq_writer *w, const struct mt_pq_column *c, size_t a,
                             size_t b, size_t *out)
 {
     size_t n = 0;
@@ -278,7 +287,7 @@ static int page_value_bytes(struct writer *w, const struct mt_pq_write_column *c
 }
 
 /* Writes PLAIN values of rows [a, b) at dst, updating statistics. */
-static void put_values(const struct mt_pq_write_column *c, size_t a, size_t b, uint8_t *dst,
+static void put_values(const struct mt_pq_column *c, size_t a, size_t b, uint8_t *dst,
                        struct stats *st, bool stats)
 {
     if (c->type == MT_PQ_BYTE_ARRAY) {
@@ -316,7 +325,7 @@ static void put_values(const struct mt_pq_write_column *c, size_t a, size_t b, u
 
 /* Encodes the page header in front of the body at w->out + HEADER_ROOM and
  * writes both. */
-static int write_page(struct writer *w, const struct mt_pq_write_column *c, size_t nvalues,
+static int write_page(struct mt_pq_writer *w, const struct mt_pq_column *c, size_t nvalues,
                       size_t raw_len, size_t comp_len, struct chunk_out *co)
 {
     struct mt_thrift_enc *e = &w->hdr;
@@ -345,7 +354,7 @@ static int write_page(struct writer *w, const struct mt_pq_write_column *c, size
 }
 
 /* Writes the page of rows [a, b) of column c. */
-static int page(struct writer *w, const struct mt_pq_write_column *c, size_t a, size_t b,
+static int page(struct mt_pq_writer *w, const struct mt_pq_column *c, size_t a, size_t b,
                 struct chunk_out *co)
 {
     size_t vbytes = 0;
@@ -354,7 +363,7 @@ static int page(struct writer *w, const struct mt_pq_write_column *c, size_t a, 
         return rc;
     size_t lbytes = c->optional ? 4 + levels_bound(b - a) : 0;
     size_t raw_max = lbytes + vbytes;
-    int32_t codec = (int32_t)w->o->codec;
+    int32_t codec = (int32_t)w->o.codec;
     bool direct = codec == MT_PQ_UNCOMPRESSED;
     if (raw_max > MT_PQ_MAX_PAGE_BYTES - HEADER_ROOM ||
         mt_pq_compress_bound(codec, raw_max) > MT_PQ_MAX_PAGE_BYTES - HEADER_ROOM)
@@ -370,7 +379,7 @@ static int page(struct writer *w, const struct mt_pq_write_column *c, size_t a, 
         memcpy(raw, &n, 4);
         len = 4 + (size_t)n;
     }
-    put_values(c, a, b, raw + len, &co->st, w->o->statistics);
+    put_values(c, a, b, raw + len, &co->st, w->o.statistics);
     len += vbytes;
     size_t comp = len;
     if (!direct) {
@@ -383,10 +392,10 @@ static int page(struct writer *w, const struct mt_pq_write_column *c, size_t a, 
     return write_page(w, c, b - a, len, comp, co);
 }
 
-static int chunk(struct writer *w, const struct mt_pq_write_column *c, size_t a, size_t b,
+static int chunk(struct mt_pq_writer *w, const struct mt_pq_column *c, size_t a, size_t b,
                  struct chunk_out *co)
 {
-    size_t page_rows = w->o->page_rows ? w->o->page_rows : DEFAULT_PAGE_ROWS;
+    size_t page_rows = w->o.page_rows ? w->o.page_rows : DEFAULT_PAGE_ROWS;
     memset(co, 0, sizeof *co);
     co->offset = w->off;
     for (size_t i = a; i < b; i++)
@@ -397,12 +406,22 @@ static int chunk(struct writer *w, const struct mt_pq_write_column *c, size_t a,
             return rc;
     }
     stats_finish(&co->st, c->type);
+    if (c->type == MT_PQ_BYTE_ARRAY && co->st.has) {
+        co->owned = malloc(co->st.min_n + co->st.max_n + 1);
+        if (!co->owned)
+            return mt_err_set(w->err, MT_ENOMEM, "column '%s': out of memory for statistics",
+                              c->name);
+        memcpy(co->owned, co->st.min_p, co->st.min_n);
+        memcpy(co->owned + co->st.min_n, co->st.max_p, co->st.max_n);
+        co->st.min_p = co->owned;
+        co->st.max_p = co->owned + co->st.min_n;
+    }
     return 0;
 }
 
 /* ---- footer ---- */
 
-static void schema_element(struct mt_thrift_enc *e, const struct mt_pq_write_column *c)
+static void schema_element(struct mt_thrift_enc *e, const struct mt_pq_column *c)
 {
     mt_thrift_enc_struct_begin(e);
     mt_thrift_enc_i32_field(e, 1, (int32_t)c->type);
@@ -438,7 +457,7 @@ static void schema_element(struct mt_thrift_enc *e, const struct mt_pq_write_col
     mt_thrift_enc_struct_end(e);
 }
 
-static void column_chunk(struct mt_thrift_enc *e, const struct mt_pq_write_column *c,
+static void column_chunk(struct mt_thrift_enc *e, const struct mt_pq_column *c,
                          const struct chunk_out *co, size_t rows, int32_t codec, bool stats)
 {
     mt_thrift_enc_struct_begin(e);
@@ -463,8 +482,10 @@ static void column_chunk(struct mt_thrift_enc *e, const struct mt_pq_write_colum
         mt_thrift_enc_struct_begin(e);
         mt_thrift_enc_i64_field(e, 3, co->st.nulls);
         if (co->st.has) {
-            mt_thrift_enc_binary_field(e, 5, co->st.max_p, co->st.max_n);
-            mt_thrift_enc_binary_field(e, 6, co->st.min_p, co->st.min_n);
+            /* numbers sit in the struct itself (which may move), strings in co->owned */
+            bool str = c->type == MT_PQ_BYTE_ARRAY;
+            mt_thrift_enc_binary_field(e, 5, str ? co->st.max_p : co->st.max, co->st.max_n);
+            mt_thrift_enc_binary_field(e, 6, str ? co->st.min_p : co->st.min, co->st.min_n);
         }
         mt_thrift_enc_struct_end(e);
     }
@@ -472,11 +493,11 @@ static void column_chunk(struct mt_thrift_enc *e, const struct mt_pq_write_colum
     mt_thrift_enc_struct_end(e);
 }
 
-static int write_footer(struct writer *w, const struct mt_pq_write_column *cols, size_t ncols,
-                        size_t num_rows, size_t rg_rows, size_t nrg,
-                        const struct chunk_out *chunks)
+static int write_footer(struct mt_pq_writer *w)
 {
-    const struct mt_pq_write_opts *o = w->o;
+    const struct mt_pq_write_opts *o = &w->o;
+    const struct mt_pq_column *cols = w->schema;
+    size_t ncols = w->ncols, nrg = w->nrg;
     struct mt_thrift_enc e;
     mt_thrift_enc_init(&e, MT_PQ_MAX_PAGE_BYTES);
     mt_thrift_enc_struct_begin(&e);
@@ -489,12 +510,12 @@ static int write_footer(struct writer *w, const struct mt_pq_write_column *cols,
     mt_thrift_enc_struct_end(&e);
     for (size_t c = 0; c < ncols; c++)
         schema_element(&e, &cols[c]);
-    mt_thrift_enc_i64_field(&e, 3, (int64_t)num_rows);
+    mt_thrift_enc_i64_field(&e, 3, (int64_t)w->rows);
     mt_thrift_enc_field(&e, 4, MT_THRIFT_LIST);
     mt_thrift_enc_list(&e, MT_THRIFT_STRUCT, nrg);
     for (size_t g = 0; g < nrg; g++) {
-        const struct chunk_out *co = &chunks[g * ncols];
-        size_t rows = g + 1 < nrg ? rg_rows : num_rows - g * rg_rows;
+        const struct chunk_out *co = &w->chunks[g * ncols];
+        size_t rows = w->group_rows[g];
         uint64_t comp = 0, uncomp = 0;
         mt_thrift_enc_struct_begin(&e);
         mt_thrift_enc_field(&e, 1, MT_THRIFT_LIST);
@@ -555,13 +576,10 @@ static int write_footer(struct writer *w, const struct mt_pq_write_column *cols,
     return rc;
 }
 
-/* ---- entry point ---- */
+/* ---- entry points ---- */
 
-static int check_args(const struct mt_pq_write_column *cols, size_t ncols, size_t num_rows,
-                      const struct mt_pq_write_opts *o, struct mt_err *err)
+static int check_opts(const struct mt_pq_write_opts *o, struct mt_err *err)
 {
-    if (!cols || ncols == 0 || ncols > INT32_MAX)
-        return mt_err_set(err, MT_EINVAL, "parquet writer: no columns given");
     if (o->codec != MT_PQ_UNCOMPRESSED && o->codec != MT_PQ_SNAPPY && o->codec != MT_PQ_ZSTD) {
         char buf[32];
         return mt_err_set(err, MT_EUNSUPPORTED, "parquet writer: cannot write codec %s",
@@ -571,14 +589,19 @@ static int check_args(const struct mt_pq_write_column *cols, size_t ncols, size_
         (o->zstd_level < ZSTD_minCLevel() || o->zstd_level > ZSTD_maxCLevel()))
         return mt_err_set(err, MT_EINVAL, "parquet writer: zstd level %d outside [%d, %d]",
                           o->zstd_level, ZSTD_minCLevel(), ZSTD_maxCLevel());
-    if (num_rows > INT64_MAX / 2)
-        return mt_err_set(err, MT_EINVAL, "parquet writer: %zu rows is too many", num_rows);
     for (size_t i = 0; i < o->n_kv; i++) {
         if (!o->kv || !o->kv[i].key)
             return mt_err_set(err, MT_EINVAL, "parquet writer: key-value pair %zu has no key", i);
     }
+    return 0;
+}
+
+static int check_schema(const struct mt_pq_column *cols, size_t ncols, struct mt_err *err)
+{
+    if (!cols || ncols == 0 || ncols > INT32_MAX)
+        return mt_err_set(err, MT_EINVAL, "parquet writer: no columns given");
     for (size_t c = 0; c < ncols; c++) {
-        const struct mt_pq_write_column *col = &cols[c];
+        const struct mt_pq_column *col = &cols[c];
         if (!col->name || !col->name[0])
             return mt_err_set(err, MT_EINVAL, "parquet writer: column %zu has no name", c);
         for (size_t d = 0; d < c; d++) {
@@ -597,53 +620,241 @@ static int check_args(const struct mt_pq_write_column *cols, size_t ncols, size_
             return mt_err_set(err, MT_EINVAL,
                               "parquet writer: column '%s': a time unit needs an INT64 column",
                               col->name);
-        if (num_rows && !col->values)
+    }
+    return 0;
+}
+
+/* The rows of t fit the writer's schema: same columns, values present, no
+ * null in a REQUIRED column. */
+static int check_rows(const struct mt_pq_writer *w, const struct mt_pq_table *t,
+                      struct mt_err *err)
+{
+    if (t->ncols != w->ncols)
+        return mt_err_set(err, MT_EINVAL, "parquet writer: %zu columns appended to a file of %zu",
+                          t->ncols, w->ncols);
+    if (t->nrows > INT64_MAX / 2 - w->rows)
+        return mt_err_set(err, MT_EINVAL, "parquet writer: %zu rows is too many",
+                          w->rows + t->nrows);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const struct mt_pq_column *col = &t->cols[c], *s = &w->schema[c];
+        if (!col->name || strcmp(col->name, s->name) != 0 || col->type != s->type ||
+            col->time_unit != s->time_unit || col->optional != s->optional)
+            return mt_err_set(err, MT_EINVAL,
+                              "parquet writer: appended column %zu ('%s') does not match the "
+                              "file's column '%s'",
+                              c, col->name ? col->name : "", s->name);
+        if (t->nrows && !col->values)
             return mt_err_set(err, MT_EINVAL, "parquet writer: column '%s' has no values",
                               col->name);
         if (!col->optional && col->valid) {
-            for (size_t i = 0; i < num_rows; i++) {
+            for (size_t i = 0; i < t->nrows; i++) {
                 if (!col->valid[i])
                     return mt_err_set(err, MT_EINVAL,
                                       "parquet writer: column '%s' is REQUIRED but row %zu is "
                                       "null",
-                                      col->name, i);
+                                      col->name, w->rows + i);
             }
         }
     }
     return 0;
 }
 
-int mt_pq_write(FILE *f, const struct mt_pq_write_column *cols, size_t ncols, size_t num_rows,
-                const struct mt_pq_write_opts *opts, struct mt_err *err)
+void mt_pq_writer_free(struct mt_pq_writer *w)
 {
+    if (!w)
+        return;
+    if (w->atomic) {
+        if (w->atomic->f)
+            mt_atomic_abort(w->atomic, 0, NULL);
+        free(w->atomic);
+    }
+    for (size_t c = 0; c < w->ncols; c++)
+        free((char *)w->schema[c].name);
+    free(w->schema);
+    for (size_t i = 0; i < w->o.n_kv; i++) {
+        free((char *)w->kv[i].key);
+        free((char *)w->kv[i].value);
+    }
+    free(w->kv);
+    for (size_t i = 0; i < w->nrg * w->ncols; i++)
+        free(w->chunks[i].owned);
+    free(w->chunks);
+    free(w->group_rows);
+    free(w->raw);
+    free(w->out);
+    mt_thrift_enc_release(&w->hdr);
+    mt_pq_codec_release(&w->codec);
+    free(w);
+}
+
+static char *dup_or_null(const char *s, bool *ok)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    *ok = *ok && d;
+    return d;
+}
+
+/* A writer on f (positioned where the file starts) with the leading magic written. */
+static int writer_begin(struct mt_pq_writer **out, FILE *f, const struct mt_pq_column *schema,
+                        size_t ncols, const struct mt_pq_write_opts *opts, struct mt_err *err)
+{
+    *out = NULL;
     const struct mt_pq_write_opts defaults = {0};
     const struct mt_pq_write_opts *o = opts ? opts : &defaults;
-    int rc = check_args(cols, ncols, num_rows, o, err);
+    int rc = check_opts(o, err);
+    if (rc == 0)
+        rc = check_schema(schema, ncols, err);
     if (rc)
         return rc;
-    size_t rg_rows = o->row_group_rows ? o->row_group_rows : DEFAULT_ROW_GROUP_ROWS;
-    size_t nrg = num_rows / rg_rows + (num_rows % rg_rows != 0);
-    struct writer w = {.f = f, .o = o, .err = err};
-    w.level = o->zstd_level ? o->zstd_level : DEFAULT_ZSTD_LEVEL;
-    mt_thrift_enc_init(&w.hdr, HEADER_ROOM);
-    struct chunk_out *chunks = calloc(nrg ? nrg * ncols : 1, sizeof *chunks);
-    if (!chunks) {
-        rc = mt_err_set(err, MT_ENOMEM, "parquet writer: out of memory");
-        goto fail;
+    struct mt_pq_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return mt_err_set(err, MT_ENOMEM, "parquet writer: out of memory");
+    w->f = f;
+    w->o = *o;
+    w->o.kv = NULL;
+    w->o.n_kv = 0;
+    w->level = o->zstd_level ? o->zstd_level : DEFAULT_ZSTD_LEVEL;
+    mt_thrift_enc_init(&w->hdr, HEADER_ROOM);
+    w->schema = calloc(ncols, sizeof *w->schema);
+    w->kv = calloc(o->n_kv ? o->n_kv : 1, sizeof *w->kv);
+    bool ok = w->schema && w->kv;
+    for (size_t c = 0; ok && c < ncols; c++) {
+        w->schema[c] = schema[c];
+        w->schema[c].values = NULL;
+        w->schema[c].valid = NULL;
+        w->schema[c].name = dup_or_null(schema[c].name, &ok);
+        w->ncols = c + 1;
     }
-    rc = put(&w, "PAR1", 4);
-    for (size_t g = 0; g < nrg && rc == 0; g++) {
-        size_t a = g * rg_rows, b = num_rows - a < rg_rows ? num_rows : a + rg_rows;
-        for (size_t c = 0; c < ncols && rc == 0; c++)
-            rc = chunk(&w, &cols[c], a, b, &chunks[g * ncols + c]);
+    for (size_t i = 0; ok && i < o->n_kv; i++) {
+        w->kv[i].key = dup_or_null(o->kv[i].key, &ok);
+        w->kv[i].value = dup_or_null(o->kv[i].value, &ok);
+        w->o.n_kv = i + 1;
     }
-    if (rc == 0)
-        rc = write_footer(&w, cols, ncols, num_rows, rg_rows, nrg, chunks);
-fail:
-    free(chunks);
-    free(w.raw);
-    free(w.out);
-    mt_thrift_enc_release(&w.hdr);
-    mt_pq_codec_release(&w.codec);
+    w->o.kv = w->kv;
+    if (!ok) {
+        mt_pq_writer_free(w);
+        return mt_err_set(err, MT_ENOMEM, "parquet writer: out of memory");
+    }
+    w->err = err;
+    if ((rc = put(w, "PAR1", 4)) != 0) {
+        mt_pq_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+/* Room for one more row group's metadata. */
+static bool reserve_group(struct mt_pq_writer *w)
+{
+    if (w->nrg < w->rg_cap)
+        return true;
+    size_t cap = w->rg_cap ? w->rg_cap * 2 : 8;
+    struct chunk_out *chunks = realloc(w->chunks, cap * w->ncols * sizeof *chunks);
+    if (!chunks)
+        return false;
+    w->chunks = chunks;
+    size_t *rows = realloc(w->group_rows, cap * sizeof *rows);
+    if (!rows)
+        return false;
+    w->group_rows = rows;
+    w->rg_cap = cap;
+    return true;
+}
+
+int mt_pq_writer_append(struct mt_pq_writer *w, const struct mt_pq_table *t, struct mt_err *err)
+{
+    w->err = err;
+    if (w->failed)
+        return mt_err_set(err, MT_EINVAL, "parquet writer: append after a failed one");
+    int rc = check_rows(w, t, err);
+    if (rc) {
+        w->failed = true;
+        return rc;
+    }
+    size_t rg_rows = w->o.row_group_rows ? w->o.row_group_rows : DEFAULT_ROW_GROUP_ROWS;
+    for (size_t a = 0; a < t->nrows && rc == 0; a += rg_rows) {
+        size_t b = t->nrows - a < rg_rows ? t->nrows : a + rg_rows;
+        if (!reserve_group(w)) {
+            rc = mt_err_set(err, MT_ENOMEM, "parquet writer: out of memory");
+            break;
+        }
+        struct chunk_out *co = &w->chunks[w->nrg * w->ncols];
+        memset(co, 0, w->ncols * sizeof *co);
+        w->group_rows[w->nrg++] = b - a; /* counted now so that free sees every chunk */
+        for (size_t c = 0; c < w->ncols && rc == 0; c++)
+            rc = chunk(w, &t->cols[c], a, b, &co[c]);
+        w->rows += b - a;
+    }
+    w->failed = rc != 0;
     return rc;
+}
+
+int mt_pq_writer_open(struct mt_pq_writer **out, const char *path,
+                      const struct mt_pq_column *schema, size_t ncols,
+                      const struct mt_pq_write_opts *opts, struct mt_err *err)
+{
+    *out = NULL;
+    struct mt_atomic_file *a = malloc(sizeof *a);
+    if (!a)
+        return mt_err_set(err, MT_ENOMEM, "cannot write %s: out of memory", path);
+    int rc = mt_atomic_open(a, path, err);
+    if (rc) {
+        free(a);
+        return rc;
+    }
+    rc = writer_begin(out, a->f, schema, ncols, opts, err);
+    if (rc) {
+        rc = mt_atomic_abort(a, rc, err);
+        free(a);
+        return rc;
+    }
+    (*out)->atomic = a;
+    return 0;
+}
+
+int mt_pq_writer_close(struct mt_pq_writer *w, size_t *bytes, struct mt_err *err)
+{
+    assert(w->atomic);
+    w->err = err;
+    int rc = w->failed ? mt_err_set(err, MT_EINVAL, "parquet writer: close after a failed append")
+                       : write_footer(w);
+    if (rc == 0)
+        rc = mt_atomic_commit(w->atomic, bytes, err);
+    else
+        rc = mt_atomic_abort(w->atomic, rc, err);
+    mt_pq_writer_free(w);
+    return rc;
+}
+
+int mt_pq_write(FILE *f, const struct mt_pq_table *t, const struct mt_pq_write_opts *opts,
+                struct mt_err *err)
+{
+    struct mt_pq_writer *w;
+    int rc = writer_begin(&w, f, t->cols, t->ncols, opts, err);
+    if (rc)
+        return rc;
+    rc = mt_pq_writer_append(w, t, err);
+    if (rc == 0)
+        rc = write_footer(w);
+    mt_pq_writer_free(w);
+    return rc;
+}
+
+int mt_pq_write_table(const char *path, const struct mt_pq_table *t,
+                      const struct mt_pq_write_opts *opts, size_t *bytes, struct mt_err *err)
+{
+    struct mt_pq_writer *w;
+    int rc = mt_pq_writer_open(&w, path, t->cols, t->ncols, opts, err);
+    if (rc)
+        return rc;
+    rc = mt_pq_writer_append(w, t, err);
+    if (rc) {
+        mt_atomic_abort(w->atomic, rc, err);
+        mt_pq_writer_free(w);
+        return rc;
+    }
+    return mt_pq_writer_close(w, bytes, err);
 }

@@ -1,8 +1,8 @@
 /* Internals shared by the Parquet codec's modules (not a public interface):
  * format constants from parquet.thrift, compression, value decoders, and the
  * reader's parsed footer. */
-#ifndef MT_STORE_PARQUET_INTERNAL_H
-#define MT_STORE_PARQUET_INTERNAL_H
+#ifndef MT_PARQUET_INTERNAL_H
+#define MT_PARQUET_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "store/parquet.h"
+#include "parquet/parquet.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the parquet codec copies little-endian values with memcpy: little-endian hosts only"

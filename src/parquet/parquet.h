@@ -9,6 +9,11 @@
  * (nested/repeated columns, unknown codecs or encodings) fails with a clear
  * MT_EUNSUPPORTED error; malformed input fails with MT_EFORMAT, never a crash.
  *
+ * Tables (struct mt_pq_table) are the unit callers read and write: one call
+ * each way (mt_pq_read_table, mt_pq_write_table), or a streaming writer that
+ * appends row groups of one schema and renames the finished file into place.
+ * The reader object below gives column-by-column access into caller buffers.
+ *
  * Writer: DATA_PAGE v1, PLAIN encoding, REQUIRED or OPTIONAL columns, codecs
  * UNCOMPRESSED / SNAPPY / ZSTD, min/max statistics per column chunk, key-value
  * metadata; timestamps as INT64 with both the logical TIMESTAMP(UTC) type and
@@ -21,8 +26,8 @@
  * MT_ECHECKSUM naming the file and the column and page (or the footer).
  *
  * Thread safety: a reader or writer object is used by one thread at a time. */
-#ifndef MT_STORE_PARQUET_H
-#define MT_STORE_PARQUET_H
+#ifndef MT_PARQUET_PARQUET_H
+#define MT_PARQUET_PARQUET_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -136,6 +141,10 @@ int mt_pq_read_int64(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *
 int mt_pq_read_time_ms(struct mt_pq_reader *r, size_t col, int64_t *out, uint8_t *valid,
                        struct mt_err *err);
 
+/* A timestamp of time unit u (MT_PQ_NOT_TIME: taken as ms) in ms, flooring
+ * sub-millisecond parts. */
+int64_t mt_pq_time_to_ms(int64_t v, enum mt_pq_time_unit u);
+
 /* Reads a BYTE_ARRAY column. Nulls are empty strings with valid[i] = 0 (valid
  * may be NULL). out must be zeroed or released (it is overwritten; on error it
  * is left zeroed); caller releases with mt_pq_strings_release. The total of
@@ -145,21 +154,66 @@ int mt_pq_read_strings(struct mt_pq_reader *r, size_t col, struct mt_pq_strings 
 
 void mt_pq_strings_release(struct mt_pq_strings *s);
 
-/* ---- writer ---- */
+/* ---- tables ---- */
 
-/* One column to write. values points at num_rows elements of the C type that
- * matches `type`: int32_t (INT32), int64_t (INT64), float, double, or
- * `const char *const *` (BYTE_ARRAY, NUL-terminated UTF-8; NULL only in null
- * rows). For OPTIONAL columns `valid` (may be NULL = all valid) marks nulls
- * with 0; a REQUIRED column may pass one only if it holds no 0 (else MT_EINVAL). */
-struct mt_pq_write_column {
+/* One column of a table. values points at the table's nrows elements of the
+ * C type that matches `type`: int32_t (INT32), int64_t (INT64), float,
+ * double, or `const char *const *` (BYTE_ARRAY, NUL-terminated UTF-8; NULL
+ * only in null rows). For OPTIONAL columns `valid` (may be NULL = all valid)
+ * marks nulls with 0; a REQUIRED column may pass one only if it holds no 0
+ * (else MT_EINVAL). */
+struct mt_pq_column {
     const char *name;
     enum mt_pq_type type;       /* INT32, INT64, FLOAT, DOUBLE or BYTE_ARRAY */
-    enum mt_pq_time_unit time_unit; /* INT64 only: write as TIMESTAMP(UTC, unit) */
+    enum mt_pq_time_unit time_unit; /* INT64 only: a TIMESTAMP(UTC, unit) */
     bool optional;
     const void *values;
     const uint8_t *valid;
 };
+
+/* A flat table: ncols columns of nrows rows. Tables the caller builds point at
+ * its own arrays; one from mt_pq_read_table owns everything it points at. */
+struct mt_pq_table {
+    size_t nrows, ncols;
+    const struct mt_pq_column *cols;
+    bool owned;                 /* from mt_pq_read_table: release frees it all */
+};
+
+/* Reads the columns named in names[0 .. n_names) (all columns, in file order,
+ * when names is NULL) of the Parquet file at path into out, a new table it
+ * owns (release it with mt_pq_table_release; on error out is empty). A named
+ * column the file lacks is MT_EFORMAT ("PATH has no 'NAME' column"); more
+ * than max_rows rows (0 = no limit of the caller's) is MT_ELIMIT. Values
+ * keep their type: BOOLEAN and INT32 become INT32 (int32_t), INT64 stays
+ * INT64 as stored with its time unit, INT96 becomes INT64 nanoseconds
+ * (MT_PQ_NANOS), FLOAT float, DOUBLE double, BYTE_ARRAY NUL-terminated
+ * strings (a value holding a NUL byte is MT_EFORMAT). An OPTIONAL column
+ * gets a valid mask (nulls read as 0, NaN or ""), a REQUIRED one none.
+ * Errors name the file and the column. */
+int mt_pq_read_table(const char *path, const char *const *names, size_t n_names, size_t max_rows,
+                     struct mt_pq_table *out, struct mt_err *err);
+
+/* Chooses the columns mt_pq_read_table_pick reads from the schema of the
+ * open reader r (mt_pq_num_columns, mt_pq_column): writes at most max
+ * distinct column indexes to idx, in the order the table gets them, and
+ * returns how many, or a negative MT_E... code with err set (nothing is read
+ * then). max is the file's column count. */
+typedef int (*mt_pq_pick_fn)(const struct mt_pq_reader *r, size_t *idx, size_t max, void *ctx,
+                             struct mt_err *err);
+
+/* mt_pq_read_table with the columns chosen by pick from the file's schema
+ * (e.g. by aliases or types), in the same single pass over the file. */
+int mt_pq_read_table_pick(const char *path, mt_pq_pick_fn pick, void *ctx, size_t max_rows,
+                          struct mt_pq_table *out, struct mt_err *err);
+
+/* Index of the column called name in t, or -1. */
+int mt_pq_table_find(const struct mt_pq_table *t, const char *name);
+
+/* Frees what a table from mt_pq_read_table owns and leaves it empty; a
+ * caller-built table (owned false) is only emptied. */
+void mt_pq_table_release(struct mt_pq_table *t);
+
+/* ---- writer ---- */
 
 struct mt_pq_write_opts {
     enum mt_pq_codec codec;     /* UNCOMPRESSED (0), SNAPPY or ZSTD */
@@ -171,14 +225,53 @@ struct mt_pq_write_opts {
     size_t n_kv;
 };
 
-/* Writes a complete Parquet file of num_rows rows to f (from its current
- * position, with offsets counted from there; f must be opened for binary
- * writing). opts may be NULL (all defaults, uncompressed, no statistics).
- * Column names must be unique and non-empty. Does not flush or sync: the
- * caller decides durability. Returns 0 or a negative code; on error the
- * content written to f is undefined. */
-int mt_pq_write(FILE *f, const struct mt_pq_write_column *cols, size_t ncols, size_t num_rows,
-                const struct mt_pq_write_opts *opts, struct mt_err *err);
+/* Writes table t as a complete Parquet file to f (from its current position,
+ * with offsets counted from there; f must be opened for binary writing), in
+ * row groups of opts->row_group_rows. opts may be NULL (all defaults,
+ * uncompressed, no statistics). Column names must be unique and non-empty.
+ * Does not flush or sync: the caller decides durability. Returns 0 or a
+ * negative code; on error the content written to f is undefined. */
+int mt_pq_write(FILE *f, const struct mt_pq_table *t, const struct mt_pq_write_opts *opts,
+                struct mt_err *err);
+
+/* Writes table t to the file at path atomically (core/atomic.h: temp file,
+ * fsync, rename; missing folders are created), as mt_pq_write. *bytes (may be
+ * NULL) receives the file's size. On error the old file is untouched and the
+ * message names path. */
+int mt_pq_write_table(const char *path, const struct mt_pq_table *t,
+                      const struct mt_pq_write_opts *opts, size_t *bytes, struct mt_err *err);
+
+/* A streaming writer: one file written row group by row group, so a table
+ * much larger than memory can be written from pieces. */
+struct mt_pq_writer;
+
+/* Starts the file at path (atomically replaced when closed; nothing appears
+ * at path before). schema gives the ncols columns every append must have
+ * (name, type, time_unit, optional; values and valid are ignored); opts as
+ * mt_pq_write (NULL = defaults) and copied, key-value strings included. On
+ * success *out is a new writer that mt_pq_writer_close or mt_pq_writer_free
+ * ends. */
+int mt_pq_writer_open(struct mt_pq_writer **out, const char *path,
+                      const struct mt_pq_column *schema, size_t ncols,
+                      const struct mt_pq_write_opts *opts, struct mt_err *err);
+
+/* Writes the rows of t as one or more row groups (of at most
+ * opts->row_group_rows rows) after those already appended; t's columns must
+ * match the schema in order, name, type, time unit and optionality (else
+ * MT_EINVAL). The caller may free t's arrays once this returns: the writer
+ * keeps only the row groups' metadata (string statistics are copied). A
+ * table of 0 rows writes nothing. After an error the writer can only be
+ * freed. */
+int mt_pq_writer_append(struct mt_pq_writer *w, const struct mt_pq_table *t, struct mt_err *err);
+
+/* Writes the footer and renames the file into place (mt_atomic_commit);
+ * *bytes (may be NULL) is its size. Frees w, also on error (then the old
+ * file is untouched and nothing new is left behind). */
+int mt_pq_writer_close(struct mt_pq_writer *w, size_t *bytes, struct mt_err *err);
+
+/* Abandons a writer that was not closed: the temp file is removed, the target
+ * untouched (NULL is fine). */
+void mt_pq_writer_free(struct mt_pq_writer *w);
 
 /* The created_by string the writer puts in every file. */
 #define MT_PQ_CREATED_BY "mtrader parquet writer 1"

@@ -1,4 +1,4 @@
-#include "store/thrift.h"
+#include "parquet/thrift.h"
 
 #include <stdlib.h>
 #include <string.h>

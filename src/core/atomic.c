@@ -1,4 +1,4 @@
-#include "store/atomic.h"
+#include "core/atomic.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
-
-#define MT_ATOMIC_PATH_MAX 4096
 
 const char *mt_atomic_split_path(const char *path, char *dir, size_t size)
 {
@@ -83,18 +81,21 @@ static void remove_stale_temps(const char *dir, const char *name)
     closedir(d);
 }
 
-int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t *bytes,
-                    struct mt_err *err)
+int mt_atomic_open(struct mt_atomic_file *a, const char *path, struct mt_err *err)
 {
-    char dir[MT_ATOMIC_PATH_MAX], tmp[MT_ATOMIC_PATH_MAX];
+    char dir[MT_ATOMIC_PATH_MAX];
+    a->f = NULL;
+    a->existed = false;
+    a->tmp[0] = '\0';
     size_t len = strlen(path);
-    if (len == 0 || len >= sizeof dir)
+    if (len == 0 || len >= sizeof a->path)
         return mt_err_set(err, MT_EINVAL, "file path '%s' is empty or too long", path);
+    memcpy(a->path, path, len + 1);
     const char *name = mt_atomic_split_path(path, dir, sizeof dir);
     if (*name == '\0')
         return mt_err_set(err, MT_EINVAL, "file path '%s' names a folder, expected a file", path);
-    int n = snprintf(tmp, sizeof tmp, "%s/.%s" MT_ATOMIC_TMP_INFIX "XXXXXX", dir, name);
-    if (n < 0 || (size_t)n >= sizeof tmp)
+    int n = snprintf(a->tmp, sizeof a->tmp, "%s/.%s" MT_ATOMIC_TMP_INFIX "XXXXXX", dir, name);
+    if (n < 0 || (size_t)n >= sizeof a->tmp)
         return mt_err_set(err, MT_EINVAL, "file path '%s' is too long for a temp name", path);
     int rc = mt_mkdirs(dir, err);
     if (rc)
@@ -102,59 +103,96 @@ int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t 
 
     mode_t mode = 0644;
     struct stat st;
-    bool existed = stat(path, &st) == 0;
-    if (existed)
+    a->existed = stat(path, &st) == 0;
+    if (a->existed)
         mode = st.st_mode & 07777;
 
-    int fd = mkostemp(tmp, O_CLOEXEC);
+    int fd = mkostemp(a->tmp, O_CLOEXEC);
     if (fd < 0)
-        return call_failed(err, path, existed, "creating a", tmp);
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        rc = call_failed(err, path, existed, "opening", tmp);
+        return call_failed(err, path, a->existed, "creating a", a->tmp);
+    a->f = fdopen(fd, "wb");
+    if (!a->f) {
+        rc = call_failed(err, path, a->existed, "opening", a->tmp);
         close(fd);
-        goto fail_tmp;
+        unlink(a->tmp);
+        return rc;
     }
     if (fchmod(fd, mode) != 0) {
-        rc = call_failed(err, path, existed, "setting the mode of", tmp);
-        goto fail_file;
+        rc = call_failed(err, path, a->existed, "setting the mode of", a->tmp);
+        fclose(a->f);
+        a->f = NULL;
+        unlink(a->tmp);
+        return rc;
     }
-    rc = fill(f, ctx, err);
+    return MT_OK;
+}
+
+int mt_atomic_abort(struct mt_atomic_file *a, int rc, struct mt_err *err)
+{
+    if (a->f)
+        fclose(a->f);
+    a->f = NULL;
+    unlink(a->tmp);
     if (rc) {
         char what[MT_ERR_MSG_MAX] = "";
         if (err)
             memcpy(what, err->msg, sizeof what);
-        rc = write_failed(err, rc, path, existed, what);
-        goto fail_file;
+        rc = write_failed(err, rc, a->path, a->existed, what);
     }
-    if (fflush(f) != 0) {
-        rc = call_failed(err, path, existed, "writing", tmp);
+    return rc;
+}
+
+int mt_atomic_commit(struct mt_atomic_file *a, size_t *bytes, struct mt_err *err)
+{
+    const char *path = a->path;
+    int fd = fileno(a->f), rc;
+    struct stat st;
+    if (fflush(a->f) != 0) {
+        rc = call_failed(err, path, a->existed, "writing", a->tmp);
         goto fail_file;
     }
     if (fsync(fd) != 0) {
-        rc = call_failed(err, path, existed, "syncing", tmp);
+        rc = call_failed(err, path, a->existed, "syncing", a->tmp);
         goto fail_file;
     }
     if (fstat(fd, &st) != 0) {
-        rc = call_failed(err, path, existed, "checking the size of", tmp);
+        rc = call_failed(err, path, a->existed, "checking the size of", a->tmp);
         goto fail_file;
     }
-    if (fclose(f) != 0) {
-        rc = call_failed(err, path, existed, "closing", tmp);
+    rc = fclose(a->f);
+    a->f = NULL;
+    if (rc != 0) {
+        rc = call_failed(err, path, a->existed, "closing", a->tmp);
         goto fail_tmp;
     }
-    if (rename(tmp, path) != 0) {
-        rc = call_failed(err, path, existed, "renaming into place the", tmp);
+    if (rename(a->tmp, path) != 0) {
+        rc = call_failed(err, path, a->existed, "renaming into place the", a->tmp);
         goto fail_tmp;
     }
     if (bytes)
         *bytes = (size_t)st.st_size;
+    char dir[MT_ATOMIC_PATH_MAX];
+    const char *name = mt_atomic_split_path(path, dir, sizeof dir);
     remove_stale_temps(dir, name);
-    return sync_folder(dir, path, existed, err);
+    return sync_folder(dir, path, a->existed, err);
 
 fail_file:
-    fclose(f);
+    fclose(a->f);
+    a->f = NULL;
 fail_tmp:
-    unlink(tmp);
+    unlink(a->tmp);
     return rc;
+}
+
+int mt_atomic_write(const char *path, mt_atomic_fill_fn fill, void *ctx, size_t *bytes,
+                    struct mt_err *err)
+{
+    struct mt_atomic_file a;
+    int rc = mt_atomic_open(&a, path, err);
+    if (rc)
+        return rc;
+    rc = fill(a.f, ctx, err);
+    if (rc)
+        return mt_atomic_abort(&a, rc, err);
+    return mt_atomic_commit(&a, bytes, err);
 }
