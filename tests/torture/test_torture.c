@@ -24,12 +24,12 @@
 #include <sys/stat.h>
 
 #include "features/featureset.h"
+#include "parquet/parquet.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
 #include "store/catalog.h"
 #include "store/import.h"
 #include "store/market.h"
-#include "store/parquet.h"
 #include "store/ranks.h"
 #include "store/resample.h"
 #include "store/spreads.h"
@@ -932,7 +932,7 @@ static const struct mt_pq_kv pq_kv[2] = {{"source", "torture"}, {"note", NULL}};
 static int pq_write_run(void *ctx, struct mt_err *err)
 {
     struct pq_ctx *c = ctx;
-    const struct mt_pq_write_column cols[6] = {
+    const struct mt_pq_column cols[6] = {
         {"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, c->time, NULL},
         {"price", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, c->price, NULL},
         {"maybe", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, c->maybe, c->valid},
@@ -944,7 +944,8 @@ static int pq_write_run(void *ctx, struct mt_err *err)
         .codec = MT_PQ_ZSTD, .row_group_rows = 120, .page_rows = 50, .statistics = true, .kv = pq_kv, .n_kv = 2};
     FILE *f = fopen(c->path, "wb");
     assert_non_null(f);
-    int rc = mt_pq_write(f, cols, 6, PQ_ROWS, &opts, err);
+    const struct mt_pq_table t = {.nrows = PQ_ROWS, .ncols = 6, .cols = cols};
+    int rc = mt_pq_write(f, &t, &opts, err);
     assert_int_equal(fclose(f), 0);
     return rc;
 }
@@ -1008,11 +1009,150 @@ static void test_parquet_write(void **state)
     pq_done(&c);
 }
 
+/* The columns of pq_write_run as a table of rows [from, from + n). */
+static void pq_columns(const struct pq_ctx *c, size_t from, struct mt_pq_column cols[6])
+{
+    cols[0] = (struct mt_pq_column){"open_time", MT_PQ_INT64, MT_PQ_MILLIS, false, c->time + from, NULL};
+    cols[1] = (struct mt_pq_column){"price", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, false, c->price + from, NULL};
+    cols[2] = (struct mt_pq_column){"maybe", MT_PQ_DOUBLE, MT_PQ_NOT_TIME, true, c->maybe + from, c->valid + from};
+    cols[3] = (struct mt_pq_column){"count", MT_PQ_INT32, MT_PQ_NOT_TIME, false, c->count + from, NULL};
+    cols[4] = (struct mt_pq_column){"ratio", MT_PQ_FLOAT, MT_PQ_NOT_TIME, true, c->ratio + from, NULL};
+    cols[5] = (struct mt_pq_column){"label", MT_PQ_BYTE_ARRAY, MT_PQ_NOT_TIME, true, c->labels + from, c->valid + from};
+}
+
+/* The streaming writer: open, three appends of 100 rows, close (or free
+ * after a failed append), atomically to path. */
+static int pq_stream_run(void *ctx, struct mt_err *err)
+{
+    struct pq_ctx *c = ctx;
+    struct mt_pq_column cols[6];
+    pq_columns(c, 0, cols);
+    const struct mt_pq_write_opts opts = {.codec = MT_PQ_ZSTD, .row_group_rows = 120, .page_rows = 50,
+                                          .statistics = true, .kv = pq_kv, .n_kv = 2};
+    struct mt_pq_writer *w;
+    int rc = mt_pq_writer_open(&w, c->path, cols, 6, &opts, err);
+    if (rc)
+        return rc;
+    for (size_t from = 0; from < PQ_ROWS && !rc; from += 100) {
+        pq_columns(c, from, cols);
+        const struct mt_pq_table t = {.nrows = 100, .ncols = 6, .cols = cols};
+        rc = mt_pq_writer_append(w, &t, err);
+    }
+    if (rc) {
+        mt_pq_writer_free(w);
+        return rc;
+    }
+    return mt_pq_writer_close(w, &c->size, err);
+}
+
+/* A failed streaming write leaves the file before it (absent here) and no temp file. */
+static void pq_stream_failed(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    DIR *d = opendir(c->dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
+            fail_msg("%s left in %s", e->d_name, c->dir);
+    closedir(d);
+}
+
+/* The written file reads back as the rows given, then is removed. */
+static void pq_stream_check(void *ctx)
+{
+    struct pq_ctx *c = ctx;
+    struct mt_pq_table t;
+    struct mt_err err = {0};
+    if (mt_pq_read_table(c->path, NULL, 0, 0, &t, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(t.nrows, PQ_ROWS);
+    assert_int_equal(t.ncols, 6);
+    assert_memory_equal(t.cols[0].values, c->time, sizeof c->time);
+    assert_memory_equal(t.cols[3].values, c->count, sizeof c->count);
+    const char *const *labels = t.cols[5].values;
+    for (size_t i = 0; i < PQ_ROWS; i++)
+        assert_string_equal(labels[i], c->labels[i] ? c->labels[i] : "");
+    mt_pq_table_release(&t);
+    assert_int_equal(remove(c->path), 0);
+}
+
+static void test_parquet_stream(void **state)
+{
+    (void)state;
+    struct pq_ctx c;
+    pq_init(&c);
+    const struct scenario sc = {.name = "mt_pq_writer",
+                                .run = pq_stream_run,
+                                .release = no_output,
+                                .check = pq_stream_check,
+                                .failed = pq_stream_failed};
+    torture(&sc, &c);
+    pq_done(&c);
+}
+
+struct pq_table_ctx {
+    const char *path;
+    struct mt_pq_table t;
+    size_t ref_rows, ref_cols;
+    uint64_t ref_digest;
+};
+
+static int pq_table_run(void *ctx, struct mt_err *err)
+{
+    struct pq_table_ctx *c = ctx;
+    return mt_pq_read_table(c->path, NULL, 0, 0, &c->t, err);
+}
+
+static void pq_table_release(void *ctx)
+{
+    struct pq_table_ctx *c = ctx;
+    mt_pq_table_release(&c->t);
+}
+
+static uint64_t table_digest(const struct mt_pq_table *t);
+
+static void pq_table_keep(void *ctx)
+{
+    struct pq_table_ctx *c = ctx;
+    c->ref_rows = c->t.nrows;
+    c->ref_cols = c->t.ncols;
+    c->ref_digest = table_digest(&c->t);
+}
+
+static void pq_table_check(void *ctx)
+{
+    struct pq_table_ctx *c = ctx;
+    assert_int_equal(c->t.nrows, c->ref_rows);
+    assert_int_equal(c->t.ncols, c->ref_cols);
+    assert_true(table_digest(&c->t) == c->ref_digest);
+}
+
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
         h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* A hash of every value and validity byte of a table read. */
+static uint64_t table_digest(const struct mt_pq_table *t)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t k = 0; k < t->ncols; k++) {
+        const struct mt_pq_column *col = &t->cols[k];
+        h = fnv(h, col->name, strlen(col->name) + 1);
+        if (col->type == MT_PQ_BYTE_ARRAY) {
+            const char *const *v = col->values;
+            for (size_t i = 0; i < t->nrows; i++)
+                h = fnv(h, v[i], strlen(v[i]) + 1);
+        } else {
+            size_t size = col->type == MT_PQ_INT32 || col->type == MT_PQ_FLOAT ? 4 : 8;
+            h = fnv(h, col->values, t->nrows * size);
+        }
+        if (col->valid)
+            h = fnv(h, col->valid, t->nrows);
+    }
     return h;
 }
 
@@ -1125,6 +1265,17 @@ static void test_parquet_read(void **state)
         c.read_path = path[i];
         torture(&sc, &c);
         assert_int_equal(c.rows, 300);
+    }
+    /* The same files read as tables. */
+    const struct scenario table = {.name = "mt_pq_read_table",
+                                   .run = pq_table_run,
+                                   .release = pq_table_release,
+                                   .keep = pq_table_keep,
+                                   .check = pq_table_check};
+    for (size_t i = 0; i <= sizeof fixtures / sizeof *fixtures; i++) {
+        struct pq_table_ctx t = {.path = i ? path[i - 1] : c.path};
+        torture(&table, &t);
+        assert_int_equal(t.ref_rows, i ? 300 : PQ_ROWS);
     }
     pq_done(&c);
 }
@@ -1517,6 +1668,7 @@ int main(void)
         cmocka_unit_test(test_market),
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_parquet_write),
+        cmocka_unit_test(test_parquet_stream),
         cmocka_unit_test(test_parquet_read),
         cmocka_unit_test(test_strategy_parse),
         cmocka_unit_test(test_features),
