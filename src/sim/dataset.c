@@ -172,12 +172,12 @@ static int feature_columns(struct mt_dataset *d, const struct mt_fmatrix *m, str
     if (!d->feat_name || !d->feat)
         return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
     memcpy(d->feat_name, m->names, cols * sizeof *d->feat_name);
+    d->n_feat = cols; /* now: the release frees the columns allocated before a failing one */
     for (size_t c = 0; c < cols; c++) {
         d->feat[c] = calloc(d->cap ? d->cap : 1, sizeof(float));
         if (!d->feat[c])
             return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
     }
-    d->n_feat = cols;
     return 0;
 }
 

@@ -92,25 +92,19 @@ int mt_setup_open(struct mt_trade *t, const struct mt_setup *x, enum mt_tf tf, e
 
 /* ---- agents and config ---- */
 
-struct mt_trade_rules mt_trade_rules_for(const struct mt_strategy *s, const struct mt_trade_rules *base)
+struct mt_trade_rules mt_trade_rules_for(const char *strategy_id, const struct mt_trade_rules *base)
 {
-    struct mt_trade_rules r = *base;
-    if (!mt_strategy_trails(s))
+    struct mt_trade_rules r = base ? *base : mt_trade_rules_default();
+    if (!mt_strategy_id_trails(strategy_id))
         r.tp_at_r = 0; /* exits by its OCO order or stale only */
     return r;
 }
 
 struct mt_engine_agent mt_engine_agent_for(const char *strategy_id, const struct mt_trade_rules *base)
 {
-    struct mt_engine_agent a = {.strategy_id = strategy_id, .rules = base ? *base : mt_trade_rules_default(),
-                                .limits = mt_agent_limits_default()};
-    struct mt_strategy st;
-    struct mt_err err = {0};
-    if (mt_strategy_parse(strategy_id, MT_TF_1H, 0.0, &st, &err) == 0) {
-        a.rules = mt_trade_rules_for(&st, &a.rules);
-        mt_strategy_release(&st);
-    }
-    return a;
+    return (struct mt_engine_agent){.strategy_id = strategy_id,
+                                    .rules = mt_trade_rules_for(strategy_id, base),
+                                    .limits = mt_agent_limits_default()};
 }
 
 struct mt_engine_config mt_engine_config_default(void)

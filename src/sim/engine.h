@@ -162,15 +162,14 @@ struct mt_engine_agent {
     struct mt_scorer scorer;       /* account mode */
 };
 
-/* The rules base (e.g. mt_trade_rules_default) as the original applies them to
- * strategy s: Channel Run exits only by its OCO (target or stop) or stale, so
- * its take-profit is off (tp_at_r 0); strategies that trail (Trail Fractals)
- * keep base. */
-struct mt_trade_rules mt_trade_rules_for(const struct mt_strategy *s, const struct mt_trade_rules *base);
+/* The rules base (NULL: mt_trade_rules_default) as the original applies them
+ * to the strategy strategy_id names: Channel Run exits only by its OCO (target
+ * or stop) or stale, so its take-profit is off (tp_at_r 0); strategies that
+ * trail (Trail Fractals) keep base. */
+struct mt_trade_rules mt_trade_rules_for(const char *strategy_id, const struct mt_trade_rules *base);
 
-/* An agent for strategy_id (not checked here) with mt_trade_rules_for its
- * strategy and base (NULL: mt_trade_rules_default; base alone when the id
- * does not parse), the default limits and no scorer. */
+/* An agent for strategy_id (checked by mt_engine_init) with mt_trade_rules_for
+ * it and base, the default limits and no scorer. */
 struct mt_engine_agent mt_engine_agent_for(const char *strategy_id, const struct mt_trade_rules *base);
 
 enum mt_engine_mode { MT_ENGINE_LABEL, MT_ENGINE_ACCOUNT };

@@ -34,7 +34,7 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
     struct collect *c = ctx;
     struct mt_setup_outcomes *o = c->out;
     if (ev == MT_EV_CLOSE) {
-        mt_trade_copy(&o->v[p->id - c->first].trade, &p->trade);
+        o->v[p->id - c->first].trade = p->trade;
         return 0;
     }
     if (ev != MT_EV_OPEN)

@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <math.h>
-#include <stddef.h>
 #include <string.h>
 
 enum { TOUCH_STOP = 1, TOUCH_TARGET = 2, TOUCH_BOTH = 3 };
@@ -286,11 +285,6 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
         tp_done = true; /* only a partial take-profit leaves the trade open */
     }
     return false;
-}
-
-void mt_trade_copy(struct mt_trade *dst, const struct mt_trade *src)
-{
-    memcpy(dst, src, offsetof(struct mt_trade, legs) + src->n_legs * sizeof src->legs[0]);
 }
 
 void mt_trade_move_stop(struct mt_trade *t, double stop)

@@ -204,9 +204,6 @@ void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_a
 bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
                    const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower);
 
-/* Copies src into dst up to its last leg (the unused leg slots of dst are left as they were). */
-void mt_trade_copy(struct mt_trade *dst, const struct mt_trade *src);
-
 /* Trailing: moves the stop to `stop` only if that is in the trade's favour
  * (long: higher, short: lower) and the trade is followed; otherwise no-op. */
 void mt_trade_move_stop(struct mt_trade *t, double stop);

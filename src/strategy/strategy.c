@@ -134,9 +134,13 @@ void mt_strategy_set_spread(struct mt_strategy *s, double spread)
     s->buffer = 2.0 * spread > MT_STRATEGY_MIN_BUFFER ? 2.0 * spread : MT_STRATEGY_MIN_BUFFER;
 }
 
-bool mt_strategy_trails(const struct mt_strategy *s)
+bool mt_strategy_id_trails(const char *id)
 {
-    return s->def->trails;
+    size_t len = strcspn(id, ":");
+    for (size_t k = 0; k < NKINDS; k++)
+        if (strlen(kinds[k]->name) == len && strncmp(id, kinds[k]->name, len) == 0)
+            return kinds[k]->trails;
+    return false;
 }
 
 void mt_strategy_release(struct mt_strategy *s)

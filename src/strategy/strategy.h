@@ -92,10 +92,12 @@ int mt_strategy_parse(const char *id, enum mt_tf tf, double spread, struct mt_st
  * their stop buffer is max(2 spread, MT_STRATEGY_MIN_BUFFER). */
 void mt_strategy_set_spread(struct mt_strategy *s, double spread);
 
-/* True for strategies whose trades are managed after entry (Trail Fractals:
+/* True when id (see the top; only its kind, the name before the first ':', is
+ * read) names a strategy whose trades are managed after entry (Trail Fractals:
  * trailing stop, take-profit); false for those that exit only by their OCO
- * order, target or stop (Channel Run, reference-system.md §1.1). */
-bool mt_strategy_trails(const struct mt_strategy *s);
+ * order, target or stop (Channel Run, docs/reference-system.md §1.1) and for
+ * unknown kinds. Allocates nothing. */
+bool mt_strategy_id_trails(const char *id);
 
 /* Frees s's state. Safe on a released or zeroed struct. */
 void mt_strategy_release(struct mt_strategy *s);

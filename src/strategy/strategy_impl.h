@@ -14,7 +14,7 @@ struct mt_strategy_def {
     const char *usage; /* the fields after the name, for messages: "LOOKBACK:ENTRY:GOAL" */
     int n_fields;
     int n_context;
-    bool trails; /* trades are managed after entry (mt_strategy_trails) */
+    bool trails; /* trades are managed after entry (mt_strategy_id_trails) */
     const char *context[MT_SETUP_CONTEXT];
     /* Parses the id's fields after the name into s->p, writes s->id and adds
      * the indicators (s->tf, s->spread and s->buffer are set). Returns 0 or an

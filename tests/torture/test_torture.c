@@ -25,6 +25,7 @@
 
 #include "features/featureset.h"
 #include "parquet/parquet.h"
+#include "sim/dataset.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
 #include "store/catalog.h"
@@ -1552,7 +1553,8 @@ static void test_setups_backtest(void **state)
                                 .check = setups_check};
     for (size_t i = 0; i < 2; i++) {
         struct setups_ctx c = {.run = mt_setup_run_default(ids[i], MT_TF_1H, 0.0005)};
-        c.run.rules.tp_fraction = 1; /* full take-profits, followed on as tracked trades */
+        c.run.rules.tp_at_r = 1.8; /* Channel Run too: full take-profits, followed on as tracked trades */
+        c.run.rules.tp_fraction = 1;
         slice(&c.bars, &btc, BACKTEST_FROM, BACKTEST_FROM + BACKTEST_BARS);
         torture(&sc, &c);
         mt_setup_outcomes_release(&c.ref);
@@ -1564,6 +1566,7 @@ struct portfolio_ctx {
     struct mt_series bars[2];
     struct mt_portfolio_series ps[2];
     struct mt_portfolio_config cfg;
+    struct mt_engine_agent agents[2];
     struct mt_portfolio_result r, ref;
 };
 
@@ -1572,7 +1575,7 @@ static const char *const portfolio_ids[2] = {"channel_run:24:mid:edge", "trail_f
 static int portfolio_run(void *ctx, struct mt_err *err)
 {
     struct portfolio_ctx *c = ctx;
-    return mt_portfolio_run(c->ps, 2, portfolio_ids, 2, MT_TF_1H, &c->cfg, &c->r, err);
+    return mt_portfolio_run(c->ps, 2, c->agents, 2, MT_TF_1H, &c->cfg, &c->r, err);
 }
 
 static void portfolio_release(void *ctx)
@@ -1617,7 +1620,9 @@ static void portfolio_check(void *ctx)
     assert_int_equal(c->r.real, c->ref.real);
     assert_int_equal(c->r.sim, c->ref.sim);
     assert_int_equal(c->r.tracked, c->ref.tracked);
-    assert_int_equal(c->r.untradable, c->ref.untradable);
+    assert_int_equal(c->r.decisions.untradable, c->ref.decisions.untradable);
+    assert_int_equal(c->r.decisions.held, c->ref.decisions.held);
+    assert_int_equal(c->r.decisions.opposite, c->ref.decisions.opposite);
 }
 
 /* Two agents on BTCUSDT and ETHUSDT (the sample data) over the same hours,
@@ -1639,11 +1644,14 @@ static void test_portfolio_run(void **state)
     assert_int_equal(eth.open_time[from], btc.open_time[BACKTEST_FROM]);
     slice(&c.bars[1], &eth, from, from + BACKTEST_BARS);
     mt_series_release(&eth);
-    c.ps[0] = (struct mt_portfolio_series){"BTCUSDT", &c.bars[0], NULL};
-    c.ps[1] = (struct mt_portfolio_series){"ETHUSDT", &c.bars[1], NULL};
+    c.ps[0] = (struct mt_portfolio_series){"BTCUSDT", &c.bars[0], NULL, NULL, NULL, 0};
+    c.ps[1] = (struct mt_portfolio_series){"ETHUSDT", &c.bars[1], NULL, NULL, NULL, 0};
     c.cfg = mt_portfolio_config_default();
-    c.cfg.max_positions = 2;
-    c.cfg.rules.tp_fraction = 1;
+    c.cfg.limits.max_positions = 2;
+    for (size_t a = 0; a < 2; a++) {
+        c.agents[a] = mt_engine_agent_for(portfolio_ids[a], NULL);
+        c.agents[a].rules.tp_fraction = 1; /* full take-profits, followed on as tracked trades */
+    }
     const struct scenario sc = {.name = "mt_portfolio_run",
                                 .run = portfolio_run,
                                 .release = portfolio_release,
@@ -1653,6 +1661,101 @@ static void test_portfolio_run(void **state)
     mt_portfolio_result_release(&c.ref);
     mt_series_release(&c.bars[0]);
     mt_series_release(&c.bars[1]);
+}
+
+struct dataset_ctx {
+    char *dir;
+    char path[MT_STORE_PATH_MAX];
+    struct mt_series bars;
+    struct mt_fmatrix m;
+    struct mt_setup_outcomes o[2];
+    size_t rows, bytes;
+    char *file, *ref_file; /* the file written */
+    size_t ref_size;
+};
+
+static const char *const dataset_ids[2] = {"channel_run:24:mid:edge", "trail_fractals:5:2"};
+
+/* A caller's whole use: init, add both strategies' outcomes with their
+ * features, write, release (on every path). */
+static int dataset_run(void *ctx, struct mt_err *err)
+{
+    struct dataset_ctx *c = ctx;
+    const double win[2] = {0, 1.5};
+    struct mt_dataset d;
+    int rc = mt_dataset_init(&d, win, 2, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < 2 && !rc; i++)
+        rc = mt_dataset_add(&d, i ? "ETHUSDT" : "BTCUSDT", MT_TF_1H, dataset_ids[i], &c->o[i], &c->m, err);
+    if (!rc)
+        rc = mt_dataset_write(&d, c->path, &c->bytes, err);
+    c->rows = d.rows + d.written;
+    mt_dataset_release(&d);
+    return rc;
+}
+
+static void dataset_release(void *ctx)
+{
+    struct dataset_ctx *c = ctx;
+    free(c->file);
+    c->file = NULL;
+}
+
+static void dataset_keep(void *ctx)
+{
+    struct dataset_ctx *c = ctx;
+    assert_int_equal(c->rows, c->o[0].n + c->o[1].n);
+    c->ref_file = tu_read_file(c->path, &c->ref_size);
+    assert_int_equal(c->bytes, c->ref_size);
+}
+
+static void dataset_check(void *ctx)
+{
+    struct dataset_ctx *c = ctx;
+    size_t size;
+    c->file = tu_read_file(c->path, &size);
+    assert_int_equal(size, c->ref_size);
+    assert_memory_equal(c->file, c->ref_file, size);
+}
+
+/* The labelled dataset of both strategies' setups on 400 bars, with the
+ * features of the default set. */
+static void test_dataset(void **state)
+{
+    (void)state;
+    struct dataset_ctx c;
+    memset(&c, 0, sizeof c);
+    c.dir = tu_mkdtemp();
+    snprintf(c.path, sizeof c.path, "%s/setups.parquet", c.dir);
+    slice(&c.bars, &btc, BACKTEST_FROM, BACKTEST_FROM + BACKTEST_BARS);
+    struct mt_err err = {0};
+    struct mt_fset fs;
+    struct mt_features f;
+    assert_int_equal(mt_fset_default(&fs, &err), 0);
+    assert_int_equal(mt_features_init(&f, &fs, MT_TF_1H, &err), 0);
+    assert_int_equal(mt_features_batch(&f, &c.bars, &c.m, &err), 0);
+    mt_features_release(&f);
+    mt_fset_release(&fs);
+    for (size_t i = 0; i < 2; i++) {
+        struct mt_setup_run run = mt_setup_run_default(dataset_ids[i], MT_TF_1H, 0.0005);
+        run.rules.tp_at_r = 1.8;
+        run.rules.tp_fraction = 1;
+        assert_int_equal(mt_setups_backtest(&c.bars, &run, &c.o[i], &err), 0);
+    }
+    const struct scenario sc = {.name = "mt_dataset",
+                                .run = dataset_run,
+                                .release = dataset_release,
+                                .keep = dataset_keep,
+                                .check = dataset_check};
+    torture(&sc, &c);
+    free(c.ref_file);
+    for (size_t i = 0; i < 2; i++)
+        mt_setup_outcomes_release(&c.o[i]);
+    mt_fmatrix_release(&c.m);
+    mt_series_release(&c.bars);
+    tu_rmtree(c.dir);
+    free(c.dir);
 }
 
 int main(void)
@@ -1674,6 +1777,7 @@ int main(void)
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_setups_backtest),
         cmocka_unit_test(test_portfolio_run),
+        cmocka_unit_test(test_dataset),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
