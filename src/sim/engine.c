@@ -375,12 +375,13 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
                      const struct mt_engine_bar *b, struct mt_err *err)
 {
     const struct mt_costs *costs = &e->series[s].costs;
+    const bool updates = e->sink.updates;
     size_t kept = 0, n = ln->n_act;
     for (size_t k = 0; k < n; k++) {
         uint32_t i = ln->act[k];
         struct mt_trade *tr = &e->pool[i].trade;
         bool closed;
-        size_t legs = e->sink.updates ? tr->n_legs : 0;
+        size_t legs = updates ? tr->n_legs : 0;
         if (tr->kind == MT_TRADE_REAL) {
             double before = tr->realized;
             int rc = e->exec.ops->on_bar(e->exec.ctx, &e->pool[i], t, b, costs, &ag->rules, err);
@@ -393,7 +394,7 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
         }
         if (!closed) {
             ln->act[kept++] = i;
-            if (e->sink.updates && tr->n_legs > legs) {
+            if (updates && tr->n_legs > legs) {
                 int rc = emit_trade(e, MT_EV_FILL, i, err);
                 if (rc)
                     return rc;

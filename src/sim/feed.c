@@ -74,39 +74,55 @@ static double spread_at(const struct mt_hist_series *hs, size_t *from, int64_t t
     return *from ? hs->spread[*from - 1] : NAN;
 }
 
+/* True when the engine follows a trade on any series. */
+static bool following(const struct mt_hist_feed *f)
+{
+    for (size_t s = 0; s < f->ns; s++)
+        if (mt_engine_followed(f->e, s))
+            return true;
+    return false;
+}
+
 static int hist_next(void *ctx, int64_t *t, const struct mt_engine_bar *const **bars, bool *decide,
                      struct mt_err *err)
 {
     (void)err;
     struct mt_hist_feed *f = ctx;
-    bool any = false, following = false;
+    bool any = false;
+    int64_t now = 0;
     for (size_t s = 0; s < f->ns; s++) {
+        if (f->bars[s]) { /* the bar given at the previous time */
+            f->next[s]++;
+            f->bars[s] = NULL;
+        }
         const struct mt_series *b = f->series[s].bars;
-        if (f->bars[s])
-            f->next[s]++; /* the bar given at the previous time */
-        f->bars[s] = NULL;
-        following = following || mt_engine_followed(f->e, s) > 0;
-        if (f->next[s] < b->n && (!any || b->open_time[f->next[s]] < *t)) {
-            *t = b->open_time[f->next[s]];
+        if (f->next[s] < b->n && (!any || b->open_time[f->next[s]] < now)) {
+            now = b->open_time[f->next[s]];
             any = true;
         }
     }
-    if (!any || (*t >= f->span.to && !(f->span.follow_past_to && following)))
+    if (!any || (now >= f->span.to && !(f->span.follow_past_to && following(f))))
         return 0;
     for (size_t s = 0; s < f->ns; s++) {
         const struct mt_hist_series *hs = &f->series[s];
-        size_t i = f->next[s];
-        if (i >= hs->bars->n || hs->bars->open_time[i] != *t)
-            continue;
         const struct mt_series *b = hs->bars;
+        size_t i = f->next[s];
+        if (i >= b->n || b->open_time[i] != now)
+            continue;
         struct mt_engine_bar *x = &f->bar[s];
-        *x = (struct mt_engine_bar){b->open[i], b->high[i], b->low[i], b->close[i], b->volume ? b->volume[i] : NAN,
-                                    NULL, NULL, 0, spread_at(hs, &f->spread_from[s], *t)};
-        if (hs->lower && mt_engine_followed(f->e, s))
-            x->lower = lower_candles(hs->lower, *t, mt_tf_next(f->tf, *t), &f->lower_from[s], &f->sub[s]);
+        x->open = b->open[i];
+        x->high = b->high[i];
+        x->low = b->low[i];
+        x->close = b->close[i];
+        x->volume = b->volume ? b->volume[i] : NAN;
+        x->spread = hs->n_spreads ? spread_at(hs, &f->spread_from[s], now) : NAN;
+        x->lower = hs->lower && mt_engine_followed(f->e, s)
+                       ? lower_candles(hs->lower, now, mt_tf_next(f->tf, now), &f->lower_from[s], &f->sub[s])
+                       : NULL;
         f->bars[s] = x;
     }
-    *decide = *t >= f->span.from && *t < f->span.to;
+    *t = now;
+    *decide = now >= f->span.from && now < f->span.to;
     *bars = f->bars;
     return 1;
 }

@@ -270,6 +270,22 @@ void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_a
     }
 }
 
+/* The rest of a bar step once a decides something: fills it, then what else the bar decides. Kept out of
+ * mt_trade_step so that the step of a bar that decides nothing, by far the most common, stays small. */
+static __attribute__((noinline)) bool fill_decided(struct mt_trade *t, int64_t bar_time, double o, double h, double l,
+                                                   double c, const struct mt_costs *costs,
+                                                   const struct mt_trade_rules *r, const struct mt_subbars *lower,
+                                                   struct mt_trade_action *a)
+{
+    do {
+        mt_trade_fill_sim(t, bar_time, a, costs);
+        if (t->exit != MT_EXIT_NONE)
+            return true;
+        /* only a partial take-profit leaves the trade open: its bar may still close it stale */
+    } while (decide(t, bar_time, o, h, l, c, r, lower, true, a));
+    return false;
+}
+
 bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, double l, double c,
                    const struct mt_costs *costs, const struct mt_trade_rules *r, const struct mt_subbars *lower)
 {
@@ -277,14 +293,8 @@ bool mt_trade_step(struct mt_trade *t, int64_t bar_time, double o, double h, dou
         return false;
     observe(t, h, l);
     struct mt_trade_action a;
-    bool tp_done = false;
-    while (decide(t, bar_time, o, h, l, c, r, lower, tp_done, &a)) {
-        mt_trade_fill_sim(t, bar_time, &a, costs);
-        if (t->exit != MT_EXIT_NONE)
-            return true;
-        tp_done = true; /* only a partial take-profit leaves the trade open */
-    }
-    return false;
+    return decide(t, bar_time, o, h, l, c, r, lower, false, &a) &&
+           fill_decided(t, bar_time, o, h, l, c, costs, r, lower, &a);
 }
 
 void mt_trade_move_stop(struct mt_trade *t, double stop)
