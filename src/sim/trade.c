@@ -266,7 +266,7 @@ void mt_trade_fill_sim(struct mt_trade *t, int64_t time, const struct mt_trade_a
         return;
     case MT_EXIT_TAKE_PROFIT:
     case MT_EXIT_STALE: market_exit(t, time, a->reason, a->price, a->size, c); return;
-    default: assert(!"mt_trade_fill_sim: not an action"); return;
+    default: assert(false && "mt_trade_fill_sim: not an action"); return;
     }
 }
 
