@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
+
 /* One agent on one series: its strategy state and followed trades. */
 struct lane {
     struct mt_strategy st;
@@ -135,19 +137,6 @@ static int check_config(const struct mt_engine_config *c, struct mt_err *err)
 
 /* ---- growing arrays ---- */
 
-/* v (holding n elements of elem bytes, room for *cap) with room for one more:
- * v itself or a larger copy (*cap updated); NULL without memory (v untouched). */
-static void *grow(void *v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(v, c * elem);
-    if (p)
-        *cap = c;
-    return p;
-}
-
 static int nomem(struct mt_engine *e, struct mt_err *err)
 {
     e->failed = true;
@@ -157,7 +146,7 @@ static int nomem(struct mt_engine *e, struct mt_err *err)
 /* Appends pool index i to *v. 0 or MT_ENOMEM. */
 static int push_index(struct mt_engine *e, uint32_t **v, size_t *n, size_t *cap, uint32_t i, struct mt_err *err)
 {
-    uint32_t *p = grow(*v, cap, *n, sizeof *p);
+    uint32_t *p = mt_grow(*v, cap, *n, sizeof *p, 16);
     if (!p)
         return nomem(e, err);
     *v = p;
@@ -175,11 +164,11 @@ static int slot_alloc(struct mt_engine *e, uint32_t *slot, struct mt_err *err)
     if (e->n_pool >= UINT32_MAX)
         return mt_err_set(err, MT_ELIMIT, "engine: more than %u trades followed at once", (unsigned)UINT32_MAX);
     /* Reserve the free list's room now, so that freeing the slot later cannot fail. */
-    uint32_t *f = e->n_pool + 1 > e->cap_free ? grow(e->free_slots, &e->cap_free, e->n_pool, sizeof *f) : e->free_slots;
+    uint32_t *f = mt_grow(e->free_slots, &e->cap_free, e->n_pool, sizeof *f, 16);
     if (!f)
         return nomem(e, err);
     e->free_slots = f;
-    struct mt_position *p = grow(e->pool, &e->cap_pool, e->n_pool, sizeof *p);
+    struct mt_position *p = mt_grow(e->pool, &e->cap_pool, e->n_pool, sizeof *p, 16);
     if (!p)
         return nomem(e, err);
     e->pool = p;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "sim/feed.h"
 
 struct mt_portfolio_config mt_portfolio_config_default(void)
@@ -51,14 +52,10 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
         return 0;
     }
     assert(p->id - c->first == o->n_trades);
-    if (o->n_trades == o->cap_trades) {
-        size_t cap = o->cap_trades ? o->cap_trades * 2 : 256;
-        struct mt_portfolio_trade *v = realloc(o->trades, cap * sizeof *v);
-        if (!v)
-            return mt_err_set(err, MT_ENOMEM, "portfolio: out of memory for %zu trades", o->n_trades + 1);
-        o->trades = v;
-        o->cap_trades = cap;
-    }
+    struct mt_portfolio_trade *v = mt_grow(o->trades, &o->cap_trades, o->n_trades, sizeof *v, 256);
+    if (!v)
+        return mt_err_set(err, MT_ENOMEM, "portfolio: out of memory for %zu trades", o->n_trades + 1);
+    o->trades = v;
     o->trades[o->n_trades++] = (struct mt_portfolio_trade){
         .id = p->id,
         .agent = p->agent,
@@ -75,14 +72,10 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
 static int collect_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
 {
     struct mt_portfolio_result *o = ((struct collect *)ctx)->out;
-    if (o->n_equity == o->cap_equity) {
-        size_t cap = o->cap_equity ? o->cap_equity * 2 : 1024;
-        struct mt_equity_point *v = realloc(o->equity, cap * sizeof *v);
-        if (!v)
-            return mt_err_set(err, MT_ENOMEM, "portfolio: out of memory for %zu equity points", o->n_equity + 1);
-        o->equity = v;
-        o->cap_equity = cap;
-    }
+    struct mt_equity_point *v = mt_grow(o->equity, &o->cap_equity, o->n_equity, sizeof *v, 1024);
+    if (!v)
+        return mt_err_set(err, MT_ENOMEM, "portfolio: out of memory for %zu equity points", o->n_equity + 1);
+    o->equity = v;
     o->equity[o->n_equity++] = (struct mt_equity_point){time, equity};
     return 0;
 }

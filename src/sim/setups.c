@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "sim/feed.h"
 
 struct mt_setup_run mt_setup_run_default(const char *strategy_id, enum mt_tf tf, double spread)
@@ -40,14 +41,10 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
     if (ev != MT_EV_OPEN)
         return 0;
     assert(p->id - c->first == o->n);
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 1024;
-        struct mt_setup_outcome *v = realloc(o->v, cap * sizeof *v);
-        if (!v)
-            return mt_err_set(err, MT_ENOMEM, "out of memory for %zu outcomes", o->n + 1);
-        o->v = v;
-        o->cap = cap;
-    }
+    struct mt_setup_outcome *v = mt_grow(o->v, &o->cap, o->n, sizeof *v, 1024);
+    if (!v)
+        return mt_err_set(err, MT_ENOMEM, "out of memory for %zu outcomes", o->n + 1);
+    o->v = v;
     struct mt_setup_outcome *x = &o->v[o->n++];
     x->setup = p->setup;
     x->parent = p->parent ? (long)(p->parent - c->first) : -1;
