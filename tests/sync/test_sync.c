@@ -200,7 +200,7 @@ static void test_incremental(void **state)
     if (mt_sync_run(&cfg, &rep, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(rep.added, 0);
-    assert_int_equal(rep.pages, 0);
+    assert_int_equal(rep.pages, 2); /* each page: the still-open candle, dropped */
     assert_int_equal(rep.snapshot_rows, 0);
     mt_sync_report_release(&rep);
     assert_int_equal(snapshot_rows(dir), 4);
@@ -250,7 +250,8 @@ static void test_resample(void **state)
 }
 
 /* A store that cannot take ETHUSDT (a folder where its file goes) fails that
- * symbol alone, named in the report; an unknown symbol stops the run first. */
+ * symbol's download alone (and the snapshot, whose ranks read it), each
+ * named in the report; an unknown symbol stops the run first. */
 static void test_failures(void **state)
 {
     (void)state;
@@ -275,13 +276,17 @@ static void test_failures(void **state)
         fail_msg("%s", err.msg);
     assert_int_equal(rep.symbols, 2);
     assert_int_equal(rep.added, 24);
-    assert_int_equal(rep.failed, 1);
-    assert_int_equal(rep.nfailures, 1);
+    assert_int_equal(rep.failed, 2);
+    assert_int_equal(rep.nfailures, 2);
     assert_int_equal(rep.failures[0].kind, MT_SYNC_FAIL_STORE);
     assert_string_equal(rep.failures[0].symbol, "ETHUSDT");
     assert_int_equal(rep.failures[0].tf, MT_TF_1H);
-    assert_non_null(strstr(rep.failures[0].err.msg, "ETHUSDT"));
-    assert_int_equal(rep.snapshot_rows, 2);
+    assert_non_null(strstr(rep.failures[0].err.msg, "/ohlcv/1h/ETHUSDT.parquet is a folder"));
+    /* the ranks read the stored candles of ETHUSDT too: the snapshot fails, naming it */
+    assert_int_equal(rep.failures[1].kind, MT_SYNC_FAIL_SNAPSHOT);
+    assert_string_equal(rep.failures[1].symbol, "");
+    assert_non_null(strstr(rep.failures[1].err.msg, "market ranks of ETHUSDT: "));
+    assert_int_equal(rep.snapshot_rows, 0);
     mt_sync_report_release(&rep);
 
     cfg.symbols = "BTCUSDT,NOPEUSDT";
