@@ -206,8 +206,8 @@ static void on_job_end(void *user, struct mt_klines_job *job)
     progress(r, job->tf, MT_SYNC_STEP);
 }
 
-/* Downloads timeframe tf of the universe. Returns 0, MT_ENOMEM, or MT_EIO
- * when the run itself failed (recorded as a failure of kind RUN). */
+/* Downloads timeframe tf of the universe. Returns 0 (a failure of the run
+ * itself is recorded as one of kind RUN) or MT_ENOMEM. */
 static int download_timeframe(struct run *r, enum mt_tf tf, int64_t start, struct mt_err *err)
 {
     const struct mt_sync_universe *u = &r->u;
@@ -222,15 +222,14 @@ static int download_timeframe(struct run *r, enum mt_tf tf, int64_t start, struc
     r->total = njobs;
     progress(r, tf, MT_SYNC_START);
     struct mt_err run_err = {0};
-    int rc = mt_binance_klines_many(&r->b, jobs, njobs, on_job_end, r, &run_err);
-    if (rc)
+    if (mt_binance_klines_many(&r->b, jobs, njobs, on_job_end, r, &run_err))
         add_failure(r->rep, &r->cap, MT_SYNC_FAIL_RUN, "", tf, 0, &run_err);
     progress(r, tf, MT_SYNC_END);
     r->rep->series += u->n;
     for (size_t i = 0; i < njobs; i++)
         mt_series_release(&jobs[i].series);
     free(jobs);
-    return rc;
+    return MT_OK;
 }
 
 /* Builds the other timeframes from cfg->resample_from for every symbol. */
@@ -289,13 +288,11 @@ static int run_steps(struct run *r, int64_t now, struct mt_err *err)
     int rc = MT_OK;
     if (cfg->resample) {
         rc = download_timeframe(r, cfg->resample_from, start, err);
-        if (rc != MT_ENOMEM)
-            rc = resample_symbols(r, err);
+        if (!rc)
+            rc = resample_symbols(r, err); /* also after a failed run: what was stored */
     } else {
-        for (size_t k = 0; k < cfg->ntf && !rc; k++)
+        for (size_t k = 0; k < cfg->ntf && !rc && !r->rep->run_failed; k++)
             rc = download_timeframe(r, cfg->tfs[k], start, err);
-        if (rc == MT_EIO)
-            rc = MT_OK; /* recorded as a failure of kind RUN */
     }
     if (rc)
         return rc;
