@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "sim/portfolio.h"
+#include "sync/sync.h"
 
 /* offset and size of a char-array field of struct mt_app_config */
 #define CFG_STR(path) \
@@ -74,12 +75,12 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
     snprintf(cfg.exchange.base_url, sizeof cfg.exchange.base_url, "https://api.binance.com");
     cfg.exchange.concurrency = 4;
     cfg.exchange.weight_share = 0.8;
-    snprintf(cfg.download.quote, sizeof cfg.download.quote, "USDT");
-    snprintf(cfg.download.exclude_bases, sizeof cfg.download.exclude_bases,
-             "USDC,BUSD,TUSD,FDUSD,USDP,DAI,UST,USTC,PAX,PAXG,EUR,GBP,AUD,TRY,BRL,RUB,UAH,NGN,"
-             "ZAR,IDRT,BIDR,BVND,AEUR,EURI,USD1,XUSD,BFUSD,RLUSD");
-    snprintf(cfg.download.timeframes, sizeof cfg.download.timeframes, "1h,1d");
-    cfg.download.history_days = 4 * 365;
+    snprintf(cfg.download.quote, sizeof cfg.download.quote, "%s", MT_SYNC_DEFAULT_QUOTE);
+    snprintf(cfg.download.exclude_bases, sizeof cfg.download.exclude_bases, "%s",
+             MT_SYNC_DEFAULT_EXCLUDE_BASES);
+    snprintf(cfg.download.timeframes, sizeof cfg.download.timeframes, "%s",
+             MT_SYNC_DEFAULT_TIMEFRAMES);
+    cfg.download.history_days = MT_SYNC_DEFAULT_HISTORY_DAYS;
     struct mt_costs costs = mt_costs_default();
     struct mt_trade_rules rules = mt_trade_rules_default();
     struct mt_portfolio_config account = mt_portfolio_config_default();

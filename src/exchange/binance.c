@@ -1,6 +1,7 @@
 /* Binance public market-data endpoints. */
 #include "exchange/binance.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -423,9 +424,13 @@ static bool job_page(struct many_ctx *ctx, struct mt_klines_job *j, struct mt_ht
     if (got == 0)
         return false;
     j->pages++;
+    /* A short page is the end of the data; a dropped open candle is the present
+     * (and may have been the page's only row: nothing to continue from). */
+    if (got < MT_BINANCE_KLINES_PAGE || closed < n0 + got)
+        return false;
+    assert(j->series.n > 0);
     int64_t next = mt_tf_next(j->tf, j->series.open_time[j->series.n - 1]);
-    /* A short page is the end of the data; a dropped open candle is the present. */
-    if (got < MT_BINANCE_KLINES_PAGE || closed < n0 + got || (j->end_ms >= 0 && next > j->end_ms))
+    if (j->end_ms >= 0 && next > j->end_ms)
         return false;
     job_next(ctx->b, j, next);
     return true;
