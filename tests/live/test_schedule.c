@@ -223,9 +223,9 @@ static void the_next_wake_is_the_earliest_due_time(void **state)
     int64_t slow_last[] = {at("2024-04-29"), at("2024-04-01"), at("2024-05-08 00:00")};
     /* 1w 05-06 closes 05-13, 1M May closes 06-01, 12h 12:00 closes 05-09 00:00. */
     assert_int_equal(mt_schedule_next(slow, 3, slow_last, now, 0), at("2024-05-09"));
-    slow_last[2] = at("2024-05-08 12:00");
-    assert_int_equal(mt_schedule_next(slow, 3, slow_last, now, 0), at("2024-05-09"));
-    slow_last[2] = at("2024-05-09 12:00"); /* ahead of now (a clock stepped back) */
+    slow_last[2] = at("2024-05-08 12:00"); /* 12h 05-09 00:00 closes 05-09 12:00 */
+    assert_int_equal(mt_schedule_next(slow, 3, slow_last, now, 0), at("2024-05-09 12:00"));
+    slow_last[2] = at("2024-05-20 12:00"); /* ahead of now (a clock stepped back) */
     expect_due(MT_TF_12H, slow_last[2], now, 0, 8, NONE, 0);
     assert_int_equal(mt_schedule_next(slow, 3, slow_last, now, 0), at("2024-05-13"));
     /* One overdue timeframe (1d 05-07 closed 05-08 00:00) makes the wake now. */
@@ -245,9 +245,9 @@ static void a_daemon_sees_every_bar_once(void **state)
     for (size_t i = 0; i < NTF; i++)
         last[i] = start;
     const int64_t delays[] = {0, 7 * SEC, 3 * MIN, 0, 2 * MT_MS_HOUR, 14 * MIN, 1, 40 * MIN};
-    int64_t now = start + 10 * MIN;
+    int64_t now = start + 31 * MIN;
     size_t runs = 0;
-    while (now < end + grace) {
+    for (;;) {
         size_t due_tfs = 0;
         for (size_t i = 0; i < NTF; i++) {
             struct mt_due due;
@@ -260,8 +260,11 @@ static void a_daemon_sees_every_bar_once(void **state)
             }
             due_tfs += due.n > 0;
         }
-        /* A wake always finds work (the first one is at start + 10 min: 15m is due). */
+        /* A wake always finds work (the first one is at 00:31: the 15m bar 00:15 is due;
+         * the last one at end + grace: the 1d bar of 2025-01-01 is due). */
         assert_true(due_tfs > 0);
+        if (now == end + grace)
+            break;
         int64_t wake = mt_schedule_next(tfs, NTF, last, now, grace);
         assert_true(wake > now);
         /* Just before the wake nothing is due. */
@@ -271,6 +274,8 @@ static void a_daemon_sees_every_bar_once(void **state)
             assert_int_equal(due.n, 0);
         }
         now = wake + delays[runs % (sizeof delays / sizeof delays[0])];
+        if (now > end + grace)
+            now = end + grace; /* the last run: every bar that closed by `end` is due */
         runs++;
     }
     /* Bars after 2024-12-30 00:00 that closed by 2025-01-02 00:00. */
