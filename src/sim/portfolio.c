@@ -95,7 +95,7 @@ static int chain_trade(void *ctx, enum mt_trade_event ev, const struct mt_positi
 {
     const struct collect *c = ctx;
     int rc = collect_trade(ctx, ev, p, err);
-    if (rc == 0 && c->also->trade && (c->also->updates || ev == MT_EV_OPEN || ev == MT_EV_CLOSE))
+    if (rc == 0 && c->also->trade) /* the engine sends updates only when that sink wants them */
         rc = c->also->trade(c->also->ctx, ev, p, err);
     return rc;
 }
