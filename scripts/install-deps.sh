@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config clang
   libcjson-dev libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev libzip-dev libssl-dev
-  libcurl4-openssl-dev libmicrohttpd-dev
+  libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev sqlite3
   libcmocka-dev
   nodejs npm
   time python3

@@ -9,8 +9,10 @@
 #include "cli/cli.h"
 #include "cli/cmd_common.h"
 #include "core/atomic.h"
+#include "core/clock.h"
 #include "core/numfmt.h"
 #include "core/time.h"
+#include "journal/journal.h"
 #include "sim/portfolio.h"
 #include "store/spreads.h"
 #include "store/store.h"
@@ -24,6 +26,7 @@ const struct mt_command mt_cmd_backtest = {
     "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
     "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
     "                        [--max-positions N] [--spread X] [--spreads] [--stack] [--lower TF]\n"
+    "                        [--journal FILE]\n"
     "                        [engine options]\n"
     "\n"
     "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
@@ -53,7 +56,9 @@ const struct mt_command mt_cmd_backtest = {
     "  --trades FILE      trade list CSV (written atomically)\n"
     "  --equity FILE      equity curve CSV (time in ms UTC, equity)\n"
     "  --lower TF         stored candles of this lower timeframe decide the bars that touched\n"
-    "                     both stop and target (when the symbol has them; else stop first)\n" MT_CLI_ENGINE_USAGE,
+    "                     both stop and target (when the symbol has them; else stop first)\n"
+    "  --journal FILE     also write the run into this SQLite journal (created when missing):\n"
+    "                     its trades and legs, decisions and equity curve, in one transaction\n" MT_CLI_ENGINE_USAGE,
     run_backtest,
 };
 
@@ -204,6 +209,32 @@ static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum
     return 0;
 }
 
+/* Opens the journal at path, begins the transaction of the whole run, records
+ * the run and points cfg's second sink at *sink (the caller's, alive during the run). */
+static int journal_begin(const char *path, const struct mt_portfolio_series *ps, size_t ns,
+                         const struct mt_engine_agent *agents, size_t na, enum mt_tf tf,
+                         struct mt_portfolio_config *cfg, struct mt_sink *sink, struct mt_journal **j,
+                         int64_t *run_id, struct mt_err *err)
+{
+    const char **symbols = malloc((ns ? ns : 1) * sizeof *symbols);
+    if (!symbols)
+        return mt_err_set(err, MT_ENOMEM, "backtest: out of memory");
+    for (size_t k = 0; k < ns; k++)
+        symbols[k] = ps[k].symbol;
+    struct mt_journal_run run = {.kind = MT_RUN_BACKTEST, .version = MTRADER_VERSION, .config_hash = NULL,
+                                 .started = mt_clock_now(mt_clock_wall()), .from = cfg->from, .to = cfg->to,
+                                 .tf = tf, .balance = cfg->balance, .costs = cfg->costs, .limits = cfg->limits,
+                                 .one_per_symbol = cfg->one_per_symbol, .track_sims = cfg->track_sims,
+                                 .agents = agents, .na = na, .symbols = symbols, .ns = ns};
+    int rc = mt_journal_open(path, j, err);
+    if (rc == 0 && (rc = mt_journal_begin_tick(*j, err)) == 0 && (rc = mt_journal_run_begin(*j, &run, run_id, err)) == 0)
+        rc = mt_journal_sink(*j, *run_id, sink, err);
+    free(symbols);
+    if (rc == 0)
+        cfg->also = sink;
+    return rc;
+}
+
 static int run_backtest(struct mt_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -214,11 +245,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
         {"equity", required_argument, NULL, 'e'},   {"lower", required_argument, NULL, 'L'},
         {"stack", no_argument, NULL, 'k'},          {"spreads", no_argument, NULL, 'P'},
+        {"journal", required_argument, NULL, 'J'},
         MT_CLI_ENGINE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
-    const char *ids[MT_CLI_MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL;
+    const char *ids[MT_CLI_MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL, *journal_path = NULL;
     int n_ids = 0;
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
     const struct mt_trading_settings *ts = &cli->cfg.trading;
@@ -266,6 +298,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
             break;
         case 'o': trades_path = optarg; break;
         case 'e': equity_path = optarg; break;
+        case 'J': journal_path = optarg; break;
         default:
             if ((rc = mt_cli_engine_option(&mt_cmd_backtest, c, optarg, &cfg.costs, &rules)) < 0)
                 return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
@@ -302,8 +335,16 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     }
     if (!s || !lo || !ps || !sp)
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
-    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, spreads, s, lo, sp, ps, &err)) == 0)
+    struct mt_journal *jn = NULL;
+    struct mt_sink journal_sink;
+    int64_t run_id = 0;
+    if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, spreads, s, lo, sp, ps, &err)) == 0 &&
+        (!journal_path || (rc = journal_begin(journal_path, ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &journal_sink,
+                                              &jn, &run_id, &err)) == 0))
         rc = mt_portfolio_run(ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &res, &err);
+    if (rc == 0 && jn && (rc = mt_journal_run_end(jn, run_id, mt_clock_now(mt_clock_wall()), &err)) == 0)
+        rc = mt_journal_commit_tick(jn, &err);
+    mt_journal_close(jn); /* after a failure: rolled back, the file keeps its earlier runs */
     struct report rp = {&res, ps, ids};
     size_t trade_bytes = 0, equity_bytes = 0;
     if (rc == 0 && (rc = mt_atomic_write(trades_path, write_trades, &rp, &trade_bytes, &err)) == 0)
@@ -316,6 +357,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         print_metrics(&res, ps);
         printf("%zu trades -> %s (%zu bytes); %zu equity points -> %s (%zu bytes)\n", res.n_trades, trades_path,
                trade_bytes, res.n_equity, equity_path, equity_bytes);
+        if (journal_path)
+            printf("journal: run %lld, %zu trades -> %s\n", (long long)run_id, res.n_trades, journal_path);
     }
     mt_portfolio_result_release(&res);
     for (size_t i = 0; s && lo && sp && i < cat.n; i++) {

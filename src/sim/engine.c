@@ -197,7 +197,7 @@ static void open_drop(struct mt_engine *e, uint32_t i)
 
 static int emit_trade(struct mt_engine *e, enum mt_trade_event ev, uint32_t i, struct mt_err *err)
 {
-    if (!e->sink.trade || (!e->sink.updates && (ev == MT_EV_FILL || ev == MT_EV_STOP)))
+    if (!e->sink.trade || (!e->sink.updates && ev != MT_EV_OPEN && ev != MT_EV_CLOSE))
         return 0;
     int rc = e->sink.trade(e->sink.ctx, ev, &e->pool[i], err);
     if (rc)
@@ -370,7 +370,8 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
         uint32_t i = ln->act[k];
         struct mt_trade *tr = &e->pool[i].trade;
         bool closed;
-        size_t legs = updates ? tr->n_legs : 0;
+        size_t legs = tr->n_legs;
+        double mae = tr->mae_r, mfe = tr->mfe_r;
         if (tr->kind == MT_TRADE_REAL) {
             double before = tr->realized;
             int rc = e->exec.ops->on_bar(e->exec.ctx, &e->pool[i], t, b, costs, &ag->rules, err);
@@ -383,8 +384,8 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
         }
         if (!closed) {
             ln->act[kept++] = i;
-            if (updates && tr->n_legs > legs) {
-                int rc = emit_trade(e, MT_EV_FILL, i, err);
+            if (updates && (tr->n_legs > legs || tr->mae_r != mae || tr->mfe_r != mfe)) {
+                int rc = emit_trade(e, tr->n_legs > legs ? MT_EV_FILL : MT_EV_EXCURSION, i, err);
                 if (rc)
                     return rc;
             }

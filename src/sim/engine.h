@@ -103,13 +103,15 @@ enum mt_trade_event {
     MT_EV_FILL,  /* a partial exit filled (a new leg) */
     MT_EV_STOP,  /* the stop moved */
     MT_EV_CLOSE, /* closed, or censored: its last event, then it is forgotten */
+    MT_EV_EXCURSION, /* a bar moved its MAE or MFE and nothing else happened to it */
 };
 
 /* Receives what the engine does. Every function may be NULL (not wanted);
  * a non-zero return stops the step with that error. Positions passed are
  * only valid during the call. trade gets MT_EV_OPEN and MT_EV_CLOSE, and
- * MT_EV_FILL and MT_EV_STOP too when updates is set (a journal; a backtest
- * that keeps the final trades does not need them). */
+ * MT_EV_FILL, MT_EV_STOP and MT_EV_EXCURSION too when updates is set (a
+ * journal: after each step's events it has every followed trade as the engine
+ * holds it; a backtest that keeps the final trades does not need them). */
 struct mt_sink {
     int (*decision)(void *ctx, const struct mt_decision *d, struct mt_err *err);
     int (*trade)(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err);

@@ -20,7 +20,8 @@ struct mt_portfolio_config mt_portfolio_config_default(void)
                                         .to = INT64_MAX,
                                         .follow_past_to = false,
                                         .one_per_symbol = true,
-                                        .track_sims = true};
+                                        .track_sims = true,
+                                        .also = NULL};
 }
 
 void mt_portfolio_result_release(struct mt_portfolio_result *r)
@@ -37,10 +38,12 @@ struct mt_trade_result mt_trade_result_of(const struct mt_trade *t, enum mt_tf t
     return (struct mt_trade_result){t->open_time, end, mt_trade_pnl(t), mt_trade_r(t)};
 }
 
-/* The sink that collects: trade k of the result is trade id first + k. */
+/* The sink that collects: trade k of the result is trade id first + k; then
+ * the optional second sink. */
 struct collect {
     struct mt_portfolio_result *out;
     mt_trade_id first;
+    const struct mt_sink *also;
 };
 
 static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err)
@@ -78,6 +81,31 @@ static int collect_equity(void *ctx, int64_t time, double equity, struct mt_err 
     o->equity = v;
     o->equity[o->n_equity++] = (struct mt_equity_point){time, equity};
     return 0;
+}
+
+/* With a second sink: the collecting one first (it needs no updates), then that one. */
+static int chain_trade(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err)
+{
+    const struct collect *c = ctx;
+    int rc = collect_trade(ctx, ev, p, err);
+    if (rc == 0 && c->also->trade) /* the engine sends updates only when that sink wants them */
+        rc = c->also->trade(c->also->ctx, ev, p, err);
+    return rc;
+}
+
+static int chain_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
+{
+    const struct collect *c = ctx;
+    return c->also->decision ? c->also->decision(c->also->ctx, d, err) : 0;
+}
+
+static int chain_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+{
+    const struct collect *c = ctx;
+    int rc = collect_equity(ctx, time, equity, err);
+    if (rc == 0 && c->also->equity)
+        rc = c->also->equity(c->also->ctx, time, equity, err);
+    return rc;
 }
 
 /* Counts, the overall metrics (curve and real trades) and each series' share. */
@@ -127,8 +155,10 @@ int mt_portfolio_run(const struct mt_portfolio_series *series, size_t ns, const 
     ec.limits = cfg->limits;
     ec.one_per_symbol = cfg->one_per_symbol;
     ec.track_sims = cfg->track_sims;
-    struct collect c = {out, ec.first_id};
+    struct collect c = {out, ec.first_id, cfg->also};
     struct mt_sink sink = {.trade = collect_trade, .equity = collect_equity, .ctx = &c};
+    if (cfg->also)
+        sink = (struct mt_sink){chain_decision, chain_trade, chain_equity, &c, cfg->also->updates};
     const char **symbols = malloc((ns ? ns : 1) * sizeof *symbols);
     struct mt_hist_series *hs = calloc(ns ? ns : 1, sizeof *hs);
     out->symbols = calloc(ns ? ns : 1, sizeof *out->symbols);

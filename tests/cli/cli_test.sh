@@ -254,5 +254,29 @@ check "backtest with a bad strategy exits 2" is "$rc" 2
 check "backtest names the bad field" has "$errout" "lookback = 0 must be an integer in [2, 1500]"
 check "backtest writes nothing on failure" test ! -e "$work/t3.csv"
 
+# --- backtest --journal: the run in a SQLite journal, a second run appended ---
+run --data-dir "$store" backtest --strategy channel_run:20:edge:mid,trail_fractals:5:2 --timeframe 1h --stack \
+  --trades "$work/tj.csv" --equity "$work/ej.csv" --journal "$work/j.db"
+check "backtest --journal exits 0" is "$rc" 0
+rows=$(($(wc -l <"$work/tj.csv") - 1))
+check "backtest --journal names the run" has "$out" "journal: run 1, $rows trades -> $work/j.db"
+check "backtest --journal: one trade row per CSV row" is "$(sqlite3 "$work/j.db" 'select count(*) from trades')" "$rows"
+check "backtest --journal: the real trades' pnl as in the CSV" is \
+  "$(sqlite3 "$work/j.db" "select printf('%.6f', sum(pnl)) from trades where kind = 'real'")" \
+  "$(awk -F, '$4 == "real" { s += $16 } END { printf "%.6f", s }' "$work/tj.csv")"
+check "backtest --journal: one equity row per CSV row" is "$(sqlite3 "$work/j.db" 'select count(*) from equity')" \
+  "$(($(wc -l <"$work/ej.csv") - 1))"
+check "backtest --journal: the run has ended" is "$(sqlite3 "$work/j.db" 'select count(*) from runs where ended >= started')" 1
+run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h --from 2023-03-01 --to 2023-03-02 \
+  --trades "$work/tj2.csv" --equity "$work/ej2.csv" --journal "$work/j.db"
+check "backtest --journal appends run 2" has "$out" "journal: run 2, "
+check "backtest --journal: two runs" is "$(sqlite3 "$work/j.db" 'select count(*) from runs')" 2
+sqlite3 "$work/j.db" 'pragma user_version = 99'
+run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h \
+  --trades "$work/tj3.csv" --equity "$work/ej3.csv" --journal "$work/j.db"
+check "backtest --journal refuses a newer journal" is "$rc" 1
+check "backtest --journal names both versions" has "$errout" "schema version 99 is newer than this mtrader's 1"
+check "backtest --journal writes no CSV on failure" test ! -e "$work/tj3.csv"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,0 +1,885 @@
+/* The trade journal (see journal.h; the schema: docs/journal.md). */
+#include "journal/journal.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/numfmt.h"
+
+/* ---- schema ---- */
+
+/* Migration k takes the file from user_version k to k + 1; never edit a
+ * released one, append the next. */
+static const char *const migrations[MT_JOURNAL_SCHEMA] = {
+    "CREATE TABLE runs ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK (kind IN ('backtest', 'replay', 'paper', 'live')),"
+    " version TEXT NOT NULL,"
+    " config_hash TEXT,"
+    " started INTEGER NOT NULL,"
+    " ended INTEGER,"
+    " span_from INTEGER,"
+    " span_to INTEGER,"
+    " timeframe TEXT NOT NULL,"
+    " balance REAL NOT NULL,"
+    " fee_rate REAL NOT NULL,"
+    " bnb INTEGER NOT NULL,"
+    " spread REAL NOT NULL,"
+    " slippage REAL NOT NULL,"
+    " max_positions INTEGER NOT NULL,"
+    " max_open_r REAL NOT NULL,"
+    " one_per_symbol INTEGER NOT NULL,"
+    " track_sims INTEGER NOT NULL);"
+    "CREATE TABLE agents ("
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " idx INTEGER NOT NULL,"
+    " strategy TEXT NOT NULL,"
+    " tp_at_r REAL NOT NULL,"
+    " tp_fraction REAL NOT NULL,"
+    " tp_full_value REAL NOT NULL,"
+    " stale_ms INTEGER NOT NULL,"
+    " stale_below_r REAL NOT NULL,"
+    " risk REAL NOT NULL,"
+    " max_notional REAL NOT NULL,"
+    " min_notional REAL NOT NULL,"
+    " max_positions INTEGER NOT NULL,"
+    " max_open_r REAL NOT NULL,"
+    " min_score REAL NOT NULL,"
+    " PRIMARY KEY (run, idx)) WITHOUT ROWID;"
+    "CREATE TABLE series ("
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " idx INTEGER NOT NULL,"
+    " symbol TEXT NOT NULL,"
+    " PRIMARY KEY (run, idx),"
+    " UNIQUE (run, symbol)) WITHOUT ROWID;"
+    "CREATE TABLE trades ("
+    " run INTEGER NOT NULL,"
+    " id INTEGER NOT NULL,"
+    " parent INTEGER,"
+    " agent INTEGER NOT NULL,"
+    " symbol TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('real', 'sim', 'tracked')),"
+    " side TEXT NOT NULL CHECK (side IN ('long', 'short')),"
+    " signal_time INTEGER NOT NULL,"
+    " setup_price REAL,"
+    " setup_stop REAL,"
+    " setup_target REAL,"
+    " setup_rr REAL,"
+    " context TEXT NOT NULL,"
+    " score REAL NOT NULL,"
+    " sim_reasons INTEGER NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'censored')),"
+    " open_time INTEGER NOT NULL,"
+    " close_time INTEGER,"
+    " entry REAL NOT NULL,"
+    " init_stop REAL NOT NULL,"
+    " stop REAL NOT NULL,"
+    " target REAL,"
+    " init_size REAL NOT NULL,"
+    " size REAL NOT NULL,"
+    " fees REAL NOT NULL,"
+    " realized REAL NOT NULL,"
+    " mark REAL,"
+    " pnl REAL,"
+    " r REAL,"
+    " mae_r REAL,"
+    " mfe_r REAL,"
+    " exit_reason TEXT NOT NULL,"
+    " ambiguous INTEGER NOT NULL,"
+    " resolved_by_lower INTEGER NOT NULL,"
+    " PRIMARY KEY (run, id),"
+    " FOREIGN KEY (run, agent) REFERENCES agents (run, idx),"
+    " FOREIGN KEY (run, symbol) REFERENCES series (run, symbol),"
+    " FOREIGN KEY (run, parent) REFERENCES trades (run, id));"
+    "CREATE INDEX trades_state ON trades (run, state, agent);"
+    "CREATE INDEX trades_agent ON trades (run, agent, open_time);"
+    "CREATE INDEX trades_symbol ON trades (run, symbol, open_time);"
+    "CREATE INDEX trades_parent ON trades (run, parent) WHERE parent IS NOT NULL;"
+    "CREATE TABLE legs ("
+    " run INTEGER NOT NULL,"
+    " trade INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " time INTEGER NOT NULL,"
+    " action TEXT NOT NULL CHECK (action IN ('open', 'partial', 'close')),"
+    " reason TEXT NOT NULL,"
+    " price REAL NOT NULL,"
+    " size REAL NOT NULL,"
+    " fee REAL NOT NULL,"
+    " PRIMARY KEY (run, trade, idx),"
+    " FOREIGN KEY (run, trade) REFERENCES trades (run, id)) WITHOUT ROWID;"
+    "CREATE TABLE decisions ("
+    " id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " time INTEGER NOT NULL,"
+    " agent INTEGER NOT NULL,"
+    " symbol TEXT NOT NULL,"
+    " side TEXT NOT NULL CHECK (side IN ('long', 'short')),"
+    " price REAL,"
+    " stop REAL,"
+    " target REAL,"
+    " outcome TEXT NOT NULL CHECK (outcome IN ('real', 'sim', 'untradable', 'held', 'opposite')),"
+    " score REAL NOT NULL,"
+    " size REAL NOT NULL,"
+    " sim_reasons INTEGER NOT NULL,"
+    " trade INTEGER,"
+    " FOREIGN KEY (run, agent) REFERENCES agents (run, idx),"
+    " FOREIGN KEY (run, symbol) REFERENCES series (run, symbol));"
+    "CREATE INDEX decisions_time ON decisions (run, time);"
+    "CREATE INDEX decisions_agent ON decisions (run, agent, symbol);"
+    "CREATE TABLE equity ("
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " time INTEGER NOT NULL,"
+    " equity REAL NOT NULL,"
+    " PRIMARY KEY (run, time)) WITHOUT ROWID;"
+    "CREATE TABLE orders ("
+    " id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL,"
+    " trade INTEGER NOT NULL,"
+    " leg INTEGER,"
+    " client_order_id TEXT NOT NULL UNIQUE,"
+    " exchange_order_id TEXT,"
+    " order_list_id TEXT,"
+    " status TEXT NOT NULL,"
+    " side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),"
+    " type TEXT NOT NULL,"
+    " price TEXT,"
+    " stop_price TEXT,"
+    " qty TEXT NOT NULL,"
+    " filled_qty TEXT,"
+    " avg_price TEXT,"
+    " commission TEXT,"
+    " commission_asset TEXT,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " FOREIGN KEY (run, trade) REFERENCES trades (run, id));"
+    "CREATE INDEX orders_trade ON orders (run, trade);"
+    "CREATE INDEX orders_exchange ON orders (exchange_order_id);",
+};
+
+/* ---- the connection and its statements ---- */
+
+enum stmt {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_RUN,
+    ST_AGENT,
+    ST_SERIES,
+    ST_RUN_END,
+    ST_SYMBOLS,
+    ST_TRADE,
+    ST_LEG,
+    ST_DECISION,
+    ST_EQUITY,
+    ST_READ_TRADES,
+    ST_READ_LEGS,
+    ST_READ_EQUITY,
+    ST_COUNT
+};
+
+/* Columns of ST_READ_TRADES, in order. */
+#define TRADE_COLUMNS                                                                                                  \
+    "t.id, t.parent, t.agent, s.idx, t.kind, t.side, t.signal_time, t.setup_price, t.setup_stop, t.setup_target, "     \
+    "t.setup_rr, t.context, t.score, t.sim_reasons, t.state, t.open_time, t.close_time, t.entry, t.init_stop, "       \
+    "t.stop, t.target, t.init_size, t.size, t.fees, t.realized, t.mark, t.mae_r, t.mfe_r, t.exit_reason, "            \
+    "t.ambiguous, t.resolved_by_lower"
+
+static const char *const sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_RUN] = "INSERT INTO runs (kind, version, config_hash, started, span_from, span_to, timeframe, balance, "
+               "fee_rate, bnb, spread, slippage, max_positions, max_open_r, one_per_symbol, track_sims) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_AGENT] = "INSERT INTO agents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_SERIES] = "INSERT INTO series VALUES (?, ?, ?)",
+    [ST_RUN_END] = "UPDATE runs SET ended = ? WHERE id = ?",
+    [ST_SYMBOLS] = "SELECT idx, symbol FROM series WHERE run = ? ORDER BY idx",
+    [ST_TRADE] = "INSERT INTO trades VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) "
+                 "ON CONFLICT (run, id) DO UPDATE SET state = ?16, close_time = ?18, stop = ?21, size = ?24, "
+                 "fees = ?25, realized = ?26, mark = ?27, pnl = ?28, r = ?29, mae_r = ?30, mfe_r = ?31, "
+                 "exit_reason = ?32, ambiguous = ?33, resolved_by_lower = ?34",
+    [ST_LEG] = "INSERT INTO legs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    [ST_DECISION] = "INSERT INTO decisions (run, time, agent, symbol, side, price, stop, target, outcome, score, size, "
+                    "sim_reasons, trade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_EQUITY] = "INSERT INTO equity VALUES (?1, ?2, ?3) ON CONFLICT (run, time) DO UPDATE SET equity = ?3",
+    [ST_READ_TRADES] = "SELECT " TRADE_COLUMNS " FROM trades t JOIN series s ON s.run = t.run AND s.symbol = t.symbol "
+                       "WHERE t.run = ?1 AND (?2 < 0 OR t.agent = ?2) AND (?3 = 0 OR t.state = 'open') ORDER BY t.id",
+    [ST_READ_LEGS] = "SELECT time, action, reason, price, size, fee FROM legs WHERE run = ? AND trade = ? ORDER BY idx",
+    [ST_READ_EQUITY] = "SELECT time, equity FROM equity WHERE run = ? ORDER BY time",
+};
+
+struct mt_journal {
+    sqlite3 *db;
+    char *path; /* for messages */
+    int schema;
+    sqlite3_stmt *st[ST_COUNT];
+    bool in_tick;
+    /* the sink's run and its series' symbols */
+    int64_t run;
+    size_t ns;
+    char **symbols;
+};
+
+static const char *const kind_names[] = {"real", "sim", "tracked"};
+static const char *const run_kind_names[] = {"backtest", "replay", "paper", "live"};
+static const char *const action_names[] = {"open", "partial", "close"};
+static const char *const outcome_names[] = {"real", "sim", "untradable", "held", "opposite"};
+
+/* MT_EIO naming the journal, the step and SQLite's message. */
+static int sql_fail(struct mt_journal *j, const char *step, struct mt_err *err)
+{
+    return mt_err_set(err, MT_EIO, "journal %s: %s: %s", j->path, step, sqlite3_errmsg(j->db));
+}
+
+static int exec(struct mt_journal *j, const char *what, const char *text, struct mt_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(j->db, text, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    int rc = mt_err_set(err, MT_EIO, "journal %s: %s: %s", j->path, what, msg ? msg : sqlite3_errmsg(j->db));
+    sqlite3_free(msg);
+    return rc;
+}
+
+/* The cached statement k, reset and unbound. */
+static sqlite3_stmt *stmt(struct mt_journal *j, enum stmt k)
+{
+    sqlite3_stmt *s = j->st[k];
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+/* Runs statement s (no rows wanted) for step `what`. */
+static int done(struct mt_journal *j, sqlite3_stmt *s, const char *what, struct mt_err *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        /* the statement's error, before reset forgets nothing of it */
+        rc = sql_fail(j, what, err);
+        sqlite3_reset(s);
+        return rc;
+    }
+    sqlite3_reset(s);
+    return 0;
+}
+
+/* NaN is NULL (SQLite would store NULL anyway; say so). */
+static void bind_real(sqlite3_stmt *s, int k, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(s, k);
+    else
+        sqlite3_bind_double(s, k, v);
+}
+
+static void bind_text(sqlite3_stmt *s, int k, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, k, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, k);
+}
+
+static double col_real(sqlite3_stmt *s, int k)
+{
+    return sqlite3_column_type(s, k) == SQLITE_NULL ? NAN : sqlite3_column_double(s, k);
+}
+
+static const char *col_text(sqlite3_stmt *s, int k)
+{
+    const unsigned char *v = sqlite3_column_text(s, k);
+    return v ? (const char *)v : "";
+}
+
+/* Index of name in names[0 .. n), or -1. */
+static int lookup(const char *const *names, int n, const char *name)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(names[k], name) == 0)
+            return k;
+    return -1;
+}
+
+/* ---- open and close ---- */
+
+static int migrate(struct mt_journal *j, struct mt_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return sql_fail(j, "reading the schema version", err);
+    int rc = sqlite3_step(s);
+    j->schema = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (j->schema < 0)
+        return sql_fail(j, "reading the schema version", err);
+    if (j->schema > MT_JOURNAL_SCHEMA)
+        return mt_err_set(err, MT_EFORMAT,
+                          "journal %s: schema version %d is newer than this mtrader's %d (use a newer mtrader)",
+                          j->path, j->schema, MT_JOURNAL_SCHEMA);
+    while (j->schema < MT_JOURNAL_SCHEMA) {
+        char step[64], bump[48];
+        snprintf(step, sizeof step, "migration %d -> %d", j->schema, j->schema + 1);
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", j->schema + 1);
+        if ((rc = exec(j, step, "BEGIN IMMEDIATE", err)))
+            return rc;
+        if ((rc = exec(j, step, migrations[j->schema], err)) || (rc = exec(j, step, bump, err)) ||
+            (rc = exec(j, step, "COMMIT", err))) {
+            sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        j->schema++;
+    }
+    return 0;
+}
+
+int mt_journal_open(const char *path, struct mt_journal **out, struct mt_err *err)
+{
+    *out = NULL;
+    struct mt_journal *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", path);
+    }
+    int rc = 0;
+    if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        rc = j->db ? sql_fail(j, "opening", err) : mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", path);
+    if (rc == 0 && sqlite3_busy_timeout(j->db, MT_JOURNAL_BUSY_MS) != SQLITE_OK)
+        rc = sql_fail(j, "setting busy_timeout", err);
+    if (rc == 0)
+        rc = exec(j, "setting foreign_keys", "PRAGMA foreign_keys = ON", err);
+    if (rc == 0) {
+        /* journal_mode answers with the mode in force: a read-only file stays in its own */
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(j->db, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK ||
+            sqlite3_step(s) != SQLITE_ROW)
+            rc = sql_fail(j, "setting WAL mode", err);
+        else if (strcmp(col_text(s, 0), "wal") != 0)
+            rc = mt_err_set(err, MT_EIO, "journal %s: WAL mode refused (journal_mode is %s)", path, col_text(s, 0));
+        sqlite3_finalize(s);
+    }
+    if (rc == 0)
+        rc = exec(j, "setting synchronous", "PRAGMA synchronous = NORMAL", err);
+    if (rc == 0)
+        rc = migrate(j, err);
+    for (int k = 0; k < ST_COUNT && rc == 0; k++)
+        if (sqlite3_prepare_v3(j->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &j->st[k], NULL) != SQLITE_OK)
+            rc = sql_fail(j, "preparing statements", err);
+    if (rc == MT_EIO && j->db && sqlite3_errcode(j->db) == SQLITE_NOTADB) {
+        rc = MT_EFORMAT; /* not a database: the file, not the disk */
+        if (err)
+            err->code = rc;
+    }
+    if (rc) {
+        mt_journal_close(j);
+        return rc;
+    }
+    *out = j;
+    return 0;
+}
+
+static void free_symbols(struct mt_journal *j)
+{
+    for (size_t s = 0; s < j->ns; s++)
+        free(j->symbols[s]);
+    free(j->symbols);
+    j->symbols = NULL;
+    j->ns = 0;
+}
+
+void mt_journal_close(struct mt_journal *j)
+{
+    if (!j)
+        return;
+    if (j->in_tick)
+        sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int k = 0; k < ST_COUNT; k++)
+        sqlite3_finalize(j->st[k]);
+    sqlite3_close(j->db);
+    free_symbols(j);
+    free(j->path);
+    free(j);
+}
+
+int mt_journal_schema(const struct mt_journal *j)
+{
+    return j->schema;
+}
+
+/* ---- runs ---- */
+
+int mt_journal_run_begin(struct mt_journal *j, const struct mt_journal_run *run, int64_t *run_id,
+                         struct mt_err *err)
+{
+    if (run->na == 0 || run->ns == 0)
+        return mt_err_set(err, MT_EINVAL, "journal %s: a run needs agents and series", j->path);
+    assert((unsigned)run->kind < sizeof run_kind_names / sizeof run_kind_names[0]);
+    sqlite3_stmt *s = stmt(j, ST_RUN);
+    bind_text(s, 1, run_kind_names[run->kind]);
+    bind_text(s, 2, run->version);
+    bind_text(s, 3, run->config_hash);
+    sqlite3_bind_int64(s, 4, run->started);
+    if (run->from != INT64_MIN)
+        sqlite3_bind_int64(s, 5, run->from);
+    if (run->to != INT64_MAX)
+        sqlite3_bind_int64(s, 6, run->to);
+    bind_text(s, 7, mt_tf_name(run->tf));
+    bind_real(s, 8, run->balance);
+    bind_real(s, 9, run->costs.fee_rate);
+    sqlite3_bind_int(s, 10, run->costs.bnb);
+    bind_real(s, 11, run->costs.spread);
+    bind_real(s, 12, run->costs.slippage);
+    sqlite3_bind_int(s, 13, run->limits.max_positions);
+    bind_real(s, 14, run->limits.max_open_r);
+    sqlite3_bind_int(s, 15, run->one_per_symbol);
+    sqlite3_bind_int(s, 16, run->track_sims);
+    int rc = done(j, s, "inserting a run", err);
+    if (rc)
+        return rc;
+    int64_t id = sqlite3_last_insert_rowid(j->db);
+    for (size_t a = 0; a < run->na && rc == 0; a++) {
+        const struct mt_engine_agent *ag = &run->agents[a];
+        s = stmt(j, ST_AGENT);
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, (int64_t)a);
+        bind_text(s, 3, ag->strategy_id);
+        bind_real(s, 4, ag->rules.tp_at_r);
+        bind_real(s, 5, ag->rules.tp_fraction);
+        bind_real(s, 6, ag->rules.tp_full_value);
+        sqlite3_bind_int64(s, 7, ag->rules.stale_ms);
+        bind_real(s, 8, ag->rules.stale_below_r);
+        bind_real(s, 9, ag->limits.risk);
+        bind_real(s, 10, ag->limits.max_notional);
+        bind_real(s, 11, ag->limits.min_notional);
+        sqlite3_bind_int(s, 12, ag->limits.max_positions);
+        bind_real(s, 13, ag->limits.max_open_r);
+        bind_real(s, 14, ag->limits.min_score);
+        rc = done(j, s, "inserting an agent", err);
+    }
+    for (size_t k = 0; k < run->ns && rc == 0; k++) {
+        s = stmt(j, ST_SERIES);
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, (int64_t)k);
+        bind_text(s, 3, run->symbols[k]);
+        rc = done(j, s, "inserting a series", err);
+    }
+    if (rc == 0)
+        *run_id = id;
+    return rc;
+}
+
+int mt_journal_run_end(struct mt_journal *j, int64_t run_id, int64_t ended, struct mt_err *err)
+{
+    sqlite3_stmt *s = stmt(j, ST_RUN_END);
+    sqlite3_bind_int64(s, 1, ended);
+    sqlite3_bind_int64(s, 2, run_id);
+    int rc = done(j, s, "ending a run", err);
+    if (rc == 0 && sqlite3_changes(j->db) == 0)
+        rc = mt_err_set(err, MT_ENOENT, "journal %s: no run %lld", j->path, (long long)run_id);
+    return rc;
+}
+
+/* ---- ticks ---- */
+
+int mt_journal_begin_tick(struct mt_journal *j, struct mt_err *err)
+{
+    if (j->in_tick)
+        return mt_err_set(err, MT_EINVAL, "journal %s: a tick is open already", j->path);
+    int rc = done(j, stmt(j, ST_BEGIN), "beginning a tick", err);
+    j->in_tick = rc == 0;
+    return rc;
+}
+
+int mt_journal_commit_tick(struct mt_journal *j, struct mt_err *err)
+{
+    if (!j->in_tick)
+        return mt_err_set(err, MT_EINVAL, "journal %s: no tick to commit", j->path);
+    int rc = done(j, stmt(j, ST_COMMIT), "committing a tick", err);
+    j->in_tick = sqlite3_get_autocommit(j->db) == 0;
+    return rc;
+}
+
+int mt_journal_rollback_tick(struct mt_journal *j, struct mt_err *err)
+{
+    if (!j->in_tick)
+        return mt_err_set(err, MT_EINVAL, "journal %s: no tick to roll back", j->path);
+    int rc = sqlite3_get_autocommit(j->db) ? 0 : done(j, stmt(j, ST_ROLLBACK), "rolling back a tick", err);
+    j->in_tick = false;
+    return rc;
+}
+
+/* ---- the sink ---- */
+
+static const char *side_name(int side)
+{
+    return side > 0 ? "long" : "short";
+}
+
+/* The setup's context values as a JSON array (NaN: null) into buf. */
+static void context_json(const struct mt_setup *x, char *buf, size_t size)
+{
+    assert(x->n_context >= 0 && x->n_context <= MT_SETUP_CONTEXT);
+    size_t n = (size_t)snprintf(buf, size, "[");
+    for (int k = 0; k < x->n_context && n < size; k++) {
+        char v[32];
+        const char *text = isnan(x->context[k]) ? "null" : mt_fmt_double(x->context[k], v, sizeof v);
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", k ? "," : "", text);
+    }
+    if (n < size)
+        snprintf(buf + n, size - n, "]");
+}
+
+static int upsert_trade(struct mt_journal *j, const struct mt_position *p, struct mt_err *err)
+{
+    const struct mt_trade *t = &p->trade;
+    sqlite3_stmt *s = stmt(j, ST_TRADE);
+    char ctx[MT_SETUP_CONTEXT * 32 + 8];
+    context_json(&p->setup, ctx, sizeof ctx);
+    sqlite3_bind_int64(s, 1, j->run);
+    sqlite3_bind_int64(s, 2, (int64_t)p->id);
+    if (p->parent)
+        sqlite3_bind_int64(s, 3, (int64_t)p->parent);
+    sqlite3_bind_int64(s, 4, p->agent);
+    bind_text(s, 5, j->symbols[p->series]);
+    bind_text(s, 6, kind_names[t->kind]);
+    bind_text(s, 7, side_name(t->side));
+    sqlite3_bind_int64(s, 8, p->setup.time);
+    bind_real(s, 9, p->setup.price);
+    bind_real(s, 10, p->setup.stop);
+    bind_real(s, 11, p->setup.target);
+    bind_real(s, 12, p->setup.rr);
+    sqlite3_bind_text(s, 13, ctx, -1, SQLITE_TRANSIENT);
+    bind_real(s, 14, p->score);
+    sqlite3_bind_int64(s, 15, p->sim_reasons);
+    bind_text(s, 16, t->exit == MT_EXIT_NONE ? "open" : t->exit == MT_EXIT_CENSORED ? "censored" : "closed");
+    sqlite3_bind_int64(s, 17, t->open_time);
+    if (t->exit != MT_EXIT_NONE)
+        sqlite3_bind_int64(s, 18, t->close_time);
+    bind_real(s, 19, t->entry);
+    bind_real(s, 20, t->init_stop);
+    bind_real(s, 21, t->stop);
+    bind_real(s, 22, t->target);
+    bind_real(s, 23, t->init_size);
+    bind_real(s, 24, t->size);
+    bind_real(s, 25, t->fees);
+    bind_real(s, 26, t->realized);
+    bind_real(s, 27, t->mark);
+    bind_real(s, 28, mt_trade_pnl(t));
+    bind_real(s, 29, mt_trade_r(t));
+    bind_real(s, 30, t->mae_r);
+    bind_real(s, 31, t->mfe_r);
+    bind_text(s, 32, mt_exit_name(t->exit));
+    sqlite3_bind_int(s, 33, t->ambiguous);
+    sqlite3_bind_int(s, 34, t->resolved_by_lower);
+    char what[64];
+    snprintf(what, sizeof what, "upserting trade %llu", (unsigned long long)p->id);
+    return done(j, s, what, err);
+}
+
+/* Inserts the legs of p the journal does not have yet. */
+static int insert_legs(struct mt_journal *j, const struct mt_position *p, struct mt_err *err)
+{
+    for (size_t g = 0; g < p->trade.n_legs; g++) {
+        const struct mt_leg *l = &p->trade.legs[g];
+        sqlite3_stmt *s = stmt(j, ST_LEG);
+        sqlite3_bind_int64(s, 1, j->run);
+        sqlite3_bind_int64(s, 2, (int64_t)p->id);
+        sqlite3_bind_int64(s, 3, (int64_t)g);
+        sqlite3_bind_int64(s, 4, l->time);
+        bind_text(s, 5, action_names[l->action]);
+        bind_text(s, 6, mt_exit_name(l->reason));
+        bind_real(s, 7, l->price);
+        bind_real(s, 8, l->size);
+        bind_real(s, 9, l->fee);
+        char what[64];
+        snprintf(what, sizeof what, "inserting leg %zu of trade %llu", g, (unsigned long long)p->id);
+        int rc = done(j, s, what, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int sink_trade(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err)
+{
+    struct mt_journal *j = ctx;
+    assert(p->series < j->ns);
+    int rc = upsert_trade(j, p, err);
+    if (rc == 0 && (ev == MT_EV_OPEN || ev == MT_EV_FILL || ev == MT_EV_CLOSE))
+        rc = insert_legs(j, p, err);
+    return rc;
+}
+
+static int sink_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
+{
+    struct mt_journal *j = ctx;
+    assert(d->series < j->ns);
+    sqlite3_stmt *s = stmt(j, ST_DECISION);
+    sqlite3_bind_int64(s, 1, j->run);
+    sqlite3_bind_int64(s, 2, d->time);
+    sqlite3_bind_int64(s, 3, d->agent);
+    bind_text(s, 4, j->symbols[d->series]);
+    bind_text(s, 5, side_name(d->setup->side));
+    bind_real(s, 6, d->setup->price);
+    bind_real(s, 7, d->setup->stop);
+    bind_real(s, 8, d->setup->target);
+    bind_text(s, 9, outcome_names[d->outcome]);
+    bind_real(s, 10, d->score);
+    bind_real(s, 11, d->size);
+    sqlite3_bind_int64(s, 12, d->sim_reasons);
+    if (d->trade)
+        sqlite3_bind_int64(s, 13, (int64_t)d->trade);
+    return done(j, s, "inserting a decision", err);
+}
+
+static int sink_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+{
+    struct mt_journal *j = ctx;
+    sqlite3_stmt *s = stmt(j, ST_EQUITY);
+    sqlite3_bind_int64(s, 1, j->run);
+    sqlite3_bind_int64(s, 2, time);
+    bind_real(s, 3, equity);
+    return done(j, s, "inserting an equity point", err);
+}
+
+int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, struct mt_err *err)
+{
+    free_symbols(j);
+    sqlite3_stmt *s = stmt(j, ST_SYMBOLS);
+    sqlite3_bind_int64(s, 1, run_id);
+    int rc, step;
+    size_t cap = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (j->ns == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **v = realloc(j->symbols, cap * sizeof *v);
+            if (!v) {
+                sqlite3_reset(s);
+                return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
+            }
+            j->symbols = v;
+        }
+        assert(sqlite3_column_int64(s, 0) == (int64_t)j->ns);
+        if (!(j->symbols[j->ns] = strdup(col_text(s, 1)))) {
+            sqlite3_reset(s);
+            return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
+        }
+        j->ns++;
+    }
+    rc = step == SQLITE_DONE ? 0 : sql_fail(j, "reading the series of a run", err);
+    sqlite3_reset(s);
+    if (rc == 0 && j->ns == 0)
+        rc = mt_err_set(err, MT_ENOENT, "journal %s: no run %lld", j->path, (long long)run_id);
+    if (rc)
+        return rc;
+    j->run = run_id;
+    *out = (struct mt_sink){.decision = sink_decision, .trade = sink_trade, .equity = sink_equity, .ctx = j,
+                            .updates = true};
+    return 0;
+}
+
+/* ---- reading back ---- */
+
+/* Reads the context JSON array text into x (at most MT_SETUP_CONTEXT values). */
+static int parse_context(const char *text, struct mt_setup *x)
+{
+    x->n_context = 0;
+    const char *p = text;
+    if (*p++ != '[')
+        return -1;
+    while (*p && *p != ']') {
+        if (x->n_context == MT_SETUP_CONTEXT)
+            return -1;
+        double v = NAN;
+        if (strncmp(p, "null", 4) == 0) {
+            p += 4;
+        } else {
+            char *end;
+            errno = 0;
+            v = strtod(p, &end);
+            if (end == p || errno == ERANGE)
+                return -1;
+            p = end;
+        }
+        x->context[x->n_context++] = v;
+        if (*p == ',')
+            p++;
+    }
+    return *p == ']' && p[1] == '\0' ? 0 : -1;
+}
+
+static int read_legs(struct mt_journal *j, int64_t run_id, struct mt_position *p, struct mt_err *err)
+{
+    sqlite3_stmt *s = stmt(j, ST_READ_LEGS);
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, (int64_t)p->id);
+    struct mt_trade *t = &p->trade;
+    t->n_legs = 0;
+    int step, rc = 0;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        int action = lookup(action_names, 3, col_text(s, 1));
+        int reason = -1;
+        for (int e = MT_EXIT_NONE; e <= MT_EXIT_CENSORED && reason < 0; e++)
+            if (strcmp(mt_exit_name((enum mt_exit)e), col_text(s, 2)) == 0)
+                reason = e;
+        if (t->n_legs == MT_TRADE_MAX_LEGS || action < 0 || reason < 0) {
+            rc = mt_err_set(err, MT_EFORMAT, "journal %s: run %lld trade %llu: bad leg %zu", j->path,
+                            (long long)run_id, (unsigned long long)p->id, t->n_legs);
+            break;
+        }
+        t->legs[t->n_legs++] = (struct mt_leg){sqlite3_column_int64(s, 0), (enum mt_leg_action)action,
+                                               (enum mt_exit)reason, col_real(s, 3), col_real(s, 4), col_real(s, 5)};
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(j, "reading legs", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* The trade of the current row of ST_READ_TRADES into p (its legs read after). */
+static int read_trade(struct mt_journal *j, int64_t run_id, sqlite3_stmt *s, struct mt_position *p,
+                      struct mt_err *err)
+{
+    memset(p, 0, sizeof *p);
+    struct mt_trade *t = &p->trade;
+    p->id = (mt_trade_id)sqlite3_column_int64(s, 0);
+    p->parent = (mt_trade_id)sqlite3_column_int64(s, 1);
+    p->agent = (uint32_t)sqlite3_column_int64(s, 2);
+    p->series = (uint32_t)sqlite3_column_int64(s, 3);
+    int kind = lookup(kind_names, 3, col_text(s, 4));
+    const char *side = col_text(s, 5);
+    p->setup.time = sqlite3_column_int64(s, 6);
+    p->setup.side = strcmp(side, "long") == 0 ? 1 : -1;
+    p->setup.price = col_real(s, 7);
+    p->setup.stop = col_real(s, 8);
+    p->setup.target = col_real(s, 9);
+    p->setup.rr = col_real(s, 10);
+    int ctx_ok = parse_context(col_text(s, 11), &p->setup);
+    p->score = col_real(s, 12);
+    p->sim_reasons = (unsigned)sqlite3_column_int64(s, 13);
+    const char *state = col_text(s, 14);
+    t->open_time = sqlite3_column_int64(s, 15);
+    t->close_time = sqlite3_column_int64(s, 16);
+    t->entry = col_real(s, 17);
+    t->init_stop = col_real(s, 18);
+    t->stop = col_real(s, 19);
+    t->target = col_real(s, 20);
+    t->init_size = col_real(s, 21);
+    t->size = col_real(s, 22);
+    t->fees = col_real(s, 23);
+    t->realized = col_real(s, 24);
+    t->mark = col_real(s, 25);
+    t->mae_r = col_real(s, 26);
+    t->mfe_r = col_real(s, 27);
+    int reason = -1;
+    for (int e = MT_EXIT_NONE; e <= MT_EXIT_CENSORED && reason < 0; e++)
+        if (strcmp(mt_exit_name((enum mt_exit)e), col_text(s, 28)) == 0)
+            reason = e;
+    t->ambiguous = sqlite3_column_int(s, 29) != 0;
+    t->resolved_by_lower = sqlite3_column_int(s, 30) != 0;
+    if (kind < 0 || reason < 0 || ctx_ok)
+        return mt_err_set(err, MT_EFORMAT, "journal %s: run %lld trade %llu: bad kind, exit reason or context",
+                          j->path, (long long)run_id, (unsigned long long)p->id);
+    t->kind = (enum mt_trade_kind)kind;
+    t->side = p->setup.side > 0 ? MT_LONG : MT_SHORT;
+    t->exit = (enum mt_exit)reason;
+    t->open = strcmp(state, "closed") != 0; /* held while followed and when censored */
+    return read_legs(j, run_id, p, err);
+}
+
+static int read_trades(struct mt_journal *j, int64_t run_id, int64_t agent, bool open_only, struct mt_position **out,
+                       size_t *n, struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = stmt(j, ST_READ_TRADES);
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, agent);
+    sqlite3_bind_int(s, 3, open_only);
+    struct mt_position *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = 0, step;
+    /* ST_READ_LEGS runs while this statement is stepped: a second statement, same connection */
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (k == cap) {
+            if (cap >= MT_JOURNAL_MAX_ROWS) {
+                rc = mt_err_set(err, MT_ELIMIT, "journal %s: run %lld has more than %u trades", j->path,
+                                (long long)run_id, (unsigned)MT_JOURNAL_MAX_ROWS);
+                break;
+            }
+            cap = cap ? 2 * cap : 64;
+            struct mt_position *w = realloc(v, cap * sizeof *w);
+            if (!w) {
+                rc = mt_err_set(err, MT_ENOMEM, "journal %s: out of memory for %zu trades", j->path, k + 1);
+                break;
+            }
+            v = w;
+        }
+        rc = read_trade(j, run_id, s, &v[k], err);
+        k += rc == 0;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(j, "reading trades", err);
+    sqlite3_reset(s);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+int mt_journal_open_trades(struct mt_journal *j, int64_t run_id, int64_t agent, struct mt_position **out, size_t *n,
+                           struct mt_err *err)
+{
+    return read_trades(j, run_id, agent, true, out, n, err);
+}
+
+int mt_journal_trades(struct mt_journal *j, int64_t run_id, struct mt_position **out, size_t *n, struct mt_err *err)
+{
+    return read_trades(j, run_id, -1, false, out, n, err);
+}
+
+int mt_journal_equity(struct mt_journal *j, int64_t run_id, struct mt_equity_point **out, size_t *n,
+                      struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = stmt(j, ST_READ_EQUITY);
+    sqlite3_bind_int64(s, 1, run_id);
+    struct mt_equity_point *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (k == cap) {
+            struct mt_equity_point *w = cap < MT_JOURNAL_MAX_ROWS ? realloc(v, (cap ? 2 * cap : 1024) * sizeof *w) : NULL;
+            if (!w) {
+                rc = mt_err_set(err, cap < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT,
+                                "journal %s: no room for %zu equity points of run %lld", j->path, k + 1,
+                                (long long)run_id);
+                break;
+            }
+            v = w;
+            cap = cap ? 2 * cap : 1024;
+        }
+        v[k++] = (struct mt_equity_point){sqlite3_column_int64(s, 0), col_real(s, 1)};
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(j, "reading the equity curve", err);
+    sqlite3_reset(s);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}

@@ -1,0 +1,117 @@
+/* The trade journal: one SQLite 3 file (WAL) holding runs, their agents and
+ * series, every trade with its legs, every decision, the equity curve and
+ * (for live trading) the orders; the schema is in docs/journal.md.
+ *
+ * The engine writes into it through a sink (mt_journal_sink) that upserts a
+ * trade and its legs on every event, so the file always holds the trades as
+ * the engine holds them; a caller wraps one engine time step (or a whole
+ * backtest) in mt_journal_begin_tick / mt_journal_commit_tick, so that a kill
+ * leaves the state of the last committed step. Reading back gives the
+ * positions exactly as the engine held them (mt_journal_open_trades, for
+ * mt_engine_restore) and every trade of a run (mt_journal_trades).
+ *
+ * Doubles round-trip exactly (SQLite REAL is IEEE 754 binary64) except the
+ * sign of zero (SQLite writes integral REALs as integers); NaN is NULL.
+ *
+ * The schema version is PRAGMA user_version; opening runs the numbered
+ * forward-only migrations up to this build's MT_JOURNAL_SCHEMA, each in its
+ * own transaction, and refuses a file of a newer version.
+ *
+ * A struct mt_journal is one SQLite connection: one thread at a time. Other
+ * processes may read the file meanwhile (WAL); a writer waits up to
+ * MT_JOURNAL_BUSY_MS for another's lock. */
+#ifndef MT_JOURNAL_JOURNAL_H
+#define MT_JOURNAL_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/timeframe.h"
+#include "sim/engine.h"
+#include "sim/metrics.h"
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define MT_JOURNAL_SCHEMA 1
+/* How long a write waits for another connection's lock (busy_timeout). */
+#define MT_JOURNAL_BUSY_MS 5000
+/* Most trades (or equity points) one read returns. */
+#define MT_JOURNAL_MAX_ROWS (UINT32_C(1) << 28)
+
+struct mt_journal; /* opaque */
+
+enum mt_run_kind { MT_RUN_BACKTEST, MT_RUN_REPLAY, MT_RUN_PAPER, MT_RUN_LIVE };
+
+/* What a run is: its kind, where it comes from and the engine's settings.
+ * Strings and arrays are copied into the file. */
+struct mt_journal_run {
+    enum mt_run_kind kind;
+    const char *version;     /* mtrader's version */
+    const char *config_hash; /* the caller's hash of its configuration, or NULL */
+    int64_t started;         /* wall clock, ms UTC */
+    int64_t from, to;        /* the data span, ms UTC (INT64_MIN / INT64_MAX: unbounded) */
+    enum mt_tf tf;
+    double balance; /* starting balance, quote */
+    struct mt_costs costs;
+    struct mt_account_limits limits;
+    bool one_per_symbol, track_sims;
+    const struct mt_engine_agent *agents; /* the engine's agents, in its order */
+    size_t na;
+    const char *const *symbols; /* the engine's series, in its order */
+    size_t ns;
+};
+
+/* Opens (creating it when missing) the journal at path into *j: WAL mode,
+ * busy_timeout, foreign keys on, migrated to MT_JOURNAL_SCHEMA. Errors:
+ * MT_EFORMAT for a file of a newer schema (naming both versions) or not a
+ * database, MT_EIO for SQLite failures (naming the path, the step and
+ * SQLite's message); *j is then NULL. Free with mt_journal_close. */
+int mt_journal_open(const char *path, struct mt_journal **j, struct mt_err *err);
+
+/* Closes j (an open tick is rolled back). NULL: no-op. */
+void mt_journal_close(struct mt_journal *j);
+
+/* The file's schema version (after the migrations: MT_JOURNAL_SCHEMA). */
+int mt_journal_schema(const struct mt_journal *j);
+
+/* Records a new run, its agents and series, into *run_id (ids grow from 1).
+ * MT_EINVAL for a run without agents or series, MT_EIO from SQLite. */
+int mt_journal_run_begin(struct mt_journal *j, const struct mt_journal_run *run, int64_t *run_id,
+                         struct mt_err *err);
+
+/* Sets run_id's end (wall clock, ms UTC). MT_ENOENT for an unknown run. */
+int mt_journal_run_end(struct mt_journal *j, int64_t run_id, int64_t ended, struct mt_err *err);
+
+/* Fills *out with a sink (updates on) that journals run_id: every trade event
+ * upserts the trade and inserts its new legs, every decision and equity point
+ * is a row (an equity point at a time already journalled replaces it: a
+ * restarted engine starts its curve again). The sink uses j; one sink per
+ * journal at a time (a new call replaces the run). Errors name the SQL step
+ * and SQLite's message. MT_ENOENT for an unknown run. */
+int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, struct mt_err *err);
+
+/* One transaction around one engine time step (or a whole backtest): begin
+ * takes the write lock (waiting up to MT_JOURNAL_BUSY_MS), commit makes the
+ * step durable, rollback drops it. MT_EINVAL: begin while a tick is open, or
+ * commit / rollback without one. */
+int mt_journal_begin_tick(struct mt_journal *j, struct mt_err *err);
+int mt_journal_commit_tick(struct mt_journal *j, struct mt_err *err);
+int mt_journal_rollback_tick(struct mt_journal *j, struct mt_err *err);
+
+/* The positions of run_id still followed (state open), of agent `agent` or of
+ * every agent (-1), in id order: exactly as the engine held them after the
+ * last committed event, ready for mt_engine_restore (series indices are the
+ * run's). *out is malloc'ed (the caller frees it; NULL when *n is 0). */
+int mt_journal_open_trades(struct mt_journal *j, int64_t run_id, int64_t agent, struct mt_position **out, size_t *n,
+                           struct mt_err *err);
+
+/* Every trade of run_id (open, closed and censored), in id order, as the last
+ * event left it; *out as above. */
+int mt_journal_trades(struct mt_journal *j, int64_t run_id, struct mt_position **out, size_t *n, struct mt_err *err);
+
+/* run_id's equity curve in time order; *out malloc'ed (the caller frees it). */
+int mt_journal_equity(struct mt_journal *j, int64_t run_id, struct mt_equity_point **out, size_t *n,
+                      struct mt_err *err);
+
+#endif
