@@ -16,35 +16,35 @@
     offsetof(struct mt_app_config, path), sizeof(((struct mt_app_config *)0)->path)
 
 static const struct mt_cfg_field exchange_schema[] = {
-    {"base_url", MT_CFG_STRING, CFG_STR(exchange.base_url), 0, 0, NULL},
+    {"base_url", MT_CFG_STRING, CFG_STR(exchange.base_url), 0, 0, NULL, 0, 0},
     {"concurrency", MT_CFG_INT, offsetof(struct mt_app_config, exchange.concurrency), 0, 1, 64,
-     NULL},
+     NULL, 0, 0},
     {"weight_share", MT_CFG_DOUBLE, offsetof(struct mt_app_config, exchange.weight_share), 0, 0.01,
-     1, NULL},
-    {"state_file", MT_CFG_STRING, CFG_STR(exchange.state_file), 0, 0, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+     1, NULL, 0, 0},
+    {"state_file", MT_CFG_STRING, CFG_STR(exchange.state_file), 0, 0, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 static const struct mt_cfg_field download_schema[] = {
-    {"quote", MT_CFG_STRING, CFG_STR(download.quote), 0, 0, NULL},
-    {"exclude_bases", MT_CFG_STRING, CFG_STR(download.exclude_bases), 0, 0, NULL},
-    {"timeframes", MT_CFG_STRING, CFG_STR(download.timeframes), 0, 0, NULL},
+    {"quote", MT_CFG_STRING, CFG_STR(download.quote), 0, 0, NULL, 0, 0},
+    {"exclude_bases", MT_CFG_STRING, CFG_STR(download.exclude_bases), 0, 0, NULL, 0, 0},
+    {"timeframes", MT_CFG_STRING, CFG_STR(download.timeframes), 0, 0, NULL, 0, 0},
     {"history_days", MT_CFG_INT, offsetof(struct mt_app_config, download.history_days), 0, 1,
-     10000, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+     10000, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 /* The largest value below x: the config's ranges are closed, the spread's is open at MT_SPREAD_MAX. */
 #define BELOW(x) ((x) * (1 - DBL_EPSILON))
 
 #define TRADING_DOUBLE(name, field, lo, hi) \
-    {name, MT_CFG_DOUBLE, offsetof(struct mt_app_config, trading.field), 0, lo, hi, NULL}
+    {name, MT_CFG_DOUBLE, offsetof(struct mt_app_config, trading.field), 0, lo, hi, NULL, 0, 0}
 
 static const struct mt_cfg_field trading_schema[] = {
-    {"strategies", MT_CFG_STRING, CFG_STR(trading.strategies), 0, 0, NULL},
+    {"strategies", MT_CFG_STRING, CFG_STR(trading.strategies), 0, 0, NULL, 0, 0},
     TRADING_DOUBLE("spread", spread, 0, BELOW(MT_SPREAD_MAX)),
     TRADING_DOUBLE("fee", fee, 0, MT_FEE_RATE_MAX),
-    {"bnb", MT_CFG_BOOL, offsetof(struct mt_app_config, trading.bnb), 0, 0, 0, NULL},
+    {"bnb", MT_CFG_BOOL, offsetof(struct mt_app_config, trading.bnb), 0, 0, 0, NULL, 0, 0},
     TRADING_DOUBLE("slippage", slippage, 0, MT_SLIPPAGE_MAX),
     TRADING_DOUBLE("tp_r", tp_r, 0, MT_TP_AT_R_MAX),
     TRADING_DOUBLE("tp_fraction", tp_fraction, DBL_MIN, 1),
@@ -53,17 +53,19 @@ static const struct mt_cfg_field trading_schema[] = {
     TRADING_DOUBLE("stale_r", stale_r, -MT_STALE_R_MAX, MT_STALE_R_MAX),
     TRADING_DOUBLE("balance", balance, 1e-9, 1e15),
     TRADING_DOUBLE("risk", risk, 1e-9, 1),
-    {"max_positions", MT_CFG_INT, offsetof(struct mt_app_config, trading.max_positions), 0, 0, 100000, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+    {"max_positions", MT_CFG_INT, offsetof(struct mt_app_config, trading.max_positions), 0, 0, 100000, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 const struct mt_cfg_field mt_app_config_schema[] = {
-    {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL},
-    {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL},
-    {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema},
-    {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema},
-    {"trading", MT_CFG_OBJECT, 0, 0, 0, 0, trading_schema},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+    {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL, 0, 0},
+    {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL, 0, 0},
+    {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema, 0, 0},
+    {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema, 0, 0},
+    {"trading", MT_CFG_OBJECT, 0, 0, 0, 0, trading_schema, 0, 0},
+    {"agents", MT_CFG_ARRAY, offsetof(struct mt_app_config, agents), sizeof(struct mt_agent_spec), 0, 0,
+     mt_agent_spec_schema, offsetof(struct mt_app_config, n_agents), MT_AGENTS_MAX},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
@@ -95,6 +97,8 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
                                                .balance = account.balance,
                                                .risk = mt_agent_limits_default().risk,
                                                .max_positions = account.limits.max_positions};
+    for (size_t i = 0; i < MT_AGENTS_MAX; i++)
+        mt_agent_spec_init(&cfg.agents[i]);
     cli->config_path = NULL;
     if (!path)
         path = getenv("MTRADER_CONFIG");
@@ -102,6 +106,8 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
         path = "mtrader.json";
     if (path) {
         int rc = mt_config_load_file(path, mt_app_config_schema, &cfg, err);
+        if (!rc)
+            rc = mt_agent_specs_resolve(cfg.agents, cfg.n_agents, path, err);
         if (rc)
             return rc;
         cli->config_path = path;

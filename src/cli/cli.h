@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "live/agent.h"
 
 #define MT_EXIT_OK 0
 #define MT_EXIT_FAILURE 1
@@ -52,6 +53,8 @@ struct mt_app_config {
     struct mt_exchange_settings exchange;
     struct mt_download_settings download;
     struct mt_trading_settings trading;
+    size_t n_agents; /* the "agents" array (live/agent.h), resolved */
+    struct mt_agent_spec agents[MT_AGENTS_MAX];
 };
 
 /* The config file's schema (core/config.h) over struct mt_app_config; also

@@ -38,6 +38,8 @@ static const char *expected_name(enum mt_cfg_type t)
     case MT_CFG_DOUBLE: return "a number";
     case MT_CFG_BOOL: return "true or false";
     case MT_CFG_OBJECT: return "an object";
+    case MT_CFG_ARRAY: return "an array of objects";
+    case MT_CFG_INT_AUTO: return "an integer or \"auto\"";
     }
     return "?";
 }
@@ -60,6 +62,47 @@ static void known_keys(const struct mt_cfg_field *schema, char *buf, size_t size
             break;
         used += (size_t)n;
     }
+}
+
+static int apply_object(const cJSON *obj, const char *source, const char *path,
+                        const struct mt_cfg_field *schema, char *target, int depth,
+                        struct mt_err *err);
+
+/* Applies the JSON array arr of field f (at key_path) to the elements of
+ * target's array and stores their count. */
+static int apply_array(const cJSON *arr, const char *source, const char *key_path,
+                       const struct mt_cfg_field *f, char *target, int depth, struct mt_err *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (n > f->capacity)
+        return mt_err_set(err, MT_ECONFIG, "%s: '%s' has %zu elements, at most %zu allowed", source,
+                          key_path, n, f->capacity);
+    size_t i = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, i++) {
+        char el_path[256];
+        snprintf(el_path, sizeof el_path, "%s[%zu]", key_path, i);
+        if (!cJSON_IsObject(el))
+            return mt_err_set(err, MT_ECONFIG, "%s: '%s' must be an object, not %s", source, el_path,
+                              mt_json_type_name(el));
+        int rc = apply_object(el, source, el_path, f->children, target + f->offset + i * f->size,
+                              depth + 1, err);
+        if (rc)
+            return rc;
+    }
+    memcpy(target + f->count_offset, &n, sizeof n);
+    return MT_OK;
+}
+
+/* Checks v (at key_path) against f's integer range into *out; `also` ends
+ * the message ("" or " or \"auto\""). */
+static int int_value(double v, const char *source, const char *key_path, const struct mt_cfg_field *f,
+                     const char *also, int64_t *out, struct mt_err *err)
+{
+    if (v != floor(v) || v < f->min || v > f->max)
+        return mt_err_set(err, MT_ECONFIG, "%s: '%s' is %g, expected an integer from %.0f to %.0f%s", source,
+                          key_path, v, f->min, f->max, also);
+    *out = (int64_t)v;
+    return MT_OK;
 }
 
 static int apply_object(const cJSON *obj, const char *source, const char *path,
@@ -93,12 +136,25 @@ static int apply_object(const cJSON *obj, const char *source, const char *path,
             break;
         case MT_CFG_INT:
             if ((type_ok = cJSON_IsNumber(item))) {
-                double v = item->valuedouble;
-                if (v != floor(v) || v < f->min || v > f->max)
+                int64_t iv;
+                int rc = int_value(item->valuedouble, source, key_path, f, "", &iv, err);
+                if (rc)
+                    return rc;
+                memcpy(slot, &iv, sizeof iv);
+            }
+            break;
+        case MT_CFG_INT_AUTO:
+            if ((type_ok = cJSON_IsNumber(item) || cJSON_IsString(item))) {
+                int64_t iv = MT_CFG_AUTO;
+                if (cJSON_IsNumber(item)) {
+                    int rc = int_value(item->valuedouble, source, key_path, f, " or \"auto\"", &iv, err);
+                    if (rc)
+                        return rc;
+                } else if (strcmp(item->valuestring, "auto") != 0) {
                     return mt_err_set(err, MT_ECONFIG,
-                                      "%s: '%s' is %g, expected an integer from %.0f to %.0f",
-                                      source, key_path, v, f->min, f->max);
-                int64_t iv = (int64_t)v;
+                                      "%s: '%s' is \"%.64s\", expected an integer from %.0f to %.0f or \"auto\"",
+                                      source, key_path, item->valuestring, f->min, f->max);
+                }
                 memcpy(slot, &iv, sizeof iv);
             }
             break;
@@ -121,6 +177,13 @@ static int apply_object(const cJSON *obj, const char *source, const char *path,
         case MT_CFG_OBJECT:
             if ((type_ok = cJSON_IsObject(item))) {
                 int rc = apply_object(item, source, key_path, f->children, target, depth + 1, err);
+                if (rc)
+                    return rc;
+            }
+            break;
+        case MT_CFG_ARRAY:
+            if ((type_ok = cJSON_IsArray(item))) {
+                int rc = apply_array(item, source, key_path, f, target, depth, err);
                 if (rc)
                     return rc;
             }

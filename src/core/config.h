@@ -4,11 +4,15 @@
  * range); nested objects have their own table. Loading rejects unknown keys
  * (listing the known ones), wrong types and out-of-range values with a message
  * that names the source file, the dotted key path and what was expected. Keys
- * absent from the JSON keep the target's current (default) values. */
+ * absent from the JSON keep the target's current (default) values. An array
+ * of objects fills the elements of a caller array of fixed capacity (each
+ * parsed with the element's table, its keys named "key[i].child" in
+ * messages) and stores their count. */
 #ifndef MT_CORE_CONFIG_H
 #define MT_CORE_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 
@@ -21,15 +25,23 @@ enum mt_cfg_type {
     MT_CFG_DOUBLE,  /* double, checked against [min, max] */
     MT_CFG_BOOL,    /* bool */
     MT_CFG_OBJECT,  /* nested object described by `children` (same target) */
+    MT_CFG_ARRAY,   /* array of objects, each described by `children` (target: the element) */
+    MT_CFG_INT_AUTO, /* int64_t as MT_CFG_INT, or the string "auto" stored as MT_CFG_AUTO */
 };
+
+/* What MT_CFG_INT_AUTO stores for "auto". */
+#define MT_CFG_AUTO INT64_MIN
 
 struct mt_cfg_field {
     const char *key;
     enum mt_cfg_type type;
-    size_t offset;   /* offsetof the value in the target struct */
-    size_t size;     /* STRING: size of the char array */
-    double min, max; /* INT/DOUBLE: inclusive range */
-    const struct mt_cfg_field *children; /* OBJECT: table ending with key NULL */
+    size_t offset;   /* offsetof the value in the target struct; ARRAY: of its first element */
+    size_t size;     /* STRING: size of the char array; ARRAY: size of one element */
+    double min, max; /* INT/DOUBLE/INT_AUTO: inclusive range */
+    const struct mt_cfg_field *children; /* OBJECT, ARRAY: table ending with key NULL */
+    size_t count_offset; /* ARRAY: offsetof the size_t element count in the target */
+    size_t capacity;     /* ARRAY: most elements; slot i of the target array is the i-th
+                            element's starting (default) value */
 };
 
 /* Applies the JSON text to target following schema (a table ending with a

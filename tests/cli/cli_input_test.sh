@@ -106,6 +106,18 @@ echo '{"log_level": "loud"}' >"$work/loud.json"
 run --config "$work/loud.json" --data-dir "$store" data
 check "a bad config log_level exits 1" is "$rc" 1
 check "the config log_level error names the file" has "$errout" "$work/loud.json: log_level: unknown log level 'loud'"
+# the agents array: a bad agent fails the config, naming the agent's index and key
+printf '{"agents": [{"id": "a", "strategy": "%s", "timeframe": "1d"}, {"id": "b", "strategy": "%s", "timeframe": "1d", "risk": 2}]}\n' \
+  "$strategy" "$strategy" >"$work/agents.json"
+run --config "$work/agents.json" --data-dir "$store" data
+check "a config with a bad agent exits 1" is "$rc" 1
+check "the bad agent's index and key are named" is "$errout" "mtrader: $work/agents.json: agents[1].risk = 2 must be in (0, 1]"
+printf '{"agents": [{"id": "a", "strategy": "%s", "timeframe": "1d", "sides": "up"}]}\n' "$strategy" >"$work/sides.json"
+run --config "$work/sides.json" --data-dir "$store" data
+check "an agent's bad sides exit 1" is "$rc" 1
+check "the bad sides are named" is "$errout" "mtrader: $work/sides.json: agents[0].sides is 'up', expected long, short or both"
+run --config "$(dirname "$0")/../../docs/mtrader.example.json" --data-dir "$store" data
+check "the example config with its agents loads" is "$rc" 0
 run --data-dir "$store" setups --strategy bogus:1 --timeframe 1h --out "$work/s.parquet"
 check "setups with an unknown strategy exits 2" is "$rc" 2
 check "setups names the unknown strategy" has "$errout" "unknown strategy bogus"

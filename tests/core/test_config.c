@@ -21,16 +21,16 @@ struct sample {
 };
 
 static const struct mt_cfg_field limits_schema[] = {
-    {"workers", MT_CFG_INT, offsetof(struct sample, workers), 0, 1, 64, NULL},
-    {"share", MT_CFG_DOUBLE, offsetof(struct sample, share), 0, 0.0, 1.0, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+    {"workers", MT_CFG_INT, offsetof(struct sample, workers), 0, 1, 64, NULL, 0, 0},
+    {"share", MT_CFG_DOUBLE, offsetof(struct sample, share), 0, 0.0, 1.0, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 static const struct mt_cfg_field schema[] = {
-    {"data_dir", MT_CFG_STRING, offsetof(struct sample, data_dir), 64, 0, 0, NULL},
-    {"live", MT_CFG_BOOL, offsetof(struct sample, live), 0, 0, 0, NULL},
-    {"limits", MT_CFG_OBJECT, 0, 0, 0, 0, limits_schema},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+    {"data_dir", MT_CFG_STRING, offsetof(struct sample, data_dir), 64, 0, 0, NULL, 0, 0},
+    {"live", MT_CFG_BOOL, offsetof(struct sample, live), 0, 0, 0, NULL, 0, 0},
+    {"limits", MT_CFG_OBJECT, 0, 0, 0, 0, limits_schema, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
 static int apply(const char *json, struct sample *s, struct mt_err *err)
@@ -109,6 +109,98 @@ static void trailing_text_and_nul(void **state)
     assert_string_equal(err.msg, "cfg.json: unexpected text after the JSON value, at line 1, column 3");
 }
 
+/* A target with an array of up to 3 items. */
+struct item {
+    char name[8];
+    int64_t n;
+    int64_t slots;
+};
+
+struct list {
+    int64_t version;
+    size_t n_items;
+    struct item items[3];
+};
+
+static const struct mt_cfg_field item_schema[] = {
+    {"name", MT_CFG_STRING, offsetof(struct item, name), 8, 0, 0, NULL, 0, 0},
+    {"n", MT_CFG_INT, offsetof(struct item, n), 0, 1, 9, NULL, 0, 0},
+    {"slots", MT_CFG_INT_AUTO, offsetof(struct item, slots), 0, 0, 100, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
+};
+
+static const struct mt_cfg_field list_schema[] = {
+    {"version", MT_CFG_INT, offsetof(struct list, version), 0, 1, 5, NULL, 0, 0},
+    {"items", MT_CFG_ARRAY, offsetof(struct list, items), sizeof(struct item), 0, 0, item_schema,
+     offsetof(struct list, n_items), 3},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
+};
+
+static int apply_list(const char *json, struct list *l, struct mt_err *err)
+{
+    *l = (struct list){.version = 1, .n_items = 0, .items = {{"dflt", 4, 7}, {"dflt", 4, 7}, {"dflt", 4, 7}}};
+    return mt_config_apply_json(json, strlen(json), "cfg.json", list_schema, l, err);
+}
+
+static void array_of_objects(void **state)
+{
+    (void)state;
+    struct list l;
+    struct mt_err err = {0};
+    assert_int_equal(apply_list("{\"version\": 2}", &l, &err), 0);
+    assert_int_equal(l.n_items, 0);
+    assert_int_equal(apply_list("{\"items\": []}", &l, &err), 0);
+    assert_int_equal(l.n_items, 0);
+    assert_int_equal(apply_list("{\"items\": [{\"name\": \"a\", \"n\": 2}, {}, {\"slots\": \"auto\", \"n\": 9}]}",
+                                &l, &err),
+                     0);
+    assert_int_equal(l.n_items, 3);
+    assert_string_equal(l.items[0].name, "a");
+    assert_int_equal(l.items[0].n, 2);
+    assert_int_equal(l.items[0].slots, 7); /* absent: the slot's default */
+    assert_string_equal(l.items[1].name, "dflt");
+    assert_int_equal(l.items[1].n, 4);
+    assert_true(l.items[2].slots == MT_CFG_AUTO);
+    assert_int_equal(l.items[2].n, 9);
+    assert_int_equal(apply_list("{\"items\": [{\"slots\": 100}, {\"slots\": 0}]}", &l, &err), 0);
+    assert_int_equal(l.n_items, 2);
+    assert_int_equal(l.items[0].slots, 100);
+    assert_int_equal(l.items[1].slots, 0);
+}
+
+static void array_errors(void **state)
+{
+    (void)state;
+    struct list l;
+    struct mt_err err = {0};
+    assert_int_equal(apply_list("{\"items\": [{}, {\"nmae\": \"x\"}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: unknown key 'items[1].nmae' (known keys here: name, n, slots)");
+    assert_int_equal(apply_list("{\"items\": [{}, {}, {\"n\": 0}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[2].n' is 0, expected an integer from 1 to 9");
+    assert_int_equal(apply_list("{\"items\": [{\"name\": 3}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].name' must be a string, not a number");
+    assert_int_equal(apply_list("{\"items\": [{\"name\": \"eightchr\"}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].name' is 8 characters long, at most 7 allowed");
+    assert_int_equal(apply_list("{\"items\": {\"name\": \"a\"}}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items' must be an array of objects, not an object");
+    assert_int_equal(apply_list("{\"items\": [{}, 7]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[1]' must be an object, not a number");
+    assert_int_equal(apply_list("{\"items\": [{}, {}, {}, {}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items' has 4 elements, at most 3 allowed");
+    assert_int_equal(l.n_items, 0); /* nothing applied */
+    assert_int_equal(apply_list("{\"items\": [{\"slots\": true}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].slots' must be an integer or \"auto\", not a boolean");
+    assert_int_equal(apply_list("{\"items\": [{\"slots\": \"many\"}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].slots' is \"many\", expected an integer from 0 to 100 or \"auto\"");
+    assert_int_equal(apply_list("{\"items\": [{\"slots\": 101}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].slots' is 101, expected an integer from 0 to 100 or \"auto\"");
+    assert_int_equal(apply_list("{\"items\": [{\"slots\": 1.5}]}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: 'items[0].slots' is 1.5, expected an integer from 0 to 100 or \"auto\"");
+    /* an unknown top-level key lists the array among the known ones */
+    assert_int_equal(apply_list("{\"itmes\": []}", &l, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "cfg.json: unknown key 'itmes' (known keys here: version, items)");
+}
+
 static void load_file(void **state)
 {
     (void)state;
@@ -143,6 +235,8 @@ int main(void)
         cmocka_unit_test(values_and_defaults),
         cmocka_unit_test(clear_errors),
         cmocka_unit_test(trailing_text_and_nul),
+        cmocka_unit_test(array_of_objects),
+        cmocka_unit_test(array_errors),
         cmocka_unit_test(load_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
