@@ -136,7 +136,7 @@ static int apply_object(const cJSON *obj, const char *source, const char *path,
             break;
         case MT_CFG_INT:
             if ((type_ok = cJSON_IsNumber(item))) {
-                int64_t iv;
+                int64_t iv = 0;
                 int rc = int_value(item->valuedouble, source, key_path, f, "", &iv, err);
                 if (rc)
                     return rc;
