@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/numfmt.h"
 
 /* ---- schema ---- */
@@ -225,6 +226,14 @@ struct mt_journal {
     int64_t run;
     size_t ns;
     char **symbols;
+    /* Trades whose last state (a stop move, a new MAE/MFE) is not written yet:
+     * written once at the commit, at the trade's next open/fill/close, or
+     * before a read, instead of once per event. dirty_at is an open-addressing
+     * table (capacity a power of two, 0 = empty) of index + 1 into dirty by id. */
+    struct mt_position *dirty;
+    size_t n_dirty, cap_dirty;
+    uint32_t *dirty_at;
+    size_t cap_at;
 };
 
 static const char *const kind_names[] = {"real", "sim", "tracked"};
@@ -404,6 +413,8 @@ void mt_journal_close(struct mt_journal *j)
         sqlite3_finalize(j->st[k]);
     sqlite3_close(j->db);
     free_symbols(j);
+    free(j->dirty);
+    free(j->dirty_at);
     free(j->path);
     free(j);
 }
@@ -497,11 +508,16 @@ int mt_journal_begin_tick(struct mt_journal *j, struct mt_err *err)
     return rc;
 }
 
+static int flush_dirty(struct mt_journal *j, struct mt_err *err);
+
 int mt_journal_commit_tick(struct mt_journal *j, struct mt_err *err)
 {
     if (!j->in_tick)
         return mt_err_set(err, MT_EINVAL, "journal %s: no tick to commit", j->path);
-    int rc = done(j, stmt(j, ST_COMMIT), "committing a tick", err);
+    int rc = flush_dirty(j, err);
+    if (rc)
+        return rc;
+    rc = done(j, stmt(j, ST_COMMIT), "committing a tick", err);
     j->in_tick = sqlite3_get_autocommit(j->db) == 0;
     return rc;
 }
@@ -512,6 +528,9 @@ int mt_journal_rollback_tick(struct mt_journal *j, struct mt_err *err)
         return mt_err_set(err, MT_EINVAL, "journal %s: no tick to roll back", j->path);
     int rc = sqlite3_get_autocommit(j->db) ? 0 : done(j, stmt(j, ST_ROLLBACK), "rolling back a tick", err);
     j->in_tick = false;
+    j->n_dirty = 0; /* rolled back with the rest of the tick */
+    if (j->dirty_at)
+        memset(j->dirty_at, 0, j->cap_at * sizeof *j->dirty_at);
     return rc;
 }
 
@@ -607,14 +626,69 @@ static int insert_legs(struct mt_journal *j, const struct mt_position *p, struct
     return 0;
 }
 
+/* The slot of trade id in dirty_at: its entry, or the empty one where it would go. */
+static size_t dirty_probe(const struct mt_journal *j, mt_trade_id id)
+{
+    size_t mask = j->cap_at - 1, k = (size_t)(id * UINT64_C(0x9E3779B97F4A7C15) >> 17) & mask;
+    while (j->dirty_at[k] && j->dirty[j->dirty_at[k] - 1].id != id)
+        k = (k + 1) & mask;
+    return k;
+}
+
+/* Keeps p's state to be written later, replacing an older one of the same trade. */
+static int mark_dirty(struct mt_journal *j, const struct mt_position *p, struct mt_err *err)
+{
+    if (j->n_dirty + 1 > j->cap_at / 2) { /* keep the table at most half full: rebuild it twice as large */
+        size_t cap = j->cap_at ? 2 * j->cap_at : 64;
+        uint32_t *at = calloc(cap, sizeof *at);
+        if (!at)
+            return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
+        free(j->dirty_at);
+        j->dirty_at = at;
+        j->cap_at = cap;
+        for (size_t i = 0; i < j->n_dirty; i++)
+            j->dirty_at[dirty_probe(j, j->dirty[i].id)] = (uint32_t)(i + 1);
+    }
+    size_t k = dirty_probe(j, p->id);
+    if (j->dirty_at[k]) {
+        j->dirty[j->dirty_at[k] - 1] = *p;
+        return 0;
+    }
+    struct mt_position *v = mt_grow(j->dirty, &j->cap_dirty, j->n_dirty, sizeof *v, 64);
+    if (!v)
+        return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
+    j->dirty = v;
+    j->dirty[j->n_dirty++] = *p;
+    j->dirty_at[k] = (uint32_t)j->n_dirty;
+    return 0;
+}
+
+/* Writes every trade kept by mark_dirty, once, and forgets them. */
+static int flush_dirty(struct mt_journal *j, struct mt_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < j->n_dirty && rc == 0; i++)
+        if (j->dirty[i].id) /* 0: written since by its own event */
+            rc = upsert_trade(j, &j->dirty[i], err);
+    j->n_dirty = 0;
+    if (j->dirty_at)
+        memset(j->dirty_at, 0, j->cap_at * sizeof *j->dirty_at);
+    return rc;
+}
+
 static int sink_trade(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err)
 {
     struct mt_journal *j = ctx;
-    assert(p->series < j->ns);
+    assert(p->series < j->ns && p->id != 0);
+    if (ev == MT_EV_STOP || ev == MT_EV_EXCURSION)
+        return mark_dirty(j, p, err);
+    if (j->cap_at) { /* this event writes the trade's state now: a kept older one must not follow it */
+        size_t k = dirty_probe(j, p->id);
+        if (j->dirty_at[k])
+            j->dirty[j->dirty_at[k] - 1].id = 0;
+    }
     int rc = upsert_trade(j, p, err);
-    if (rc == 0 && (ev == MT_EV_OPEN || ev == MT_EV_FILL || ev == MT_EV_CLOSE))
-        rc = insert_legs(j, p, err);
-    return rc;
+    return rc ? rc : insert_legs(j, p, err);
 }
 
 static int sink_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
@@ -799,6 +873,9 @@ static int read_trades(struct mt_journal *j, int64_t run_id, int64_t agent, bool
 {
     *out = NULL;
     *n = 0;
+    int flushed = flush_dirty(j, err); /* a read sees the latest state */
+    if (flushed)
+        return flushed;
     sqlite3_stmt *s = stmt(j, ST_READ_TRADES);
     sqlite3_bind_int64(s, 1, run_id);
     sqlite3_bind_int64(s, 2, agent);
