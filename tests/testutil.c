@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/import.h"
 #include "core/series.h"
 
 const char *tu_fixture(const char *name)
@@ -194,4 +195,16 @@ void tu_server_stop(struct tu_server *s)
     assert_int_equal(waitpid(s->pid, &st, 0), s->pid);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+void tu_fixture_series(const char *name, struct mt_series *out)
+{
+    struct mt_err err = {0};
+    struct mt_import_file f;
+    mt_import_file_init(&f);
+    if (mt_import_read(tu_fixture(name), NULL, &f, &err))
+        fail_msg("%s: %s", name, err.msg);
+    *out = f.series; /* taken: the file keeps an empty series */
+    mt_series_init(&f.series, 0);
+    mt_import_file_release(&f);
 }

@@ -10,6 +10,12 @@
  * buffer that the next call overwrites. Fails the test if MT_FIXTURES is unset. */
 const char *tu_fixture(const char *name);
 
+struct mt_series;
+
+/* The candles of the fixture file `name` (any format mt_import_read takes)
+ * into *out (initialised here; the caller releases it); fails the test on error. */
+void tu_fixture_series(const char *name, struct mt_series *out);
+
 /* Creates a fresh temporary directory (under $TMPDIR or /tmp) and returns its
  * path in a heap buffer the caller frees after tu_rmtree. */
 char *tu_mkdtemp(void);

@@ -731,15 +731,12 @@ int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, s
     int rc, step;
     size_t cap = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (j->ns == cap) {
-            cap = cap ? 2 * cap : 16;
-            char **v = realloc(j->symbols, cap * sizeof *v);
-            if (!v) {
-                sqlite3_reset(s);
-                return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
-            }
-            j->symbols = v;
+        char **v = mt_grow(j->symbols, &cap, j->ns, sizeof *v, 16);
+        if (!v) {
+            sqlite3_reset(s);
+            return mt_err_set(err, MT_ENOMEM, "journal %s: out of memory", j->path);
         }
+        j->symbols = v;
         assert(sqlite3_column_int64(s, 0) == (int64_t)j->ns);
         if (!(j->symbols[j->ns] = strdup(col_text(s, 1)))) {
             sqlite3_reset(s);
@@ -885,20 +882,17 @@ static int read_trades(struct mt_journal *j, int64_t run_id, int64_t agent, bool
     int rc = 0, step;
     /* ST_READ_LEGS runs while this statement is stepped: a second statement, same connection */
     while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (k == cap) {
-            if (cap >= MT_JOURNAL_MAX_ROWS) {
-                rc = mt_err_set(err, MT_ELIMIT, "journal %s: run %lld has more than %u trades", j->path,
-                                (long long)run_id, (unsigned)MT_JOURNAL_MAX_ROWS);
-                break;
-            }
-            cap = cap ? 2 * cap : 64;
-            struct mt_position *w = realloc(v, cap * sizeof *w);
-            if (!w) {
-                rc = mt_err_set(err, MT_ENOMEM, "journal %s: out of memory for %zu trades", j->path, k + 1);
-                break;
-            }
-            v = w;
+        if (k == cap && cap >= MT_JOURNAL_MAX_ROWS) {
+            rc = mt_err_set(err, MT_ELIMIT, "journal %s: run %lld has more than %u trades", j->path,
+                            (long long)run_id, (unsigned)MT_JOURNAL_MAX_ROWS);
+            break;
         }
+        struct mt_position *w = mt_grow(v, &cap, k, sizeof *w, 64);
+        if (!w) {
+            rc = mt_err_set(err, MT_ENOMEM, "journal %s: out of memory for %zu trades", j->path, k + 1);
+            break;
+        }
+        v = w;
         rc = read_trade(j, run_id, s, &v[k], err);
         k += rc == 0;
     }
@@ -936,17 +930,14 @@ int mt_journal_equity(struct mt_journal *j, int64_t run_id, struct mt_equity_poi
     size_t cap = 0, k = 0;
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (k == cap) {
-            struct mt_equity_point *w = cap < MT_JOURNAL_MAX_ROWS ? realloc(v, (cap ? 2 * cap : 1024) * sizeof *w) : NULL;
-            if (!w) {
-                rc = mt_err_set(err, cap < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT,
-                                "journal %s: no room for %zu equity points of run %lld", j->path, k + 1,
-                                (long long)run_id);
-                break;
-            }
-            v = w;
-            cap = cap ? 2 * cap : 1024;
+        struct mt_equity_point *w = k < MT_JOURNAL_MAX_ROWS ? mt_grow(v, &cap, k, sizeof *w, 1024) : NULL;
+        if (!w) {
+            rc = mt_err_set(err, k < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT,
+                            "journal %s: no room for %zu equity points of run %lld", j->path, k + 1,
+                            (long long)run_id);
+            break;
         }
+        v = w;
         v[k++] = (struct mt_equity_point){sqlite3_column_int64(s, 0), col_real(s, 1)};
     }
     if (rc == 0 && step != SQLITE_DONE)

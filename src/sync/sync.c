@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/grow.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "store/resample.h"
@@ -94,16 +95,12 @@ static void add_failure(struct mt_sync_report *rep, size_t *cap, enum mt_sync_fa
         rep->run_failed = true;
     else
         rep->failed++;
-    if (rep->nfailures == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 16;
-        struct mt_sync_failure *f = realloc(rep->failures, ncap * sizeof *f);
-        if (!f) {
-            rep->failures_lost++;
-            return;
-        }
-        rep->failures = f;
-        *cap = ncap;
+    struct mt_sync_failure *v = mt_grow(rep->failures, cap, rep->nfailures, sizeof *v, 16);
+    if (!v) {
+        rep->failures_lost++;
+        return;
     }
+    rep->failures = v;
     struct mt_sync_failure *f = &rep->failures[rep->nfailures++];
     f->kind = kind;
     snprintf(f->symbol, sizeof f->symbol, "%s", symbol);

@@ -19,7 +19,6 @@
 #include "core/series.h"
 #include "exchange/binance.h"
 #include "server.h"
-#include "store/import.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -39,14 +38,8 @@ static int setup(void **state)
     (void)state;
     g_dir = tu_mkdtemp();
     struct mt_err err = {0};
-    struct mt_import_file f;
-    mt_import_file_init(&f);
-    assert_int_equal(mt_import_read(tu_fixture("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv"), NULL, &f, &err),
-                     0);
-    assert_int_equal(mt_store_save(g_dir, "BTCUSDT", MT_TF_1H, &f.series, NULL, &err), 0);
-    mt_series_init(&g_btc, MT_F_ALL);
-    assert_int_equal(mt_series_slice(&g_btc, &f.series, 0, f.series.n, &err), 0);
-    mt_import_file_release(&f);
+    tu_fixture_series("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv", &g_btc);
+    assert_int_equal(mt_store_save(g_dir, "BTCUSDT", MT_TF_1H, &g_btc, NULL, &err), 0);
     assert_int_equal(fb_data_load(&g_data, g_dir, NULL, 0, &err), 0);
     return 0;
 }

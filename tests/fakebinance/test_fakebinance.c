@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "core/series.h"
-#include "store/import.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -149,13 +148,11 @@ static int setup(void **state)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     g_dir = tu_mkdtemp();
     struct mt_err err = {0};
-    struct mt_import_file f;
-    mt_import_file_init(&f);
-    assert_int_equal(mt_import_read(tu_fixture("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv"),
-                                    NULL, &f, &err), 0);
-    assert_int_equal(f.series.n, 743);
-    assert_int_equal(mt_store_save(g_dir, "BTCUSDT", MT_TF_1H, &f.series, NULL, &err), 0);
-    mt_import_file_release(&f);
+    struct mt_series btc;
+    tu_fixture_series("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv", &btc);
+    assert_int_equal(btc.n, 743);
+    assert_int_equal(mt_store_save(g_dir, "BTCUSDT", MT_TF_1H, &btc, NULL, &err), 0);
+    mt_series_release(&btc);
     /* A stored 4h candle with values no 1h row has: served as stored once
      * closed; while open only its open is shown (the rest comes from 1h). */
     struct mt_series h4;

@@ -18,7 +18,6 @@
 #include "core/clock.h"
 #include "core/series.h"
 #include "server.h"
-#include "store/import.h"
 #include "store/market.h"
 #include "store/store.h"
 #include "sync/sync.h"
@@ -39,15 +38,13 @@ static int setup(void **state)
     (void)state;
     g_src = tu_mkdtemp();
     struct mt_err err = {0};
-    struct mt_import_file f;
-    mt_import_file_init(&f);
-    assert_int_equal(mt_import_read(tu_fixture("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv"), NULL, &f, &err),
-                     0);
-    assert_int_equal(f.series.n, 743);
+    struct mt_series btc;
+    tu_fixture_series("ohlcv/vision_noheader/BTCUSDT-1h-2023-03.csv", &btc);
+    assert_int_equal(btc.n, 743);
     const char *names[] = {"BTCUSDT", "ETHUSDT", "USDCUSDT"};
     for (size_t i = 0; i < 3; i++)
-        assert_int_equal(mt_store_save(g_src, names[i], MT_TF_1H, &f.series, NULL, &err), 0);
-    mt_import_file_release(&f);
+        assert_int_equal(mt_store_save(g_src, names[i], MT_TF_1H, &btc, NULL, &err), 0);
+    mt_series_release(&btc);
     assert_int_equal(fb_data_load(&g_data, g_src, NULL, 0, &err), 0);
     return 0;
 }
