@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/import.h"
 #include "core/series.h"
+#include "store/import.h"
 
 const char *tu_fixture(const char *name)
 {

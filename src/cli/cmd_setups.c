@@ -183,7 +183,7 @@ static int run_setups(struct mt_cli *cli, int argc, char **argv)
             run.to = to;
             run.lower = have_lower ? &lower : NULL;
             run.costs = costs;
-            run.rules = mt_engine_agent_for(ids[k], &rules).rules; /* Channel Run: no take-profit */
+            run.rules = mt_trade_rules_for(ids[k], &rules); /* Channel Run: no take-profit */
             struct mt_setup_outcomes o;
             if ((rc = mt_setups_backtest(&s, &run, &o, &err)) == 0)
                 rc = mt_dataset_add(&ds, cat.entries[i].symbol, sel.tf, ids[k], &o, features ? &m : NULL, &err);

@@ -370,8 +370,10 @@ static int step_lane(struct mt_engine *e, struct lane *ln, const struct agent *a
         uint32_t i = ln->act[k];
         struct mt_trade *tr = &e->pool[i].trade;
         bool closed;
-        size_t legs = tr->n_legs;
-        double mae = tr->mae_r, mfe = tr->mfe_r;
+        /* what a sink asking for updates is told changed; not read otherwise (the legs' count is
+         * a cache line further into the trade than what a bar step reads) */
+        size_t legs = updates ? tr->n_legs : 0;
+        double mae = updates ? tr->mae_r : 0, mfe = updates ? tr->mfe_r : 0;
         if (tr->kind == MT_TRADE_REAL) {
             double before = tr->realized;
             int rc = e->exec.ops->on_bar(e->exec.ctx, &e->pool[i], t, b, costs, &ag->rules, err);
@@ -446,19 +448,21 @@ static int strategy_step(struct mt_engine *e, struct lane *ln, size_t s, int64_t
 
 /* ---- step 3: decisions ---- */
 
-static struct mt_exposure exposure_of(const struct mt_engine *e, size_t agent)
+/* The account's exposure, and with of_agent also agent's, in one pass over the open real trades. */
+static struct mt_exposure exposure_of(const struct mt_engine *e, size_t agent, struct mt_exposure *of_agent)
 {
-    struct mt_exposure x = {0};
+    struct mt_exposure all = {0}, mine = {0};
     for (size_t k = 0; k < e->n_open; k++) {
         const struct mt_position *p = &e->pool[e->open[k]];
-        if (agent < e->na && p->agent != agent)
-            continue;
         double mark = e->series[p->series].mark;
-        x.positions++;
-        x.open_r += mt_trade_open_r(&p->trade, mark);
-        x.unrealized += mt_trade_unrealized(&p->trade, mark);
+        double r = mt_trade_open_r(&p->trade, mark), u = mt_trade_unrealized(&p->trade, mark);
+        all = (struct mt_exposure){all.positions + 1, all.open_r + r, all.unrealized + u};
+        if (p->agent == agent)
+            mine = (struct mt_exposure){mine.positions + 1, mine.open_r + r, mine.unrealized + u};
     }
-    return x;
+    if (of_agent)
+        *of_agent = mine;
+    return all;
 }
 
 /* Opens a trade of kind and size for setup x of agent a on series s in a new
@@ -545,7 +549,7 @@ static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t
                               d.score, e->series[s].symbol);
         }
     }
-    struct mt_exposure agent = exposure_of(e, a), all = exposure_of(e, e->na);
+    struct mt_exposure agent, all = exposure_of(e, a, &agent);
     struct mt_sizing z = mt_account_size(&ag->limits, &e->cfg.limits, e->equity, e->series[s].costs.spread, d.score,
                                          &agent, &all, x);
     uint32_t slot;
@@ -588,7 +592,7 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
     int rc = 0;
     if (account && decide && !e->curve_started) {
         e->curve_started = true; /* with the balance, plus what restored trades are worth */
-        e->equity = e->balance + exposure_of(e, e->na).unrealized;
+        e->equity = e->balance + exposure_of(e, e->na, NULL).unrealized;
         if ((rc = emit_equity(e, t, e->equity, err)))
             return rc;
     }
@@ -630,7 +634,7 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
         }
     }
     if (account && e->curve_started) {
-        e->equity = e->balance + exposure_of(e, e->na).unrealized;
+        e->equity = e->balance + exposure_of(e, e->na, NULL).unrealized;
         rc = emit_equity(e, mt_tf_next(e->cfg.tf, t), e->equity, err);
     }
     return rc;

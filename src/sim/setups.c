@@ -13,7 +13,7 @@ struct mt_setup_run mt_setup_run_default(const char *strategy_id, enum mt_tf tf,
     struct mt_setup_run run = {.strategy_id = strategy_id, .tf = tf, .spread = spread, .from = INT64_MIN,
                                .to = INT64_MAX, .follow_past_to = true};
     run.costs = mt_costs_default();
-    run.rules = mt_engine_agent_for(strategy_id, NULL).rules;
+    run.rules = mt_trade_rules_for(strategy_id, NULL);
     return run;
 }
 
@@ -61,8 +61,8 @@ int mt_setups_backtest(const struct mt_series *s, const struct mt_setup_run *run
     cfg.tf = run->tf;
     cfg.costs = run->costs;
     cfg.costs.spread = run->spread;
-    struct mt_engine_agent agent = mt_engine_agent_for(run->strategy_id, NULL);
-    agent.rules = run->rules;
+    struct mt_engine_agent agent = {.strategy_id = run->strategy_id, .rules = run->rules,
+                                    .limits = mt_agent_limits_default()};
     struct mt_hist_feed feed = {0};
     struct collect c = {out, &feed, cfg.first_id};
     struct mt_sink sink = {.trade = collect_trade, .ctx = &c};
