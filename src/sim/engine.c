@@ -15,6 +15,7 @@ struct lane {
     uint32_t *act; /* followed trades: pool indices */
     size_t n_act, cap_act;
     uint32_t held; /* one_per_symbol: pool index + 1 of the real or sim position routed to, 0: none */
+    bool inactive; /* its setups are not decided (mt_engine_set_active) */
     int n_setups;
     struct mt_setup setups[MT_STRATEGY_MAX_SETUPS]; /* decided at the current time */
 };
@@ -24,6 +25,7 @@ struct agent {
     struct mt_trade_rules rules;
     struct mt_agent_limits limits;
     struct mt_scorer scorer;
+    unsigned sides; /* MT_SIDES_* bits decided */
 };
 
 struct series {
@@ -49,7 +51,9 @@ struct mt_engine {
     double balance, equity;
     bool curve_started, have_time, failed;
     int64_t time;
-    mt_trade_id next_id;
+    mt_trade_id own_ids;
+    mt_trade_id *next_id; /* cfg.ids or &own_ids */
+    struct mt_engine_outside outside;
     struct mt_exec exec;
     struct mt_sink sink;
     struct mt_engine_stats stats;
@@ -262,7 +266,9 @@ int mt_engine_init(struct mt_engine **out, const struct mt_engine_config *cfg, c
     e->na = na;
     e->ns = ns;
     e->balance = e->equity = cfg->balance;
-    e->next_id = cfg->first_id;
+    e->own_ids = cfg->first_id;
+    e->next_id = cfg->ids ? cfg->ids : &e->own_ids;
+    e->curve_started = cfg->resumed;
     e->exec = exec;
     if (sink)
         e->sink = *sink;
@@ -283,6 +289,7 @@ int mt_engine_init(struct mt_engine **out, const struct mt_engine_config *cfg, c
         e->agents[a].rules = agents[a].rules;
         e->agents[a].limits = agents[a].limits;
         e->agents[a].scorer = agents[a].scorer;
+        e->agents[a].sides = agents[a].sides ? agents[a].sides : MT_SIDES_BOTH;
         for (size_t s = 0; s < ns && rc == 0; s++)
             rc = mt_strategy_parse(agents[a].strategy_id, cfg->tf, cfg->costs.spread, &e->lanes[a * ns + s].st, err);
         if (rc == 0)
@@ -326,7 +333,7 @@ static int follow_on(struct mt_engine *e, struct lane *ln, uint32_t i, uint32_t 
         return rc;
     struct mt_position *x = &e->pool[*child], *parent = &e->pool[i];
     *x = *parent;
-    x->id = e->next_id++;
+    x->id = (*e->next_id)++;
     x->parent = parent->id;
     x->sim_reasons = 0;
     mt_trade_track(&parent->trade, &x->trade);
@@ -465,6 +472,19 @@ static struct mt_exposure exposure_of(const struct mt_engine *e, size_t agent, s
     return all;
 }
 
+/* The account's exposure: this engine's plus the outside's. */
+static struct mt_exposure account_exposure(const struct mt_engine *e, size_t agent, struct mt_exposure *of_agent)
+{
+    struct mt_exposure own = exposure_of(e, agent, of_agent), o = e->outside.exposure;
+    return (struct mt_exposure){own.positions + o.positions, own.open_r + o.open_r, own.unrealized + o.unrealized};
+}
+
+/* The account's equity: the balance and the outside's pnl plus every open real trade's unrealized pnl. */
+static double account_equity(const struct mt_engine *e)
+{
+    return e->balance + e->outside.pnl + account_exposure(e, e->na, NULL).unrealized;
+}
+
 /* Opens a trade of kind and size for setup x of agent a on series s in a new
  * pool slot (*slot) followed by lane ln. Returns 0, 1 when the setup is not
  * tradable (nothing followed), or MT_ENOMEM. */
@@ -484,7 +504,7 @@ static int follow(struct mt_engine *e, struct lane *ln, size_t a, size_t s, cons
         e->stats.untradable++;
         return 1;
     }
-    p->id = e->next_id;
+    p->id = *e->next_id;
     p->parent = 0;
     p->agent = (uint32_t)a;
     p->series = (uint32_t)s;
@@ -495,7 +515,7 @@ static int follow(struct mt_engine *e, struct lane *ln, size_t a, size_t s, cons
         slot_free(e, *slot);
         return rc;
     }
-    e->next_id++;
+    (*e->next_id)++;
     e->series[s].followed++;
     return 0;
 }
@@ -549,7 +569,7 @@ static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t
                               d.score, e->series[s].symbol);
         }
     }
-    struct mt_exposure agent, all = exposure_of(e, a, &agent);
+    struct mt_exposure agent, all = account_exposure(e, a, &agent);
     struct mt_sizing z = mt_account_size(&ag->limits, &e->cfg.limits, e->equity, e->series[s].costs.spread, d.score,
                                          &agent, &all, x);
     uint32_t slot;
@@ -590,11 +610,14 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
     e->time = t;
     bool account = e->cfg.mode == MT_ENGINE_ACCOUNT;
     int rc = 0;
-    if (account && decide && !e->curve_started) {
-        e->curve_started = true; /* with the balance, plus what restored trades are worth */
-        e->equity = e->balance + exposure_of(e, e->na, NULL).unrealized;
-        if ((rc = emit_equity(e, t, e->equity, err)))
-            return rc;
+    if (account && decide) {
+        /* what sizes this time's trades: the account as it is now (another engine may have moved it) */
+        e->equity = account_equity(e);
+        if (!e->curve_started) {
+            e->curve_started = true; /* with the balance, plus what restored trades are worth */
+            if ((rc = emit_equity(e, t, e->equity, err)))
+                return rc;
+        }
     }
     for (size_t s = 0; s < e->ns; s++) {
         const struct mt_engine_bar *b = bars[s];
@@ -624,17 +647,21 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
     for (size_t l = 0; l < e->na * e->ns && decide; l++) {
         struct lane *ln = &e->lanes[l];
         size_t a = l / e->ns, s = l % e->ns;
-        if (!bars[s])
-            continue; /* its setups are from an earlier time */
+        if (!bars[s] || ln->inactive)
+            continue; /* its setups are from an earlier time, or not this agent's to decide */
         for (int k = 0; k < ln->n_setups; k++) {
+            if (!(e->agents[a].sides & (ln->setups[k].side > 0 ? MT_SIDES_LONG : MT_SIDES_SHORT))) {
+                e->stats.off_side++;
+                continue;
+            }
             rc = account ? decide_account(e, ln, a, s, t, &ln->setups[k], bars[s], err)
                          : decide_label(e, ln, a, s, t, &ln->setups[k], err);
             if (rc)
                 return rc;
         }
     }
-    if (account && e->curve_started) {
-        e->equity = e->balance + exposure_of(e, e->na, NULL).unrealized;
+    if (account && decide && e->curve_started) {
+        e->equity = account_equity(e);
         rc = emit_equity(e, mt_tf_next(e->cfg.tf, t), e->equity, err);
     }
     return rc;
@@ -696,10 +723,51 @@ int mt_engine_restore(struct mt_engine *e, const struct mt_position *open, size_
             return rc;
         if (routed)
             ln->held = slot + 1;
-        if (p->id >= e->next_id)
-            e->next_id = p->id + 1;
+        if (p->id >= *e->next_id)
+            *e->next_id = p->id + 1;
     }
     return 0;
+}
+
+void mt_engine_set_outside(struct mt_engine *e, const struct mt_engine_outside *o)
+{
+    e->outside = *o;
+}
+
+struct mt_exposure mt_engine_exposure(const struct mt_engine *e)
+{
+    return exposure_of(e, e->na, NULL);
+}
+
+void mt_engine_set_active(struct mt_engine *e, size_t a, size_t s, bool active)
+{
+    assert(a < e->na && s < e->ns);
+    e->lanes[a * e->ns + s].inactive = !active;
+}
+
+int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_limits *limits, struct mt_err *err)
+{
+    assert(a < e->na);
+    char who[MT_STRATEGY_ID_MAX + 8];
+    snprintf(who, sizeof who, "agent %s", e->agents[a].id);
+    int rc = mt_agent_limits_check(limits, who, err);
+    if (rc == 0)
+        e->agents[a].limits = *limits;
+    return rc;
+}
+
+size_t mt_engine_open_r(const struct mt_engine *e, size_t a, double *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < e->n_open; k++) {
+        const struct mt_position *p = &e->pool[e->open[k]];
+        if (p->agent != a)
+            continue;
+        if (n < max)
+            out[n] = mt_trade_open_r(&p->trade, e->series[p->series].mark);
+        n++;
+    }
+    return n;
 }
 
 size_t mt_engine_series_count(const struct mt_engine *e)

@@ -156,9 +156,13 @@ struct mt_exec mt_exec_sim(void);
 int mt_setup_open(struct mt_trade *t, const struct mt_setup *x, enum mt_tf tf, enum mt_trade_kind kind, double size,
                   const struct mt_costs *c, struct mt_err *err);
 
+/* Sides of setups an agent decides (bits; 0 means both). */
+enum { MT_SIDES_LONG = 1, MT_SIDES_SHORT = 2, MT_SIDES_BOTH = 3 };
+
 /* One agent: a strategy run on every series, with its trade rules, limits and scorer. */
 struct mt_engine_agent {
     const char *strategy_id; /* copied by mt_engine_init */
+    unsigned sides;          /* MT_SIDES_* of the setups it decides (0: both); the others are not decided */
     struct mt_trade_rules rules;
     struct mt_agent_limits limits; /* account mode */
     struct mt_scorer scorer;       /* account mode */
@@ -185,6 +189,13 @@ struct mt_engine_config {
     bool one_per_symbol; /* account mode: the original's routing (see the top); default true */
     bool track_sims;     /* also follow on sim trades closed by a strategy exit or a full take-profit (true) */
     mt_trade_id first_id; /* id of the first trade opened (1) */
+    /* Engines sharing one account (the session: one engine per timeframe) draw
+     * their ids from one counter: when set, ids come from *ids (first_id is
+     * ignored) and restored ids raise it. NULL: the engine's own counter. */
+    mt_trade_id *ids;
+    /* The run continues after a restart: the balance is cfg.balance and the
+     * equity curve has started already (no opening point). */
+    bool resumed;
 };
 
 /* Account mode, the default costs and limits, balance 10000, tf 1h. */
@@ -193,6 +204,15 @@ struct mt_engine_config mt_engine_config_default(void);
 /* Per-run counts. */
 struct mt_engine_stats {
     size_t untradable, held, opposite; /* decisions of these outcomes */
+    size_t off_side;                   /* setups on a side their agent does not trade (not decided) */
+};
+
+/* The rest of the account when several engines share it: the realized pnl of
+ * the others since they started (quote) and their open real trades' exposure.
+ * Zero for an engine alone. */
+struct mt_engine_outside {
+    double pnl;
+    struct mt_exposure exposure;
 };
 
 struct mt_engine; /* opaque */
@@ -224,6 +244,28 @@ int mt_engine_censor(struct mt_engine *e, size_t s, int64_t time, struct mt_err 
 /* Puts n open positions (from a journal) back under their agents and series,
  * as they were; ids must be unique and below no later first_id. */
 int mt_engine_restore(struct mt_engine *e, const struct mt_position *open, size_t n, struct mt_err *err);
+
+/* What the other engines of the account hold, from now on: the equity that
+ * sizes trades is this engine's balance and open trades plus o's pnl and
+ * unrealized pnl, and the account's limits count o's positions and open R. */
+void mt_engine_set_outside(struct mt_engine *e, const struct mt_engine_outside *o);
+
+/* This engine's open real trades: their count, open R and unrealized pnl at
+ * their series' last close (another engine's outside). */
+struct mt_exposure mt_engine_exposure(const struct mt_engine *e);
+
+/* Whether agent a decides the setups of series s from the next time on
+ * (all lanes start active). An inactive lane's strategy still sees every bar
+ * and its trades are followed to their end: only new setups are not decided
+ * (the pair left the agent's selection). */
+void mt_engine_set_active(struct mt_engine *e, size_t a, size_t s, bool active);
+
+/* Agent a's limits from the next decision on (checked: MT_EINVAL naming the agent). */
+int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_limits *limits, struct mt_err *err);
+
+/* The open R (mt_trade_open_r at the series' last close) of agent a's open
+ * real trades, in the order they opened: the first max into out; returns their number. */
+size_t mt_engine_open_r(const struct mt_engine *e, size_t a, double *out, size_t max);
 
 /* Number of series. */
 size_t mt_engine_series_count(const struct mt_engine *e);
