@@ -160,6 +160,27 @@ static const char *const migrations[MT_JOURNAL_SCHEMA] = {
     " FOREIGN KEY (run, trade) REFERENCES trades (run, id));"
     "CREATE INDEX orders_trade ON orders (run, trade);"
     "CREATE INDEX orders_exchange ON orders (exchange_order_id);",
+    /* 1 -> 2: the session (agents with names, timeframes and sides; its clocks and ticks) */
+    "ALTER TABLE agents ADD COLUMN name TEXT;"
+    "ALTER TABLE agents ADD COLUMN timeframe TEXT;"
+    "ALTER TABLE agents ADD COLUMN sides TEXT CHECK (sides IN ('long', 'short', 'both'));"
+    "CREATE TABLE clocks ("
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " timeframe TEXT NOT NULL,"
+    " warm_from INTEGER NOT NULL,"
+    " last_bar INTEGER,"
+    " balance REAL NOT NULL,"
+    " PRIMARY KEY (run, timeframe)) WITHOUT ROWID;"
+    "CREATE TABLE ticks ("
+    " run INTEGER NOT NULL REFERENCES runs (id),"
+    " time INTEGER NOT NULL,"
+    " wall INTEGER NOT NULL,"
+    " bars INTEGER NOT NULL,"
+    " decisions INTEGER NOT NULL,"
+    " opened INTEGER NOT NULL,"
+    " closed INTEGER NOT NULL,"
+    " PRIMARY KEY (run, time)) WITHOUT ROWID;"
+    "CREATE INDEX runs_resume ON runs (kind, config_hash, ended);",
 };
 
 /* ---- the connection and its statements ---- */
@@ -180,6 +201,11 @@ enum stmt {
     ST_READ_TRADES,
     ST_READ_LEGS,
     ST_READ_EQUITY,
+    ST_FIND_RUN,
+    ST_NEXT_ID,
+    ST_CLOCK_PUT,
+    ST_CLOCKS,
+    ST_TICK,
     ST_COUNT
 };
 
@@ -197,7 +223,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_RUN] = "INSERT INTO runs (kind, version, config_hash, started, span_from, span_to, timeframe, balance, "
                "fee_rate, bnb, spread, slippage, max_positions, max_open_r, one_per_symbol, track_sims) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [ST_AGENT] = "INSERT INTO agents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_AGENT] = "INSERT INTO agents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_SERIES] = "INSERT INTO series VALUES (?, ?, ?)",
     [ST_RUN_END] = "UPDATE runs SET ended = ? WHERE id = ?",
     [ST_SYMBOLS] = "SELECT idx, symbol FROM series WHERE run = ? ORDER BY idx",
@@ -214,6 +240,13 @@ static const char *const sql[ST_COUNT] = {
                        "WHERE t.run = ?1 AND (?2 < 0 OR t.agent = ?2) AND (?3 = 0 OR t.state = 'open') ORDER BY t.id",
     [ST_READ_LEGS] = "SELECT time, action, reason, price, size, fee FROM legs WHERE run = ? AND trade = ? ORDER BY idx",
     [ST_READ_EQUITY] = "SELECT time, equity FROM equity WHERE run = ? ORDER BY time",
+    [ST_FIND_RUN] = "SELECT max(id) FROM runs WHERE kind = ?1 AND config_hash = ?2 AND ended IS NULL",
+    [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM trades WHERE run = ?",
+    [ST_CLOCK_PUT] = "INSERT INTO clocks VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (run, timeframe) DO UPDATE SET "
+                     "warm_from = ?3, last_bar = ?4, balance = ?5",
+    [ST_CLOCKS] = "SELECT timeframe, warm_from, last_bar, balance FROM clocks WHERE run = ?",
+    [ST_TICK] = "INSERT INTO ticks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run, time) DO UPDATE SET "
+                "wall = ?3, bars = bars + ?4, decisions = decisions + ?5, opened = opened + ?6, closed = closed + ?7",
 };
 
 struct mt_journal {
@@ -441,7 +474,7 @@ int mt_journal_run_begin(struct mt_journal *j, const struct mt_journal_run *run,
         sqlite3_bind_int64(s, 5, run->from);
     if (run->to != INT64_MAX)
         sqlite3_bind_int64(s, 6, run->to);
-    bind_text(s, 7, mt_tf_name(run->tf));
+    bind_text(s, 7, run->tfs_text ? run->tfs_text : mt_tf_name(run->tf));
     bind_real(s, 8, run->balance);
     bind_real(s, 9, run->costs.fee_rate);
     sqlite3_bind_int(s, 10, run->costs.bnb);
@@ -472,6 +505,10 @@ int mt_journal_run_begin(struct mt_journal *j, const struct mt_journal_run *run,
         sqlite3_bind_int(s, 12, ag->limits.max_positions);
         bind_real(s, 13, ag->limits.max_open_r);
         bind_real(s, 14, ag->limits.min_score);
+        bind_text(s, 15, run->agent_names ? run->agent_names[a] : NULL);
+        bind_text(s, 16, mt_tf_name(run->agent_tfs ? run->agent_tfs[a] : run->tf));
+        unsigned sides = ag->sides ? ag->sides : MT_SIDES_BOTH;
+        bind_text(s, 17, sides == MT_SIDES_BOTH ? "both" : sides == MT_SIDES_LONG ? "long" : "short");
         rc = done(j, s, "inserting an agent", err);
     }
     for (size_t k = 0; k < run->ns && rc == 0; k++) {
@@ -950,4 +987,87 @@ int mt_journal_equity(struct mt_journal *j, int64_t run_id, struct mt_equity_poi
     *out = v;
     *n = k;
     return 0;
+}
+
+/* ---- the session's state ---- */
+
+int mt_journal_find_run(struct mt_journal *j, enum mt_run_kind kind, const char *config_hash, int64_t *run_id,
+                        struct mt_err *err)
+{
+    assert((unsigned)kind < sizeof run_kind_names / sizeof run_kind_names[0] && config_hash);
+    sqlite3_stmt *s = stmt(j, ST_FIND_RUN);
+    bind_text(s, 1, run_kind_names[kind]);
+    bind_text(s, 2, config_hash);
+    int step = sqlite3_step(s);
+    int rc = step == SQLITE_ROW ? 0 : sql_fail(j, "finding a run", err);
+    bool none = rc == 0 && sqlite3_column_type(s, 0) == SQLITE_NULL;
+    if (rc == 0 && !none)
+        *run_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (none)
+        rc = mt_err_set(err, MT_ENOENT, "journal %s: no unfinished %s run of configuration %s", j->path,
+                        run_kind_names[kind], config_hash);
+    return rc;
+}
+
+int mt_journal_next_trade_id(struct mt_journal *j, int64_t run_id, mt_trade_id *id, struct mt_err *err)
+{
+    sqlite3_stmt *s = stmt(j, ST_NEXT_ID);
+    sqlite3_bind_int64(s, 1, run_id);
+    int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : sql_fail(j, "reading the next trade id", err);
+    if (rc == 0)
+        *id = (mt_trade_id)sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int mt_journal_clock_put(struct mt_journal *j, int64_t run_id, const struct mt_journal_clock *c, struct mt_err *err)
+{
+    sqlite3_stmt *s = stmt(j, ST_CLOCK_PUT);
+    sqlite3_bind_int64(s, 1, run_id);
+    bind_text(s, 2, mt_tf_name(c->tf));
+    sqlite3_bind_int64(s, 3, c->warm_from);
+    if (c->last_bar != MT_JOURNAL_NO_BAR)
+        sqlite3_bind_int64(s, 4, c->last_bar);
+    bind_real(s, 5, c->balance);
+    return done(j, s, "writing a clock", err);
+}
+
+int mt_journal_clocks(struct mt_journal *j, int64_t run_id, struct mt_journal_clock out[MT_TF_COUNT], size_t *n,
+                      struct mt_err *err)
+{
+    *n = 0;
+    sqlite3_stmt *s = stmt(j, ST_CLOCKS);
+    sqlite3_bind_int64(s, 1, run_id);
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        enum mt_tf tf;
+        if (mt_tf_parse(col_text(s, 0), &tf, NULL) != 0 || *n >= MT_TF_COUNT) {
+            rc = mt_err_set(err, MT_EFORMAT, "journal %s: run %lld has a clock of timeframe '%s'", j->path,
+                            (long long)run_id, col_text(s, 0));
+            break;
+        }
+        out[(*n)++] = (struct mt_journal_clock){
+            .tf = tf,
+            .warm_from = sqlite3_column_int64(s, 1),
+            .last_bar = sqlite3_column_type(s, 2) == SQLITE_NULL ? MT_JOURNAL_NO_BAR : sqlite3_column_int64(s, 2),
+            .balance = col_real(s, 3)};
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(j, "reading the clocks", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int mt_journal_tick(struct mt_journal *j, int64_t run_id, const struct mt_journal_tick *t, struct mt_err *err)
+{
+    sqlite3_stmt *s = stmt(j, ST_TICK);
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, t->time);
+    sqlite3_bind_int64(s, 3, t->wall);
+    sqlite3_bind_int64(s, 4, (int64_t)t->bars);
+    sqlite3_bind_int64(s, 5, (int64_t)t->decisions);
+    sqlite3_bind_int64(s, 6, (int64_t)t->opened);
+    sqlite3_bind_int64(s, 7, (int64_t)t->closed);
+    return done(j, s, "writing a tick", err);
 }

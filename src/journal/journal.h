@@ -33,7 +33,7 @@
 #include "sim/metrics.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MT_JOURNAL_SCHEMA 1
+#define MT_JOURNAL_SCHEMA 2
 /* How long a write waits for another connection's lock (busy_timeout). */
 #define MT_JOURNAL_BUSY_MS 5000
 /* Most trades (or equity points) one read returns. */
@@ -60,6 +60,11 @@ struct mt_journal_run {
     size_t na;
     const char *const *symbols; /* the engine's series, in its order */
     size_t ns;
+    /* A session's agents (NULL: unnamed, all of timeframe tf) and the run's
+     * timeframes as text ("1h,4h"; NULL: tf's name). */
+    const char *const *agent_names;
+    const enum mt_tf *agent_tfs;
+    const char *tfs_text;
 };
 
 /* Opens (creating it when missing) the journal at path into *j: WAL mode,
@@ -113,5 +118,37 @@ int mt_journal_trades(struct mt_journal *j, int64_t run_id, struct mt_position *
 /* run_id's equity curve in time order; *out malloc'ed (the caller frees it). */
 int mt_journal_equity(struct mt_journal *j, int64_t run_id, struct mt_equity_point **out, size_t *n,
                       struct mt_err *err);
+
+/* The latest run of kind with config_hash that has not ended, into *run_id;
+ * MT_ENOENT when there is none (the session then begins a new one). */
+int mt_journal_find_run(struct mt_journal *j, enum mt_run_kind kind, const char *config_hash, int64_t *run_id,
+                        struct mt_err *err);
+
+/* The id the next trade of run_id gets: one above every id journalled (1 for none). */
+int mt_journal_next_trade_id(struct mt_journal *j, int64_t run_id, mt_trade_id *id, struct mt_err *err);
+
+/* Where a session's engine of one timeframe is: the first bar time it was
+ * warmed from (kept, so that a restart warms from the same bar), the open
+ * time of the last bar it processed (MT_JOURNAL_NO_BAR: none yet) and its
+ * balance after it. Written in the tick that processed the bar. */
+#define MT_JOURNAL_NO_BAR INT64_MIN
+struct mt_journal_clock {
+    enum mt_tf tf;
+    int64_t warm_from, last_bar;
+    double balance;
+};
+int mt_journal_clock_put(struct mt_journal *j, int64_t run_id, const struct mt_journal_clock *c, struct mt_err *err);
+
+/* run_id's clocks (at most one per timeframe) into out[0 .. *n). MT_EFORMAT for an unknown timeframe. */
+int mt_journal_clocks(struct mt_journal *j, int64_t run_id, struct mt_journal_clock out[MT_TF_COUNT], size_t *n,
+                      struct mt_err *err);
+
+/* One session tick: the clock's time and the wall clock, and what it did
+ * (added to a tick of the same time already journalled). */
+struct mt_journal_tick {
+    int64_t time, wall;
+    size_t bars, decisions, opened, closed;
+};
+int mt_journal_tick(struct mt_journal *j, int64_t run_id, const struct mt_journal_tick *t, struct mt_err *err);
 
 #endif

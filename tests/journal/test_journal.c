@@ -179,7 +179,7 @@ static void test_migrations(void **state)
     mt_journal_close(j);
     assert_int_equal(query_int(f->path, "PRAGMA user_version"), MT_JOURNAL_SCHEMA);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
-    assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 8);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 10);
 
     /* reopened: nothing migrates again, the run is kept and the next one gets id 2 */
     j = open_journal(f->path);
