@@ -6,8 +6,11 @@
 
 #include "cli/cli.h"
 #include "core/timeframe.h"
+#include "core/clock.h"
+#include "exchange/governor.h"
 #include "sim/trade.h"
 #include "store/catalog.h"
+#include "sync/sync.h"
 
 /* --symbol / --timeframe filters of a store walk. */
 struct mt_selection {
@@ -84,6 +87,13 @@ int mt_cli_number_option(const struct mt_command *cmd, const char *name, const c
     "  --tp-fraction X part sold at the take-profit (default 0.5; 1: all)\n"                              \
     "  --tp-full-value Q  a real position worth at most Q quote is sold whole (default 24)\n"            \
     "  --stale-h H     close trades older than H hours below --stale-r R (default 240, 1; 0: never)\n"
+
+/* The sync configuration (sync/sync.h) of the config's "download" and
+ * "exchange" objects: store, universe, history, timeframes, base URL,
+ * concurrency, weight share and its state file (path into state), clock.
+ * MT_EINVAL naming a bad setting; the governor's path errors. */
+int mt_cli_sync_config(const struct mt_cli *cli, struct mt_sync_config *sc, char state[MT_GOV_PATH_MAX],
+                       const struct mt_clock *clock, struct mt_err *err);
 
 /* The engine's costs and rules from the config's "trading" object. */
 void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, struct mt_trade_rules *rules);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_common.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/progress.h"
@@ -168,6 +169,34 @@ static void log_notice(void *ctx, enum mt_gov_notice kind, const char *msg)
     mt_log(kind == MT_GOV_NOTICE_CORRUPT ? MT_LOG_WARN : MT_LOG_INFO, "download: %s", msg);
 }
 
+int mt_cli_sync_config(const struct mt_cli *cli, struct mt_sync_config *sc, char state[MT_GOV_PATH_MAX],
+                       const struct mt_clock *clock, struct mt_err *err)
+{
+    const struct mt_app_config *app = &cli->cfg;
+    mt_sync_config_default(sc);
+    sc->data_dir = app->data_dir;
+    sc->quote = app->download.quote;
+    sc->exclude_bases = app->download.exclude_bases;
+    sc->history_days = app->download.history_days;
+    sc->log_tag = "download";
+    int rc = mt_sync_set_timeframes(sc, app->download.timeframes, err);
+    struct mt_binance_config *bc = &sc->exchange;
+    if (rc == 0 && (rc = mt_http_base_url(app->exchange.base_url, bc->http.base_url, sizeof bc->http.base_url, err)))
+        mt_err_prefix(err, "config exchange.base_url");
+    if (rc)
+        return rc;
+    bc->http.max_concurrent = (int)app->exchange.concurrency;
+    bc->gov.share = app->exchange.weight_share;
+    bc->gov.notice = log_notice;
+    if (app->exchange.state_file[0])
+        snprintf(state, MT_GOV_PATH_MAX, "%s", app->exchange.state_file);
+    else if ((rc = mt_gov_default_path(state, MT_GOV_PATH_MAX, err)))
+        return rc == MT_EINVAL ? MT_EIO : rc;
+    bc->gov.state_path = state;
+    bc->http.clock = clock;
+    return 0;
+}
+
 /* The progress bar of each timeframe's download. */
 struct bar {
     struct mt_progress p;
@@ -222,41 +251,21 @@ static int run_download(struct mt_cli *cli, int argc, char **argv)
     int rc = parse_options(argc, argv, cli, clock, &o);
     if (rc)
         return rc;
-    const struct mt_app_config *app = &cli->cfg;
     struct mt_sync_config sc;
-    mt_sync_config_default(&sc);
-    sc.data_dir = app->data_dir;
-    sc.quote = app->download.quote;
-    sc.exclude_bases = app->download.exclude_bases;
+    char state[MT_GOV_PATH_MAX];
+    struct mt_err err = {0};
+    if ((rc = mt_cli_sync_config(cli, &sc, state, clock, &err)))
+        return rc == MT_EINVAL ? mt_cli_usage_error(&mt_cmd_download, "%s", err.msg) : mt_cli_fail(&err);
     sc.symbols = o.symbols;
     sc.top = o.top;
-    sc.history_days = app->download.history_days;
     sc.since = o.since_set ? o.since : -1;
     sc.backfill = o.backfill;
     sc.resample = o.resample_set;
     sc.resample_from = o.resample_from;
     sc.snapshots = !o.no_snapshots;
-    sc.log_tag = "download";
-    struct mt_err err = {0};
-    if (mt_sync_set_timeframes(&sc, o.timeframes ? o.timeframes : app->download.timeframes, &err) ||
-        mt_sync_config_check(&sc, &err))
+    if ((o.timeframes && mt_sync_set_timeframes(&sc, o.timeframes, &err)) || mt_sync_config_check(&sc, &err))
         return mt_cli_usage_error(&mt_cmd_download, "%s", err.msg);
-
     struct mt_binance_config *bc = &sc.exchange;
-    if (mt_http_base_url(app->exchange.base_url, bc->http.base_url, sizeof bc->http.base_url, &err))
-        return mt_cli_usage_error(&mt_cmd_download, "%s (--base-url or config exchange.base_url)",
-                                  err.msg);
-    bc->http.max_concurrent = (int)app->exchange.concurrency;
-    bc->gov.share = app->exchange.weight_share;
-    bc->gov.notice = log_notice;
-    char state[MT_GOV_PATH_MAX];
-    if (app->exchange.state_file[0]) {
-        snprintf(state, sizeof state, "%s", app->exchange.state_file);
-    } else if (mt_gov_default_path(state, sizeof state, &err)) {
-        return mt_cli_fail(&err);
-    }
-    bc->gov.state_path = state;
-    bc->http.clock = clock;
     if (o.timeout_s)
         bc->http.deadline_ms = mt_clock_now(clock) + o.timeout_s * 1000;
     struct bar bar = {.force = cli->force_progress};

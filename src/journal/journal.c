@@ -760,7 +760,8 @@ static int sink_equity(void *ctx, int64_t time, double equity, struct mt_err *er
     return done(j, s, "inserting an equity point", err);
 }
 
-int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, struct mt_err *err)
+/* Loads run_id's series symbols into j->symbols / j->ns. MT_ENOENT for an unknown run. */
+static int load_symbols(struct mt_journal *j, int64_t run_id, struct mt_err *err)
 {
     free_symbols(j);
     sqlite3_stmt *s = stmt(j, ST_SYMBOLS);
@@ -785,6 +786,24 @@ int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, s
     sqlite3_reset(s);
     if (rc == 0 && j->ns == 0)
         rc = mt_err_set(err, MT_ENOENT, "journal %s: no run %lld", j->path, (long long)run_id);
+    return rc;
+}
+
+int mt_journal_run_symbols(struct mt_journal *j, int64_t run_id, const char *const **symbols, size_t *n,
+                           struct mt_err *err)
+{
+    int rc = load_symbols(j, run_id, err);
+    if (rc == 0) {
+        j->run = run_id;
+        *symbols = (const char *const *)j->symbols;
+        *n = j->ns;
+    }
+    return rc;
+}
+
+int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, struct mt_err *err)
+{
+    int rc = load_symbols(j, run_id, err);
     if (rc)
         return rc;
     j->run = run_id;

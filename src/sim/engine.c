@@ -756,15 +756,16 @@ int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_li
     return rc;
 }
 
-size_t mt_engine_open_r(const struct mt_engine *e, size_t a, double *out, size_t max)
+size_t mt_engine_open_pnl_r(const struct mt_engine *e, size_t a, double *out, size_t max)
 {
     size_t n = 0;
     for (size_t k = 0; k < e->n_open; k++) {
         const struct mt_position *p = &e->pool[e->open[k]];
         if (p->agent != a)
             continue;
+        const struct mt_trade *t = &p->trade;
         if (n < max)
-            out[n] = mt_trade_open_r(&p->trade, e->series[p->series].mark);
+            out[n] = mt_trade_unrealized(t, e->series[p->series].mark) / (t->init_size * fabs(t->entry - t->init_stop));
         n++;
     }
     return n;

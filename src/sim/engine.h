@@ -263,9 +263,10 @@ void mt_engine_set_active(struct mt_engine *e, size_t a, size_t s, bool active);
 /* Agent a's limits from the next decision on (checked: MT_EINVAL naming the agent). */
 int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_limits *limits, struct mt_err *err);
 
-/* The open R (mt_trade_open_r at the series' last close) of agent a's open
- * real trades, in the order they opened: the first max into out; returns their number. */
-size_t mt_engine_open_r(const struct mt_engine *e, size_t a, double *out, size_t max);
+/* The open pnl in R (mt_trade_unrealized at the series' last close over the
+ * initial risk) of agent a's open real trades, in the order they opened: the
+ * first max into out; returns their number. */
+size_t mt_engine_open_pnl_r(const struct mt_engine *e, size_t a, double *out, size_t max);
 
 /* Number of series. */
 size_t mt_engine_series_count(const struct mt_engine *e);

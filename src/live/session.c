@@ -1,0 +1,854 @@
+/* The session (see session.h). */
+#include "live/session.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/grow.h"
+#include "core/log.h"
+#include "live/schedule.h"
+#include "sim/feed.h"
+#include "store/catalog.h"
+#include "store/spreads.h"
+#include "store/store.h"
+
+/* The agents of one timeframe on one engine. */
+struct group {
+    enum mt_tf tf;
+    size_t na;
+    uint32_t agent[MT_AGENTS_MAX]; /* the run's index of each of the group's agents */
+    struct mt_engine *e;
+    struct mt_series *bars;        /* per run symbol (empty when the store has none) */
+    struct mt_spread_history *sp;  /* per run symbol */
+    struct mt_hist_series *hs;
+    struct mt_hist_feed feed;
+    bool have_feed;
+    int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
+    int64_t last_bar;  /* open time of the last bar processed (MT_SCHEDULE_NEVER: none) */
+    int64_t fed;       /* open time of the last bar given to the engine (INT64_MIN: none) */
+    struct mt_session *s;
+};
+
+struct mt_session {
+    struct mt_session_config cfg;
+    const struct mt_clock *clock;
+    struct mt_journal *j;
+    int64_t run;
+    struct mt_sink jsink;
+    const char *const *symbols; /* the run's, owned by the journal */
+    size_t ns;
+    size_t ng;
+    struct group g[MT_TF_COUNT];
+    mt_trade_id ids;
+    struct mt_session_summary tick; /* counters of the tick under way */
+    bool failed, finished;
+};
+
+/* ---- configuration ---- */
+
+struct mt_session_config mt_session_config_default(void)
+{
+    struct mt_engine_config e = mt_engine_config_default();
+    return (struct mt_session_config){.kind = MT_RUN_PAPER,
+                                      .data_dir = "data",
+                                      .journal_path = "journal.db",
+                                      .version = "",
+                                      .balance = e.balance,
+                                      .costs = e.costs,
+                                      .limits = e.limits,
+                                      .one_per_symbol = e.one_per_symbol,
+                                      .track_sims = e.track_sims,
+                                      .grace_ms = MT_SESSION_GRACE_MS_DEFAULT,
+                                      .from = INT64_MIN,
+                                      .to = INT64_MAX};
+}
+
+static int check_config(const struct mt_session_config *c, struct mt_err *err)
+{
+    if (c->kind != MT_RUN_PAPER && c->kind != MT_RUN_REPLAY)
+        return mt_err_set(err, MT_ECONFIG, "session: only paper and replay runs exist so far");
+    if (c->na == 0)
+        return mt_err_set(err, MT_ECONFIG, "session: the configuration has no agents (its \"agents\" array)");
+    if (c->grace_ms < 0 || c->grace_ms > MT_SESSION_GRACE_MS_MAX)
+        return mt_err_set(err, MT_ECONFIG, "session: grace = %lld ms must be in [0, %d]", (long long)c->grace_ms,
+                          MT_SESSION_GRACE_MS_MAX);
+    if (!(isfinite(c->balance) && c->balance > 0))
+        return mt_err_set(err, MT_ECONFIG, "session: balance = %g must be finite and > 0", c->balance);
+    if (c->kind == MT_RUN_REPLAY && !(c->from > INT64_MIN && c->to < INT64_MAX && c->from < c->to))
+        return mt_err_set(err, MT_ECONFIG, "session: a replay needs from < to");
+    int rc = mt_costs_check(&c->costs, err);
+    return rc ? rc : mt_account_limits_check(&c->limits, err);
+}
+
+/* FNV-1a over what decides a run's trades: a run is continued only by the same configuration. */
+static void hash_add(uint64_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hash_add(uint64_t *h, const char *fmt, ...)
+{
+    char buf[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+        *h = (*h ^ *p) * UINT64_C(1099511628211);
+    *h = (*h ^ 0xff) * UINT64_C(1099511628211); /* a field separator */
+}
+
+static void config_hash(const struct mt_session_config *c, char out[17])
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    hash_add(&h, "kind %d balance %.17g fee %.17g bnb %d spread %.17g slip %.17g", (int)c->kind, c->balance,
+             c->costs.fee_rate, (int)c->costs.bnb, c->costs.spread, c->costs.slippage);
+    hash_add(&h, "limits %d %.17g route %d track %d spreads %d", c->limits.max_positions, c->limits.max_open_r,
+             (int)c->one_per_symbol, (int)c->track_sims, (int)c->spreads);
+    if (c->kind == MT_RUN_REPLAY)
+        hash_add(&h, "span %lld %lld", (long long)c->from, (long long)c->to);
+    for (size_t a = 0; a < c->na; a++) {
+        const struct mt_agent_spec *x = &c->agents[a];
+        hash_add(&h, "agent %s %s %s %s", x->id, x->strategy, x->timeframe, x->sides);
+        hash_add(&h, "pairs %s %lld %s %lld %.17g", x->pairs.symbols, (long long)x->pairs.top, x->pairs.by,
+                 (long long)x->pairs.min_history_days, x->pairs.max_spread);
+        hash_add(&h, "risk %.17g pos %lld open_r %.17g tp %.17g %.17g %.17g stale %.17g %.17g score %.17g", x->risk,
+                 (long long)x->max_positions, x->max_open_r, x->tp_r, x->tp_fraction, x->tp_full_value, x->stale_h,
+                 x->stale_r, x->min_score);
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* ---- the run's symbols ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds symbol (copied) to *v unless there. */
+static int add_symbol(char ***v, size_t *n, size_t *cap, const char *symbol, struct mt_err *err)
+{
+    for (size_t k = 0; k < *n; k++)
+        if (strcmp((*v)[k], symbol) == 0)
+            return 0;
+    char **w = mt_grow(*v, cap, *n, sizeof *w, 16);
+    char *copy = w ? strdup(symbol) : NULL;
+    if (!copy)
+        return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    *v = w;
+    w[(*n)++] = copy;
+    return 0;
+}
+
+/* The symbols a new run can trade: the agents' listed pairs and, for ranked
+ * selections, every stored symbol of their timeframe; sorted. */
+static int new_run_symbols(const struct mt_session_config *c, char ***out, size_t *n, struct mt_err *err)
+{
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    int rc = 0;
+    for (size_t a = 0; a < c->na && rc == 0; a++) {
+        const struct mt_agent_spec *x = &c->agents[a];
+        if (x->pairs.symbols[0]) {
+            char list[MT_AGENT_SYMBOLS_MAX], *save = NULL;
+            snprintf(list, sizeof list, "%s", x->pairs.symbols);
+            for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
+                rc = add_symbol(&v, n, &cap, t, err);
+            continue;
+        }
+        struct mt_catalog cat = {0};
+        if ((rc = mt_catalog_list(c->data_dir, NULL, &x->tf, &cat, err)))
+            break;
+        for (size_t k = 0; k < cat.n && rc == 0; k++)
+            rc = add_symbol(&v, n, &cap, cat.entries[k].symbol, err);
+        mt_catalog_release(&cat);
+    }
+    if (rc == 0 && *n == 0)
+        rc = mt_err_set(err, MT_ECONFIG, "session: no pairs to trade: no agent lists symbols and %s holds no series of "
+                        "the agents' timeframes", c->data_dir);
+    if (rc) {
+        for (size_t k = 0; k < *n; k++)
+            free(v[k]);
+        free(v);
+        return rc;
+    }
+    qsort(v, *n, sizeof *v, cmp_str);
+    *out = v;
+    return 0;
+}
+
+/* ---- the journal sink of one group: the engine's agent indices become the run's ---- */
+
+static int group_trade(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err)
+{
+    struct group *g = ctx;
+    struct mt_session *s = g->s;
+    struct mt_position q = *p;
+    assert(p->agent < g->na);
+    q.agent = g->agent[p->agent];
+    s->tick.opened += ev == MT_EV_OPEN;
+    s->tick.closed += ev == MT_EV_CLOSE;
+    return s->jsink.trade(s->jsink.ctx, ev, &q, err);
+}
+
+static int group_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
+{
+    struct group *g = ctx;
+    struct mt_session *s = g->s;
+    struct mt_decision q = *d;
+    q.agent = g->agent[d->agent];
+    s->tick.decisions++;
+    return s->jsink.decision(s->jsink.ctx, &q, err);
+}
+
+static int group_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+{
+    struct group *g = ctx;
+    return g->s->jsink.equity(g->s->jsink.ctx, time, equity, err);
+}
+
+/* ---- groups ---- */
+
+static struct group *group_of(struct mt_session *s, enum mt_tf tf)
+{
+    for (size_t k = 0; k < s->ng; k++)
+        if (s->g[k].tf == tf)
+            return &s->g[k];
+    return NULL;
+}
+
+/* The agents of the run into groups by timeframe, in ascending timeframe order. */
+static void form_groups(struct mt_session *s)
+{
+    for (size_t a = 0; a < s->cfg.na; a++) {
+        enum mt_tf tf = s->cfg.agents[a].tf;
+        struct group *g = group_of(s, tf);
+        if (!g) {
+            size_t k = s->ng++;
+            while (k > 0 && s->g[k - 1].tf > tf) {
+                s->g[k] = s->g[k - 1];
+                k--;
+            }
+            g = &s->g[k];
+            *g = (struct group){.tf = tf, .warm_from = INT64_MIN, .last_bar = MT_SCHEDULE_NEVER, .fed = INT64_MIN,
+                                .s = s};
+        }
+        g->agent[g->na++] = (uint32_t)a;
+    }
+}
+
+static const struct mt_agent_spec *spec_of(const struct group *g, size_t k)
+{
+    return &g->s->cfg.agents[g->agent[k]];
+}
+
+/* Builds group g's engine with balance, after a restart (resumed) or not. */
+static int group_engine(struct mt_session *s, struct group *g, double balance, bool resumed, struct mt_err *err)
+{
+    struct mt_engine_agent ea[MT_AGENTS_MAX];
+    for (size_t k = 0; k < g->na; k++) {
+        ea[k] = mt_agent_engine(spec_of(g, k), NAN);
+        ea[k].sides = spec_of(g, k)->side_mask;
+    }
+    struct mt_engine_config ec = mt_engine_config_default();
+    ec.tf = g->tf;
+    ec.costs = s->cfg.costs;
+    ec.balance = balance;
+    ec.limits = s->cfg.limits;
+    ec.one_per_symbol = s->cfg.one_per_symbol;
+    ec.track_sims = s->cfg.track_sims;
+    ec.ids = &s->ids;
+    ec.resumed = resumed;
+    struct mt_sink sink = {group_decision, group_trade, group_equity, g, true};
+    int rc = mt_engine_init(&g->e, &ec, ea, g->na, s->symbols, s->ns, mt_exec_sim(), &sink, err);
+    if (rc)
+        return rc;
+    /* listed pairs: the other symbols are never this agent's */
+    for (size_t k = 0; k < g->na; k++) {
+        const char *list = spec_of(g, k)->pairs.symbols;
+        if (!list[0])
+            continue;
+        for (size_t i = 0; i < s->ns; i++) {
+            size_t len = strlen(s->symbols[i]);
+            bool in = false;
+            for (const char *p = list; !in && (p = strstr(p, s->symbols[i])); p += len)
+                in = (p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0');
+            mt_engine_set_active(g->e, k, i, in);
+        }
+    }
+    return 0;
+}
+
+/* (Re)reads group g's series from the store and sets its feed to go on after
+ * the last bar given to the engine. */
+static int group_load(struct mt_session *s, struct group *g, struct mt_err *err)
+{
+    if (g->have_feed)
+        mt_hist_feed_release(&g->feed);
+    g->have_feed = false;
+    if (!g->bars) {
+        g->bars = calloc(s->ns, sizeof *g->bars);
+        g->sp = calloc(s->ns, sizeof *g->sp);
+        g->hs = calloc(s->ns, sizeof *g->hs);
+        if (!g->bars || !g->sp || !g->hs)
+            return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    }
+    int64_t first = INT64_MAX;
+    for (size_t i = 0; i < s->ns; i++) {
+        mt_series_release(&g->bars[i]);
+        mt_spread_history_release(&g->sp[i]);
+        struct mt_err lerr = {0};
+        int rc = mt_store_load(s->cfg.data_dir, s->symbols[i], g->tf, &g->bars[i], &lerr);
+        if (rc == MT_ENOENT) {
+            mt_series_init(&g->bars[i], 0);
+        } else if (rc) {
+            *err = lerr;
+            return rc;
+        }
+        struct mt_series *b = &g->bars[i];
+        if (b->n && s->cfg.spreads &&
+            (rc = mt_spread_history_load(s->cfg.data_dir, s->symbols[i], b->open_time[0], b->open_time[b->n - 1],
+                                         &g->sp[i], err)))
+            return rc;
+        if (b->n && b->open_time[0] < first)
+            first = b->open_time[0];
+        g->hs[i] = (struct mt_hist_series){b, NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n};
+    }
+    if (g->warm_from == INT64_MIN && first != INT64_MAX)
+        g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
+    struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
+    int rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err);
+    if (rc)
+        return rc;
+    g->have_feed = true;
+    /* each series goes on after the last bar given, and never before the warm-up start */
+    int64_t after = g->fed != INT64_MIN ? g->fed : g->warm_from - 1;
+    for (size_t i = 0; i < s->ns; i++) {
+        const struct mt_series *b = &g->bars[i];
+        size_t k = 0;
+        while (k < b->n && b->open_time[k] <= after)
+            k++;
+        g->feed.next[i] = k;
+    }
+    return 0;
+}
+
+/* ---- stepping a group ---- */
+
+/* The quote volume of bar k of b (volume x close without a quote volume). */
+static double quote_volume(const struct mt_series *b, size_t k)
+{
+    double q = b->quote_volume ? b->quote_volume[k] : NAN;
+    return isnan(q) && b->volume ? b->volume[k] * b->close[k] : q;
+}
+
+struct ranked {
+    double volume;
+    size_t series;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->volume != y->volume)
+        return x->volume > y->volume ? -1 : 1;
+    return x->series < y->series ? -1 : x->series > y->series;
+}
+
+/* Ranked agents of g choose their pairs at the close of the bar opening at
+ * t (bars[i] the bars given then) from what is known at that close: the
+ * quote volume of the last day or week of closed bars, the history length and
+ * the spread; the top N become active, the others not. */
+static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const struct mt_engine_bar *const *bars,
+                        struct mt_err *err)
+{
+    struct ranked *r = NULL;
+    int64_t close = mt_tf_next(g->tf, t);
+    for (size_t k = 0; k < g->na; k++) {
+        const struct mt_agent_spec *x = spec_of(g, k);
+        if (x->pairs.symbols[0])
+            continue;
+        if (!r && !(r = malloc(s->ns * sizeof *r)))
+            return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+        int64_t window = strcmp(x->pairs.by, "volume_1w") == 0 ? 7 * 86400000LL : 86400000LL;
+        size_t m = 0;
+        for (size_t i = 0; i < s->ns; i++) {
+            mt_engine_set_active(g->e, k, i, false);
+            const struct mt_series *b = &g->bars[i];
+            if (!bars[i])
+                continue; /* its current candle is missing: not rankable */
+            size_t at = g->feed.next[i];
+            assert(at < b->n && b->open_time[at] == t);
+            if (close - b->open_time[0] < x->pairs.min_history_days * 86400000LL)
+                continue;
+            double spread = g->feed.bar[i].spread;
+            if (isnan(spread))
+                spread = s->cfg.costs.spread;
+            if (!(spread < x->pairs.max_spread))
+                continue;
+            double v = 0;
+            for (size_t j = at + 1; j-- > 0 && b->open_time[j] >= close - window;) {
+                double q = quote_volume(b, j);
+                if (!isnan(q))
+                    v += q;
+            }
+            r[m++] = (struct ranked){v, i};
+        }
+        qsort(r, m, sizeof *r, cmp_ranked);
+        for (size_t q = 0; q < m && q < (size_t)x->pairs.top; q++)
+            mt_engine_set_active(g->e, k, r[q].series, true);
+    }
+    free(r);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Agents of g with an automatic position cap get it from the median open pnl
+ * of their open real trades (live/agent.h). */
+static int auto_limits(struct group *g, struct mt_err *err)
+{
+    for (size_t k = 0; k < g->na; k++) {
+        const struct mt_agent_spec *x = spec_of(g, k);
+        if (x->max_positions != MT_CFG_AUTO)
+            continue;
+        double r[MT_AGENT_POSITIONS_MAX];
+        size_t n = mt_engine_open_pnl_r(g->e, k, r, MT_AGENT_POSITIONS_MAX);
+        if (n > MT_AGENT_POSITIONS_MAX)
+            n = MT_AGENT_POSITIONS_MAX;
+        qsort(r, n, sizeof *r, cmp_double);
+        double median = n == 0 ? NAN : n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+        struct mt_engine_agent ea = mt_agent_engine(x, median);
+        int rc = mt_engine_set_limits(g->e, k, &ea.limits, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The starting balance every group's balance counts from. */
+static double start_balance(const struct mt_session *s)
+{
+    return s->cfg.balance;
+}
+
+/* The other groups' realized pnl and exposure, for group g. */
+static void set_outside(struct mt_session *s, struct group *g)
+{
+    struct mt_engine_outside o = {0};
+    for (size_t k = 0; k < s->ng; k++) {
+        if (&s->g[k] == g)
+            continue;
+        struct mt_exposure x = mt_engine_exposure(s->g[k].e);
+        o.pnl += mt_engine_balance(s->g[k].e) - start_balance(s);
+        o.exposure.positions += x.positions;
+        o.exposure.open_r += x.open_r;
+        o.exposure.unrealized += x.unrealized;
+    }
+    mt_engine_set_outside(g->e, &o);
+}
+
+/* Gives g's engine every bar up to and including time `upto`; the bar at
+ * `upto` is decided when decide. */
+static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool decide, struct mt_err *err)
+{
+    g->feed.span.to = upto == INT64_MAX ? INT64_MAX : upto + 1;
+    struct mt_feed f = mt_hist_feed_seam(&g->feed);
+    int64_t t;
+    const struct mt_engine_bar *const *bars;
+    bool unused;
+    int rc;
+    while ((rc = f.next(f.ctx, &t, &bars, &unused, err)) == 1) {
+        bool here = decide && t == upto;
+        if (here && ((rc = select_pairs(s, g, t, bars, err)) || (rc = auto_limits(g, err))))
+            return rc;
+        if (here)
+            set_outside(s, g);
+        if ((rc = mt_engine_on_time(g->e, t, bars, here, err)))
+            return rc;
+        g->fed = t;
+    }
+    return rc;
+}
+
+/* ---- open ---- */
+
+static int begin_run(struct mt_session *s, const char *hash, struct mt_err *err)
+{
+    char **symbols = NULL;
+    size_t ns = 0;
+    int rc = new_run_symbols(&s->cfg, &symbols, &ns, err);
+    if (rc)
+        return rc;
+    struct mt_engine_agent ea[MT_AGENTS_MAX];
+    const char *names[MT_AGENTS_MAX];
+    enum mt_tf tfs[MT_AGENTS_MAX];
+    char tfs_text[MT_TF_COUNT * 5] = "";
+    for (size_t a = 0; a < s->cfg.na; a++) {
+        ea[a] = mt_agent_engine(&s->cfg.agents[a], NAN);
+        ea[a].sides = s->cfg.agents[a].side_mask;
+        names[a] = s->cfg.agents[a].id;
+        tfs[a] = s->cfg.agents[a].tf;
+    }
+    for (size_t k = 0; k < s->ng; k++)
+        snprintf(tfs_text + strlen(tfs_text), sizeof tfs_text - strlen(tfs_text), "%s%s", k ? "," : "",
+                 mt_tf_name(s->g[k].tf));
+    struct mt_journal_run run = {.kind = s->cfg.kind, .version = s->cfg.version, .config_hash = hash,
+                                 .started = mt_clock_now(mt_clock_wall()), .from = s->cfg.from, .to = s->cfg.to,
+                                 .tf = s->g[0].tf, .balance = s->cfg.balance, .costs = s->cfg.costs,
+                                 .limits = s->cfg.limits, .one_per_symbol = s->cfg.one_per_symbol,
+                                 .track_sims = s->cfg.track_sims, .agents = ea, .na = s->cfg.na,
+                                 .symbols = (const char *const *)symbols, .ns = ns, .agent_names = names,
+                                 .agent_tfs = tfs, .tfs_text = tfs_text};
+    if (s->cfg.kind != MT_RUN_REPLAY)
+        run.from = INT64_MIN;
+    rc = mt_journal_begin_tick(s->j, err);
+    if (rc == 0 && (rc = mt_journal_run_begin(s->j, &run, &s->run, err)) == 0)
+        rc = mt_journal_commit_tick(s->j, err);
+    else if (rc && s->j)
+        mt_journal_rollback_tick(s->j, NULL);
+    for (size_t k = 0; k < ns; k++)
+        free(symbols[k]);
+    free(symbols);
+    return rc;
+}
+
+/* Puts the journal's open trades of the run back into their groups' engines,
+ * with the group's agent indices. */
+static int restore(struct mt_session *s, struct mt_err *err)
+{
+    struct mt_position *open = NULL, *mine = NULL;
+    size_t n = 0;
+    int rc = mt_journal_open_trades(s->j, s->run, -1, &open, &n, err);
+    if (rc == 0 && n && !(mine = malloc(n * sizeof *mine)))
+        rc = mt_err_set(err, MT_ENOMEM, "session: out of memory for %zu open trades", n);
+    for (size_t k = 0; k < s->ng && rc == 0; k++) {
+        struct group *g = &s->g[k];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t a = 0; a < g->na; a++)
+                if (open[i].agent == g->agent[a]) {
+                    mine[m] = open[i];
+                    mine[m++].agent = (uint32_t)a;
+                }
+        rc = mt_engine_restore(g->e, mine, m, err);
+    }
+    free(mine);
+    free(open);
+    return rc;
+}
+
+int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out, struct mt_err *err)
+{
+    *out = NULL;
+    int rc = check_config(cfg, err);
+    if (rc)
+        return rc;
+    struct mt_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    s->cfg = *cfg;
+    s->clock = mt_clock_or_wall(cfg->clock);
+    form_groups(s);
+    char hash[17];
+    config_hash(cfg, hash);
+    rc = mt_journal_open(cfg->journal_path, &s->j, err);
+    bool resumed = false;
+    if (rc == 0) {
+        struct mt_err ferr = {0};
+        int found = mt_journal_find_run(s->j, cfg->kind, hash, &s->run, &ferr);
+        if (found == 0)
+            resumed = true;
+        else if (found == MT_ENOENT)
+            rc = begin_run(s, hash, err);
+        else
+            rc = found, *err = ferr;
+    }
+    if (rc == 0)
+        rc = mt_journal_run_symbols(s->j, s->run, &s->symbols, &s->ns, err);
+    if (rc == 0)
+        rc = mt_journal_sink(s->j, s->run, &s->jsink, err);
+    if (rc == 0)
+        rc = mt_journal_next_trade_id(s->j, s->run, &s->ids, err);
+    struct mt_journal_clock clocks[MT_TF_COUNT];
+    size_t nc = 0;
+    if (rc == 0 && resumed)
+        rc = mt_journal_clocks(s->j, s->run, clocks, &nc, err);
+    for (size_t k = 0; k < s->ng && rc == 0; k++) {
+        struct group *g = &s->g[k];
+        double balance = cfg->balance;
+        bool have = false;
+        for (size_t c = 0; c < nc; c++)
+            if (clocks[c].tf == g->tf) {
+                g->warm_from = clocks[c].warm_from;
+                g->last_bar = clocks[c].last_bar;
+                balance = clocks[c].balance;
+                have = true;
+            }
+        if (!have && cfg->kind == MT_RUN_REPLAY) { /* the first bar decided is the first opening at or after from */
+            int64_t first = mt_tf_aligned(g->tf, cfg->from) ? cfg->from : mt_tf_next(g->tf, mt_tf_floor(g->tf, cfg->from));
+            g->last_bar = mt_tf_floor(g->tf, first - 1);
+        }
+        rc = group_engine(s, g, balance, have, err);
+    }
+    /* warm up to each group's last processed bar, then the open trades come back */
+    for (size_t k = 0; k < s->ng && rc == 0; k++) {
+        struct group *g = &s->g[k];
+        if ((rc = group_load(s, g, err)) == 0 && g->last_bar != MT_SCHEDULE_NEVER)
+            rc = group_feed(s, g, g->last_bar, false, err);
+    }
+    if (rc == 0 && resumed)
+        rc = restore(s, err);
+    if (rc) {
+        mt_err_prefix(err, "session");
+        mt_session_close(s);
+        return rc;
+    }
+    mt_log(MT_LOG_INFO, "session: %s run %lld (%s), %zu agents in %zu timeframes on %zu symbols",
+           resumed ? "continuing" : "began", (long long)s->run, hash, cfg->na, s->ng, s->ns);
+    *out = s;
+    return 0;
+}
+
+void mt_session_close(struct mt_session *s)
+{
+    if (!s)
+        return;
+    for (size_t k = 0; k < s->ng; k++) {
+        struct group *g = &s->g[k];
+        if (g->have_feed)
+            mt_hist_feed_release(&g->feed);
+        for (size_t i = 0; g->bars && i < s->ns; i++) {
+            mt_series_release(&g->bars[i]);
+            mt_spread_history_release(&g->sp[i]);
+        }
+        free(g->bars);
+        free(g->sp);
+        free(g->hs);
+        mt_engine_free(g->e);
+    }
+    mt_journal_close(s->j);
+    free(s);
+}
+
+/* ---- ticks ---- */
+
+/* One due bar: its group and open time, ordered by close. */
+struct due_bar {
+    int64_t close, open;
+    size_t group;
+};
+
+static int cmp_due(const void *a, const void *b)
+{
+    const struct due_bar *x = a, *y = b;
+    if (x->close != y->close)
+        return x->close < y->close ? -1 : 1;
+    return (x->group > y->group) - (x->group < y->group);
+}
+
+/* Downloads the timeframes of the due groups for the run's symbols. */
+static int sync_due(struct mt_session *s, const bool *due, struct mt_err *err)
+{
+    struct mt_sync_config sc = *s->cfg.sync;
+    sc.ntf = 0;
+    for (size_t k = 0; k < s->ng; k++)
+        if (due[k])
+            sc.tfs[sc.ntf++] = s->g[k].tf;
+    size_t len = 0;
+    for (size_t i = 0; i < s->ns; i++)
+        len += strlen(s->symbols[i]) + 1;
+    char *list = malloc(len + 1);
+    if (!list)
+        return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    list[0] = '\0';
+    for (size_t i = 0, at = 0; i < s->ns; i++)
+        at += (size_t)sprintf(list + at, "%s%s", i ? "," : "", s->symbols[i]);
+    sc.symbols = list;
+    sc.top = 0;
+    sc.data_dir = s->cfg.data_dir;
+    struct mt_sync_report rep;
+    int rc = mt_sync_run(&sc, &rep, err);
+    if (rc == 0) {
+        s->tick.sync_failures += rep.failed + rep.run_failed;
+        for (size_t f = 0; f < rep.nfailures; f++)
+            mt_log(MT_LOG_WARN, "session: sync: %s %s: %s", rep.failures[f].symbol, mt_tf_name(rep.failures[f].tf),
+                   rep.failures[f].err.msg);
+        mt_sync_report_release(&rep);
+    }
+    free(list);
+    return rc;
+}
+
+static void fill_state(const struct mt_session *s, struct mt_session_summary *sum)
+{
+    sum->balance = start_balance(s);
+    double unrealized = 0, open_r = 0;
+    for (size_t k = 0; k < s->ng; k++) {
+        struct mt_exposure x = mt_engine_exposure(s->g[k].e);
+        sum->balance += mt_engine_balance(s->g[k].e) - start_balance(s);
+        unrealized += x.unrealized;
+        open_r += x.open_r;
+        sum->open_real += (size_t)x.positions;
+    }
+    sum->equity = sum->balance + unrealized;
+    sum->open_risk = open_r;
+}
+
+void mt_session_state(const struct mt_session *s, struct mt_session_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->now = mt_clock_now(s->clock);
+    fill_state(s, sum);
+}
+
+int64_t mt_session_next_wake(const struct mt_session *s)
+{
+    enum mt_tf tfs[MT_TF_COUNT];
+    int64_t last[MT_TF_COUNT];
+    for (size_t k = 0; k < s->ng; k++) {
+        tfs[k] = s->g[k].tf;
+        last[k] = s->g[k].last_bar;
+    }
+    return mt_schedule_next(tfs, s->ng, last, mt_clock_now(s->clock), s->cfg.grace_ms);
+}
+
+int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct mt_err *err)
+{
+    if (s->failed || s->finished)
+        return mt_err_set(err, MT_EINVAL, "session: used after a failed tick or its end");
+    int64_t now = mt_clock_now(s->clock);
+    memset(&s->tick, 0, sizeof s->tick);
+    s->tick.now = now;
+    struct due_bar bars[MT_TF_COUNT * MT_DUE_CAP];
+    size_t nb = 0;
+    bool due[MT_TF_COUNT] = {false};
+    for (size_t k = 0; k < s->ng; k++) {
+        struct mt_due d;
+        mt_schedule_due(s->g[k].tf, s->g[k].last_bar, now, s->cfg.grace_ms, MT_DUE_CAP, &d);
+        s->tick.skipped += (size_t)d.skipped;
+        for (size_t i = 0; i < d.n; i++)
+            if (d.open[i] < s->cfg.to) {
+                bars[nb++] = (struct due_bar){mt_tf_next(s->g[k].tf, d.open[i]), d.open[i], k};
+                due[k] = true;
+            }
+    }
+    int rc = 0;
+    if (nb == 0)
+        goto done;
+    if (s->cfg.sync && (rc = sync_due(s, due, err)))
+        goto fail;
+    for (size_t k = 0; k < s->ng && s->cfg.sync; k++)
+        if (due[k] && (rc = group_load(s, &s->g[k], err)))
+            goto fail;
+    qsort(bars, nb, sizeof *bars, cmp_due);
+    if ((rc = mt_journal_begin_tick(s->j, err)))
+        goto fail;
+    for (size_t b = 0; b < nb && rc == 0; b++) {
+        struct group *g = &s->g[bars[b].group];
+        if ((rc = group_feed(s, g, bars[b].open, true, err)) == 0) {
+            g->last_bar = bars[b].open;
+            s->tick.bars++;
+        }
+    }
+    for (size_t k = 0; k < s->ng && rc == 0; k++) {
+        struct group *g = &s->g[k];
+        if (!due[k])
+            continue;
+        struct mt_journal_clock c = {g->tf, g->warm_from == INT64_MIN ? g->last_bar : g->warm_from, g->last_bar,
+                                     mt_engine_balance(g->e)};
+        rc = mt_journal_clock_put(s->j, s->run, &c, err);
+    }
+    s->tick.ticks = 1;
+    struct mt_journal_tick jt = {now, mt_clock_now(mt_clock_wall()), s->tick.bars, s->tick.decisions,
+                                 s->tick.opened, s->tick.closed};
+    if (rc == 0 && (rc = mt_journal_tick(s->j, s->run, &jt, err)) == 0)
+        rc = mt_journal_commit_tick(s->j, err);
+    if (rc) {
+        mt_journal_rollback_tick(s->j, NULL);
+        goto fail;
+    }
+done:
+    if (sum) {
+        *sum = s->tick;
+        fill_state(s, sum);
+    }
+    return 0;
+fail:
+    s->failed = true;
+    mt_err_prefix(err, "session tick");
+    return rc;
+}
+
+int mt_session_finish(struct mt_session *s, struct mt_session_summary *sum, struct mt_err *err)
+{
+    if (s->failed || s->finished)
+        return mt_err_set(err, MT_EINVAL, "session: used after a failed tick or its end");
+    memset(&s->tick, 0, sizeof s->tick);
+    int rc = mt_journal_begin_tick(s->j, err);
+    for (size_t k = 0; k < s->ng && rc == 0; k++)
+        for (size_t i = 0; i < s->ns && rc == 0; i++)
+            if (mt_engine_followed(s->g[k].e, i))
+                rc = mt_engine_censor(s->g[k].e, i, mt_engine_last_close(s->g[k].e, i), err);
+    if (rc == 0 && (rc = mt_journal_run_end(s->j, s->run, mt_clock_now(mt_clock_wall()), err)) == 0)
+        rc = mt_journal_commit_tick(s->j, err);
+    if (rc) {
+        mt_journal_rollback_tick(s->j, NULL);
+        s->failed = true;
+        return rc;
+    }
+    s->finished = true;
+    if (sum) {
+        *sum = s->tick;
+        fill_state(s, sum);
+    }
+    return 0;
+}
+
+int64_t mt_session_run_id(const struct mt_session *s)
+{
+    return s->run;
+}
+
+int mt_session_replay(struct mt_session *s, struct mt_vclock *clock, volatile int *stop,
+                      struct mt_session_summary *sum, struct mt_err *err)
+{
+    assert(s->clock == &clock->clock);
+    struct mt_session_summary total = {0}, t;
+    int rc = 0;
+    for (;;) {
+        if (stop && *stop)
+            break;
+        int64_t wake = mt_session_next_wake(s);
+        /* the last bar decided opens before `to`: it is due at to + grace at the latest */
+        if (wake > s->cfg.to + s->cfg.grace_ms)
+            break;
+        if (wake > mt_clock_now(&clock->clock))
+            mt_vclock_set(clock, wake);
+        if ((rc = mt_session_tick(s, &t, err)))
+            return rc;
+        total.ticks += t.ticks;
+        total.bars += t.bars;
+        total.skipped += t.skipped;
+        total.decisions += t.decisions;
+        total.opened += t.opened;
+        total.closed += t.closed;
+    }
+    if (!(stop && *stop)) {
+        if ((rc = mt_session_finish(s, &t, err)))
+            return rc;
+        total.closed += t.closed;
+    }
+    if (sum) {
+        total.now = mt_clock_now(&clock->clock);
+        fill_state(s, &total);
+        *sum = total;
+    }
+    return 0;
+}
