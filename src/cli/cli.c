@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "live/session.h"
 #include "sim/portfolio.h"
 #include "sync/sync.h"
 
@@ -57,12 +58,21 @@ static const struct mt_cfg_field trading_schema[] = {
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
+static const struct mt_cfg_field session_schema[] = {
+    {"journal", MT_CFG_STRING, CFG_STR(session.journal), 0, 0, NULL, 0, 0},
+    {"grace_s", MT_CFG_DOUBLE, offsetof(struct mt_app_config, session.grace_s), 0, 0,
+     MT_SESSION_GRACE_MS_MAX / 1000.0, NULL, 0, 0},
+    {"spreads", MT_CFG_BOOL, offsetof(struct mt_app_config, session.spreads), 0, 0, 0, NULL, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
+};
+
 const struct mt_cfg_field mt_app_config_schema[] = {
     {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL, 0, 0},
     {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL, 0, 0},
     {"exchange", MT_CFG_OBJECT, 0, 0, 0, 0, exchange_schema, 0, 0},
     {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema, 0, 0},
     {"trading", MT_CFG_OBJECT, 0, 0, 0, 0, trading_schema, 0, 0},
+    {"session", MT_CFG_OBJECT, 0, 0, 0, 0, session_schema, 0, 0},
     {"agents", MT_CFG_ARRAY, offsetof(struct mt_app_config, agents), sizeof(struct mt_agent_spec), 0, 0,
      mt_agent_spec_schema, offsetof(struct mt_app_config, n_agents), MT_AGENTS_MAX},
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
@@ -97,6 +107,7 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
                                                .balance = account.balance,
                                                .risk = mt_agent_limits_default().risk,
                                                .max_positions = account.limits.max_positions};
+    cfg.session.grace_s = MT_SESSION_GRACE_MS_DEFAULT / 1000.0;
     for (size_t i = 0; i < MT_AGENTS_MAX; i++)
         mt_agent_spec_init(&cfg.agents[i]);
     cli->config_path = NULL;

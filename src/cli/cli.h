@@ -47,12 +47,19 @@ struct mt_trading_settings {
     int64_t max_positions;    /* backtest: open real positions of the account */
 };
 
+/* The "session" object: scan, run and replay. */
+struct mt_session_settings {
+    char journal[1024]; /* the journal file ("" = DATA_DIR/journal.db) */
+    double grace_s;     /* seconds after a bar's close before it is processed */
+    bool spreads;       /* each bar's spread from the market snapshots */
+};
 struct mt_app_config {
     char data_dir[1024]; /* store root: DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet */
     char log_level[16];  /* error, warn, info, debug */
     struct mt_exchange_settings exchange;
     struct mt_download_settings download;
     struct mt_trading_settings trading;
+    struct mt_session_settings session;
     size_t n_agents; /* the "agents" array (live/agent.h), resolved */
     struct mt_agent_spec agents[MT_AGENTS_MAX];
 };
@@ -103,5 +110,8 @@ extern const struct mt_command mt_cmd_features;
 extern const struct mt_command mt_cmd_indicators;
 extern const struct mt_command mt_cmd_setups;
 extern const struct mt_command mt_cmd_backtest;
+extern const struct mt_command mt_cmd_scan;
+extern const struct mt_command mt_cmd_run;
+extern const struct mt_command mt_cmd_replay;
 
 #endif

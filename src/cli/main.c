@@ -16,6 +16,9 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_features,
     &mt_cmd_setups,
     &mt_cmd_backtest,
+    &mt_cmd_scan,
+    &mt_cmd_run,
+    &mt_cmd_replay,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
