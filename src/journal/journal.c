@@ -12,6 +12,11 @@
 #include "core/grow.h"
 #include "core/numfmt.h"
 
+/* WAL pages between automatic checkpoints (SQLite's default is 1000). */
+#define MT_JOURNAL_CHECKPOINT_PAGES 8192
+#define MT_STR_(x) #x
+#define MT_STR(x) MT_STR_(x)
+
 /* ---- schema ---- */
 
 /* Migration k takes the file from user_version k to k + 1; never edit a
@@ -180,7 +185,11 @@ static const char *const migrations[MT_JOURNAL_SCHEMA] = {
     " opened INTEGER NOT NULL,"
     " closed INTEGER NOT NULL,"
     " PRIMARY KEY (run, time)) WITHOUT ROWID;"
-    "CREATE INDEX runs_resume ON runs (kind, config_hash, ended);",
+    "CREATE INDEX runs_resume ON runs (kind, config_hash, ended);"
+    /* decisions arrive in time order per agent: (run, agent, time) appends to one leaf per agent, where
+     * (run, agent, symbol) wrote one per symbol at every bar */
+    "DROP INDEX decisions_agent;"
+    "CREATE INDEX decisions_agent ON decisions (run, agent, time);",
 };
 
 /* ---- the connection and its statements ---- */
@@ -195,6 +204,7 @@ enum stmt {
     ST_RUN_END,
     ST_SYMBOLS,
     ST_TRADE,
+    ST_TRADE_STATE,
     ST_LEG,
     ST_DECISION,
     ST_EQUITY,
@@ -232,6 +242,9 @@ static const char *const sql[ST_COUNT] = {
                  "ON CONFLICT (run, id) DO UPDATE SET state = ?16, close_time = ?18, stop = ?21, size = ?24, "
                  "fees = ?25, realized = ?26, mark = ?27, pnl = ?28, r = ?29, mae_r = ?30, mfe_r = ?31, "
                  "exit_reason = ?32, ambiguous = ?33, resolved_by_lower = ?34",
+    [ST_TRADE_STATE] = "UPDATE trades SET state = ?16, close_time = ?18, stop = ?21, size = ?24, fees = ?25, "
+                       "realized = ?26, mark = ?27, pnl = ?28, r = ?29, mae_r = ?30, mfe_r = ?31, exit_reason = ?32, "
+                       "ambiguous = ?33, resolved_by_lower = ?34 WHERE run = ?1 AND id = ?2",
     [ST_LEG] = "INSERT INTO legs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     [ST_DECISION] = "INSERT INTO decisions (run, time, agent, symbol, side, price, stop, target, outcome, score, size, "
                     "sim_reasons, trade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -409,6 +422,10 @@ int mt_journal_open(const char *path, struct mt_journal **out, struct mt_err *er
     }
     if (rc == 0)
         rc = exec(j, "setting synchronous", "PRAGMA synchronous = NORMAL", err);
+    /* a session commits every bar: checkpoint (and sync) the WAL every 32 MB rather than every 4 */
+    if (rc == 0)
+        rc = exec(j, "setting wal_autocheckpoint", "PRAGMA wal_autocheckpoint = " MT_STR(MT_JOURNAL_CHECKPOINT_PAGES),
+                  err);
     if (rc == 0)
         rc = migrate(j, err);
     for (int k = 0; k < ST_COUNT && rc == 0; k++)
@@ -592,14 +609,54 @@ static void context_json(const struct mt_setup *x, char *buf, size_t size)
         snprintf(buf + n, size - n, "]");
 }
 
-static int upsert_trade(struct mt_journal *j, const struct mt_position *p, struct mt_err *err)
+/* Binds the columns of p that change while it is followed to s: state ?16,
+ * close_time ?18, stop ?21, size ?24, fees ?25, realized ?26, mark ?27,
+ * pnl ?28, r ?29, mae_r ?30, mfe_r ?31, exit_reason ?32, ambiguous ?33,
+ * resolved_by_lower ?34, and run ?1, id ?2. */
+static void bind_state(struct mt_journal *j, sqlite3_stmt *s, const struct mt_position *p)
 {
+    const struct mt_trade *t = &p->trade;
+    sqlite3_bind_int64(s, 1, j->run);
+    sqlite3_bind_int64(s, 2, (int64_t)p->id);
+    bind_text(s, 16, t->exit == MT_EXIT_NONE ? "open" : t->exit == MT_EXIT_CENSORED ? "censored" : "closed");
+    if (t->exit != MT_EXIT_NONE)
+        sqlite3_bind_int64(s, 18, t->close_time);
+    else
+        sqlite3_bind_null(s, 18);
+    bind_real(s, 21, t->stop);
+    bind_real(s, 24, t->size);
+    bind_real(s, 25, t->fees);
+    bind_real(s, 26, t->realized);
+    bind_real(s, 27, t->mark);
+    bind_real(s, 28, mt_trade_pnl(t));
+    bind_real(s, 29, mt_trade_r(t));
+    bind_real(s, 30, t->mae_r);
+    bind_real(s, 31, t->mfe_r);
+    bind_text(s, 32, mt_exit_name(t->exit));
+    sqlite3_bind_int(s, 33, t->ambiguous);
+    sqlite3_bind_int(s, 34, t->resolved_by_lower);
+}
+
+/* Writes trade p: the whole row when it is new (insert), else only what
+ * changes while it is followed (the row must exist). */
+static int write_trade(struct mt_journal *j, const struct mt_position *p, bool insert, struct mt_err *err)
+{
+    char what[64];
+    snprintf(what, sizeof what, "%s trade %llu", insert ? "inserting" : "updating", (unsigned long long)p->id);
+    if (!insert) {
+        sqlite3_stmt *u = stmt(j, ST_TRADE_STATE);
+        bind_state(j, u, p);
+        int rc = done(j, u, what, err);
+        if (rc == 0 && sqlite3_changes(j->db) != 1)
+            rc = mt_err_set(err, MT_EINVAL, "journal %s: trade %llu of run %lld is not journalled", j->path,
+                            (unsigned long long)p->id, (long long)j->run);
+        return rc;
+    }
     const struct mt_trade *t = &p->trade;
     sqlite3_stmt *s = stmt(j, ST_TRADE);
     char ctx[MT_SETUP_CONTEXT * 32 + 8];
     context_json(&p->setup, ctx, sizeof ctx);
-    sqlite3_bind_int64(s, 1, j->run);
-    sqlite3_bind_int64(s, 2, (int64_t)p->id);
+    bind_state(j, s, p);
     if (p->parent)
         sqlite3_bind_int64(s, 3, (int64_t)p->parent);
     sqlite3_bind_int64(s, 4, p->agent);
@@ -614,28 +671,11 @@ static int upsert_trade(struct mt_journal *j, const struct mt_position *p, struc
     sqlite3_bind_text(s, 13, ctx, -1, SQLITE_TRANSIENT);
     bind_real(s, 14, p->score);
     sqlite3_bind_int64(s, 15, p->sim_reasons);
-    bind_text(s, 16, t->exit == MT_EXIT_NONE ? "open" : t->exit == MT_EXIT_CENSORED ? "censored" : "closed");
     sqlite3_bind_int64(s, 17, t->open_time);
-    if (t->exit != MT_EXIT_NONE)
-        sqlite3_bind_int64(s, 18, t->close_time);
     bind_real(s, 19, t->entry);
     bind_real(s, 20, t->init_stop);
-    bind_real(s, 21, t->stop);
     bind_real(s, 22, t->target);
     bind_real(s, 23, t->init_size);
-    bind_real(s, 24, t->size);
-    bind_real(s, 25, t->fees);
-    bind_real(s, 26, t->realized);
-    bind_real(s, 27, t->mark);
-    bind_real(s, 28, mt_trade_pnl(t));
-    bind_real(s, 29, mt_trade_r(t));
-    bind_real(s, 30, t->mae_r);
-    bind_real(s, 31, t->mfe_r);
-    bind_text(s, 32, mt_exit_name(t->exit));
-    sqlite3_bind_int(s, 33, t->ambiguous);
-    sqlite3_bind_int(s, 34, t->resolved_by_lower);
-    char what[64];
-    snprintf(what, sizeof what, "upserting trade %llu", (unsigned long long)p->id);
     return done(j, s, what, err);
 }
 
@@ -706,7 +746,7 @@ static int flush_dirty(struct mt_journal *j, struct mt_err *err)
     int rc = 0;
     for (size_t i = 0; i < j->n_dirty && rc == 0; i++)
         if (j->dirty[i].id) /* 0: written since by its own event */
-            rc = upsert_trade(j, &j->dirty[i], err);
+            rc = write_trade(j, &j->dirty[i], false, err);
     j->n_dirty = 0;
     if (j->dirty_at)
         memset(j->dirty_at, 0, j->cap_at * sizeof *j->dirty_at);
@@ -724,7 +764,7 @@ static int sink_trade(void *ctx, enum mt_trade_event ev, const struct mt_positio
         if (j->dirty_at[k])
             j->dirty[j->dirty_at[k] - 1].id = 0;
     }
-    int rc = upsert_trade(j, p, err);
+    int rc = write_trade(j, p, ev == MT_EV_OPEN, err);
     return rc ? rc : insert_legs(j, p, err);
 }
 

@@ -580,7 +580,7 @@ static void test_failed_write_stops_the_engine(void **state)
     struct mt_portfolio_result res;
     assert_int_equal(mt_portfolio_run(&ps, 1, ag, 2, MT_TF_1H, &pc, &res, &err), MT_EIO);
     char want[700];
-    snprintf(want, sizeof want, "journal %s: upserting trade 7: database or disk is full", f->path);
+    snprintf(want, sizeof want, "journal %s: inserting trade 7: database or disk is full", f->path);
     assert_string_equal(err.msg, want);
     assert_int_equal(res.n_trades, 0);
     mt_journal_close(j);
