@@ -669,7 +669,7 @@ static int sync_due(struct mt_session *s, const bool *due, struct mt_err *err)
         return mt_err_set(err, MT_ENOMEM, "session: out of memory");
     list[0] = '\0';
     for (size_t i = 0, at = 0; i < s->ns; i++)
-        at += (size_t)sprintf(list + at, "%s%s", i ? "," : "", s->symbols[i]);
+        at += (size_t)snprintf(list + at, len + 1 - at, "%s%s", i ? "," : "", s->symbols[i]);
     sc.symbols = list;
     sc.top = 0;
     sc.data_dir = s->cfg.data_dir;
