@@ -220,6 +220,53 @@ static void test_migrations(void **state)
     assert_non_null(strstr(err.msg, "file is not a database"));
 }
 
+/* A schema-1 file (tests/fixtures/journal/schema1.db: a backtest journalled by the mtrader of
+ * schema 1, 44 trades of Trail Fractals on the sample's 1d BTC and co.) migrates to the current
+ * schema with every row kept and readable, and takes a session's run afterwards. */
+static void test_migrates_a_schema1_file(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = 0;
+    char *bytes = tu_read_file(tu_fixture("journal/schema1.db"), &n);
+    tu_write_file(f->path, bytes, n);
+    free(bytes);
+    assert_int_equal(query_int(f->path, "PRAGMA user_version"), 1);
+    assert_int_equal(query_int(f->path, "SELECT round(sum(pnl) * 1e6) FROM trades"), 408493163);
+    struct mt_journal *j = open_journal(f->path);
+    assert_int_equal(mt_journal_schema(j), MT_JOURNAL_SCHEMA);
+    struct mt_position *t = NULL;
+    size_t nt = 0;
+    struct mt_err err = {0};
+    assert_int_equal(mt_journal_trades(j, 1, &t, &nt, &err), 0);
+    assert_int_equal(nt, 44);
+    double pnl = 0;
+    for (size_t i = 0; i < nt; i++)
+        pnl += mt_trade_pnl(&t[i].trade);
+    assert_true(fabs(pnl - 408.493163) < 1e-6);
+    free(t);
+    mt_journal_close(j);
+    assert_int_equal(query_int(f->path, "PRAGMA user_version"), MT_JOURNAL_SCHEMA);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM trades"), 44);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM legs"), 105);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM decisions"), 360);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM equity"), 61);
+    assert_int_equal(query_int(f->path, "SELECT round(sum(pnl) * 1e6) FROM trades"), 408493163);
+    /* the old agents have no name and no timeframe; the new tables are empty */
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM agents WHERE name IS NULL AND timeframe IS NULL"), 1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM clocks"), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM ticks"), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_index_list('decisions') WHERE name = "
+                                        "'decisions_agent'"), 1);
+    /* a new run, with named agents of a timeframe, goes after the old one */
+    j = open_journal(f->path);
+    struct mt_engine_config c = mt_engine_config_default();
+    struct mt_engine_agent ag[2];
+    agents(ag);
+    assert_int_equal(begin_run(j, &c, ag), 2);
+    mt_journal_close(j);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM runs"), 2);
+}
+
 /* ---- a journalled backtest read back ---- */
 
 static void portfolio_config(struct mt_portfolio_config *pc, const struct mt_sink *sink)
@@ -592,6 +639,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_a_schema1_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backtest_reads_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_from_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_mid_tick, setup, teardown),
