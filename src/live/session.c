@@ -13,6 +13,7 @@
 #include "live/schedule.h"
 #include "sim/feed.h"
 #include "store/catalog.h"
+#include "store/lock.h"
 #include "store/spreads.h"
 #include "store/store.h"
 
@@ -36,6 +37,7 @@ struct group {
 struct mt_session {
     struct mt_session_config cfg;
     const struct mt_clock *clock;
+    struct mt_lock lock; /* one session per journal file at a time */
     struct mt_journal *j;
     int64_t run;
     struct mt_sink jsink;
@@ -555,10 +557,15 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         return mt_err_set(err, MT_ENOMEM, "session: out of memory");
     s->cfg = *cfg;
     s->clock = mt_clock_or_wall(cfg->clock);
+    s->lock.fd = -1;
     form_groups(s);
     char hash[17];
     config_hash(cfg, hash);
-    rc = mt_journal_open(cfg->journal_path, &s->j, err);
+    /* two sessions on one journal would both process the same bars: the second waits, then fails
+     * naming the holder (the wait is on the wall clock: a replay's virtual one does not pass) */
+    rc = mt_lock_acquire(&s->lock, cfg->journal_path, NULL, err);
+    if (rc == 0)
+        rc = mt_journal_open(cfg->journal_path, &s->j, err);
     bool resumed = false;
     if (rc == 0) {
         struct mt_err ferr = {0};
@@ -634,6 +641,7 @@ void mt_session_close(struct mt_session *s)
         mt_engine_free(g->e);
     }
     mt_journal_close(s->j);
+    mt_lock_release(&s->lock);
     free(s);
 }
 

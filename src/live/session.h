@@ -86,7 +86,9 @@ struct mt_session_summary {
 
 struct mt_session; /* opaque */
 
-/* Opens the journal, continues the unfinished run of this kind and
+/* Takes the session lock of the journal (a lock file beside it: one session
+ * per journal at a time; another one waits MT_LOCK_TIMEOUT_ENV, then fails
+ * naming its pid), opens the journal, continues the unfinished run of this kind and
  * configuration (or begins one: the run's symbols are the agents' listed
  * pairs and, for ranked selections, every stored symbol of their
  * timeframes), loads the store, re-warms and restores. MT_ECONFIG for a bad
