@@ -46,6 +46,8 @@ struct mt_session {
     size_t ng;
     struct group g[MT_TF_COUNT];
     mt_trade_id ids;
+    double equity;    /* the account's equity marked at the last decided bar's close */
+    bool have_equity;
     struct mt_session_summary tick; /* counters of the tick under way */
     bool failed, finished;
 };
@@ -475,6 +477,10 @@ static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool 
         if ((rc = mt_engine_on_time(g->e, t, bars, here, err)))
             return rc;
         g->fed = t;
+        if (here) {
+            s->equity = mt_engine_equity(g->e);
+            s->have_equity = true;
+        }
     }
     return rc;
 }
@@ -705,7 +711,8 @@ static void fill_state(const struct mt_session *s, struct mt_session_summary *su
         open_r += x.open_r;
         sum->open_real += (size_t)x.positions;
     }
-    sum->equity = sum->balance + unrealized;
+    /* after the last close: the mark of that close (a finished run's censored trades are gone) */
+    sum->equity = s->have_equity ? s->equity : sum->balance + unrealized;
     sum->open_risk = open_r;
 }
 

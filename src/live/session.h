@@ -81,7 +81,9 @@ struct mt_session_summary {
     size_t decisions, opened, closed; /* decisions; trades opened and closed (any kind) */
     size_t sync_failures;   /* jobs of the download that failed (the tick goes on with the stored data) */
     size_t open_real;       /* open real trades after it */
-    double balance, equity, open_risk;        /* the account after it; open_risk in quote at the stops */
+    double balance;   /* the account's after it: the start plus every realized pnl */
+    double equity;    /* the account's marked at the last decided bar's close */
+    double open_risk; /* of the open real trades, in R (mt_trade_open_r) */
 };
 
 struct mt_session; /* opaque */
