@@ -35,3 +35,20 @@ step "labelled setups of both strategies on every 1h series (Parquet dataset)"
 step "portfolio backtest of both strategies on every 1h series"
 "$mt" --data-dir "$store" backtest --strategy channel_run:200:mid:edge,trail_fractals:5:2 --timeframe 1h \
   --trades "$store/trades-1h.csv" --equity "$store/equity-1h.csv"
+
+step "replay four weeks through the paper session (the agents of docs/mtrader.example.json)"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" replay --from 2024-04-01 --to 2024-04-29 \
+  --journal "$store/journal.db"
+
+step "the journal: runs, then the replay's trades by kind and state"
+"$mt" journal "$store/journal.db" runs
+sqlite3 -column -header "$store/journal.db" \
+  "select kind, state, count(*) as trades, round(sum(pnl), 2) as pnl, round(avg(r), 3) as mean_r
+     from trades where run = 1 group by kind, state order by kind, state"
+
+step "a paper session on the same store: two scans a day apart, then its open positions"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" scan --no-sync --at "2024-05-01 00:00:30" \
+  --journal "$store/journal.db"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" scan --no-sync --at "2024-05-02 00:00:30" \
+  --journal "$store/journal.db"
+"$mt" journal "$store/journal.db" open --run 2

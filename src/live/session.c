@@ -41,7 +41,7 @@ struct mt_session {
     struct mt_journal *j;
     int64_t run;
     struct mt_sink jsink;
-    const char *const *symbols; /* the run's, owned by the journal */
+    char **symbols; /* the run's, in its order */
     size_t ns;
     size_t ng;
     struct group g[MT_TF_COUNT];
@@ -266,7 +266,7 @@ static int group_engine(struct mt_session *s, struct group *g, double balance, b
     ec.ids = &s->ids;
     ec.resumed = resumed;
     struct mt_sink sink = {group_decision, group_trade, group_equity, g, true};
-    int rc = mt_engine_init(&g->e, &ec, ea, g->na, s->symbols, s->ns, mt_exec_sim(), &sink, err);
+    int rc = mt_engine_init(&g->e, &ec, ea, g->na, (const char *const *)s->symbols, s->ns, mt_exec_sim(), &sink, err);
     if (rc)
         return rc;
     /* listed pairs: the other symbols are never this agent's */
@@ -583,8 +583,14 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         else
             rc = found, *err = ferr;
     }
-    if (rc == 0)
-        rc = mt_journal_run_symbols(s->j, s->run, &s->symbols, &s->ns, err);
+    const char *const *symbols = NULL;
+    if (rc == 0 && (rc = mt_journal_run_symbols(s->j, s->run, &symbols, &s->ns, err)) == 0) {
+        if (!(s->symbols = calloc(s->ns, sizeof *s->symbols)))
+            rc = mt_err_set(err, MT_ENOMEM, "session: out of memory");
+        for (size_t i = 0; rc == 0 && i < s->ns; i++)
+            if (!(s->symbols[i] = strdup(symbols[i])))
+                rc = mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    }
     if (rc == 0)
         rc = mt_journal_sink(s->j, s->run, &s->jsink, err);
     if (rc == 0)
@@ -648,6 +654,9 @@ void mt_session_close(struct mt_session *s)
     }
     mt_journal_close(s->j);
     mt_lock_release(&s->lock);
+    for (size_t i = 0; s->symbols && i < s->ns; i++)
+        free(s->symbols[i]);
+    free(s->symbols);
     free(s);
 }
 
