@@ -26,6 +26,7 @@ struct group {
     struct mt_series *bars;        /* per run symbol (empty when the store has none) */
     struct mt_spread_history *sp;  /* per run symbol */
     struct mt_hist_series *hs;
+    int64_t *first;                /* per run symbol: its first stored bar (INT64_MAX: none) */
     struct mt_hist_feed feed;
     bool have_feed;
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
@@ -285,9 +286,30 @@ static int group_engine(struct mt_session *s, struct group *g, double balance, b
     return 0;
 }
 
-/* (Re)reads group g's series from the store and sets its feed to go on after
- * the last bar given to the engine. */
-static int group_load(struct mt_session *s, struct group *g, struct mt_err *err)
+/* The longest ranking window of g's ranked agents (0 without one). */
+static int64_t rank_window(const struct group *g);
+
+/* Feeds bars [from, to) of series i (b, with its spreads hs) to g's engine as warm-up. */
+static int warm_series(struct group *g, size_t i, const struct mt_series *b, const struct mt_hist_series *hs,
+                       size_t from, size_t to, struct mt_err *err)
+{
+    size_t spread_from = 0;
+    for (size_t k = from; k < to; k++) {
+        struct mt_engine_bar x = {b->open[k], b->high[k], b->low[k], b->close[k], b->volume ? b->volume[k] : NAN,
+                                  NULL, NULL, 0, hs->n_spreads ? mt_hist_spread_at(hs, &spread_from, b->open_time[k]) : NAN};
+        int rc = mt_engine_warm(g->e, i, b->open_time[k], &x, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* (Re)reads group g's series from the store, one at a time. With warm (at
+ * open, for a group that processed bars before), the stored bars from
+ * warm_from to last_bar warm the engine's strategies up first. What stays in
+ * memory is what the ticks need: the bars after the last one given to the
+ * engine, and the ranking window before it; the feed goes on after that bar. */
+static int group_load(struct mt_session *s, struct group *g, bool warm, struct mt_err *err)
 {
     if (g->have_feed)
         mt_hist_feed_release(&g->feed);
@@ -296,46 +318,59 @@ static int group_load(struct mt_session *s, struct group *g, struct mt_err *err)
         g->bars = calloc(s->ns, sizeof *g->bars);
         g->sp = calloc(s->ns, sizeof *g->sp);
         g->hs = calloc(s->ns, sizeof *g->hs);
-        if (!g->bars || !g->sp || !g->hs)
+        g->first = calloc(s->ns, sizeof *g->first);
+        if (!g->bars || !g->sp || !g->hs || !g->first)
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
     }
-    int64_t first = INT64_MAX;
-    for (size_t i = 0; i < s->ns; i++) {
+    int64_t first = INT64_MAX, fed = warm ? g->last_bar : g->fed, window = rank_window(g);
+    int rc = 0;
+    for (size_t i = 0; i < s->ns && rc == 0; i++) {
         mt_series_release(&g->bars[i]);
         mt_spread_history_release(&g->sp[i]);
+        struct mt_series all;
+        mt_series_init(&all, 0);
         struct mt_err lerr = {0};
-        int rc = mt_store_load(s->cfg.data_dir, s->symbols[i], g->tf, &g->bars[i], &lerr);
-        if (rc == MT_ENOENT) {
-            mt_series_init(&g->bars[i], 0);
-        } else if (rc) {
+        rc = mt_store_load(s->cfg.data_dir, s->symbols[i], g->tf, &all, &lerr);
+        if (rc == MT_ENOENT)
+            rc = 0; /* no such series (yet): no bars */
+        else if (rc)
             *err = lerr;
-            return rc;
-        }
-        struct mt_series *b = &g->bars[i];
-        if (b->n && s->cfg.spreads &&
-            (rc = mt_spread_history_load(s->cfg.data_dir, s->symbols[i], b->open_time[0], b->open_time[b->n - 1],
-                                         &g->sp[i], err)))
-            return rc;
-        if (b->n && b->open_time[0] < first)
-            first = b->open_time[0];
-        g->hs[i] = (struct mt_hist_series){b, NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n};
+        if (rc == 0 && all.n && s->cfg.spreads)
+            rc = mt_spread_history_load(s->cfg.data_dir, s->symbols[i], all.open_time[0], all.open_time[all.n - 1],
+                                        &g->sp[i], err);
+        g->first[i] = all.n ? all.open_time[0] : INT64_MAX;
+        if (all.n && all.open_time[0] < first)
+            first = all.open_time[0];
+        struct mt_hist_series hs = {&g->bars[i], NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n};
+        /* the bars before warm_from never reach the engine (a backfill after the run began) */
+        size_t from = g->warm_from == INT64_MIN ? 0 : mt_series_lower_bound(&all, g->warm_from);
+        size_t after = fed == INT64_MIN ? from : mt_series_lower_bound(&all, fed + 1);
+        if (after < from)
+            after = from;
+        if (rc == 0 && warm)
+            rc = warm_series(g, i, &all, &hs, from, after, err);
+        /* keep the bars after `fed` and the ranking window before them */
+        size_t keep = fed == INT64_MIN ? from : mt_series_lower_bound(&all, fed + 1 - window);
+        if (keep < from)
+            keep = from;
+        if (rc == 0)
+            rc = mt_series_slice(&g->bars[i], &all, keep, all.n, err);
+        mt_series_release(&all);
+        g->hs[i] = hs;
+        g->hs[i].bars = &g->bars[i];
     }
-    if (g->warm_from == INT64_MIN && first != INT64_MAX)
-        g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
-    struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
-    int rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err);
     if (rc)
         return rc;
+    if (g->warm_from == INT64_MIN && first != INT64_MAX)
+        g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
+    if (warm)
+        g->fed = g->last_bar;
+    struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
+    if ((rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err)))
+        return rc;
     g->have_feed = true;
-    /* each series goes on after the last bar given, and never before the warm-up start */
-    int64_t after = g->fed != INT64_MIN ? g->fed : g->warm_from - 1;
-    for (size_t i = 0; i < s->ns; i++) {
-        const struct mt_series *b = &g->bars[i];
-        size_t k = 0;
-        while (k < b->n && b->open_time[k] <= after)
-            k++;
-        g->feed.next[i] = k;
-    }
+    for (size_t i = 0; i < s->ns; i++)
+        g->feed.next[i] = g->fed == INT64_MIN ? 0 : mt_series_lower_bound(&g->bars[i], g->fed + 1);
     return 0;
 }
 
@@ -346,6 +381,21 @@ static double quote_volume(const struct mt_series *b, size_t k)
 {
     double q = b->quote_volume ? b->quote_volume[k] : NAN;
     return isnan(q) && b->volume ? b->volume[k] * b->close[k] : q;
+}
+
+/* The span of closed bars agent x ranks its pairs by (ms). */
+static int64_t window_of(const struct mt_agent_spec *x)
+{
+    return strcmp(x->pairs.by, "volume_1w") == 0 ? 7 * 86400000LL : 86400000LL;
+}
+
+static int64_t rank_window(const struct group *g)
+{
+    int64_t w = 0;
+    for (size_t k = 0; k < g->na; k++)
+        if (!spec_of(g, k)->pairs.symbols[0] && window_of(spec_of(g, k)) > w)
+            w = window_of(spec_of(g, k));
+    return w;
 }
 
 struct ranked {
@@ -376,7 +426,7 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
             continue;
         if (!r && !(r = malloc(s->ns * sizeof *r)))
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
-        int64_t window = strcmp(x->pairs.by, "volume_1w") == 0 ? 7 * 86400000LL : 86400000LL;
+        int64_t window = window_of(x);
         size_t m = 0;
         for (size_t i = 0; i < s->ns; i++) {
             mt_engine_set_active(g->e, k, i, false);
@@ -385,7 +435,7 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
                 continue; /* its current candle is missing: not rankable */
             size_t at = g->feed.next[i];
             assert(at < b->n && b->open_time[at] == t);
-            if (close - b->open_time[0] < x->pairs.min_history_days * 86400000LL)
+            if (close - g->first[i] < x->pairs.min_history_days * 86400000LL)
                 continue;
             double spread = g->feed.bar[i].spread;
             if (isnan(spread))
@@ -617,11 +667,8 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         rc = group_engine(s, g, balance, have, err);
     }
     /* warm up to each group's last processed bar, then the open trades come back */
-    for (size_t k = 0; k < s->ng && rc == 0; k++) {
-        struct group *g = &s->g[k];
-        if ((rc = group_load(s, g, err)) == 0 && g->last_bar != MT_SCHEDULE_NEVER)
-            rc = group_feed(s, g, g->last_bar, false, err);
-    }
+    for (size_t k = 0; k < s->ng && rc == 0; k++)
+        rc = group_load(s, &s->g[k], s->g[k].last_bar != MT_SCHEDULE_NEVER, err);
     if (rc == 0 && resumed)
         rc = restore(s, err);
     if (rc) {
@@ -650,6 +697,7 @@ void mt_session_close(struct mt_session *s)
         free(g->bars);
         free(g->sp);
         free(g->hs);
+        free(g->first);
         mt_engine_free(g->e);
     }
     mt_journal_close(s->j);
@@ -769,7 +817,7 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
     if (s->cfg.sync && (rc = sync_due(s, due, err)))
         goto fail;
     for (size_t k = 0; k < s->ng && s->cfg.sync; k++)
-        if (due[k] && (rc = group_load(s, &s->g[k], err)))
+        if (due[k] && (rc = group_load(s, &s->g[k], false, err)))
             goto fail;
     qsort(bars, nb, sizeof *bars, cmp_due);
     if ((rc = mt_journal_begin_tick(s->j, err)))

@@ -600,6 +600,38 @@ static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t
 
 /* ---- the tick ---- */
 
+/* Series s takes bar b at t: its last bar, its mark and the spread it carries. */
+static int series_meets(struct mt_engine *e, size_t s, int64_t t, const struct mt_engine_bar *b, struct mt_err *err)
+{
+    struct series *sr = &e->series[s];
+    sr->last_bar = t;
+    if (isfinite(b->close))
+        sr->mark = b->close;
+    if (!isnan(b->spread) && b->spread != sr->costs.spread) {
+        if (!(b->spread >= 0 && b->spread < MT_SPREAD_MAX)) {
+            e->failed = true;
+            return mt_err_set(err, MT_EINVAL, "engine: %s spread = %g must be in [0, %g)", sr->symbol, b->spread,
+                              MT_SPREAD_MAX);
+        }
+        sr->costs.spread = b->spread;
+        for (size_t a = 0; a < e->na; a++)
+            mt_strategy_set_spread(&e->lanes[a * e->ns + s].st, b->spread);
+    }
+    return 0;
+}
+
+int mt_engine_warm(struct mt_engine *e, size_t s, int64_t t, const struct mt_engine_bar *b, struct mt_err *err)
+{
+    assert(s < e->ns && !e->have_time && e->series[s].followed == 0);
+    assert(e->series[s].last_bar == 0 || t > e->series[s].last_bar);
+    if (e->failed)
+        return mt_err_set(err, MT_EINVAL, "engine: used after a failed step");
+    int rc = series_meets(e, s, t, b, err);
+    for (size_t a = 0; a < e->na && rc == 0; a++)
+        rc = strategy_step(e, &e->lanes[a * e->ns + s], s, t, b, false, err);
+    return rc;
+}
+
 int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar *const *bars, bool decide,
                       struct mt_err *err)
 {
@@ -623,20 +655,8 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
         const struct mt_engine_bar *b = bars[s];
         if (!b)
             continue;
-        struct series *sr = &e->series[s];
-        sr->last_bar = t;
-        if (isfinite(b->close))
-            sr->mark = b->close;
-        if (!isnan(b->spread) && b->spread != sr->costs.spread) {
-            if (!(b->spread >= 0 && b->spread < MT_SPREAD_MAX)) {
-                e->failed = true;
-                return mt_err_set(err, MT_EINVAL, "engine: %s spread = %g must be in [0, %g)", sr->symbol, b->spread,
-                                  MT_SPREAD_MAX);
-            }
-            sr->costs.spread = b->spread;
-            for (size_t a = 0; a < e->na; a++)
-                mt_strategy_set_spread(&e->lanes[a * e->ns + s].st, b->spread);
-        }
+        if ((rc = series_meets(e, s, t, b, err)))
+            return rc;
         for (size_t a = 0; a < e->na; a++)
             if (e->lanes[a * e->ns + s].n_act && (rc = step_lane(e, &e->lanes[a * e->ns + s], &e->agents[a], s, t, b, err)))
                 return rc;

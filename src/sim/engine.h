@@ -237,6 +237,13 @@ void mt_engine_free(struct mt_engine *e);
 int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar *const *bars, bool decide,
                       struct mt_err *err);
 
+/* Warms series s up with its closed bar at t, before the engine's first
+ * mt_engine_on_time and with nothing followed on s: what on_time without
+ * deciding does to a series (its strategies step, its mark and spread follow
+ * the bar), one series at a time, so that a restart need not hold every
+ * series' history at once. t grows per series. Returns 0 or MT_EINVAL (a bad spread). */
+int mt_engine_warm(struct mt_engine *e, size_t s, int64_t t, const struct mt_engine_bar *b, struct mt_err *err);
+
 /* Ends following every trade of series s at time without a fill: censored,
  * marked to the series' last finite close, each announced as closed. */
 int mt_engine_censor(struct mt_engine *e, size_t s, int64_t time, struct mt_err *err);

@@ -66,8 +66,7 @@ static const struct mt_subbars *lower_candles(const struct mt_series *lower, int
     return sb;
 }
 
-/* The spread of series s in force at time t (NaN: none known yet or no spreads). */
-static double spread_at(const struct mt_hist_series *hs, size_t *from, int64_t t)
+double mt_hist_spread_at(const struct mt_hist_series *hs, size_t *from, int64_t t)
 {
     while (*from < hs->n_spreads && hs->spread_time[*from] <= t)
         (*from)++;
@@ -115,7 +114,7 @@ static int hist_next(void *ctx, int64_t *t, const struct mt_engine_bar *const **
         x->low = b->low[i];
         x->close = b->close[i];
         x->volume = b->volume ? b->volume[i] : NAN;
-        x->spread = hs->n_spreads ? spread_at(hs, &f->spread_from[s], now) : NAN;
+        x->spread = hs->n_spreads ? mt_hist_spread_at(hs, &f->spread_from[s], now) : NAN;
         x->lower = hs->lower && mt_engine_followed(f->e, s)
                        ? lower_candles(hs->lower, now, mt_tf_next(f->tf, now), &f->lower_from[s], &f->sub[s])
                        : NULL;

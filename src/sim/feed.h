@@ -40,6 +40,10 @@ struct mt_hist_series {
     size_t n_spreads;
 };
 
+/* The spread of hs in force at time t: its latest one taken at or before t
+ * (NaN: none yet, or no spreads), found by advancing *from (times only grow). */
+double mt_hist_spread_at(const struct mt_hist_series *hs, size_t *from, int64_t t);
+
 /* What the historical feed reads and decides. */
 struct mt_hist_span {
     int64_t from, to;    /* setups are decided on the bars with from <= open time < to; earlier bars warm up */
