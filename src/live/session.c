@@ -32,6 +32,7 @@ struct group {
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
     int64_t last_bar;  /* open time of the last bar processed (MT_SCHEDULE_NEVER: none) */
     int64_t fed;       /* open time of the last bar given to the engine (INT64_MIN: none) */
+    bool fresh;        /* read from the store at the open, no tick since */
     struct mt_session *s;
 };
 
@@ -365,6 +366,7 @@ static int group_load(struct mt_session *s, struct group *g, bool warm, struct m
         g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
     if (warm)
         g->fed = g->last_bar;
+    g->fresh = warm || g->fed == INT64_MIN;
     struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
     if ((rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err)))
         return rc;
@@ -816,9 +818,14 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
         goto done;
     if (s->cfg.sync && (rc = sync_due(s, due, err)))
         goto fail;
-    for (size_t k = 0; k < s->ng && s->cfg.sync; k++)
-        if (due[k] && (rc = group_load(s, &s->g[k], false, err)))
+    /* the store moves on between the ticks of a paper session (its sync, or another process's
+     * download): a due group reads it again, unless it did just now at the open and nothing
+     * synced since; a replay's store is the history it holds */
+    for (size_t k = 0; k < s->ng && s->cfg.kind != MT_RUN_REPLAY; k++)
+        if (due[k] && (s->cfg.sync || !s->g[k].fresh) && (rc = group_load(s, &s->g[k], false, err)))
             goto fail;
+    for (size_t k = 0; k < s->ng; k++)
+        s->g[k].fresh = false;
     qsort(bars, nb, sizeof *bars, cmp_due);
     if ((rc = mt_journal_begin_tick(s->j, err)))
         goto fail;
