@@ -3,7 +3,8 @@
  *     backtest's trades (every field, legs, ids, parents), equity and metrics;
  *   - a replay stopped after k ticks, closed and continued journals exactly
  *     what an uninterrupted one does (trades, legs, decisions, equity, clocks,
- *     ticks), for k = 1, 50 and a cut with open trades;
+ *     ticks), for k = 1, 50 and a cut with open trades, and with older bars
+ *     stored meanwhile (it warms up from the journalled first bar);
  *   - 1h and 4h groups share the account's position limit: every 4h decision's
  *     outcome follows the positions counted independently from the journal,
  *     and a 4h setup sim only because of the 1h trades is real without them;
@@ -487,6 +488,79 @@ static void test_restart_continues_exactly(void **state)
     }
     assert_true(open_at_cut[2] > 0); /* the middle cut has open real trades */
     printf("open real trades at the cuts: %zu %zu %zu\n", open_at_cut[0], open_at_cut[1], open_at_cut[2]);
+}
+
+/* Stores the fixture's 1h bars [lo, hi) of both symbols into data. */
+static void store_range(const struct fixture *f, const char *data, size_t lo, size_t hi)
+{
+    const struct mt_series *one[2] = {&f->btc, &f->eth};
+    const char *sym[2] = {"BTCUSDT", "ETHUSDT"};
+    for (size_t k = 0; k < 2; k++) {
+        struct mt_series part;
+        mt_series_init(&part, one[k]->fields);
+        for (size_t i = lo; i < hi; i++) {
+            struct mt_candle c = candle_of(one[k], i);
+            append(&part, &c);
+        }
+        store_put(data, sym[k], MT_TF_1H, &part);
+        mt_series_release(&part);
+    }
+}
+
+/* Older bars stored meanwhile do not change a continued run: it warms up from
+ * the journalled first bar, as the uninterrupted run did. */
+static void test_restart_warms_from_the_same_bar(void **state)
+{
+    struct fixture *f = *state;
+    struct mt_agent_spec a[2];
+    two_agents(a);
+    char data_w[600], data_c[600], whole[600], cut[600], full[600];
+    snprintf(data_w, sizeof data_w, "%s/w", f->dir);
+    snprintf(data_c, sizeof data_c, "%s/c", f->dir);
+    snprintf(whole, sizeof whole, "%s", journal_path(f, "late-whole"));
+    snprintf(cut, sizeof cut, "%s", journal_path(f, "late-cut"));
+    snprintf(full, sizeof full, "%s", journal_path(f, "late-full"));
+    store_range(f, data_w, 100, NBARS);
+    store_range(f, data_c, 100, NBARS);
+    struct mt_session_config c = replay_config(f, a, 2, whole);
+    c.data_dir = data_w;
+    replay(c);
+
+    c = replay_config(f, a, 2, cut);
+    c.data_dir = data_c;
+    struct mt_vclock vc;
+    mt_vclock_init(&vc, c.from);
+    c.clock = &vc.clock;
+    struct mt_session *s = open_session(&c);
+    struct mt_err err = {0};
+    for (size_t k = 0; k < 333; k++) {
+        mt_vclock_set(&vc, mt_session_next_wake(s));
+        if (mt_session_tick(s, NULL, &err))
+            fail_msg("%s", err.msg);
+    }
+    mt_session_close(s);
+    store_range(f, data_c, 0, 100); /* the older bars arrive */
+    struct mt_vclock vc2;
+    mt_vclock_init(&vc2, mt_clock_now(&vc.clock));
+    c.clock = &vc2.clock;
+    s = open_session(&c);
+    if (mt_session_replay(s, &vc2, NULL, NULL, &err))
+        fail_msg("%s", err.msg);
+    mt_session_close(s);
+    size_t rows[6];
+    assert_same_journal(whole, cut, rows);
+    assert_int_equal(query_int(cut, "SELECT warm_from FROM clocks"), f->btc.open_time[100]);
+
+    /* a run begun on all the bars warms from bar 0 and trades differently: the check above can fail */
+    c = replay_config(f, a, 2, full);
+    c.data_dir = data_c;
+    replay(c);
+    assert_int_equal(query_int(full, "SELECT warm_from FROM clocks"), f->btc.open_time[0]);
+    size_t ra, rb;
+    char *x = dump(whole, run_tables[0], &ra), *y = dump(full, run_tables[0], &rb);
+    assert_true(strcmp(x, y) != 0);
+    free(x);
+    free(y);
 }
 
 /* ---- 7. a tick twice at the same time ---- */
@@ -1013,6 +1087,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_replay_equals_portfolio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_continues_exactly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_warms_from_the_same_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_twice_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_share_the_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agent_limits, setup, teardown),
