@@ -807,6 +807,91 @@ static void test_agent_limits(void **state)
     free(d);
 }
 
+/* The engine alone with a fixed outside: its decisions over BTCUSDT's bars [0, NBARS), deciding from 450. */
+struct decided {
+    size_t n, real;
+    int64_t time[2048];
+    double size[2048];
+    unsigned reasons[2048];
+    enum mt_decision_outcome outcome[2048];
+};
+
+static int keep_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
+{
+    (void)err;
+    struct decided *v = ctx;
+    assert_true(v->n < 2048);
+    v->time[v->n] = d->time;
+    v->size[v->n] = d->size;
+    v->reasons[v->n] = d->sim_reasons;
+    v->outcome[v->n++] = d->outcome;
+    v->real += d->outcome == MT_DECIDED_REAL;
+    return 0;
+}
+
+static void engine_outside(const struct fixture *f, const struct mt_engine_outside *o, struct decided *v)
+{
+    struct mt_engine_agent ea = mt_engine_agent_for(strategies[1], NULL);
+    struct mt_engine_config cfg = mt_engine_config_default();
+    memset(v, 0, sizeof *v);
+    struct mt_sink sink = {keep_decision, NULL, NULL, v, false};
+    struct mt_engine *e;
+    struct mt_err err = {0};
+    const char *const btc[1] = {"BTCUSDT"};
+    if (mt_engine_init(&e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err))
+        fail_msg("%s", err.msg);
+    for (size_t i = 0; i < NBARS; i++) {
+        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
+                                    f->btc.volume[i], NULL, NULL, 0, NAN};
+        const struct mt_engine_bar *bars[1] = {&bar};
+        mt_engine_set_outside(e, o);
+        if (mt_engine_on_time(e, f->btc.open_time[i], bars, i >= 450, &err))
+            fail_msg("%s", err.msg);
+    }
+    mt_engine_free(e);
+}
+
+/* What the outside adds: its pnl to the equity that sizes trades, its positions and open risk to the account's. */
+static void test_engine_outside(void **state)
+{
+    struct fixture *f = *state;
+    static struct decided alone, richer, full, risky;
+    struct mt_engine_outside o = {0};
+    engine_outside(f, &o, &alone);
+    assert_true(alone.real > 10);
+    o.pnl = 10000; /* the other engines doubled the account: every size doubles (the first exactly; later
+                      the doubled trades' fees and pnl round differently) */
+    engine_outside(f, &o, &richer);
+    assert_int_equal(richer.n, alone.n);
+    for (size_t k = 0; k < alone.n; k++) {
+        assert_true(richer.time[k] == alone.time[k]);
+        assert_int_equal(richer.outcome[k], alone.outcome[k]);
+        tu_assert_close(richer.size[k], 2 * alone.size[k], 1e-12 * alone.size[k]);
+    }
+    size_t first = 0;
+    while (alone.outcome[first] != MT_DECIDED_REAL)
+        first++;
+    tu_assert_same_double(richer.size[first], 2 * alone.size[first]);
+    struct mt_account_limits lim = mt_account_limits_default();
+    o = (struct mt_engine_outside){.exposure = {.positions = lim.max_positions}};
+    engine_outside(f, &o, &full); /* the account is full: nothing real */
+    o = (struct mt_engine_outside){.exposure = {.open_r = lim.max_open_r - 0.5}};
+    engine_outside(f, &o, &risky); /* 1 R more is over the account's open risk */
+    const struct decided *w[2] = {&full, &risky};
+    const unsigned why[2] = {MT_SIM_TOO_MANY_POSITIONS, MT_SIM_OPEN_RISK_ACCOUNT};
+    for (size_t q = 0; q < 2; q++) {
+        assert_int_equal(w[q]->real, 0);
+        size_t sims = 0;
+        for (size_t k = 0; k < w[q]->n; k++) {
+            if (w[q]->outcome[k] != MT_DECIDED_SIM)
+                continue;
+            assert_int_equal(w[q]->reasons[k], why[q]);
+            sims++;
+        }
+        assert_true(sims >= alone.real);
+    }
+}
+
 /* ---- 4. ranked pairs ---- */
 
 /* Four symbols with BTCUSDT's first bars as prices (so their setups come at
@@ -1091,6 +1176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tick_twice_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_share_the_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agent_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pairs_follow_the_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_pnl_r_and_auto_cap, setup, teardown),
