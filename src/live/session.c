@@ -570,10 +570,11 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         else
             rc = found, *err = ferr;
     }
-    if (rc == 0)
-        rc = mt_journal_run_symbols(s->j, s->run, &s->symbols, &s->ns, err);
+    /* the sink first: it reloads the symbols, which s->symbols then points at */
     if (rc == 0)
         rc = mt_journal_sink(s->j, s->run, &s->jsink, err);
+    if (rc == 0)
+        rc = mt_journal_run_symbols(s->j, s->run, &s->symbols, &s->ns, err);
     if (rc == 0)
         rc = mt_journal_next_trade_id(s->j, s->run, &s->ids, err);
     struct mt_journal_clock clocks[MT_TF_COUNT];
