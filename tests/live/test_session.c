@@ -4,7 +4,8 @@
  *   - a replay stopped after k ticks, closed and continued journals exactly
  *     what an uninterrupted one does (trades, legs, decisions, equity, clocks,
  *     ticks), for k = 1, 50 and a cut with open trades, and with older bars
- *     stored meanwhile (it warms up from the journalled first bar);
+ *     stored meanwhile (it warms up from the journalled first bar), and with
+ *     two timeframe groups;
  *   - 1h and 4h groups share the account's position limit: every 4h decision's
  *     outcome follows the positions counted independently from the journal,
  *     and a 4h setup sim only because of the 1h trades is real without them;
@@ -769,6 +770,56 @@ static void test_groups_share_the_account(void **state)
     free(d);
 }
 
+/* A run of two groups stopped after k ticks and continued: both clocks, balances and the one id
+ * counter come back (the same journal as the uninterrupted run's). */
+static void test_restart_two_groups(void **state)
+{
+    struct fixture *f = *state;
+    write_4h(f);
+    struct mt_agent_spec a[2];
+    a[0] = agent("h1", strategies[1], "1h", "BTCUSDT,ETHUSDT");
+    a[1] = agent("h4", strategies[1], "4h", "BTCUSDT,ETHUSDT");
+    resolve(a, 2);
+    char whole[600];
+    snprintf(whole, sizeof whole, "%s", journal_path(f, "groups-whole"));
+    struct mt_session_config c = replay_config(f, a, 2, whole);
+    c.limits.max_positions = 3;
+    replay(c);
+    static const size_t cuts[] = {77, 210};
+    for (size_t q = 0; q < 2; q++) {
+        char name[32];
+        snprintf(name, sizeof name, "groups-cut%zu", cuts[q]);
+        c.journal_path = journal_path(f, name);
+        struct mt_vclock vc;
+        mt_vclock_init(&vc, c.from);
+        c.clock = &vc.clock;
+        struct mt_session *s = open_session(&c);
+        struct mt_err err = {0};
+        for (size_t k = 0; k < cuts[q]; k++) {
+            mt_vclock_set(&vc, mt_session_next_wake(s));
+            if (mt_session_tick(s, NULL, &err))
+                fail_msg("%s", err.msg);
+        }
+        struct mt_session_summary st;
+        mt_session_state(s, &st);
+        mt_session_close(s);
+        struct mt_vclock vc2;
+        mt_vclock_init(&vc2, mt_clock_now(&vc.clock));
+        c.clock = &vc2.clock;
+        s = open_session(&c);
+        if (mt_session_replay(s, &vc2, NULL, NULL, &err))
+            fail_msg("%s", err.msg);
+        mt_session_close(s);
+        size_t rows[6];
+        assert_same_journal(whole, c.journal_path, rows);
+        printf("cut %zu (%zu open real): %zu trades, %zu decisions, %zu clocks\n", cuts[q], st.open_real, rows[0],
+               rows[2], rows[4]);
+        assert_true(st.open_real > 0);
+        assert_int_equal(rows[4], 2);
+    }
+    assert_int_equal(query_int(whole, "SELECT count(DISTINCT agent) FROM trades WHERE kind = 'real'"), 2);
+}
+
 static void test_agent_limits(void **state)
 {
     struct fixture *f = *state;
@@ -1175,6 +1226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_warms_from_the_same_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_twice_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_share_the_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_two_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agent_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pairs_follow_the_ranking, setup, teardown),
