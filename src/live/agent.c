@@ -73,15 +73,6 @@ double mt_agent_default_risk(enum mt_tf tf)
     }
 }
 
-int mt_agent_max_positions(double median_open_r)
-{
-    return median_open_r <= 0 ? 2 : 3;
-}
-
-double mt_agent_max_open_r(int max_positions)
-{
-    return 1.7 * max_positions;
-}
 
 static bool valid_id(const char *id)
 {
@@ -220,7 +211,7 @@ int mt_agent_specs_resolve(struct mt_agent_spec *specs, size_t n, const char *so
     return MT_OK;
 }
 
-struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s, double median_open_r)
+struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s)
 {
     assert(s->side_mask && !isnan(s->risk));
     struct mt_engine_agent a = {.strategy_id = s->strategy,
@@ -231,9 +222,11 @@ struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s, double med
                                           .stale_below_r = s->stale_r},
                                 .limits = mt_agent_limits_default()};
     a.limits.risk = s->risk;
-    a.limits.max_positions =
-        s->max_positions == MT_CFG_AUTO ? mt_agent_max_positions(median_open_r) : (int)s->max_positions;
-    a.limits.max_open_r = isnan(s->max_open_r) ? mt_agent_max_open_r(a.limits.max_positions) : s->max_open_r;
+    a.sides = s->side_mask;
+    a.limits.auto_positions = s->max_positions == MT_CFG_AUTO;
+    a.limits.auto_open_r = isnan(s->max_open_r);
+    a.limits.max_positions = a.limits.auto_positions ? mt_agent_max_positions(NAN) : (int)s->max_positions;
+    a.limits.max_open_r = a.limits.auto_open_r ? mt_agent_max_open_r(a.limits.max_positions) : s->max_open_r;
     a.limits.min_score = s->min_score;
     return a;
 }

@@ -9,7 +9,8 @@
  *                  30m 2, 1h 4, 4h 10, 12h 20, 1d 30}; other timeframes have
  *                  no default (set it);
  *   max_positions  "auto": 2 while the median open pnl of the agent's real
- *                  positions in R is <= 0, else 3 (mt_agent_max_positions);
+ *                  positions in R is <= 0, else 3 (mt_agent_max_positions in
+ *                  sim/account.h, applied by the engine at each bar);
  *   max_open_r     1.7 x max_positions (mt_agent_max_open_r);
  *   trade rules    mt_trade_rules_for(strategy) (Channel Run: no take-profit);
  *   min_score      mt_agent_limits_default's (0.6);
@@ -88,18 +89,11 @@ int mt_agent_specs_resolve(struct mt_agent_spec *specs, size_t n, const char *so
  * outside its table. */
 double mt_agent_default_risk(enum mt_tf tf);
 
-/* The original's open-position rule: 2 when median_open_r (the median open
- * pnl in R of the agent's real positions) is <= 0, else 3; NaN (no open
- * position) gives 3, as the original's comparison of an empty median does. */
-int mt_agent_max_positions(double median_open_r);
-
-/* The original's open-risk limit of an agent holding at most max_positions: 1.7 x max_positions. */
-double mt_agent_max_open_r(int max_positions);
-
-/* The engine agent of resolved spec s at median_open_r (see
- * mt_agent_max_positions; used only when max_positions is auto): its strategy
- * (pointing into s), trade rules and limits (max_open_r unset: 1.7 x the
- * max positions), no scorer. */
-struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s, double median_open_r);
+/* The engine agent of resolved spec s: its strategy (pointing into s), sides,
+ * trade rules and limits; max_positions "auto" sets limits.auto_positions
+ * (the engine applies mt_agent_max_positions at each bar; max_positions holds
+ * 3, the value without open positions) and an unset max_open_r sets
+ * auto_open_r (1.7 x the max positions); no scorer. */
+struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s);
 
 #endif

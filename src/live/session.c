@@ -255,8 +255,7 @@ static int group_engine(struct mt_session *s, struct group *g, double balance, b
 {
     struct mt_engine_agent ea[MT_AGENTS_MAX];
     for (size_t k = 0; k < g->na; k++) {
-        ea[k] = mt_agent_engine(spec_of(g, k), NAN);
-        ea[k].sides = spec_of(g, k)->side_mask;
+        ea[k] = mt_agent_engine(spec_of(g, k));
     }
     struct mt_engine_config ec = mt_engine_config_default();
     ec.tf = g->tf;
@@ -460,34 +459,6 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Agents of g with an automatic position cap get it from the median open pnl
- * of their open real trades (live/agent.h). */
-static int auto_limits(struct group *g, struct mt_err *err)
-{
-    for (size_t k = 0; k < g->na; k++) {
-        const struct mt_agent_spec *x = spec_of(g, k);
-        if (x->max_positions != MT_CFG_AUTO)
-            continue;
-        double r[MT_AGENT_POSITIONS_MAX];
-        size_t n = mt_engine_open_pnl_r(g->e, k, r, MT_AGENT_POSITIONS_MAX);
-        if (n > MT_AGENT_POSITIONS_MAX)
-            n = MT_AGENT_POSITIONS_MAX;
-        qsort(r, n, sizeof *r, cmp_double);
-        double median = n == 0 ? NAN : n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
-        struct mt_engine_agent ea = mt_agent_engine(x, median);
-        int rc = mt_engine_set_limits(g->e, k, &ea.limits, err);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 /* The starting balance every group's balance counts from. */
 static double start_balance(const struct mt_session *s)
 {
@@ -522,7 +493,7 @@ static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool 
     int rc;
     while ((rc = f.next(f.ctx, &t, &bars, &unused, err)) == 1) {
         bool here = decide && t == upto;
-        if (here && ((rc = select_pairs(s, g, t, bars, err)) || (rc = auto_limits(g, err))))
+        if (here && (rc = select_pairs(s, g, t, bars, err)))
             return rc;
         if (here)
             set_outside(s, g);
@@ -551,8 +522,7 @@ static int begin_run(struct mt_session *s, const char *hash, struct mt_err *err)
     enum mt_tf tfs[MT_AGENTS_MAX];
     char tfs_text[MT_TF_COUNT * 5] = "";
     for (size_t a = 0; a < s->cfg.na; a++) {
-        ea[a] = mt_agent_engine(&s->cfg.agents[a], NAN);
-        ea[a].sides = s->cfg.agents[a].side_mask;
+        ea[a] = mt_agent_engine(&s->cfg.agents[a]);
         names[a] = s->cfg.agents[a].id;
         tfs[a] = s->cfg.agents[a].tf;
     }

@@ -87,3 +87,24 @@ struct mt_sizing mt_account_size(const struct mt_agent_limits *al, const struct 
     why |= !(score >= al->min_score) ? MT_SIM_LOW_SCORE : 0u;
     return (struct mt_sizing){size, why};
 }
+
+int mt_agent_max_positions(double median_open_r)
+{
+    return median_open_r <= 0 ? 2 : 3;
+}
+
+double mt_agent_max_open_r(int max_positions)
+{
+    return 1.7 * max_positions;
+}
+
+double mt_median(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: an agent holds a handful of positions */
+        for (size_t k = i; k > 0 && v[k - 1] > v[k]; k--) {
+            double t = v[k];
+            v[k] = v[k - 1];
+            v[k - 1] = t;
+        }
+    return n == 0 ? NAN : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}

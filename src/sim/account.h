@@ -37,7 +37,24 @@ struct mt_agent_limits {
     int max_positions;   /* open real positions, >= 0 (3) */
     double max_open_r;   /* open risk in R, >= 0 (5.1) */
     double min_score;    /* setups scoring below this are sims, in [0, 1] (0.6; the default scorer gives 1) */
+    /* The original's automatic caps (docs/reference-system.md §5): with auto_positions the
+     * agent's max_positions at each bar is mt_agent_max_positions of the median open pnl in R of
+     * its open real trades at that bar's close, before its first setup there is decided; with
+     * auto_open_r max_open_r is mt_agent_max_open_r of that max_positions. Off by default. */
+    bool auto_positions, auto_open_r;
 };
+
+/* The original's open-position rule: 2 when median_open_r (the median open
+ * pnl in R of the agent's real positions) is <= 0, else 3; NaN (no open
+ * position) gives 3, as the original's comparison of an empty median does. */
+int mt_agent_max_positions(double median_open_r);
+
+/* The original's open-risk limit of an agent holding at most max_positions: 1.7 x max_positions. */
+double mt_agent_max_open_r(int max_positions);
+
+/* The median of v[0 .. n) (sorted in place): the middle value, or the mean of
+ * the two middle ones; NaN for n 0. */
+double mt_median(double *v, size_t n);
 
 /* The whole account's limits, over every agent. */
 struct mt_account_limits {

@@ -26,6 +26,9 @@ struct agent {
     struct mt_agent_limits limits;
     struct mt_scorer scorer;
     unsigned sides; /* MT_SIDES_* bits decided */
+    struct mt_agent_limits now;  /* limits with the automatic caps applied, at time `now_at` */
+    int64_t now_at;
+    bool have_now;
 };
 
 struct series {
@@ -539,6 +542,29 @@ static int decide_label(struct mt_engine *e, struct lane *ln, size_t a, size_t s
     return emit_decision(e, &d, err);
 }
 
+/* Agent a's limits at the engine's time: its automatic caps from its open
+ * real trades as they are before its first decision of this time. */
+static const struct mt_agent_limits *agent_limits(struct mt_engine *e, size_t a)
+{
+    struct agent *ag = &e->agents[a];
+    if (!ag->limits.auto_positions && !ag->limits.auto_open_r)
+        return &ag->limits;
+    if (!ag->have_now || ag->now_at != e->time) {
+        ag->now = ag->limits;
+        if (ag->limits.auto_positions) {
+            double r[64];
+            size_t n = mt_engine_open_pnl_r(e, a, r, 64);
+            /* more than 64 open positions: the cap is 3 at most, the median of the first 64 decides */
+            ag->now.max_positions = mt_agent_max_positions(mt_median(r, n < 64 ? n : 64));
+        }
+        if (ag->limits.auto_open_r)
+            ag->now.max_open_r = mt_agent_max_open_r(ag->now.max_positions);
+        ag->now_at = e->time;
+        ag->have_now = true;
+    }
+    return &ag->now;
+}
+
 static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t s, int64_t t,
                           const struct mt_setup *x, const struct mt_engine_bar *b, struct mt_err *err)
 {
@@ -570,7 +596,8 @@ static int decide_account(struct mt_engine *e, struct lane *ln, size_t a, size_t
         }
     }
     struct mt_exposure agent, all = account_exposure(e, a, &agent);
-    struct mt_sizing z = mt_account_size(&ag->limits, &e->cfg.limits, e->equity, e->series[s].costs.spread, d.score,
+    const struct mt_agent_limits *lim = agent_limits(e, a);
+    struct mt_sizing z = mt_account_size(lim, &e->cfg.limits, e->equity, e->series[s].costs.spread, d.score,
                                          &agent, &all, x);
     uint32_t slot;
     rc = follow(e, ln, a, s, x, z.reasons ? MT_TRADE_SIM : MT_TRADE_REAL, z.size, d.score, z.reasons, &slot, err);
@@ -763,17 +790,6 @@ void mt_engine_set_active(struct mt_engine *e, size_t a, size_t s, bool active)
 {
     assert(a < e->na && s < e->ns);
     e->lanes[a * e->ns + s].inactive = !active;
-}
-
-int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_limits *limits, struct mt_err *err)
-{
-    assert(a < e->na);
-    char who[MT_STRATEGY_ID_MAX + 8];
-    snprintf(who, sizeof who, "agent %s", e->agents[a].id);
-    int rc = mt_agent_limits_check(limits, who, err);
-    if (rc == 0)
-        e->agents[a].limits = *limits;
-    return rc;
 }
 
 size_t mt_engine_open_pnl_r(const struct mt_engine *e, size_t a, double *out, size_t max)

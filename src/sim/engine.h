@@ -267,9 +267,6 @@ struct mt_exposure mt_engine_exposure(const struct mt_engine *e);
  * (the pair left the agent's selection). */
 void mt_engine_set_active(struct mt_engine *e, size_t a, size_t s, bool active);
 
-/* Agent a's limits from the next decision on (checked: MT_EINVAL naming the agent). */
-int mt_engine_set_limits(struct mt_engine *e, size_t a, const struct mt_agent_limits *limits, struct mt_err *err);
-
 /* The open pnl in R (mt_trade_unrealized at the series' last close over the
  * initial risk) of agent a's open real trades, in the order they opened: the
  * first max into out; returns their number. */

@@ -59,7 +59,7 @@ static void default_risk_per_timeframe(void **state)
         snprintf(a, sizeof a, "{\"id\": \"a\", \"strategy\": \"trail_fractals:5:2\", \"timeframe\": \"%s\"}", tfs[i]);
         assert_int_equal(load(a, &err), 0);
         tu_assert_same_double(cfg.a[0].risk, risk[i]);
-        tu_assert_same_double(mt_agent_engine(&cfg.a[0], 0).limits.risk, risk[i]);
+        tu_assert_same_double(mt_agent_engine(&cfg.a[0]).limits.risk, risk[i]);
     }
 }
 
@@ -84,17 +84,18 @@ static void positions_and_open_risk_rule(void **state)
                      0);
     assert_int_equal(cfg.n, 3);
     assert_true(cfg.a[0].max_positions == MT_CFG_AUTO);
-    struct mt_engine_agent e = mt_agent_engine(&cfg.a[0], -0.2);
-    assert_int_equal(e.limits.max_positions, 2);
-    tu_assert_same_double(e.limits.max_open_r, 3.4);
-    e = mt_agent_engine(&cfg.a[0], 0.7);
+    /* auto: the engine applies the rule at each bar; without open positions 3 and 5.1 */
+    struct mt_engine_agent e = mt_agent_engine(&cfg.a[0]);
+    assert_true(e.limits.auto_positions && e.limits.auto_open_r);
     assert_int_equal(e.limits.max_positions, 3);
     tu_assert_same_double(e.limits.max_open_r, 5.1);
-    e = mt_agent_engine(&cfg.a[1], -0.2);
+    e = mt_agent_engine(&cfg.a[1]);
+    assert_true(!e.limits.auto_positions && e.limits.auto_open_r);
     assert_int_equal(e.limits.max_positions, 5);
     tu_assert_same_double(e.limits.max_open_r, 8.5);
-    e = mt_agent_engine(&cfg.a[2], -0.2);
-    assert_int_equal(e.limits.max_positions, 2);
+    e = mt_agent_engine(&cfg.a[2]);
+    assert_true(e.limits.auto_positions && !e.limits.auto_open_r);
+    assert_int_equal(e.limits.max_positions, 3);
     tu_assert_same_double(e.limits.max_open_r, 4);
     tu_assert_same_double(e.limits.risk, 0.01);
     tu_assert_same_double(e.limits.min_score, 0.7);
@@ -102,7 +103,7 @@ static void positions_and_open_risk_rule(void **state)
     struct mt_agent_limits d = mt_agent_limits_default();
     tu_assert_same_double(e.limits.max_notional, d.max_notional);
     tu_assert_same_double(e.limits.min_notional, d.min_notional);
-    tu_assert_same_double(mt_agent_engine(&cfg.a[0], 0).limits.min_score, 0.6);
+    tu_assert_same_double(mt_agent_engine(&cfg.a[0]).limits.min_score, 0.6);
     assert_null(e.scorer.score);
 }
 
@@ -118,7 +119,7 @@ static void rules_by_strategy(void **state)
                           " \"stale_h\": 48, \"stale_r\": 0.5}",
                           &err),
                      0);
-    struct mt_engine_agent cr = mt_agent_engine(&cfg.a[0], 0);
+    struct mt_engine_agent cr = mt_agent_engine(&cfg.a[0]);
     assert_string_equal(cr.strategy_id, "channel_run:200:mid:edge");
     tu_assert_same_double(cr.rules.tp_at_r, 0);
     tu_assert_same_double(cr.rules.tp_fraction, 0.5);
@@ -127,14 +128,14 @@ static void rules_by_strategy(void **state)
     tu_assert_same_double(cr.rules.stale_below_r, 1);
     assert_int_equal(cfg.a[0].tf, MT_TF_15M);
     assert_int_equal(cfg.a[0].side_mask, MT_AGENT_BOTH);
-    struct mt_engine_agent tf = mt_agent_engine(&cfg.a[1], 0);
+    struct mt_engine_agent tf = mt_agent_engine(&cfg.a[1]);
     assert_string_equal(tf.strategy_id, "trail_fractals:5:2");
     tu_assert_same_double(tf.rules.tp_at_r, 1.8);
     tu_assert_same_double(tf.rules.tp_fraction, 0.5);
     tu_assert_same_double(tf.rules.tp_full_value, 24);
     assert_int_equal(tf.rules.stale_ms, 240 * MT_MS_HOUR);
     assert_int_equal(cfg.a[1].side_mask, MT_AGENT_LONG);
-    struct mt_engine_agent set = mt_agent_engine(&cfg.a[2], 0);
+    struct mt_engine_agent set = mt_agent_engine(&cfg.a[2]);
     tu_assert_same_double(set.rules.tp_at_r, 2.5);
     tu_assert_same_double(set.rules.tp_fraction, 1);
     tu_assert_same_double(set.rules.tp_full_value, 0);

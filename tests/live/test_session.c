@@ -1218,6 +1218,71 @@ static void test_open_pnl_r_and_auto_cap(void **state)
     mt_engine_free(e);
 }
 
+/* The automatic cap as the engine applies it: at an agent's first decision of a bar, 2 when the
+ * median open pnl R of its open real trades (at that bar's close, after they met it) is <= 0,
+ * else 3; every decision of that bar is a sim for too many positions exactly when the positions
+ * held before it reach that cap. */
+struct cap_check {
+    struct mt_engine *e;
+    int64_t t;
+    int cap;
+    size_t decided[4]; /* [cap 2 or 3][sim for too many or not] */
+};
+
+static int cap_decision(void *ctx, const struct mt_decision *d, struct mt_err *err)
+{
+    (void)err;
+    struct cap_check *c = ctx;
+    assert_true(d->outcome == MT_DECIDED_REAL || d->outcome == MT_DECIDED_SIM ||
+                d->outcome == MT_DECIDED_UNTRADABLE);
+    if (d->outcome == MT_DECIDED_UNTRADABLE)
+        return 0;
+    double r[64];
+    size_t n = mt_engine_open_pnl_r(c->e, 0, r, 64);
+    assert_true(n < 64);
+    size_t before = n - (d->outcome == MT_DECIDED_REAL); /* a new real trade is the last opened */
+    if (d->time != c->t) {
+        c->t = d->time;
+        double v[64];
+        memcpy(v, r, before * sizeof *v);
+        qsort(v, before, sizeof *v, cmp_d);
+        double median = before == 0 ? NAN : before % 2 ? v[before / 2] : (v[before / 2 - 1] + v[before / 2]) / 2;
+        c->cap = mt_agent_max_positions(median);
+    }
+    bool too_many = (d->sim_reasons & MT_SIM_TOO_MANY_POSITIONS_AGENT) != 0;
+    assert_int_equal(too_many, before + 1 > (size_t)c->cap);
+    c->decided[(c->cap == 3) * 2 + too_many]++;
+    return 0;
+}
+
+static void test_auto_cap_decides(void **state)
+{
+    struct fixture *f = *state;
+    struct mt_engine_agent ea = mt_engine_agent_for(strategies[1], NULL);
+    ea.limits.auto_positions = true;
+    ea.limits.max_open_r = 1000;
+    struct mt_engine_config cfg = mt_engine_config_default();
+    cfg.one_per_symbol = false;
+    cfg.limits.max_positions = 100;
+    cfg.limits.max_open_r = 1000;
+    struct cap_check c = {.t = INT64_MIN};
+    struct mt_sink sink = {cap_decision, NULL, NULL, &c, false};
+    struct mt_err err = {0};
+    const char *const btc[1] = {"BTCUSDT"};
+    assert_int_equal(mt_engine_init(&c.e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err), 0);
+    for (size_t i = 0; i < NBARS; i++) {
+        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
+                                    f->btc.volume[i], NULL, NULL, 0, NAN};
+        const struct mt_engine_bar *bars[1] = {&bar};
+        assert_int_equal(mt_engine_on_time(c.e, f->btc.open_time[i], bars, i >= 450, &err), 0);
+    }
+    printf("auto cap: cap 2: %zu taken, %zu sims for it; cap 3: %zu taken, %zu sims for it\n", c.decided[0],
+           c.decided[1], c.decided[2], c.decided[3]);
+    for (int k = 0; k < 4; k++)
+        assert_true(c.decided[k] > 5); /* both caps bind and both let trades through */
+    mt_engine_free(c.e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1232,6 +1297,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pairs_follow_the_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_pnl_r_and_auto_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_cap_decides, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
