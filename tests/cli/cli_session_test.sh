@@ -56,6 +56,8 @@ check "replay: 2208 ticks, one a bar" is "$(jdump "$work/r.db" "select count(*),
 final=$(sed -n 's/^balance 10000.00 -> \([0-9.]*\): .*/\1/p' <<<"$backtest_out")
 check "the backtest's final equity = the replay's last equity point" is \
   "$(jdump "$work/r.db" "select printf('%.2f', equity) from equity order by time desc limit 1")" "('$final',)"
+check "the replay line's equity = the backtest's final equity (censored trades marked)" has "$replay_out" \
+  ", equity $final, 0 open real positions"
 check "replay: its last equity point at the span's end" is \
   "$(jdump "$work/r.db" "select time from equity order by time desc limit 1")" "(1693526400000,)"
 check "replay: no trade left open, the run ended" is \
