@@ -39,14 +39,17 @@ check "a year of 1h bars: 8760 ticks" is "$(jdump "$work/whole.db" "select count
 
 # --- killed and started again until it completes ---
 RANDOM=$seed
-landed=0 starts=0 done_rc= mid=0 ticks_seen=0
+landed=0 starts=0 done_rc= mid=0 ticks_seen=0 span_cs=29
 while [[ -z $done_rc ]]; do
   starts=$((starts + 1))
   "$mt" "${replay[@]}" --journal "$work/kill.db" >"$work/kill.out" 2>"$work/kill.err" &
   pid=$!
   if ((landed < 25)); then
-    # 0.02 to 0.30 s: some kills land while the journal opens or the strategies warm up, most mid-replay
-    sleep "0.$(printf %02d $((2 + RANDOM % 29)))"
+    # 0.02 to 0.30 s: some kills land while the journal opens or the strategies warm up, most mid-replay;
+    # on a loaded machine (a start slower than that) the bound grows after each kill before any tick of
+    # its start, back to 0.30 s after one after ticks: each start makes little progress
+    cs=$((2 + RANDOM % span_cs))
+    sleep "$((cs / 100)).$(printf %02d $((cs % 100)))"
     kill -9 "$pid" 2>/dev/null
   fi
   wait "$pid" 2>/dev/null # (no "Killed" job notice)
@@ -56,8 +59,9 @@ while [[ -z $done_rc ]]; do
   137)
     landed=$((landed + 1))
     # a kill mid-replay: this start had journalled ticks of its own
-    n=$(sqlite3 "$work/kill.db" "select count(*) from ticks" 2>/dev/null || echo 0)
-    ((n > ticks_seen)) && mid=$((mid + 1))
+    n=$(jdump "$work/kill.db" "select count(*) from ticks" 2>/dev/null | tr -dc 0-9) # (read-only)
+    n=${n:-0}
+    if ((n > ticks_seen)); then mid=$((mid + 1)) span_cs=29; else span_cs=$((span_cs < 300 ? span_cs + 10 : span_cs)); fi
     ticks_seen=$n
     ;;
   0) done_rc=0 ;;
