@@ -39,7 +39,7 @@ check "a year of 1h bars: 8760 ticks" is "$(jdump "$work/whole.db" "select count
 
 # --- killed and started again until it completes ---
 RANDOM=$seed
-landed=0 starts=0 done_rc= mid=0 ticks_seen=0 span_cs=29
+landed=0 starts=0 done_rc='' mid=0 ticks_seen=0 span_cs=29
 while [[ -z $done_rc ]]; do
   starts=$((starts + 1))
   "$mt" "${replay[@]}" --journal "$work/kill.db" >"$work/kill.out" 2>"$work/kill.err" &
