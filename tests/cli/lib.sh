@@ -42,3 +42,14 @@ fb_start() {
   url=$(sed -n 's/^listening on //p' "$work/fb.out")
   [[ -n $url ]] || { echo "mt-fakebinance did not start" >&2; exit 1; }
 }
+# jdump DB SQL...: the rows of each query on journal DB, one Python repr a line (REALs exactly, NULL as None).
+jdump() {
+  python3 -c 'import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+for q in sys.argv[2:]:
+    for row in db.execute(q):
+        print(repr(row))' "$@"
+}
+# The journal's trading rows: trades, legs, decisions, equity (every column, in key order).
+JOURNAL_ROWS=("select * from trades order by run, id" "select * from legs order by run, trade, idx"
+  "select * from decisions order by id" "select * from equity order by run, time")
