@@ -166,6 +166,8 @@ static void print_tick(const char *what, const struct mt_session_summary *s)
            mt_time_format(s->now, t, sizeof t), s->bars, s->decisions, s->opened, s->closed);
     if (s->skipped)
         printf(", %zu older bars not decided (more than 64 were due)", s->skipped);
+    if (s->missing)
+        printf(", %zu without any stored candle (see the warnings)", s->missing);
     if (s->sync_failures)
         printf(", %zu downloads failed (see the warnings)", s->sync_failures);
     printf("; balance %.2f, equity %.2f, %zu open real positions, open risk %.2f R\n", s->balance, s->equity,

@@ -10,6 +10,7 @@
 
 #include "core/grow.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "live/schedule.h"
 #include "sim/feed.h"
 #include "store/catalog.h"
@@ -483,8 +484,10 @@ static void set_outside(struct mt_session *s, struct group *g)
 
 /* Gives g's engine every bar up to and including time `upto`; the bar at
  * `upto` is decided when decide. */
-static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool decide, struct mt_err *err)
+static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool decide, bool *found,
+                      struct mt_err *err)
 {
+    *found = false;
     g->feed.span.to = upto == INT64_MAX ? INT64_MAX : upto + 1;
     struct mt_feed f = mt_hist_feed_seam(&g->feed);
     int64_t t;
@@ -503,6 +506,7 @@ static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool 
         if (here) {
             s->equity = mt_engine_equity(g->e);
             s->have_equity = true;
+            *found = true;
         }
     }
     return rc;
@@ -801,9 +805,18 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
         goto fail;
     for (size_t b = 0; b < nb && rc == 0; b++) {
         struct group *g = &s->g[bars[b].group];
-        if ((rc = group_feed(s, g, bars[b].open, true, err)) == 0) {
+        bool found;
+        if ((rc = group_feed(s, g, bars[b].open, true, &found, err)) == 0) {
             g->last_bar = bars[b].open;
             s->tick.bars++;
+        }
+        if (rc == 0 && !found) {
+            /* the bar is past: it is not decided later even if its candles arrive (time only grows) */
+            char when[32];
+            s->tick.missing++;
+            mt_log(MT_LOG_WARN, "session: no stored %s candle at %s for any of the run's %zu symbols: the store is "
+                   "behind (download it); the bar is not decided", mt_tf_name(g->tf),
+                   mt_time_format(bars[b].open, when, sizeof when), s->ns);
         }
     }
     for (size_t k = 0; k < s->ng && rc == 0; k++) {
@@ -885,6 +898,7 @@ int mt_session_replay(struct mt_session *s, struct mt_vclock *clock, volatile in
         total.ticks += t.ticks;
         total.bars += t.bars;
         total.skipped += t.skipped;
+        total.missing += t.missing;
         total.decisions += t.decisions;
         total.opened += t.opened;
         total.closed += t.closed;

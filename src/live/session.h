@@ -78,6 +78,7 @@ struct mt_session_summary {
     int64_t now;            /* the clock's time of the (last) tick */
     size_t ticks, bars;     /* ticks with due bars; due bars processed (per group) */
     size_t skipped;         /* closed bars not decided on: more than MT_DUE_CAP were due */
+    size_t missing;         /* due bars without a stored candle of any symbol (a warning says which) */
     size_t decisions, opened, closed; /* decisions; trades opened and closed (any kind) */
     size_t sync_failures;   /* jobs of the download that failed (the tick goes on with the stored data) */
     size_t open_real;       /* open real trades after it */

@@ -108,10 +108,17 @@ run_pid=
 out=$(<"$work/run.out")
 check "run: announces run 1" has "$out" "run: journal run 1 -> $work/run.db; next tick at "
 check "run: stopped by a signal" has "$out" "run: stopped by a signal after the last whole tick"
-check "run: stderr only the session's info line" is "$(grep -vc 'info  session: began run 1' "$work/run.err")" 0
+check "run: stderr the session's info line and a warning per missing bar" is \
+  "$(grep -vc 'info  session: began run 1' "$work/run.err")" 2
+check "run: the 1h bar's warning" has "$(<"$work/run.err")" \
+  "warn  session: no stored 1h candle at "
+check "run: the 1d bar's warning" has "$(<"$work/run.err")" "warn  session: no stored 1d candle at "
+check "run: the warning says why" has "$(<"$work/run.err")" \
+  "for any of the run's 6 symbols: the store is behind (download it); the bar is not decided"
 nticks=$(grep -c '^tick ' "$work/run.out")
 check "run: one tick before the signal" is "$nticks" 1
-check "run: the tick's 2 bars, nothing decided" has "$out" ": 2 bars, 0 decisions, 0 trades opened, 0 closed; balance 10000.00"
+check "run: the tick's 2 bars, nothing decided" has "$out" \
+  ": 2 bars, 0 decisions, 0 trades opened, 0 closed, 2 without any stored candle (see the warnings); balance 10000.00"
 tick=$(jdump "$work/run.db" "select time from ticks")
 tick=${tick:1:-2}
 check "run: its tick after the start" test "$tick" -ge "$start"
