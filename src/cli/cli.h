@@ -103,5 +103,6 @@ extern const struct mt_command mt_cmd_features;
 extern const struct mt_command mt_cmd_indicators;
 extern const struct mt_command mt_cmd_setups;
 extern const struct mt_command mt_cmd_backtest;
+extern const struct mt_command mt_cmd_journal;
 
 #endif

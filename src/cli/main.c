@@ -16,6 +16,7 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_features,
     &mt_cmd_setups,
     &mt_cmd_backtest,
+    &mt_cmd_journal,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
