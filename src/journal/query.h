@@ -119,6 +119,7 @@ struct mt_jq_cursor; /* opaque */
 int mt_jq_cursor_open(struct mt_jq *q, const char *table, const struct mt_jq_filter *f, struct mt_jq_cursor **c,
                       struct mt_err *err);
 
+/* How many columns the cursor's table has (at least 1). */
 size_t mt_jq_cursor_ncols(const struct mt_jq_cursor *c);
 
 /* Column i (< mt_jq_cursor_ncols); valid until the cursor is freed. */
