@@ -113,5 +113,6 @@ extern const struct mt_command mt_cmd_backtest;
 extern const struct mt_command mt_cmd_scan;
 extern const struct mt_command mt_cmd_run;
 extern const struct mt_command mt_cmd_replay;
+extern const struct mt_command mt_cmd_journal;
 
 #endif

@@ -19,6 +19,7 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_scan,
     &mt_cmd_run,
     &mt_cmd_replay,
+    &mt_cmd_journal,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
