@@ -33,7 +33,7 @@ const struct mt_command mt_cmd_journal = {
     "  trades   the run's trades in id order, filtered\n"
     "  open     the run's open positions with their open risk: what the remaining size loses\n"
     "           against the entry if the current stop fills now (priced with the run's\n"
-    "           slippage and default half spread, plus the exit fee), and the total\n"
+    "           slippage and default half spread, plus the exit fee), and the real ones' total\n"
     "  export   every column of table T (runs, agents, series, trades, legs, decisions, equity,\n"
     "           orders) as CSV (header, RFC 4180 quoting, NULL empty) or Parquet (INTEGER\n"
     "           INT64, REAL DOUBLE, TEXT UTF-8, NULL null; times TIMESTAMP(MILLIS, UTC)),\n"
@@ -343,6 +343,7 @@ static int print_open(struct mt_jq *q, int64_t run, struct mt_err *err)
     static const bool left[] = {false, false, true, true, true, true, false, false, false, false};
     struct grid g = {.ncols = sizeof head / sizeof head[0], .head = head};
     double total = 0.0;
+    size_t real = 0;
     for (size_t i = 0; i < n; i++) {
         const struct mt_jq_trade *t = &v[i];
         if (grid_row(&g)) {
@@ -359,12 +360,15 @@ static int print_open(struct mt_jq *q, int64_t run, struct mt_err *err)
         fmt_num(t->stop, "%.6g", cell(&g, 7));
         fmt_num(t->size, "%.6g", cell(&g, 8));
         fmt_num(t->open_risk, "%.2f", cell(&g, 9));
-        total += t->open_risk;
+        if (strcmp(t->kind, "real") == 0) { /* sims and tracked trades put no money at risk */
+            total += t->open_risk;
+            real++;
+        }
     }
     if (rc == 0) {
         grid_print(&g, left);
-        printf("%zu open position%s of run %lld, open risk %.2f quote\n", n, n == 1 ? "" : "s", (long long)run,
-               total);
+        printf("%zu open position%s of run %lld, %zu real; their open risk %.2f quote\n", n, n == 1 ? "" : "s",
+               (long long)run, real, total);
     }
     free(g.cells);
     free(v);

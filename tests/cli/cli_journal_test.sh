@@ -94,13 +94,15 @@ fill="stop * (1 - (case side when 'long' then 1 else -1 end) * (select slippage 
 check "open risk of each and the total" is "$(tail -4 <<<"$out" | awk '{ print $NF }' | tr '\n' ' ')" \
   "$(sqlite3 "$o" "with x as (select id, side, entry, size, $fill as f from trades where run = 1 and state = 'open')
      select printf('%.2f', $risk) from x order by id" | tr '\n' ' ')quote "
-check "open total line" has "$(tail -1 <<<"$out")" "3 open positions of run 1, open risk $(sqlite3 "$o" \
-  "with x as (select side, entry, size, $fill as f from trades where run = 1 and state = 'open') select printf('%.2f', sum($risk)) from x")"
+check "open total line: the real trades' risk" has "$(tail -1 <<<"$out")" "3 open positions of run 1, $(sqlite3 "$o" \
+  "select count(*) from trades where run = 1 and state = 'open' and kind = 'real'") real; their open risk $(sqlite3 "$o" \
+  "with x as (select side, entry, size, $fill as f from trades where run = 1 and state = 'open' and kind = 'real')
+   select printf('%.2f', coalesce(sum($risk), 0)) from x")"
 check "open risk of trade 3 is its journalled stop fill's loss and fee" is \
   "$(sqlite3 "$j" "select printf('%.2f', -(t.entry - l.price) * l.size + l.fee) from trades t join legs l on l.run = t.run and l.trade = t.id and l.action = 'close' where t.run = 1 and t.id = 3 and t.side = 'short' and t.exit_reason = 'stop'")" \
   "$(grep '^ *3  ' <<<"$out" | awk '{ print $NF }')"
 run journal "$j" open
-check "open of a finished backtest: none" is "$(tail -1 <<<"$out")" "0 open positions of run 2, open risk 0.00 quote"
+check "open of a finished backtest: none" is "$(tail -1 <<<"$out")" "0 open positions of run 2, 0 real; their open risk 0.00 quote"
 
 # --- export CSV: every column, row for row, value for value ---
 for table in runs agents series trades legs decisions equity; do
