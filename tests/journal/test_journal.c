@@ -257,6 +257,13 @@ static void test_migrates_a_schema1_file(void **state)
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM ticks"), 0);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_index_list('decisions') WHERE name = "
                                         "'decisions_agent'"), 1);
+    /* the rebuilt tables check their enumerations with ORs (an IN builds a table at every write) */
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('trades', 'legs', "
+                                        "'decisions') AND sql LIKE '%CHECK (% IN (%'"), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'trades' AND sql LIKE "
+                                        "'%CHECK (kind = ''real'' OR kind = ''sim'' OR kind = ''tracked'')%'"), 1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_index_list('trades')"), 5);
     /* a new run, with named agents of a timeframe, goes after the old one */
     j = open_journal(f->path);
     struct mt_engine_config c = mt_engine_config_default();
