@@ -33,7 +33,7 @@ struct group {
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
     int64_t last_bar;  /* open time of the last bar processed (MT_SCHEDULE_NEVER: none) */
     int64_t fed;       /* open time of the last bar given to the engine (INT64_MIN: none) */
-    bool fresh;        /* read from the store at the open, no tick since */
+    bool fresh;        /* read from the store, no tick since */
     struct mt_session *s;
 };
 
@@ -310,7 +310,7 @@ static int warm_series(struct group *g, size_t i, const struct mt_series *b, con
  * warm_from to last_bar warm the engine's strategies up first. What stays in
  * memory is what the ticks need: the bars after the last one given to the
  * engine, and the ranking window before it; the feed goes on after that bar. */
-static int group_load(struct mt_session *s, struct group *g, bool warm, struct mt_err *err)
+static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, struct mt_err *err)
 {
     if (g->have_feed)
         mt_hist_feed_release(&g->feed);
@@ -323,7 +323,8 @@ static int group_load(struct mt_session *s, struct group *g, bool warm, struct m
         if (!g->bars || !g->sp || !g->hs || !g->first)
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
     }
-    int64_t first = INT64_MAX, fed = warm ? g->last_bar : g->fed, window = rank_window(g);
+    bool warm = warm_to != INT64_MIN;
+    int64_t first = INT64_MAX, fed = warm ? warm_to : g->fed, window = rank_window(g);
     int rc = 0;
     for (size_t i = 0; i < s->ns && rc == 0; i++) {
         mt_series_release(&g->bars[i]);
@@ -365,8 +366,8 @@ static int group_load(struct mt_session *s, struct group *g, bool warm, struct m
     if (g->warm_from == INT64_MIN && first != INT64_MAX)
         g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
     if (warm)
-        g->fed = g->last_bar;
-    g->fresh = warm || g->fed == INT64_MIN;
+        g->fed = warm_to;
+    g->fresh = true;
     struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
     if ((rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err)))
         return rc;
@@ -643,8 +644,11 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         rc = group_engine(s, g, balance, have, err);
     }
     /* warm up to each group's last processed bar, then the open trades come back */
+    /* a group that never ran (a new paper run) is read and warmed at its first tick, after that
+     * tick's sync, up to the bar before the one it decides */
     for (size_t k = 0; k < s->ng && rc == 0; k++)
-        rc = group_load(s, &s->g[k], s->g[k].last_bar != MT_SCHEDULE_NEVER, err);
+        if (s->g[k].last_bar != MT_SCHEDULE_NEVER)
+            rc = group_load(s, &s->g[k], s->g[k].last_bar, err);
     if (rc == 0 && resumed)
         rc = restore(s, err);
     if (rc) {
@@ -795,9 +799,17 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
     /* the store moves on between the ticks of a paper session (its sync, or another process's
      * download): a due group reads it again, unless it did just now at the open and nothing
      * synced since; a replay's store is the history it holds */
-    for (size_t k = 0; k < s->ng && s->cfg.kind != MT_RUN_REPLAY; k++)
-        if (due[k] && (s->cfg.sync || !s->g[k].fresh) && (rc = group_load(s, &s->g[k], false, err)))
+    for (size_t k = 0; k < s->ng && s->cfg.kind != MT_RUN_REPLAY; k++) {
+        struct group *g = &s->g[k];
+        if (!due[k] || (g->have_feed && g->fresh && !s->cfg.sync))
+            continue;
+        int64_t first_due = INT64_MAX; /* a group's first tick warms up to the bar before its first due one */
+        for (size_t b = 0; b < nb; b++)
+            if (bars[b].group == k && bars[b].open < first_due)
+                first_due = bars[b].open;
+        if ((rc = group_load(s, g, g->have_feed ? INT64_MIN : first_due - 1, err)))
             goto fail;
+    }
     for (size_t k = 0; k < s->ng; k++)
         s->g[k].fresh = false;
     qsort(bars, nb, sizeof *bars, cmp_due);
