@@ -217,7 +217,9 @@ echo "   trail_fractals:5:2 listed; 1d: trail_fractals:5:2 top 100, channel_run:
 scan_case() {
   local label=$1 t=$2
   prep=$work/prep-$label
-  "${scan[@]}" --journal "$prep.db" --at "$(at $((t - 3600000 + 20000)))" >"$work/prep.out" 2>&1 || { cat "$work/prep.out" >&2; exit 1; }
+  timed "$work/prep.out" "${scan[@]}" --journal "$prep.db" --at "$(at $((t - 3600000 + 20000)))"
+  printf '   %-14s %5.2f s, peak RSS %6.1f MB (the first scan of a new run, at T - 1h: all bars in memory)\n' \
+    "prepare:" "$wall" "$rss"
   best "$runs" restore_journal "$work/scan.out" "${scan[@]}" --journal "$work/run.db" --at "$(at $((t + 20000)))"
   local line
   line=$(grep '^scan ' "$work/scan.out")
@@ -253,14 +255,22 @@ printf '   opening share of the scan: 1h due %.0f%% of the time' "$(calc "100 * 
 printf ', 1h+4h+1d due %.0f%%' "$(calc "100 * $open_wall / $due3_wall")"
 [[ -z $callgrind ]] || printf ' (%.1f%% of Ir)' "$(calc "100 * $open_ir / $due3_ir")"
 echo
+# Where the Ir go: inclusive shares of the opening, the tick, the store's reads
+# (and their zstd part) and the strategies' steps, when the build kept them apart.
+shares() { # PROFILE
+  callgrind_annotate --inclusive=yes "$1" 2>/dev/null | awk '
+    BEGIN { n = split("mt_session_open mt_session_tick mt_store_read_file ZSTD_decompressDCtx strategy_step", k, " ")
+            for (i = 1; i <= n; i++) label[k[i]] = i }
+    match($0, /:[A-Za-z_][A-Za-z0-9_]*/) {
+      f = substr($0, RSTART + 1, RLENGTH - 1)
+      if ((f in label) && !(f in pct) && match($0, /\( *[0-9.]+%\)/))
+        pct[f] = substr($0, RSTART + 1, RLENGTH - 2)
+    }
+    END { for (i = 1; i <= n; i++) printf "%s%s %s", (i > 1 ? ", " : ""), k[i], ((k[i] in pct) ? pct[k[i]] : "-") }'
+}
 if [[ -n $callgrind ]] && command -v callgrind_annotate >/dev/null; then
-  # Where the opening goes: inclusive shares of a few functions, when the build kept them apart.
-  callgrind_annotate --inclusive=yes "$work/cg.open" 2>/dev/null | awk -v tot="$open_ir" '
-    /mt_store_load|mt_parquet_read|mt_engine_on_time|mt_hist_feed_next|mt_journal_open_trades|mt_session_open|sqlite3_step/ {
-      gsub(",", "", $1); n = split($0, f, " "); name = f[n - 1] == "" ? f[n] : f[n]
-      sub(/^[^:]*:/, "", name); sub(/ .*/, "", name)
-      if (!(name in seen)) { seen[name] = 1; printf "      %-28s %5.1f%% of the opening Ir\n", name, 100 * $1 / tot }
-    }' | head -12
+  echo "   inclusive Ir shares (callgrind_annotate):"
+  for p in "1h due" "1h+4h+1d due" open; do printf '      %-13s %s\n' "$p:" "$(shares "$work/cg.$p")"; done
 fi
 echo
 
