@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/series.h"
+#include "sim/engine.h"
 #include "store/import.h"
 
 const char *tu_fixture(const char *name)
@@ -207,4 +208,61 @@ void tu_fixture_series(const char *name, struct mt_series *out)
     *out = f.series; /* taken: the file keeps an empty series */
     mt_series_init(&f.series, 0);
     mt_import_file_release(&f);
+}
+
+#define same(a, b) same_at((a), (b), #a, __LINE__)
+static void same_at(double a, double b, const char *what, int line)
+{
+    if (!(a == b || (isnan(a) && isnan(b))))
+        fail_msg("line %d: %s: %.17g != %.17g", line, what, a, b);
+}
+
+void tu_assert_same_position(const struct mt_position *x, const struct mt_position *y)
+{
+    assert_true(x->id == y->id);
+    assert_true(x->parent == y->parent);
+    assert_int_equal(x->agent, y->agent);
+    assert_int_equal(x->series, y->series);
+    assert_true(x->setup.time == y->setup.time);
+    assert_int_equal(x->setup.side, y->setup.side);
+    same(x->setup.price, y->setup.price);
+    same(x->setup.stop, y->setup.stop);
+    same(x->setup.target, y->setup.target);
+    same(x->setup.rr, y->setup.rr);
+    assert_int_equal(x->setup.n_context, y->setup.n_context);
+    for (int k = 0; k < x->setup.n_context; k++)
+        same(x->setup.context[k], y->setup.context[k]);
+    same(x->score, y->score);
+    assert_int_equal(x->sim_reasons, y->sim_reasons);
+    const struct mt_trade *a = &x->trade, *b = &y->trade;
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->side, b->side);
+    assert_true(a->open_time == b->open_time);
+    assert_true(a->close_time == b->close_time);
+    same(a->entry, b->entry);
+    same(a->init_stop, b->init_stop);
+    same(a->stop, b->stop);
+    same(a->target, b->target);
+    same(a->init_size, b->init_size);
+    same(a->size, b->size);
+    same(a->fees, b->fees);
+    same(a->realized, b->realized);
+    same(a->mark, b->mark);
+    same(a->mae_r, b->mae_r);
+    same(a->mfe_r, b->mfe_r);
+    assert_int_equal(a->exit, b->exit);
+    assert_int_equal(a->ambiguous, b->ambiguous);
+    assert_int_equal(a->resolved_by_lower, b->resolved_by_lower);
+    assert_int_equal(a->open, b->open);
+    assert_int_equal(a->n_legs, b->n_legs);
+    for (size_t g = 0; g < a->n_legs; g++) {
+        assert_true(a->legs[g].time == b->legs[g].time);
+        assert_int_equal(a->legs[g].action, b->legs[g].action);
+        assert_int_equal(a->legs[g].reason, b->legs[g].reason);
+        same(a->legs[g].price, b->legs[g].price);
+        same(a->legs[g].size, b->legs[g].size);
+        same(a->legs[g].fee, b->legs[g].fee);
+    }
+    same(mt_trade_pnl(a), mt_trade_pnl(b));
+    same(mt_trade_r(a), mt_trade_r(b));
 }

@@ -11,6 +11,12 @@
 const char *tu_fixture(const char *name);
 
 struct mt_series;
+struct mt_position;
+
+/* Asserts that two followed trades are the same, field by field, legs
+ * included: doubles as values (NaN equals NaN; the sign of zero is not
+ * compared, a journal does not keep it). */
+void tu_assert_same_position(const struct mt_position *x, const struct mt_position *y);
 
 /* The candles of the fixture file `name` (any format mt_import_read takes)
  * into *out (initialised here; the caller releases it); fails the test on error. */
@@ -54,6 +60,12 @@ void tu_server_stop(struct tu_server *s);
 /* Asserts a and b hold the same rows and fields: open times equal, values
  * bit-identical (any NaN equals any NaN). */
 struct mt_series;
+struct mt_position;
+
+/* Asserts that two followed trades are the same, field by field, legs
+ * included: doubles as values (NaN equals NaN; the sign of zero is not
+ * compared, a journal does not keep it). */
+void tu_assert_same_position(const struct mt_position *x, const struct mt_position *y);
 void tu_assert_series_same(const struct mt_series *a, const struct mt_series *b);
 
 /* The same comparison as a value: true when a and b hold the same rows and fields. */

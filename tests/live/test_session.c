@@ -263,60 +263,6 @@ static void assert_same_journal(const char *a, const char *b, size_t *rows)
 
 /* ---- 1. replay parity with the portfolio backtest ---- */
 
-#define same(a, b) same_at((a), (b), #a, __LINE__)
-static void same_at(double a, double b, const char *what, int line)
-{
-    if (!(a == b || (isnan(a) && isnan(b))))
-        fail_msg("line %d: %s: %.17g != %.17g", line, what, a, b);
-}
-
-static void assert_same_position(const struct mt_position *x, const struct mt_position *y)
-{
-    assert_true(x->id == y->id);
-    assert_true(x->parent == y->parent);
-    assert_int_equal(x->agent, y->agent);
-    assert_int_equal(x->series, y->series);
-    assert_true(x->setup.time == y->setup.time);
-    assert_int_equal(x->setup.side, y->setup.side);
-    same(x->setup.price, y->setup.price);
-    same(x->setup.stop, y->setup.stop);
-    same(x->setup.target, y->setup.target);
-    same(x->setup.rr, y->setup.rr);
-    assert_int_equal(x->setup.n_context, y->setup.n_context);
-    for (int k = 0; k < x->setup.n_context; k++)
-        same(x->setup.context[k], y->setup.context[k]);
-    same(x->score, y->score);
-    assert_int_equal(x->sim_reasons, y->sim_reasons);
-    const struct mt_trade *a = &x->trade, *b = &y->trade;
-    assert_int_equal(a->kind, b->kind);
-    assert_int_equal(a->side, b->side);
-    assert_true(a->open_time == b->open_time);
-    assert_true(a->close_time == b->close_time);
-    same(a->entry, b->entry);
-    same(a->init_stop, b->init_stop);
-    same(a->stop, b->stop);
-    same(a->target, b->target);
-    same(a->init_size, b->init_size);
-    same(a->size, b->size);
-    same(a->fees, b->fees);
-    same(a->realized, b->realized);
-    same(a->mark, b->mark);
-    same(a->mae_r, b->mae_r);
-    same(a->mfe_r, b->mfe_r);
-    assert_int_equal(a->exit, b->exit);
-    assert_int_equal(a->ambiguous, b->ambiguous);
-    assert_int_equal(a->resolved_by_lower, b->resolved_by_lower);
-    assert_int_equal(a->open, b->open);
-    assert_int_equal(a->n_legs, b->n_legs);
-    for (size_t g = 0; g < a->n_legs; g++) {
-        assert_true(a->legs[g].time == b->legs[g].time);
-        assert_int_equal(a->legs[g].action, b->legs[g].action);
-        assert_int_equal(a->legs[g].reason, b->legs[g].reason);
-        same(a->legs[g].price, b->legs[g].price);
-        same(a->legs[g].size, b->legs[g].size);
-        same(a->legs[g].fee, b->legs[g].fee);
-    }
-}
 
 static void two_agents(struct mt_agent_spec *a)
 {
@@ -380,7 +326,7 @@ static void test_replay_equals_portfolio(void **state)
                                    .parent = x->parent >= 0 ? res.trades[x->parent].id : 0,
                                    .agent = (uint32_t)x->agent, .series = (uint32_t)x->series, .setup = x->setup,
                                    .score = x->score, .sim_reasons = x->sim_reasons};
-        assert_same_position(&want, &v[i]);
+        tu_assert_same_position(&want, &v[i]);
         censored += v[i].trade.exit == MT_EXIT_CENSORED;
         parents += v[i].parent != 0;
         if (v[i].trade.kind == MT_TRADE_REAL)
