@@ -174,7 +174,7 @@ static int new_run_symbols(const struct mt_session_config *c, char ***out, size_
     }
     if (rc == 0 && *n == 0)
         rc = mt_err_set(err, MT_ECONFIG, "session: no pairs to trade: no agent lists symbols and %s holds no series of "
-                        "the agents' timeframes", c->data_dir);
+                        "the agents' timeframes (fill the store first: mtrader download)", c->data_dir);
     if (rc) {
         for (size_t k = 0; k < *n; k++)
             free(v[k]);
