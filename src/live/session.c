@@ -445,8 +445,9 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
                 spread = s->cfg.costs.spread;
             if (!(spread < x->pairs.max_spread))
                 continue;
+            /* the current bar always counts (a 1d window on 1w bars is the week's volume) */
             double v = 0;
-            for (size_t j = at + 1; j-- > 0 && b->open_time[j] >= close - window;) {
+            for (size_t j = at + 1; j-- > 0 && (j == at || b->open_time[j] >= close - window);) {
                 double q = quote_volume(b, j);
                 if (!isnan(q))
                     v += q;
