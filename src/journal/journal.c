@@ -172,8 +172,9 @@ static const char *const migrations[MT_JOURNAL_SCHEMA] = {
     "CREATE TABLE clocks ("
     " run INTEGER NOT NULL REFERENCES runs (id),"
     " timeframe TEXT NOT NULL,"
-    " warm_from INTEGER NOT NULL,"
+    " warm_from INTEGER,"
     " last_bar INTEGER,"
+    " fed INTEGER,"
     " balance REAL NOT NULL,"
     " PRIMARY KEY (run, timeframe)) WITHOUT ROWID;"
     "CREATE TABLE ticks ("
@@ -339,9 +340,9 @@ static const char *const sql[ST_COUNT] = {
     [ST_READ_EQUITY] = "SELECT time, equity FROM equity WHERE run = ? ORDER BY time",
     [ST_FIND_RUN] = "SELECT max(id) FROM runs WHERE kind = ?1 AND config_hash = ?2 AND ended IS NULL",
     [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM trades WHERE run = ?",
-    [ST_CLOCK_PUT] = "INSERT INTO clocks VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (run, timeframe) DO UPDATE SET "
-                     "warm_from = ?3, last_bar = ?4, balance = ?5",
-    [ST_CLOCKS] = "SELECT timeframe, warm_from, last_bar, balance FROM clocks WHERE run = ?",
+    [ST_CLOCK_PUT] = "INSERT INTO clocks VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (run, timeframe) DO UPDATE SET "
+                     "warm_from = ?3, last_bar = ?4, fed = ?5, balance = ?6",
+    [ST_CLOCKS] = "SELECT timeframe, warm_from, last_bar, fed, balance FROM clocks WHERE run = ?",
     [ST_TICK] = "INSERT INTO ticks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run, time) DO UPDATE SET "
                 "wall = ?3, bars = bars + ?4, decisions = decisions + ?5, opened = opened + ?6, closed = closed + ?7",
 };
@@ -1193,10 +1194,11 @@ int mt_journal_clock_put(struct mt_journal *j, int64_t run_id, const struct mt_j
     sqlite3_stmt *s = stmt(j, ST_CLOCK_PUT);
     sqlite3_bind_int64(s, 1, run_id);
     bind_text(s, 2, mt_tf_name(c->tf));
-    sqlite3_bind_int64(s, 3, c->warm_from);
-    if (c->last_bar != MT_JOURNAL_NO_BAR)
-        sqlite3_bind_int64(s, 4, c->last_bar);
-    bind_real(s, 5, c->balance);
+    const int64_t times[3] = {c->warm_from, c->last_bar, c->fed};
+    for (int k = 0; k < 3; k++)
+        if (times[k] != MT_JOURNAL_NO_BAR)
+            sqlite3_bind_int64(s, 3 + k, times[k]);
+    bind_real(s, 6, c->balance);
     return done(j, s, "writing a clock", err);
 }
 
@@ -1214,11 +1216,11 @@ int mt_journal_clocks(struct mt_journal *j, int64_t run_id, struct mt_journal_cl
                             (long long)run_id, col_text(s, 0));
             break;
         }
+        int64_t t[3];
+        for (int k = 0; k < 3; k++)
+            t[k] = sqlite3_column_type(s, 1 + k) == SQLITE_NULL ? MT_JOURNAL_NO_BAR : sqlite3_column_int64(s, 1 + k);
         out[(*n)++] = (struct mt_journal_clock){
-            .tf = tf,
-            .warm_from = sqlite3_column_int64(s, 1),
-            .last_bar = sqlite3_column_type(s, 2) == SQLITE_NULL ? MT_JOURNAL_NO_BAR : sqlite3_column_int64(s, 2),
-            .balance = col_real(s, 3)};
+            .tf = tf, .warm_from = t[0], .last_bar = t[1], .fed = t[2], .balance = col_real(s, 4)};
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = sql_fail(j, "reading the clocks", err);

@@ -135,12 +135,14 @@ int mt_journal_next_trade_id(struct mt_journal *j, int64_t run_id, mt_trade_id *
 
 /* Where a session's engine of one timeframe is: the first bar time it was
  * warmed from (kept, so that a restart warms from the same bar), the open
- * time of the last bar it processed (MT_JOURNAL_NO_BAR: none yet) and its
- * balance after it. Written in the tick that processed the bar. */
+ * time of the last bar it processed (due, decided or not), the open time of
+ * the last bar the engine was given (earlier than last_bar when the store had
+ * no candle of the last due bars) and its balance after them; each time
+ * MT_JOURNAL_NO_BAR when there is none yet. Written in the tick that moved it. */
 #define MT_JOURNAL_NO_BAR INT64_MIN
 struct mt_journal_clock {
     enum mt_tf tf;
-    int64_t warm_from, last_bar;
+    int64_t warm_from, last_bar, fed;
     double balance;
 };
 int mt_journal_clock_put(struct mt_journal *j, int64_t run_id, const struct mt_journal_clock *c, struct mt_err *err);

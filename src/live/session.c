@@ -33,7 +33,7 @@ struct group {
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
     int64_t last_bar;  /* open time of the last bar processed (MT_SCHEDULE_NEVER: none) */
     int64_t fed;       /* open time of the last bar given to the engine (INT64_MIN: none) */
-    bool fresh;        /* read from the store, no tick since */
+    int64_t read_at;   /* the clock's time when the store was read last */
     struct mt_session *s;
 };
 
@@ -88,6 +88,8 @@ static int check_config(const struct mt_session_config *c, struct mt_err *err)
     if (c->kind == MT_RUN_REPLAY && !(c->from > INT64_MIN && c->to < INT64_MAX && c->from < c->to))
         return mt_err_set(err, MT_ECONFIG, "session: a replay needs from < to");
     int rc = mt_costs_check(&c->costs, err);
+    if (rc == 0 && c->sync) /* checked here: a tick's sync failure is a warning */
+        rc = mt_sync_config_check(c->sync, err);
     return rc ? rc : mt_account_limits_check(&c->limits, err);
 }
 
@@ -316,12 +318,15 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         mt_hist_feed_release(&g->feed);
     g->have_feed = false;
     if (!g->bars) {
-        g->bars = calloc(s->ns, sizeof *g->bars);
-        g->sp = calloc(s->ns, sizeof *g->sp);
-        g->hs = calloc(s->ns, sizeof *g->hs);
-        g->first = calloc(s->ns, sizeof *g->first);
-        if (!g->bars || !g->sp || !g->hs || !g->first)
+        struct mt_series *bars = calloc(s->ns, sizeof *bars);
+        struct mt_spread_history *sp = calloc(s->ns, sizeof *sp);
+        struct mt_hist_series *hs = calloc(s->ns, sizeof *hs);
+        int64_t *first = calloc(s->ns, sizeof *first);
+        if (!bars || !sp || !hs || !first) {
+            free(bars), free(sp), free(hs), free(first);
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+        }
+        g->bars = bars, g->sp = sp, g->hs = hs, g->first = first;
     }
     bool warm = warm_to != INT64_MIN;
     int64_t first = INT64_MAX, fed = warm ? warm_to : g->fed, window = rank_window(g);
@@ -367,7 +372,7 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         g->warm_from = first; /* kept in the journal: a restart warms from the same bar */
     if (warm)
         g->fed = warm_to;
-    g->fresh = true;
+    g->read_at = mt_clock_now(s->clock);
     struct mt_hist_span span = {INT64_MIN, INT64_MIN, false};
     if ((rc = mt_hist_feed_init(&g->feed, g->e, g->tf, g->hs, s->ns, &span, err)))
         return rc;
@@ -545,10 +550,12 @@ static int begin_run(struct mt_session *s, const char *hash, struct mt_err *err)
     if (s->cfg.kind != MT_RUN_REPLAY)
         run.from = INT64_MIN;
     rc = mt_journal_begin_tick(s->j, err);
-    if (rc == 0 && (rc = mt_journal_run_begin(s->j, &run, &s->run, err)) == 0)
-        rc = mt_journal_commit_tick(s->j, err);
-    else if (rc && s->j)
-        mt_journal_rollback_tick(s->j, NULL);
+    if (rc == 0) {
+        if ((rc = mt_journal_run_begin(s->j, &run, &s->run, err)) == 0)
+            rc = mt_journal_commit_tick(s->j, err);
+        if (rc)
+            mt_journal_rollback_tick(s->j, NULL);
+    }
     for (size_t k = 0; k < ns; k++)
         free(symbols[k]);
     free(symbols);
@@ -627,29 +634,32 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
     size_t nc = 0;
     if (rc == 0 && resumed)
         rc = mt_journal_clocks(s->j, s->run, clocks, &nc, err);
+    int64_t warm[MT_TF_COUNT]; /* what each group's engine was given before: warmed up to here */
     for (size_t k = 0; k < s->ng && rc == 0; k++) {
         struct group *g = &s->g[k];
         double balance = cfg->balance;
         bool have = false;
+        warm[k] = INT64_MIN;
         for (size_t c = 0; c < nc; c++)
             if (clocks[c].tf == g->tf) {
                 g->warm_from = clocks[c].warm_from;
                 g->last_bar = clocks[c].last_bar;
+                warm[k] = clocks[c].fed;
                 balance = clocks[c].balance;
                 have = true;
             }
         if (!have && cfg->kind == MT_RUN_REPLAY) { /* the first bar decided is the first opening at or after from */
             int64_t first = mt_tf_aligned(g->tf, cfg->from) ? cfg->from : mt_tf_next(g->tf, mt_tf_floor(g->tf, cfg->from));
-            g->last_bar = mt_tf_floor(g->tf, first - 1);
+            g->last_bar = warm[k] = mt_tf_floor(g->tf, first - 1);
         }
         rc = group_engine(s, g, balance, have, err);
     }
-    /* warm up to each group's last processed bar, then the open trades come back */
-    /* a group that never ran (a new paper run) is read and warmed at its first tick, after that
-     * tick's sync, up to the bar before the one it decides */
+    /* each engine warms up over the bars it was given before the stop, then the open trades come
+     * back; a group whose engine saw no bar yet (a new paper run's) is read and warmed at its first
+     * tick, after that tick's sync, up to the bar before the one it decides */
     for (size_t k = 0; k < s->ng && rc == 0; k++)
-        if (s->g[k].last_bar != MT_SCHEDULE_NEVER)
-            rc = group_load(s, &s->g[k], s->g[k].last_bar, err);
+        if (warm[k] != INT64_MIN)
+            rc = group_load(s, &s->g[k], warm[k], err);
     if (rc == 0 && resumed)
         rc = restore(s, err);
     if (rc) {
@@ -723,11 +733,21 @@ static int sync_due(struct mt_session *s, const bool *due, struct mt_err *err)
     for (size_t i = 0, at = 0; i < s->ns; i++)
         at += (size_t)snprintf(list + at, len + 1 - at, "%s%s", i ? "," : "", s->symbols[i]);
     sc.symbols = list;
+    sc.skip_untradable = true; /* the run keeps the pairs it began with; delisted ones have no new bars */
     sc.top = 0;
     sc.data_dir = s->cfg.data_dir;
     struct mt_sync_report rep;
-    int rc = mt_sync_run(&sc, &rep, err);
-    if (rc == 0) {
+    struct mt_err serr = {0};
+    int rc = mt_sync_run(&sc, &rep, &serr);
+    if (rc && rc != MT_ENOMEM) {
+        /* no download at all (the exchange unreachable): the tick goes on with the stored data, and
+         * its due bars without candles are warned about */
+        mt_log(MT_LOG_WARN, "session: sync failed, trading on the stored data: %s", serr.msg);
+        s->tick.sync_failures++;
+        rc = 0;
+    } else if (rc) {
+        *err = serr;
+    } else {
         s->tick.sync_failures += rep.failed + rep.run_failed;
         for (size_t f = 0; f < rep.nfailures; f++)
             mt_log(MT_LOG_WARN, "session: sync: %s %s: %s", rep.failures[f].symbol, mt_tf_name(rep.failures[f].tf),
@@ -765,11 +785,16 @@ int64_t mt_session_next_wake(const struct mt_session *s)
 {
     enum mt_tf tfs[MT_TF_COUNT];
     int64_t last[MT_TF_COUNT];
+    size_t n = 0;
     for (size_t k = 0; k < s->ng; k++) {
-        tfs[k] = s->g[k].tf;
-        last[k] = s->g[k].last_bar;
+        const struct group *g = &s->g[k];
+        /* a replay's group whose next bar opens at or after `to` has nothing left to do */
+        if (g->last_bar != MT_SCHEDULE_NEVER && mt_tf_next(g->tf, g->last_bar) >= s->cfg.to)
+            continue;
+        tfs[n] = g->tf;
+        last[n++] = g->last_bar;
     }
-    return mt_schedule_next(tfs, s->ng, last, mt_clock_now(s->clock), s->cfg.grace_ms);
+    return n ? mt_schedule_next(tfs, n, last, mt_clock_now(s->clock), s->cfg.grace_ms) : INT64_MAX;
 }
 
 int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct mt_err *err)
@@ -802,17 +827,19 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
      * synced since; a replay's store is the history it holds */
     for (size_t k = 0; k < s->ng && s->cfg.kind != MT_RUN_REPLAY; k++) {
         struct group *g = &s->g[k];
-        if (!due[k] || (g->have_feed && g->fresh && !s->cfg.sync))
-            continue;
-        int64_t first_due = INT64_MAX; /* a group's first tick warms up to the bar before its first due one */
+        int64_t first_due = INT64_MAX, last_close = INT64_MIN;
         for (size_t b = 0; b < nb; b++)
-            if (bars[b].group == k && bars[b].open < first_due)
-                first_due = bars[b].open;
+            if (bars[b].group == k) {
+                first_due = bars[b].open < first_due ? bars[b].open : first_due;
+                last_close = bars[b].close > last_close ? bars[b].close : last_close;
+            }
+        /* read after its due bars were due (the open of this scan) and nothing synced since: as it is */
+        if (!due[k] || (g->have_feed && !s->cfg.sync && g->read_at >= last_close + s->cfg.grace_ms))
+            continue;
+        /* a group's first read warms up to the bar before its first due one */
         if ((rc = group_load(s, g, g->have_feed ? INT64_MIN : first_due - 1, err)))
             goto fail;
     }
-    for (size_t k = 0; k < s->ng; k++)
-        s->g[k].fresh = false;
     qsort(bars, nb, sizeof *bars, cmp_due);
     if ((rc = mt_journal_begin_tick(s->j, err)))
         goto fail;
@@ -836,8 +863,7 @@ int mt_session_tick(struct mt_session *s, struct mt_session_summary *sum, struct
         struct group *g = &s->g[k];
         if (!due[k])
             continue;
-        struct mt_journal_clock c = {g->tf, g->warm_from == INT64_MIN ? g->last_bar : g->warm_from, g->last_bar,
-                                     mt_engine_balance(g->e)};
+        struct mt_journal_clock c = {g->tf, g->warm_from, g->last_bar, g->fed, mt_engine_balance(g->e)};
         rc = mt_journal_clock_put(s->j, s->run, &c, err);
     }
     s->tick.ticks = 1;
@@ -901,8 +927,7 @@ int mt_session_replay(struct mt_session *s, struct mt_vclock *clock, volatile in
         if (stop && *stop)
             break;
         int64_t wake = mt_session_next_wake(s);
-        /* the last bar decided opens before `to`: it is due at to + grace at the latest */
-        if (wake > s->cfg.to + s->cfg.grace_ms)
+        if (wake == INT64_MAX) /* every bar opening before `to` is processed */
             break;
         if (wake > mt_clock_now(&clock->clock))
             mt_vclock_set(clock, wake);

@@ -49,6 +49,7 @@ struct mt_sync_config {
     const char *quote;         /* quote asset of the universe */
     const char *exclude_bases; /* comma-separated bases left out of the universe */
     const char *symbols;       /* comma-separated symbols instead of the universe, NULL = universe */
+    bool skip_untradable;      /* symbols not trading (or unknown) are skipped with a log line, not an error */
     size_t top;                /* keep the N universe symbols of highest 24 h quote volume, 0 = all */
     enum mt_tf tfs[MT_TF_COUNT]; /* timeframes kept fresh (mt_sync_set_timeframes) */
     size_t ntf;

@@ -68,11 +68,17 @@ static int explicit_symbols(const struct mt_sync_config *cfg, const struct mt_ex
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
         const struct mt_symbol_info *s = find_symbol(info, tok);
+        bool trading = s && strcmp(s->status, "TRADING") == 0;
+        if (!trading && cfg->skip_untradable) { /* a session's pair that was delisted: nothing to fetch */
+            mt_log(MT_LOG_INFO, "%s: %s is %s: not fetched", cfg->log_tag, tok,
+                   s ? "not trading" : "not in exchangeInfo");
+            continue;
+        }
         if (!s) {
             rc = mt_err_set(err, MT_EINVAL, "unknown symbol '%s': not in exchangeInfo", tok);
             break;
         }
-        if (strcmp(s->status, "TRADING") != 0) {
+        if (!trading) {
             rc = mt_err_set(err, MT_EINVAL, "symbol %s is not trading (status %s)", tok, s->status);
             break;
         }

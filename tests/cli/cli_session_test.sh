@@ -67,6 +67,23 @@ check "replay: no trade left open, the run ended" is \
 clock_balance=$(jdump "$work/r.db" "select printf('%.2f', balance) from clocks")
 check "replay line: balance = the clock's balance" has "$replay_out" "; balance ${clock_balance:2:-3},"
 
+# --- a 1d agent and a --to inside a day: the day that opened before --to is decided, as in the backtest ---
+cat >"$work/cfg1d.json" <<EOF
+{"data_dir": "$work/data", "agents": [
+ {"id": "tfd", "strategy": "trail_fractals:5:2", "timeframe": "1d", "pairs": {"symbols": "$syms"},
+  "risk": 0.005, "max_positions": 3, "max_open_r": 5.1}]}
+EOF
+run --config "$work/cfg1d.json" replay --from 2023-01-01 --to "2023-09-01 12:00" --journal "$work/r1d.db" --grace 0
+check "1d replay exits 0" is "$rc" 0
+run --config "$work/cfg1d.json" backtest --strategy trail_fractals:5:2 --timeframe 1d \
+  --from 2023-01-01 --to "2023-09-01 12:00" --trades "$work/t1d.csv" --equity "$work/e1d.csv" --journal "$work/b1d.db"
+check "1d backtest exits 0" is "$rc" 0
+jdump "$work/r1d.db" "${JOURNAL_ROWS[@]}" >"$work/r1d.rows"
+jdump "$work/b1d.db" "${JOURNAL_ROWS[@]}" >"$work/b1d.rows"
+check "1d replay to midday rows = backtest rows" cmp "$work/r1d.rows" "$work/b1d.rows"
+check "1d replay: the last day processed opens 2023-09-01" is \
+  "$(jdump "$work/r1d.db" "select max(last_bar) from clocks")" "(1693526400000,)"
+
 # --- scan --no-sync --at T: the latest closed bar of each timeframe; again: nothing; an hour on: one bar ---
 at=2023-06-01T00:00:30
 run --config "$work/cfg2.json" scan --no-sync --at "$at" --journal "$work/s.db"
