@@ -553,6 +553,51 @@ static void test_tick_twice_is_idempotent(void **state)
     mt_session_close(s);
 }
 
+/* ---- 8. a paper session rereads the store for bars that closed after its last read ---- */
+
+/* mtrader run --no-sync: opened (and the store read) at one close, ticking at a later one while
+ * another process appends the candles: the new bars are processed, none is missing. */
+static void test_paper_rereads_the_store(void **state)
+{
+    struct fixture *f = *state;
+    struct mt_agent_spec a[2];
+    two_agents(a);
+    char data[600];
+    snprintf(data, sizeof data, "%s/p", f->dir);
+    store_range(f, data, 0, 800);
+    const char *jp = journal_path(f, "paper");
+    struct mt_session_config c = mt_session_config_default();
+    c.data_dir = data;
+    c.journal_path = jp;
+    c.version = "test";
+    c.agents = a;
+    c.na = 2;
+    c.grace_ms = 0;
+    struct mt_vclock vc;
+    mt_vclock_init(&vc, f->btc.open_time[799] + HOUR); /* bar 799 just closed */
+    c.clock = &vc.clock;
+    struct mt_session *s = open_session(&c);
+    struct mt_session_summary sum;
+    struct mt_err err = {0};
+    if (mt_session_tick(s, &sum, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sum.bars, 1);
+    assert_int_equal(sum.missing, 0);
+    mt_session_close(s);
+
+    s = open_session(&c); /* the daemon restarts, reads the store, then sleeps */
+    store_range(f, data, 800, 803); /* meanwhile another process downloads three bars */
+    mt_vclock_set(&vc, f->btc.open_time[802] + HOUR);
+    if (mt_session_tick(s, &sum, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sum.bars, 3);
+    assert_int_equal(sum.missing, 0);
+    mt_session_close(s);
+    assert_int_equal(query_int(jp, "SELECT count(*) FROM clocks WHERE last_bar = fed"), 1);
+    assert_int_equal(query_int(jp, "SELECT fed FROM clocks"), f->btc.open_time[802]);
+
+}
+
 /* ---- 3. timeframe groups sharing the account, and an agent's own limits ---- */
 
 /* A decision row: id, time, agent, symbol, outcome, sim_reasons. */
@@ -1244,6 +1289,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_pnl_r_and_auto_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auto_cap_decides, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paper_rereads_the_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
