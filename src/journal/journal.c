@@ -912,7 +912,10 @@ static int sink_equity(void *ctx, int64_t time, double equity, struct mt_err *er
 /* Loads run_id's series symbols into j->symbols / j->ns. MT_ENOENT for an unknown run. */
 static int load_symbols(struct mt_journal *j, int64_t run_id, struct mt_err *err)
 {
+    if (j->ns && j->run == run_id)
+        return 0; /* loaded: a run's series never change */
     free_symbols(j);
+    j->run = 0; /* no run's (ids start at 1) until this load succeeds */
     sqlite3_stmt *s = stmt(j, ST_SYMBOLS);
     sqlite3_bind_int64(s, 1, run_id);
     int rc, step;

@@ -97,7 +97,7 @@ int mt_journal_run_end(struct mt_journal *j, int64_t run_id, int64_t ended, stru
 int mt_journal_sink(struct mt_journal *j, int64_t run_id, struct mt_sink *out, struct mt_err *err);
 
 /* run_id's series symbols in index order into *symbols / *n, owned by j and
- * valid until the next mt_journal_run_symbols or mt_journal_sink call.
+ * valid until a call of either for another run (one load serves both).
  * MT_ENOENT for an unknown run. */
 int mt_journal_run_symbols(struct mt_journal *j, int64_t run_id, const char *const **symbols, size_t *n,
                            struct mt_err *err);

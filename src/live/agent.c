@@ -148,11 +148,11 @@ static int resolve_one(struct mt_agent_spec *s, const char *who, struct mt_err *
     snprintf(s->strategy, sizeof s->strategy, "%s", mt_strategy_id(&st));
     mt_strategy_release(&st);
     if (strcmp(s->sides, "long") == 0)
-        s->side_mask = MT_AGENT_LONG;
+        s->side_mask = MT_SIDES_LONG;
     else if (strcmp(s->sides, "short") == 0)
-        s->side_mask = MT_AGENT_SHORT;
+        s->side_mask = MT_SIDES_SHORT;
     else if (strcmp(s->sides, "both") == 0)
-        s->side_mask = MT_AGENT_BOTH;
+        s->side_mask = MT_SIDES_BOTH;
     else
         return mt_err_set(err, MT_ECONFIG, "%s.sides is '%s', expected long, short or both", who, s->sides);
     struct mt_agent_pairs *p = &s->pairs;
@@ -209,6 +209,16 @@ int mt_agent_specs_resolve(struct mt_agent_spec *specs, size_t n, const char *so
                                   specs[i].id, j);
     }
     return MT_OK;
+}
+
+bool mt_agent_lists(const struct mt_agent_spec *s, const char *symbol)
+{
+    const char *list = s->pairs.symbols;
+    size_t len = strlen(symbol);
+    for (const char *p = list; (p = strstr(p, symbol)); p += len)
+        if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+            return true;
+    return false;
 }
 
 struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s)

@@ -19,6 +19,7 @@
 #ifndef MT_LIVE_AGENT_H
 #define MT_LIVE_AGENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,9 +35,6 @@
 #define MT_AGENT_TOP_MAX 1000  /* pairs.top in [1, MT_AGENT_TOP_MAX] */
 #define MT_AGENT_POSITIONS_MAX 1000 /* max_positions in [0, MT_AGENT_POSITIONS_MAX] */
 #define MT_AGENT_HISTORY_DAYS_MAX 100000
-
-/* Which sides an agent trades (bits). */
-enum mt_agent_sides { MT_AGENT_LONG = 1, MT_AGENT_SHORT = 2, MT_AGENT_BOTH = 3 };
 
 /* The pairs an agent trades: an explicit list, or the top N of a ranking. */
 struct mt_agent_pairs {
@@ -63,7 +61,7 @@ struct mt_agent_spec {
     double min_score;                     /* in [0, 1] */
     /* Set by resolving: */
     enum mt_tf tf;
-    enum mt_agent_sides side_mask;
+    unsigned side_mask; /* the engine's MT_SIDES_* bits */
 };
 
 /* The element table of the config's "agents" array over struct mt_agent_spec:
@@ -84,6 +82,9 @@ void mt_agent_spec_init(struct mt_agent_spec *s);
  * digits), a number out of its range ("SOURCE: agents[2].risk = 2 must be
  * in (0, 1]") or a risk left unset on a timeframe without a default. */
 int mt_agent_specs_resolve(struct mt_agent_spec *specs, size_t n, const char *source, struct mt_err *err);
+
+/* True when s lists symbol among its pairs (pairs.symbols, whole names only). */
+bool mt_agent_lists(const struct mt_agent_spec *s, const char *symbol);
 
 /* The original's default risk per trade for timeframe tf; NaN for timeframes
  * outside its table. */

@@ -274,18 +274,9 @@ static int group_engine(struct mt_session *s, struct group *g, double balance, b
     if (rc)
         return rc;
     /* listed pairs: the other symbols are never this agent's */
-    for (size_t k = 0; k < g->na; k++) {
-        const char *list = spec_of(g, k)->pairs.symbols;
-        if (!list[0])
-            continue;
-        for (size_t i = 0; i < s->ns; i++) {
-            size_t len = strlen(s->symbols[i]);
-            bool in = false;
-            for (const char *p = list; !in && (p = strstr(p, s->symbols[i])); p += len)
-                in = (p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0');
-            mt_engine_set_active(g->e, k, i, in);
-        }
-    }
+    for (size_t k = 0; k < g->na; k++)
+        for (size_t i = 0; spec_of(g, k)->pairs.symbols[0] && i < s->ns; i++)
+            mt_engine_set_active(g->e, k, i, mt_agent_lists(spec_of(g, k), s->symbols[i]));
     return 0;
 }
 

@@ -799,9 +799,8 @@ size_t mt_engine_open_pnl_r(const struct mt_engine *e, size_t a, double *out, si
         const struct mt_position *p = &e->pool[e->open[k]];
         if (p->agent != a)
             continue;
-        const struct mt_trade *t = &p->trade;
         if (n < max)
-            out[n] = mt_trade_unrealized(t, e->series[p->series].mark) / (t->init_size * fabs(t->entry - t->init_stop));
+            out[n] = mt_trade_unrealized_r(&p->trade, e->series[p->series].mark);
         n++;
     }
     return n;

@@ -336,6 +336,11 @@ double mt_trade_open_r(const struct mt_trade *t, double close)
     return fmax(0.0, side_sign(t->side) * (close - t->stop)) * t->size / (t->init_size * unit_risk(t));
 }
 
+double mt_trade_unrealized_r(const struct mt_trade *t, double close)
+{
+    return mt_trade_unrealized(t, close) / (t->init_size * unit_risk(t));
+}
+
 bool mt_trade_follows_on(const struct mt_trade *t)
 {
     return (t->exit == MT_EXIT_STRATEGY || t->exit == MT_EXIT_TAKE_PROFIT) && t->kind != MT_TRADE_TRACKED;

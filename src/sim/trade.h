@@ -236,6 +236,9 @@ double mt_trade_unrealized(const struct mt_trade *t, double mark);
  * 1 at the entry fill; trailing lowers it, a move in favour beyond the stop raises it. */
 double mt_trade_open_r(const struct mt_trade *t, double close);
 
+/* Open pnl in R at close: mt_trade_unrealized over the initial risk init_size x |entry - init_stop|. */
+double mt_trade_unrealized_r(const struct mt_trade *t, double close);
+
 /* True when t, not itself tracked, has just closed by a strategy exit or a full
  * take-profit: a trade followed on as tracked (mt_trade_track). */
 bool mt_trade_follows_on(const struct mt_trade *t);

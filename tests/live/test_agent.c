@@ -127,21 +127,21 @@ static void rules_by_strategy(void **state)
     assert_int_equal(cr.rules.stale_ms, 240 * MT_MS_HOUR);
     tu_assert_same_double(cr.rules.stale_below_r, 1);
     assert_int_equal(cfg.a[0].tf, MT_TF_15M);
-    assert_int_equal(cfg.a[0].side_mask, MT_AGENT_BOTH);
+    assert_int_equal(cfg.a[0].side_mask, MT_SIDES_BOTH);
     struct mt_engine_agent tf = mt_agent_engine(&cfg.a[1]);
     assert_string_equal(tf.strategy_id, "trail_fractals:5:2");
     tu_assert_same_double(tf.rules.tp_at_r, 1.8);
     tu_assert_same_double(tf.rules.tp_fraction, 0.5);
     tu_assert_same_double(tf.rules.tp_full_value, 24);
     assert_int_equal(tf.rules.stale_ms, 240 * MT_MS_HOUR);
-    assert_int_equal(cfg.a[1].side_mask, MT_AGENT_LONG);
+    assert_int_equal(cfg.a[1].side_mask, MT_SIDES_LONG);
     struct mt_engine_agent set = mt_agent_engine(&cfg.a[2]);
     tu_assert_same_double(set.rules.tp_at_r, 2.5);
     tu_assert_same_double(set.rules.tp_fraction, 1);
     tu_assert_same_double(set.rules.tp_full_value, 0);
     assert_int_equal(set.rules.stale_ms, 48 * MT_MS_HOUR);
     tu_assert_same_double(set.rules.stale_below_r, 0.5);
-    assert_int_equal(cfg.a[2].side_mask, MT_AGENT_SHORT);
+    assert_int_equal(cfg.a[2].side_mask, MT_SIDES_SHORT);
     assert_int_equal(mt_trade_rules_check(&set.rules, "x", &err), 0);
 }
 
