@@ -458,26 +458,22 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
     return 0;
 }
 
-/* The starting balance every group's balance counts from. */
-static double start_balance(const struct mt_session *s)
-{
-    return s->cfg.balance;
-}
-
-/* The other groups' realized pnl and exposure, for group g. */
-static void set_outside(struct mt_session *s, struct group *g)
+/* What the groups other than `except` (NULL: every group) hold: their realized
+ * pnl (each group's balance counts from the run's starting balance) and their
+ * open real trades. */
+static struct mt_engine_outside groups_hold(const struct mt_session *s, const struct group *except)
 {
     struct mt_engine_outside o = {0};
     for (size_t k = 0; k < s->ng; k++) {
-        if (&s->g[k] == g)
+        if (&s->g[k] == except)
             continue;
         struct mt_exposure x = mt_engine_exposure(s->g[k].e);
-        o.pnl += mt_engine_balance(s->g[k].e) - start_balance(s);
+        o.pnl += mt_engine_balance(s->g[k].e) - s->cfg.balance;
         o.exposure.positions += x.positions;
         o.exposure.open_r += x.open_r;
         o.exposure.unrealized += x.unrealized;
     }
-    mt_engine_set_outside(g->e, &o);
+    return o;
 }
 
 /* Gives g's engine every bar up to and including time `upto`; the bar at
@@ -496,8 +492,10 @@ static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool 
         bool here = decide && t == upto;
         if (here && (rc = select_pairs(s, g, t, bars, err)))
             return rc;
-        if (here)
-            set_outside(s, g);
+        if (here) {
+            struct mt_engine_outside o = groups_hold(s, g);
+            mt_engine_set_outside(g->e, &o);
+        }
         if ((rc = mt_engine_on_time(g->e, t, bars, here, err)))
             return rc;
         g->fed = t;
@@ -751,18 +749,12 @@ static int sync_due(struct mt_session *s, const bool *due, struct mt_err *err)
 
 static void fill_state(const struct mt_session *s, struct mt_session_summary *sum)
 {
-    sum->balance = start_balance(s);
-    double unrealized = 0, open_r = 0;
-    for (size_t k = 0; k < s->ng; k++) {
-        struct mt_exposure x = mt_engine_exposure(s->g[k].e);
-        sum->balance += mt_engine_balance(s->g[k].e) - start_balance(s);
-        unrealized += x.unrealized;
-        open_r += x.open_r;
-        sum->open_real += (size_t)x.positions;
-    }
+    struct mt_engine_outside all = groups_hold(s, NULL);
+    sum->balance = s->cfg.balance + all.pnl;
     /* after the last close: the mark of that close (a finished run's censored trades are gone) */
-    sum->equity = s->have_equity ? s->equity : sum->balance + unrealized;
-    sum->open_risk = open_r;
+    sum->equity = s->have_equity ? s->equity : sum->balance + all.exposure.unrealized;
+    sum->open_real = (size_t)all.exposure.positions;
+    sum->open_risk = all.exposure.open_r;
 }
 
 void mt_session_state(const struct mt_session *s, struct mt_session_summary *sum)
