@@ -17,6 +17,7 @@
 
 #include "core/series.h"
 #include "sim/engine.h"
+#include "sim/metrics.h"
 #include "store/import.h"
 
 const char *tu_fixture(const char *name)
@@ -265,4 +266,17 @@ void tu_assert_same_position(const struct mt_position *x, const struct mt_positi
     }
     same(mt_trade_pnl(a), mt_trade_pnl(b));
     same(mt_trade_r(a), mt_trade_r(b));
+}
+
+void tu_assert_same_metrics(const struct mt_metrics *m, const struct mt_metrics *w)
+{
+    assert_int_equal(m->trades, w->trades);
+    assert_int_equal(m->wins, w->wins);
+    const double got[] = {m->total_return, m->cagr,          m->sharpe,       m->sortino,  m->max_drawdown,
+                          m->win_rate,     m->profit_factor, m->expectancy_r, m->exposure, m->end_equity};
+    const double exp[] = {w->total_return, w->cagr,          w->sharpe,       w->sortino,  w->max_drawdown,
+                          w->win_rate,     w->profit_factor, w->expectancy_r, w->exposure, w->end_equity};
+    for (size_t k = 0; k < sizeof got / sizeof got[0]; k++)
+        tu_assert_same_double(got[k], exp[k]);
+    assert_true(m->max_drawdown_ms == w->max_drawdown_ms);
 }

@@ -12,6 +12,10 @@ const char *tu_fixture(const char *name);
 
 struct mt_series;
 struct mt_position;
+struct mt_metrics;
+
+/* Asserts that two metrics are the same, bit for bit (NaN equals NaN). */
+void tu_assert_same_metrics(const struct mt_metrics *m, const struct mt_metrics *w);
 
 /* Asserts that two followed trades are the same, field by field, legs
  * included: doubles as values (NaN equals NaN; the sign of zero is not
@@ -61,6 +65,10 @@ void tu_server_stop(struct tu_server *s);
  * bit-identical (any NaN equals any NaN). */
 struct mt_series;
 struct mt_position;
+struct mt_metrics;
+
+/* Asserts that two metrics are the same, bit for bit (NaN equals NaN). */
+void tu_assert_same_metrics(const struct mt_metrics *m, const struct mt_metrics *w);
 
 /* Asserts that two followed trades are the same, field by field, legs
  * included: doubles as values (NaN equals NaN; the sign of zero is not

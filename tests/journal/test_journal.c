@@ -296,16 +296,7 @@ static void test_backtest_reads_back(void **state)
     }
     struct mt_metrics m;
     assert_int_equal(mt_metrics_compute(eq, ne, tr, n_real, &m, &err), 0);
-    const struct mt_metrics *w = &res.metrics;
-    assert_int_equal(m.trades, w->trades);
-    assert_int_equal(m.wins, w->wins);
-    const double got[] = {m.total_return, m.cagr, m.sharpe, m.sortino, m.max_drawdown, m.win_rate, m.profit_factor,
-                          m.expectancy_r, m.exposure, m.end_equity};
-    const double exp[] = {w->total_return, w->cagr, w->sharpe, w->sortino, w->max_drawdown, w->win_rate,
-                          w->profit_factor, w->expectancy_r, w->exposure, w->end_equity};
-    for (size_t k = 0; k < sizeof got / sizeof got[0]; k++)
-        tu_assert_same_double(got[k], exp[k]);
-    assert_true(m.max_drawdown_ms == w->max_drawdown_ms);
+    tu_assert_same_metrics(&m, &res.metrics);
 
     /* the open trades of a run that ended are none; per agent they add up */
     struct mt_position *o;

@@ -348,16 +348,7 @@ static void test_replay_equals_portfolio(void **state)
     }
     struct mt_metrics m;
     assert_int_equal(mt_metrics_compute(eq, ne, tr, n_real, &m, &err), 0);
-    const struct mt_metrics *w = &res.metrics;
-    assert_int_equal(m.trades, w->trades);
-    assert_int_equal(m.wins, w->wins);
-    const double got[] = {m.total_return, m.cagr, m.sharpe, m.sortino, m.max_drawdown, m.win_rate, m.profit_factor,
-                          m.expectancy_r, m.exposure, m.end_equity};
-    const double exp[] = {w->total_return, w->cagr, w->sharpe, w->sortino, w->max_drawdown, w->win_rate,
-                          w->profit_factor, w->expectancy_r, w->exposure, w->end_equity};
-    for (size_t k = 0; k < sizeof got / sizeof got[0]; k++)
-        tu_assert_same_double(got[k], exp[k]);
-    assert_true(m.max_drawdown_ms == w->max_drawdown_ms);
+    tu_assert_same_metrics(&m, &res.metrics);
     /* the balance is what the real trades' fills realized (a censored trade's mark is not a fill) */
     double realized = c.balance;
     for (size_t i = 0; i < n; i++)
@@ -850,6 +841,31 @@ static void test_agent_limits(void **state)
 }
 
 /* The engine alone with a fixed outside: its decisions over BTCUSDT's bars [0, NBARS), deciding from 450. */
+/* ---- an engine alone over the fixture's BTCUSDT ---- */
+
+/* An engine of the one agent ea over BTCUSDT with cfg and sink; fails the test on an error. */
+static struct mt_engine *btc_engine(const struct mt_engine_agent *ea, const struct mt_engine_config *cfg,
+                                    const struct mt_sink *sink)
+{
+    struct mt_engine *e;
+    struct mt_err err = {0};
+    const char *const btc[1] = {"BTCUSDT"};
+    if (mt_engine_init(&e, cfg, ea, 1, btc, 1, mt_exec_sim(), sink, &err))
+        fail_msg("%s", err.msg);
+    return e;
+}
+
+/* Gives e BTCUSDT's bar i, deciding from bar 450 on (as the replays do). */
+static void btc_bar(const struct fixture *f, struct mt_engine *e, size_t i)
+{
+    struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
+                                f->btc.volume[i], NULL, NULL, 0, NAN};
+    const struct mt_engine_bar *bars[1] = {&bar};
+    struct mt_err err = {0};
+    if (mt_engine_on_time(e, f->btc.open_time[i], bars, i >= 450, &err))
+        fail_msg("%s", err.msg);
+}
+
 struct decided {
     size_t n, real;
     int64_t time[2048];
@@ -877,18 +893,10 @@ static void engine_outside(const struct fixture *f, const struct mt_engine_outsi
     struct mt_engine_config cfg = mt_engine_config_default();
     memset(v, 0, sizeof *v);
     struct mt_sink sink = {keep_decision, NULL, NULL, v, false};
-    struct mt_engine *e;
-    struct mt_err err = {0};
-    const char *const btc[1] = {"BTCUSDT"};
-    if (mt_engine_init(&e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err))
-        fail_msg("%s", err.msg);
+    struct mt_engine *e = btc_engine(&ea, &cfg, &sink);
     for (size_t i = 0; i < NBARS; i++) {
-        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
-                                    f->btc.volume[i], NULL, NULL, 0, NAN};
-        const struct mt_engine_bar *bars[1] = {&bar};
         mt_engine_set_outside(e, o);
-        if (mt_engine_on_time(e, f->btc.open_time[i], bars, i >= 450, &err))
-            fail_msg("%s", err.msg);
+        btc_bar(f, e, i);
     }
     mt_engine_free(e);
 }
@@ -1079,18 +1087,9 @@ static size_t engine_sides(const struct fixture *f, unsigned sides, struct count
     struct mt_engine_config cfg = mt_engine_config_default();
     memset(c, 0, sizeof *c);
     struct mt_sink sink = {count_decision, NULL, NULL, c, false};
-    struct mt_engine *e;
-    struct mt_err err = {0};
-    const char *const btc[1] = {"BTCUSDT"};
-    if (mt_engine_init(&e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err))
-        fail_msg("%s", err.msg);
-    for (size_t i = 0; i < NBARS; i++) {
-        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
-                                    f->btc.volume[i], NULL, NULL, 0, NAN};
-        const struct mt_engine_bar *bars[1] = {&bar};
-        if (mt_engine_on_time(e, f->btc.open_time[i], bars, i >= 450, &err))
-            fail_msg("%s", err.msg);
-    }
+    struct mt_engine *e = btc_engine(&ea, &cfg, &sink);
+    for (size_t i = 0; i < NBARS; i++)
+        btc_bar(f, e, i);
     size_t off = mt_engine_stats(e)->off_side;
     mt_engine_free(e);
     return off;
@@ -1173,16 +1172,10 @@ static void test_open_pnl_r_and_auto_cap(void **state)
     cfg.limits.max_open_r = 1000;
     struct book bk = {.n = 0};
     struct mt_sink sink = {NULL, book_trade, NULL, &bk, true};
-    struct mt_engine *e;
-    struct mt_err err = {0};
-    const char *const btc[1] = {"BTCUSDT"};
-    assert_int_equal(mt_engine_init(&e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err), 0);
+    struct mt_engine *e = btc_engine(&ea, &cfg, &sink);
     size_t seen_pos = 0, seen_neg = 0, checks = 0;
     for (size_t i = 0; i < NBARS; i++) {
-        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
-                                    f->btc.volume[i], NULL, NULL, 0, NAN};
-        const struct mt_engine_bar *bars[1] = {&bar};
-        assert_int_equal(mt_engine_on_time(e, f->btc.open_time[i], bars, i >= 450, &err), 0);
+        btc_bar(f, e, i);
         double r[64];
         size_t n = mt_engine_open_pnl_r(e, 0, r, 64);
         assert_int_equal(n, bk.n);
@@ -1258,15 +1251,9 @@ static void test_auto_cap_decides(void **state)
     cfg.limits.max_open_r = 1000;
     struct cap_check c = {.t = INT64_MIN};
     struct mt_sink sink = {cap_decision, NULL, NULL, &c, false};
-    struct mt_err err = {0};
-    const char *const btc[1] = {"BTCUSDT"};
-    assert_int_equal(mt_engine_init(&c.e, &cfg, &ea, 1, btc, 1, mt_exec_sim(), &sink, &err), 0);
-    for (size_t i = 0; i < NBARS; i++) {
-        struct mt_engine_bar bar = {f->btc.open[i], f->btc.high[i], f->btc.low[i], f->btc.close[i],
-                                    f->btc.volume[i], NULL, NULL, 0, NAN};
-        const struct mt_engine_bar *bars[1] = {&bar};
-        assert_int_equal(mt_engine_on_time(c.e, f->btc.open_time[i], bars, i >= 450, &err), 0);
-    }
+    c.e = btc_engine(&ea, &cfg, &sink);
+    for (size_t i = 0; i < NBARS; i++)
+        btc_bar(f, c.e, i);
     printf("auto cap: cap 2: %zu taken, %zu sims for it; cap 3: %zu taken, %zu sims for it\n", c.decided[0],
            c.decided[1], c.decided[2], c.decided[3]);
     for (int k = 0; k < 4; k++)
