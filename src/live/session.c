@@ -18,6 +18,12 @@
 #include "store/spreads.h"
 #include "store/store.h"
 
+/* A symbol's volume in a ranking (select_pairs). */
+struct ranked {
+    double volume;
+    size_t series;
+};
+
 /* The agents of one timeframe on one engine. */
 struct group {
     enum mt_tf tf;
@@ -28,6 +34,7 @@ struct group {
     struct mt_spread_history *sp;  /* per run symbol */
     struct mt_hist_series *hs;
     int64_t *first;                /* per run symbol: its first stored bar (INT64_MAX: none) */
+    struct ranked *ranked;         /* room for the ranking of every run symbol */
     struct mt_hist_feed feed;
     bool have_feed;
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
@@ -313,11 +320,12 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         struct mt_spread_history *sp = calloc(s->ns, sizeof *sp);
         struct mt_hist_series *hs = calloc(s->ns, sizeof *hs);
         int64_t *first = calloc(s->ns, sizeof *first);
-        if (!bars || !sp || !hs || !first) {
-            free(bars), free(sp), free(hs), free(first);
+        struct ranked *ranked = calloc(s->ns, sizeof *ranked);
+        if (!bars || !sp || !hs || !first || !ranked) {
+            free(bars), free(sp), free(hs), free(first), free(ranked);
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
         }
-        g->bars = bars, g->sp = sp, g->hs = hs, g->first = first;
+        g->bars = bars, g->sp = sp, g->hs = hs, g->first = first, g->ranked = ranked;
     }
     bool warm = warm_to != INT64_MIN;
     int64_t first = INT64_MAX, fed = warm ? warm_to : g->fed, window = rank_window(g);
@@ -397,11 +405,6 @@ static int64_t rank_window(const struct group *g)
     return w;
 }
 
-struct ranked {
-    double volume;
-    size_t series;
-};
-
 static int cmp_ranked(const void *a, const void *b)
 {
     const struct ranked *x = a, *y = b;
@@ -414,17 +417,14 @@ static int cmp_ranked(const void *a, const void *b)
  * t (bars[i] the bars given then) from what is known at that close: the
  * quote volume of the last day or week of closed bars, the history length and
  * the spread; the top N become active, the others not. */
-static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const struct mt_engine_bar *const *bars,
-                        struct mt_err *err)
+static void select_pairs(struct mt_session *s, struct group *g, int64_t t, const struct mt_engine_bar *const *bars)
 {
-    struct ranked *r = NULL;
+    struct ranked *r = g->ranked;
     int64_t close = mt_tf_next(g->tf, t);
     for (size_t k = 0; k < g->na; k++) {
         const struct mt_agent_spec *x = spec_of(g, k);
         if (x->pairs.symbols[0])
             continue;
-        if (!r && !(r = malloc(s->ns * sizeof *r)))
-            return mt_err_set(err, MT_ENOMEM, "session: out of memory");
         int64_t window = window_of(x);
         size_t m = 0;
         for (size_t i = 0; i < s->ns; i++) {
@@ -436,7 +436,7 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
             assert(at < b->n && b->open_time[at] == t);
             if (close - g->first[i] < x->pairs.min_history_days * 86400000LL)
                 continue;
-            double spread = g->feed.bar[i].spread;
+            double spread = bars[i]->spread;
             if (isnan(spread))
                 spread = s->cfg.costs.spread;
             if (!(spread < x->pairs.max_spread))
@@ -454,8 +454,6 @@ static int select_pairs(struct mt_session *s, struct group *g, int64_t t, const 
         for (size_t q = 0; q < m && q < (size_t)x->pairs.top; q++)
             mt_engine_set_active(g->e, k, r[q].series, true);
     }
-    free(r);
-    return 0;
 }
 
 /* What the groups other than `except` (NULL: every group) hold: their realized
@@ -490,9 +488,8 @@ static int group_feed(struct mt_session *s, struct group *g, int64_t upto, bool 
     int rc;
     while ((rc = f.next(f.ctx, &t, &bars, &unused, err)) == 1) {
         bool here = decide && t == upto;
-        if (here && (rc = select_pairs(s, g, t, bars, err)))
-            return rc;
         if (here) {
+            select_pairs(s, g, t, bars);
             struct mt_engine_outside o = groups_hold(s, g);
             mt_engine_set_outside(g->e, &o);
         }
@@ -678,6 +675,7 @@ void mt_session_close(struct mt_session *s)
         free(g->sp);
         free(g->hs);
         free(g->first);
+        free(g->ranked);
         mt_engine_free(g->e);
     }
     mt_journal_close(s->j);
