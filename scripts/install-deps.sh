@@ -7,9 +7,11 @@ packages=(
   build-essential meson ninja-build pkg-config clang
   libcjson-dev libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev libzip-dev libssl-dev
   libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev sqlite3
+  libxgboost-dev
   libcmocka-dev
   nodejs npm
   time python3
+  python3-sklearn python3-optuna
 )
 
 missing=()
