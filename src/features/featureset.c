@@ -375,6 +375,7 @@ int mt_features_init(struct mt_features *f, const struct mt_fset *fs, enum mt_tf
     memset(f, 0, sizeof *f);
     f->fs = fs;
     f->tf = tf;
+    f->last = INT64_MIN;
     f->inds = calloc(fs->n ? fs->n : 1, sizeof *f->inds);
     if (!f->inds)
         return mt_err_set(err, MT_ENOMEM, "features: out of memory");
@@ -453,6 +454,7 @@ int mt_features_batch(struct mt_features *f, const struct mt_series *s, struct m
         }
     }
     f->fed = rows;
+    f->last = rows ? s->open_time[rows - 1] : INT64_MIN;
     free(scratch);
     free(nan_col);
     return 0;
@@ -461,9 +463,9 @@ int mt_features_batch(struct mt_features *f, const struct mt_series *s, struct m
 int mt_features_update(struct mt_features *f, const struct mt_series *s, size_t i, float *row,
                        struct mt_err *err)
 {
-    if (i != f->fed || i >= s->n)
-        return mt_err_set(err, MT_EINVAL, "features: bar %zu is not the next bar (%zu fed, series of %zu)", i,
-                          f->fed, s->n);
+    if (i >= s->n || s->open_time[i] <= f->last)
+        return mt_err_set(err, MT_EINVAL, "features: bar %zu of %zu is not after the last bar fed (%zu fed)", i, s->n,
+                          f->fed);
     const struct mt_fset *fs = f->fs;
     const double nan = NAN;
     size_t c = 0;
@@ -484,5 +486,6 @@ int mt_features_update(struct mt_features *f, const struct mt_series *s, size_t 
                 row[c++] = feature_value(&fs->items[j], y[k], s->close[i]);
     }
     f->fed++;
+    f->last = s->open_time[i];
     return 0;
 }

@@ -95,6 +95,7 @@ struct mt_features {
     enum mt_tf tf;
     struct mt_ind *inds;        /* one per item, owned */
     size_t fed;                 /* bars fed so far */
+    int64_t last;               /* open time of the last bar fed (INT64_MIN: none) */
 };
 
 /* Sets up the indicators of fs for bars of timeframe tf. Returns 0,
@@ -110,9 +111,10 @@ void mt_features_release(struct mt_features *f);
 int mt_features_batch(struct mt_features *f, const struct mt_series *s, struct mt_fmatrix *out,
                       struct mt_err *err);
 
-/* Live: feeds bar i of s, which must be the bar after the last one fed
- * (i == f->fed), and writes its fs->columns features into row. Returns 0 or
- * MT_EINVAL (bar out of order). */
+/* Live: feeds bar i of s, which must open after the last bar fed (s may be a
+ * later slice of the series: the bars are matched by time, and the caller
+ * feeds every bar once, in order), and writes its fs->columns features into
+ * row. Returns 0 or MT_EINVAL (bar out of order). */
 int mt_features_update(struct mt_features *f, const struct mt_series *s, size_t i, float *row,
                        struct mt_err *err);
 

@@ -347,7 +347,7 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         g->first[i] = all.n ? all.open_time[0] : INT64_MAX;
         if (all.n && all.open_time[0] < first)
             first = all.open_time[0];
-        struct mt_hist_series hs = {&g->bars[i], NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n};
+        struct mt_hist_series hs = {&g->bars[i], NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n, NULL};
         /* the bars before warm_from never reach the engine (a backfill after the run began) */
         size_t from = g->warm_from == INT64_MIN ? 0 : mt_series_lower_bound(&all, g->warm_from);
         size_t after = fed == INT64_MIN ? from : mt_series_lower_bound(&all, fed + 1);

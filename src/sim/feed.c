@@ -31,7 +31,12 @@ int mt_hist_feed_init(struct mt_hist_feed *f, struct mt_engine *e, enum mt_tf tf
     f->bar = calloc(ns, sizeof *f->bar);
     f->sub = calloc(ns, sizeof *f->sub);
     f->bars = calloc(ns, sizeof *f->bars);
-    if (!f->next || !f->lower_from || !f->spread_from || !f->bar || !f->sub || !f->bars) {
+    for (size_t s = 0; s < ns; s++)
+        if (series[s].features && series[s].features->fs->columns > f->row_width)
+            f->row_width = series[s].features->fs->columns;
+    if (f->row_width)
+        f->rows = malloc(ns * f->row_width * sizeof *f->rows);
+    if (!f->next || !f->lower_from || !f->spread_from || !f->bar || !f->sub || !f->bars || (f->row_width && !f->rows)) {
         mt_hist_feed_release(f);
         return mt_err_set(err, MT_ENOMEM, "historical feed: out of memory for %zu series", ns);
     }
@@ -46,6 +51,7 @@ void mt_hist_feed_release(struct mt_hist_feed *f)
     free(f->bar);
     free(f->sub);
     free(f->bars);
+    free(f->rows);
     memset(f, 0, sizeof *f);
 }
 
@@ -85,7 +91,6 @@ static bool following(const struct mt_hist_feed *f)
 static int hist_next(void *ctx, int64_t *t, const struct mt_engine_bar *const **bars, bool *decide,
                      struct mt_err *err)
 {
-    (void)err;
     struct mt_hist_feed *f = ctx;
     bool any = false;
     int64_t now = 0;
@@ -118,6 +123,16 @@ static int hist_next(void *ctx, int64_t *t, const struct mt_engine_bar *const **
         x->lower = hs->lower && mt_engine_followed(f->e, s)
                        ? lower_candles(hs->lower, now, mt_tf_next(f->tf, now), &f->lower_from[s], &f->sub[s])
                        : NULL;
+        x->features = NULL;
+        x->n_features = 0;
+        if (hs->features) {
+            float *row = f->rows + s * f->row_width;
+            int rc = mt_features_update(hs->features, b, i, row, err);
+            if (rc)
+                return rc;
+            x->features = row;
+            x->n_features = hs->features->fs->columns;
+        }
         f->bars[s] = x;
     }
     *t = now;

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/series.h"
+#include "features/featureset.h"
 #include "sim/engine.h"
 
 struct mt_feed {
@@ -38,6 +39,12 @@ struct mt_hist_series {
     const int64_t *spread_time;
     const double *spread;
     size_t n_spreads;
+    /* The scorer's features of this series (caller-owned, fed every earlier
+     * bar of the series, and only by this feed from here on), or NULL: its
+     * bars carry no feature row. Each bar read is fed to it and its row goes
+     * with the bar: the same streaming rows a session computes, equal bit for
+     * bit to the batch matrix's (features/featureset.h). */
+    struct mt_features *features;
 };
 
 /* The spread of hs in force at time t: its latest one taken at or before t
@@ -66,9 +73,12 @@ struct mt_hist_feed {
     struct mt_engine_bar *bar;
     struct mt_subbars *sub;
     const struct mt_engine_bar **bars;
+    float *rows; /* per series with features: its row at the bar given (the widest feature set's width) */
+    size_t row_width;
 };
 
-/* Sets f up over series for engine e. Returns 0 or MT_ENOMEM. */
+/* Sets f up over series for engine e. Returns 0 or MT_ENOMEM. A feed that
+ * fails (feature states fed out of order: MT_EINVAL) cannot go on. */
 int mt_hist_feed_init(struct mt_hist_feed *f, struct mt_engine *e, enum mt_tf tf, const struct mt_hist_series *series,
                       size_t ns, const struct mt_hist_span *span, struct mt_err *err);
 void mt_hist_feed_release(struct mt_hist_feed *f);

@@ -161,15 +161,19 @@ int mt_portfolio_run(const struct mt_portfolio_series *series, size_t ns, const 
         sink = (struct mt_sink){chain_decision, chain_trade, chain_equity, &c, cfg->also->updates};
     const char **symbols = malloc((ns ? ns : 1) * sizeof *symbols);
     struct mt_hist_series *hs = calloc(ns ? ns : 1, sizeof *hs);
+    struct mt_features *feat = cfg->features ? calloc(ns ? ns : 1, sizeof *feat) : NULL;
+    size_t n_feat = 0; /* feature states set up */
     out->symbols = calloc(ns ? ns : 1, sizeof *out->symbols);
     out->n_symbols = ns;
     int rc = 0;
-    if (!symbols || !hs || !out->symbols)
+    if (!symbols || !hs || !out->symbols || (cfg->features && !feat))
         rc = mt_err_set(err, MT_ENOMEM, "portfolio: out of memory");
     for (size_t s = 0; s < ns && rc == 0; s++) {
         symbols[s] = series[s].symbol;
         hs[s] = (struct mt_hist_series){series[s].bars, series[s].lower, series[s].spread_time, series[s].spread,
-                                        series[s].n_spreads};
+                                        series[s].n_spreads, NULL};
+        if (feat && (rc = mt_features_init(&feat[s], cfg->features, tf, err)) == 0)
+            hs[s].features = &feat[n_feat++];
     }
     struct mt_engine *e = NULL;
     if (rc == 0)
@@ -184,6 +188,9 @@ int mt_portfolio_run(const struct mt_portfolio_series *series, size_t ns, const 
     mt_engine_free(e);
     free(symbols);
     free(hs);
+    for (size_t s = 0; s < n_feat; s++)
+        mt_features_release(&feat[s]);
+    free(feat);
     if (rc == 0)
         rc = summarize(out, tf, err);
     if (rc)

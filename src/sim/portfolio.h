@@ -33,6 +33,8 @@ struct mt_portfolio_config {
     bool follow_past_to;             /* follow open trades past `to` (false) */
     bool one_per_symbol;             /* the original's routing: one position per agent and symbol (true) */
     bool track_sims;                 /* follow on sims closed by a strategy exit or a full take-profit (true) */
+    const struct mt_fset *features;  /* the agents' scorers' feature set: each series' bars carry their streaming
+                                        feature row (feed.h); NULL: no rows (scorers see NULL, 0) */
     const struct mt_sink *also;      /* a second sink that gets every event after the collecting one (e.g. a
                                         journal), or NULL; its updates flag is honoured */
 };

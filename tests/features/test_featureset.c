@@ -151,7 +151,22 @@ static void test_matrix_batch_and_live(void **state)
             assert_memory_equal(&row[k], &m.v[k * m.rows + i], sizeof(float));
     }
     assert_int_equal(mt_features_update(&f, s, s->n - 2, row, &err), MT_EINVAL);
-    assert_non_null(strstr(err.msg, "is not the next bar"));
+    assert_non_null(strstr(err.msg, "is not after the last bar fed"));
+
+    /* The bars after the batch may come from a later slice of the series (a
+     * session keeps only the recent bars): matched by time, same rows. */
+    assert_int_equal(mt_features_batch(&f, &head, &m2, &err), 0);
+    mt_fmatrix_release(&m2);
+    struct mt_series tail;
+    mt_series_init(&tail, s->fields);
+    assert_int_equal(mt_series_slice(&tail, s, head.n - 10, s->n, &err), 0);
+    assert_int_equal(mt_features_update(&f, &tail, 9, row, &err), MT_EINVAL); /* the last bar fed */
+    for (size_t i = 10; i < tail.n; i++) {
+        assert_int_equal(mt_features_update(&f, &tail, i, row, &err), 0);
+        for (size_t k = 0; k < 3; k++)
+            assert_memory_equal(&row[k], &m.v[k * m.rows + head.n - 10 + i], sizeof(float));
+    }
+    mt_series_release(&tail);
 
     /* An OHLCV-only series: the trades feature is NaN everywhere, the rest computed. */
     struct mt_series ohlcv = *s;
