@@ -240,3 +240,10 @@ struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s)
     a.limits.min_score = s->min_score;
     return a;
 }
+
+struct mt_rank_rule mt_agent_rank_rule(const struct mt_agent_spec *s)
+{
+    int64_t day = 86400000LL;
+    return (struct mt_rank_rule){s->pairs.top, strcmp(s->pairs.by, "volume_1w") == 0 ? 7 * day : day,
+                                 s->pairs.min_history_days * day, s->pairs.max_spread};
+}

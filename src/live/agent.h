@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "core/timeframe.h"
 #include "sim/engine.h"
+#include "sim/ranking.h"
 #include "strategy/strategy.h"
 
 #define MT_AGENTS_MAX 32       /* agents in one config */
@@ -96,5 +97,10 @@ double mt_agent_default_risk(enum mt_tf tf);
  * 3, the value without open positions) and an unset max_open_r sets
  * auto_open_r (1.7 x the max positions); no scorer. */
 struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s);
+
+/* The ranking rule of a resolved spec's pairs (sim/ranking.h): its top, a
+ * window of 1 day ("volume_1d") or 1 week ("volume_1w"), min_history_days and
+ * max_spread. Meaningless for listed pairs. */
+struct mt_rank_rule mt_agent_rank_rule(const struct mt_agent_spec *s);
 
 #endif

@@ -13,17 +13,13 @@
 #include "core/time.h"
 #include "live/schedule.h"
 #include "sim/feed.h"
+#include "sim/ranking.h"
 #include "store/catalog.h"
 #include "store/lock.h"
 #include "store/spreads.h"
 #include "store/store.h"
 
 /* A symbol's volume in a ranking (select_pairs). */
-struct ranked {
-    double volume;
-    size_t series;
-};
-
 /* The agents of one timeframe on one engine. */
 struct group {
     enum mt_tf tf;
@@ -34,7 +30,7 @@ struct group {
     struct mt_spread_history *sp;  /* per run symbol */
     struct mt_hist_series *hs;
     int64_t *first;                /* per run symbol: its first stored bar (INT64_MAX: none) */
-    struct ranked *ranked;         /* room for the ranking of every run symbol */
+    struct mt_rank_candidate *ranked;         /* room for the ranking of every run symbol */
     struct mt_hist_feed feed;
     bool have_feed;
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
@@ -320,7 +316,7 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         struct mt_spread_history *sp = calloc(s->ns, sizeof *sp);
         struct mt_hist_series *hs = calloc(s->ns, sizeof *hs);
         int64_t *first = calloc(s->ns, sizeof *first);
-        struct ranked *ranked = calloc(s->ns, sizeof *ranked);
+        struct mt_rank_candidate *ranked = calloc(s->ns, sizeof *ranked);
         if (!bars || !sp || !hs || !first || !ranked) {
             free(bars), free(sp), free(hs), free(first), free(ranked);
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
@@ -383,34 +379,13 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
 
 /* ---- stepping a group ---- */
 
-/* The quote volume of bar k of b (volume x close without a quote volume). */
-static double quote_volume(const struct mt_series *b, size_t k)
-{
-    double q = b->quote_volume ? b->quote_volume[k] : NAN;
-    return isnan(q) && b->volume ? b->volume[k] * b->close[k] : q;
-}
-
-/* The span of closed bars agent x ranks its pairs by (ms). */
-static int64_t window_of(const struct mt_agent_spec *x)
-{
-    return strcmp(x->pairs.by, "volume_1w") == 0 ? 7 * 86400000LL : 86400000LL;
-}
-
 static int64_t rank_window(const struct group *g)
 {
     int64_t w = 0;
     for (size_t k = 0; k < g->na; k++)
-        if (!spec_of(g, k)->pairs.symbols[0] && window_of(spec_of(g, k)) > w)
-            w = window_of(spec_of(g, k));
+        if (!spec_of(g, k)->pairs.symbols[0] && mt_agent_rank_rule(spec_of(g, k)).window > w)
+            w = mt_agent_rank_rule(spec_of(g, k)).window;
     return w;
-}
-
-static int cmp_ranked(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->volume != y->volume)
-        return x->volume > y->volume ? -1 : 1;
-    return x->series < y->series ? -1 : x->series > y->series;
 }
 
 /* Ranked agents of g choose their pairs at the close of the bar opening at
@@ -419,39 +394,28 @@ static int cmp_ranked(const void *a, const void *b)
  * the spread; the top N become active, the others not. */
 static void select_pairs(struct mt_session *s, struct group *g, int64_t t, const struct mt_engine_bar *const *bars)
 {
-    struct ranked *r = g->ranked;
+    struct mt_rank_candidate *r = g->ranked;
     int64_t close = mt_tf_next(g->tf, t);
     for (size_t k = 0; k < g->na; k++) {
         const struct mt_agent_spec *x = spec_of(g, k);
         if (x->pairs.symbols[0])
             continue;
-        int64_t window = window_of(x);
+        struct mt_rank_rule rule = mt_agent_rank_rule(x);
         size_t m = 0;
         for (size_t i = 0; i < s->ns; i++) {
             mt_engine_set_active(g->e, k, i, false);
-            const struct mt_series *b = &g->bars[i];
             if (!bars[i])
                 continue; /* its current candle is missing: not rankable */
             size_t at = g->feed.next[i];
-            assert(at < b->n && b->open_time[at] == t);
-            if (close - g->first[i] < x->pairs.min_history_days * 86400000LL)
-                continue;
+            assert(at < g->bars[i].n && g->bars[i].open_time[at] == t);
             double spread = bars[i]->spread;
             if (isnan(spread))
                 spread = s->cfg.costs.spread;
-            if (!(spread < x->pairs.max_spread))
-                continue;
-            /* the current bar always counts (a 1d window on 1w bars is the week's volume) */
-            double v = 0;
-            for (size_t j = at + 1; j-- > 0 && (j == at || b->open_time[j] >= close - window);) {
-                double q = quote_volume(b, j);
-                if (!isnan(q))
-                    v += q;
-            }
-            r[m++] = (struct ranked){v, i};
+            if (mt_rank_eligible(&rule, close, g->first[i], spread))
+                r[m++] = (struct mt_rank_candidate){mt_rank_volume(&g->bars[i], at, close, rule.window), i};
         }
-        qsort(r, m, sizeof *r, cmp_ranked);
-        for (size_t q = 0; q < m && q < (size_t)x->pairs.top; q++)
+        size_t top = mt_rank_select(&rule, r, m);
+        for (size_t q = 0; q < top; q++)
             mt_engine_set_active(g->e, k, r[q].series, true);
     }
 }
