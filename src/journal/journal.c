@@ -1243,3 +1243,70 @@ int mt_journal_tick(struct mt_journal *j, int64_t run_id, const struct mt_journa
     sqlite3_bind_int64(s, 7, (int64_t)t->closed);
     return done(j, s, "writing a tick", err);
 }
+
+int mt_journal_agent_outcomes(struct mt_journal *j, const char *agent, const char *strategy_id, enum mt_tf tf,
+                              struct mt_journal_outcome **out, size_t *n, struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = flush_dirty(j, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT t.symbol, r.kind, t.kind, t.state, t.signal_time, t.side, t.setup_price, "
+                           "t.setup_stop, t.setup_target, t.setup_rr, t.context, t.close_time, t.r, t.run, t.id "
+                           "FROM trades t JOIN agents a ON a.run = t.run AND a.idx = t.agent "
+                           "JOIN runs r ON r.id = t.run "
+                           "WHERE a.name = ?1 AND a.strategy = ?2 AND a.timeframe = ?3 AND t.state <> 'open' "
+                           "ORDER BY t.signal_time, t.run, t.id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return sql_fail(j, "preparing the agent's outcomes", err);
+    sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, strategy_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, mt_tf_name(tf), -1, SQLITE_STATIC);
+    struct mt_journal_outcome *v = NULL;
+    size_t cap = 0, k = 0;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct mt_journal_outcome *w = k < MT_JOURNAL_MAX_ROWS ? mt_grow(v, &cap, k, sizeof *w, 256) : NULL;
+        if (!w) {
+            rc = mt_err_set(err, k < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT,
+                            "journal %s: no room for %zu trades of agent %s", j->path, k + 1, agent);
+            break;
+        }
+        v = w;
+        struct mt_journal_outcome *o = &v[k];
+        memset(o, 0, sizeof *o);
+        snprintf(o->symbol, sizeof o->symbol, "%s", col_text(s, 0));
+        int run = lookup(run_kind_names, 4, col_text(s, 1)), kind = lookup(kind_names, 3, col_text(s, 2));
+        o->censored = strcmp(col_text(s, 3), "censored") == 0;
+        o->setup.time = sqlite3_column_int64(s, 4);
+        o->setup.side = strcmp(col_text(s, 5), "long") == 0 ? 1 : -1;
+        o->setup.price = col_real(s, 6);
+        o->setup.stop = col_real(s, 7);
+        o->setup.target = col_real(s, 8);
+        o->setup.rr = col_real(s, 9);
+        int ctx_bad = parse_context(col_text(s, 10), &o->setup);
+        o->close_time = sqlite3_column_int64(s, 11);
+        o->r = col_real(s, 12);
+        if (run < 0 || kind < 0 || ctx_bad) {
+            rc = mt_err_set(err, MT_EFORMAT, "journal %s: run %lld trade %lld: bad run kind, kind or context", j->path,
+                            (long long)sqlite3_column_int64(s, 13), (long long)sqlite3_column_int64(s, 14));
+            break;
+        }
+        o->run = (enum mt_run_kind)run;
+        o->kind = (enum mt_trade_kind)kind;
+        k++;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(j, "reading the agent's outcomes", err);
+    sqlite3_finalize(s);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}

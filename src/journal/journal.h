@@ -159,4 +159,22 @@ struct mt_journal_tick {
 };
 int mt_journal_tick(struct mt_journal *j, int64_t run_id, const struct mt_journal_tick *t, struct mt_err *err);
 
+/* One finished trade of a named agent, from any run (mt_journal_agent_outcomes). */
+struct mt_journal_outcome {
+    char symbol[32];
+    enum mt_run_kind run; /* the kind of run it came from */
+    enum mt_trade_kind kind;
+    bool censored;        /* the run ended first: no outcome (r is the mark-to-market) */
+    struct mt_setup setup;
+    int64_t close_time;   /* when it closed (or was censored) */
+    double r;             /* net R */
+};
+
+/* Every closed or censored trade, of every run, of the agents named `agent`
+ * that ran strategy_id on tf, ordered by signal time, then run and id; *out
+ * malloc'ed (the caller frees it; NULL when *n is 0). Returns 0, MT_EFORMAT
+ * (a bad row, named) or MT_EIO. */
+int mt_journal_agent_outcomes(struct mt_journal *j, const char *agent, const char *strategy_id, enum mt_tf tf,
+                              struct mt_journal_outcome **out, size_t *n, struct mt_err *err);
+
 #endif

@@ -56,7 +56,7 @@ void mt_agent_spec_init(struct mt_agent_spec *s)
     s->risk = s->max_open_r = NAN;
     s->max_positions = MT_CFG_AUTO;
     s->tp_r = s->tp_fraction = s->tp_full_value = s->stale_h = s->stale_r = NAN;
-    s->min_score = mt_agent_limits_default().min_score;
+    s->min_score = NAN; /* unset: the model's threshold, or mt_agent_limits_default's */
 }
 
 /* fr_max = 0.002 x {15m 1, 30m 2, 1h 4, 4h 10, 12h 20, 1d 30} */
@@ -190,7 +190,7 @@ static int resolve_one(struct mt_agent_spec *s, const char *who, struct mt_err *
         {"tp_full_value", s->tp_full_value, 0, MT_TP_FULL_VALUE_MAX, false, false},
         {"stale_h", s->stale_h, 0, (double)MT_STALE_H_MAX, false, false},
         {"stale_r", s->stale_r, -MT_STALE_R_MAX, MT_STALE_R_MAX, false, false},
-        {"min_score", s->min_score, 0, 1, false, false},
+        {"min_score", or_default(s->min_score, 0), 0, 1, false, false},
     };
     return check_ranges(chk, sizeof chk / sizeof chk[0], who, err);
 }
@@ -237,7 +237,8 @@ struct mt_engine_agent mt_agent_engine(const struct mt_agent_spec *s)
     a.limits.auto_open_r = isnan(s->max_open_r);
     a.limits.max_positions = a.limits.auto_positions ? mt_agent_max_positions(NAN) : (int)s->max_positions;
     a.limits.max_open_r = a.limits.auto_open_r ? mt_agent_max_open_r(a.limits.max_positions) : s->max_open_r;
-    a.limits.min_score = s->min_score;
+    if (!isnan(s->min_score))
+        a.limits.min_score = s->min_score;
     return a;
 }
 

@@ -13,7 +13,8 @@
  *                  sim/account.h, applied by the engine at each bar);
  *   max_open_r     1.7 x max_positions (mt_agent_max_open_r);
  *   trade rules    mt_trade_rules_for(strategy) (Channel Run: no take-profit);
- *   min_score      mt_agent_limits_default's (0.6);
+ *   min_score      unset (NaN): the deployed model's threshold (ml/model.h),
+ *                  without one mt_agent_limits_default's (0.6);
  *   pairs          the top 100 by 1-day quote volume ("volume_1d") with at
  *                  least 30 days of history and a spread below 0.004. */
 #ifndef MT_LIVE_AGENT_H
@@ -59,7 +60,7 @@ struct mt_agent_spec {
     int64_t max_positions;                /* in [0, MT_AGENT_POSITIONS_MAX] or MT_CFG_AUTO */
     double max_open_r;                    /* >= 0 */
     double tp_r, tp_fraction, tp_full_value, stale_h, stale_r; /* ranges of sim/trade.h */
-    double min_score;                     /* in [0, 1] */
+    double min_score;                     /* in [0, 1]; NaN: unset (see the top) */
     /* Set by resolving: */
     enum mt_tf tf;
     unsigned side_mask; /* the engine's MT_SIDES_* bits */

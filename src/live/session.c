@@ -126,7 +126,7 @@ static void config_hash(const struct mt_session_config *c, char out[17])
                  (long long)x->pairs.min_history_days, x->pairs.max_spread);
         hash_add(&h, "risk %.17g pos %lld open_r %.17g tp %.17g %.17g %.17g stale %.17g %.17g score %.17g", x->risk,
                  (long long)x->max_positions, x->max_open_r, x->tp_r, x->tp_fraction, x->tp_full_value, x->stale_h,
-                 x->stale_r, x->min_score);
+                 x->stale_r, isnan(x->min_score) ? mt_agent_limits_default().min_score : x->min_score);
     }
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
