@@ -23,10 +23,10 @@ size_t mt_setup_feature_names(const struct mt_strategy *st, char (*names)[MT_FSE
 {
     size_t n = 0;
     snprintf(names[n++], MT_FSET_NAME_MAX, "setup_side");
-    snprintf(names[n++], MT_FSET_NAME_MAX, "setup_stop_dist");
+    snprintf(names[n++], MT_FSET_NAME_MAX, "setup_stop_rel");
     snprintf(names[n++], MT_FSET_NAME_MAX, "setup_rr");
     for (int k = 0; k < mt_strategy_n_context(st); k++)
-        snprintf(names[n++], MT_FSET_NAME_MAX, "setup_%s", mt_strategy_context_name(st, k));
+        snprintf(names[n++], MT_FSET_NAME_MAX, "ctx_%s", mt_strategy_context_name(st, k));
     assert(n <= MT_SETUP_FEATURES_MAX);
     return n;
 }
@@ -340,20 +340,53 @@ static int sort_rows(struct mt_trainset *t, struct mt_err *err)
     return 0;
 }
 
+int mt_trainset_columns(const struct mt_fset *fs, enum mt_tf tf, const char *strategy_id,
+                        char (**names)[MT_FSET_NAME_MAX], size_t *n, size_t *n_fset, struct mt_err *err)
+{
+    *names = NULL;
+    *n = *n_fset = 0;
+    struct mt_strategy st;
+    int rc = mt_strategy_parse(strategy_id, tf, 0.001, &st, err);
+    if (rc)
+        return rc;
+    char setup[MT_SETUP_FEATURES_MAX][MT_FSET_NAME_MAX];
+    size_t n_setup = mt_setup_feature_names(&st, setup);
+    mt_strategy_release(&st);
+    char (*v)[MT_FSET_NAME_MAX] = calloc(fs->columns + n_setup, sizeof *v);
+    if (!v)
+        return mt_err_set(err, MT_ENOMEM, "training set: out of memory");
+    struct mt_features f;
+    struct mt_fmatrix empty;
+    mt_fmatrix_init(&empty);
+    struct mt_series none;
+    mt_series_init(&none, 0);
+    rc = mt_features_init(&f, fs, tf, err);
+    if (rc == 0) {
+        rc = mt_features_batch(&f, &none, &empty, err); /* gives the column names */
+        mt_features_release(&f);
+    }
+    for (size_t c = 0; rc == 0 && c < fs->columns; c++)
+        memcpy(v[c], empty.names[c], MT_FSET_NAME_MAX);
+    mt_fmatrix_release(&empty);
+    for (size_t c = 0; c < n_setup; c++)
+        memcpy(v[fs->columns + c], setup[c], MT_FSET_NAME_MAX);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *names = v;
+    *n = fs->columns + n_setup;
+    *n_fset = fs->columns;
+    return 0;
+}
+
 int mt_trainset_build(const struct mt_trainset_spec *spec, struct mt_trainset *out, struct mt_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct mt_strategy st;
-    int rc = mt_strategy_parse(spec->strategy_id, spec->tf, spec->costs.spread, &st, err);
+    int rc = mt_trainset_columns(spec->fset, spec->tf, spec->strategy_id, &out->names, &out->cols, &out->n_fset, err);
     if (rc)
         return rc;
-    char setup_names[MT_SETUP_FEATURES_MAX][MT_FSET_NAME_MAX];
-    size_t n_setup = mt_setup_feature_names(&st, setup_names);
-    mt_strategy_release(&st);
     size_t ns = spec->n_symbols;
-    out->n_fset = spec->fset->columns;
-    out->cols = out->n_fset + n_setup;
-    out->names = calloc(out->cols, sizeof *out->names);
     out->symbols = calloc(ns ? ns : 1, sizeof *out->symbols);
     uint8_t **sel = spec->ranked ? calloc(ns ? ns : 1, sizeof *sel) : NULL;
     size_t *n_bars = calloc(ns ? ns : 1, sizeof *n_bars);
@@ -361,22 +394,11 @@ int mt_trainset_build(const struct mt_trainset_spec *spec, struct mt_trainset *o
     bool have_feat = false;
     struct mt_journal_outcome *jo = NULL;
     size_t n_jo = 0;
-    if (!out->names || !out->symbols || (spec->ranked && !sel) || !n_bars)
+    if (!out->symbols || (spec->ranked && !sel) || !n_bars)
         rc = mt_err_set(err, MT_ENOMEM, "training set: out of memory");
     if (rc == 0 && (rc = mt_features_init(&feat, spec->fset, spec->tf, err)) == 0)
         have_feat = true;
     if (rc == 0) {
-        char (*fnames)[MT_FSET_NAME_MAX] = out->names;
-        struct mt_fmatrix empty;
-        mt_fmatrix_init(&empty);
-        struct mt_series none;
-        mt_series_init(&none, 0);
-        rc = mt_features_batch(&feat, &none, &empty, err); /* the column names */
-        for (size_t c = 0; rc == 0 && c < out->n_fset; c++)
-            memcpy(fnames[c], empty.names[c], MT_FSET_NAME_MAX);
-        mt_fmatrix_release(&empty);
-        for (size_t c = 0; c < n_setup; c++)
-            memcpy(fnames[out->n_fset + c], setup_names[c], MT_FSET_NAME_MAX);
         for (size_t i = 0; i < ns; i++)
             snprintf(out->symbols[i], MT_TRAINSET_SYMBOL_MAX, "%s", spec->symbols[i]);
         out->n_symbols = ns;

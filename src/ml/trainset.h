@@ -50,8 +50,8 @@ enum mt_row_source {
 const char *mt_row_source_name(enum mt_row_source s);
 
 /* The names of the setup columns strategy st's setups give (setup_side,
- * setup_stop_dist, setup_rr, then setup_<context name> for each context
- * value) into names; returns their number (<= MT_SETUP_FEATURES_MAX). */
+ * setup_stop_rel, setup_rr, then ctx_<context name> for each context value)
+ * into names; returns their number (<= MT_SETUP_FEATURES_MAX). */
 size_t mt_setup_feature_names(const struct mt_strategy *st, char (*names)[MT_FSET_NAME_MAX]);
 
 /* The setup columns of x (mt_setup_feature_names' order) into out: its side
@@ -59,6 +59,13 @@ size_t mt_setup_feature_names(const struct mt_strategy *st, char (*names)[MT_FSE
  * and its context values. Returns their number. The scorer and the training
  * set both use this, so the columns are equal bit for bit. */
 size_t mt_setup_features(const struct mt_setup *x, float *out);
+
+/* The names of the full row of strategy_id's setups on tf with fs: fs's
+ * columns, then mt_setup_feature_names; *names malloc'ed (the caller frees
+ * it), *n columns of which the first *n_fset are fs's. Returns 0, MT_EINVAL
+ * (a bad strategy id) or MT_ENOMEM. */
+int mt_trainset_columns(const struct mt_fset *fs, enum mt_tf tf, const char *strategy_id,
+                        char (**names)[MT_FSET_NAME_MAX], size_t *n, size_t *n_fset, struct mt_err *err);
 
 /* Loads the closed candles of pair i (sorted by open time) into *out; a pair
  * without data gives MT_ENOENT (it is skipped). */
