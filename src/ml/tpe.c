@@ -206,13 +206,20 @@ void mt_tpe_weights(size_t n, double *w)
         w[i] = 1.0;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    return i < j ? -1 : i > j;
+}
+
+/* Indices by v[index], equal values in index order. */
 static int cmp_by_value(const void *a, const void *b, void *ctx)
 {
     const double *v = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
     if (v[i] != v[j])
         return v[i] < v[j] ? -1 : 1;
-    return i < j ? -1 : i > j;
+    return cmp_size(a, b);
 }
 
 void mt_tpe_kernels(const double *obs, size_t n, double low, double high, double *mus,
@@ -397,13 +404,7 @@ static int cmp_rank(const void *a, const void *b, void *ctx)
         return key[i].step < key[j].step ? -1 : 1;
     if (key[i].value != key[j].value)
         return key[i].value < key[j].value ? -1 : 1;
-    return i < j ? -1 : i > j;
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    return i < j ? -1 : i > j;
+    return cmp_size(a, b);
 }
 
 /* TPE for every parameter over the n_obs COMPLETE or PRUNED trials. */
