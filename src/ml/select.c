@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/series.h"
+#include "ml/radix.h"
 
 #define MAX_BINS 64
 /* Rows of the standardised sample per block of the correlation products (a multiple of 8). */
@@ -78,12 +79,6 @@ static int check_rows(size_t rows, const double *y, const double *w, const size_
     return 0;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -153,9 +148,9 @@ static size_t *sample_rows(const size_t *idx, size_t n, size_t m, uint64_t seed,
 }
 
 /* Bin edges of one column from the sample (sorted finite values at the
- * quantiles k / bins, duplicates removed); returns the number of edges. */
+ * quantiles k / bins, duplicates removed) and their number *ne. Returns 0 or MT_ENOMEM. */
 static int bin_edges(const float *x, size_t cols, size_t c, const size_t *smp, size_t m, int bins, float *buf,
-                     float *edges)
+                     float *edges, int *ne_out)
 {
     size_t f = 0;
     for (size_t k = 0; k < m; k++) {
@@ -163,16 +158,19 @@ static int bin_edges(const float *x, size_t cols, size_t c, const size_t *smp, s
         if (!isnan(v))
             buf[f++] = v;
     }
+    *ne_out = 0;
     if (f == 0)
         return 0;
-    qsort(buf, f, sizeof *buf, cmp_float);
+    if (mt_radix_floats(buf, f, NULL))
+        return MT_ENOMEM;
     int ne = 0;
     for (int b = 1; b < bins; b++) {
         float e = buf[(size_t)b * f / (size_t)bins];
         if (ne == 0 || e > edges[ne - 1])
             edges[ne++] = e;
     }
-    return ne;
+    *ne_out = ne;
+    return 0;
 }
 
 /* Bin of v: NaN is bin MAX_BINS, otherwise the number of edges <= v. */
@@ -180,15 +178,11 @@ static int bin_of(float v, const float *edges, int ne)
 {
     if (isnan(v))
         return MAX_BINS;
-    int lo = 0, hi = ne;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (edges[mid] <= v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    /* a branch-free count: a search over at most 63 edges mispredicts on every step */
+    int b = 0;
+    for (int k = 0; k < ne; k++)
+        b += edges[k] <= v;
+    return b;
 }
 
 /* Weighted mutual information (nats) of the bins with the label, less the
@@ -217,40 +211,32 @@ static double mutual_info(const double (*cnt)[2], double n_eff)
     return mi - (double)(nonempty - 1) / (2.0 * n_eff);
 }
 
-/* A value and its position, for ranking. */
-struct ranked {
-    float v;
-    size_t i;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
 /* Ranks (1-based, ties averaged) of v[0..m) in place, NaN left as NaN. */
 static int rank_in_place(float *v, size_t m)
 {
-    struct ranked *o = malloc((m ? m : 1) * sizeof *o);
-    if (!o)
-        return MT_ENOMEM;
-    size_t f = 0;
-    for (size_t k = 0; k < m; k++)
-        if (!isnan(v[k]))
-            o[f++] = (struct ranked){v[k], k};
-    qsort(o, f, sizeof *o, cmp_ranked);
-    for (size_t a = 0; a < f;) {
+    double *key = malloc((m ? m : 1) * sizeof *key);
+    size_t *pos = malloc((m ? m : 1) * sizeof *pos), *ord = malloc((m ? m : 1) * sizeof *ord), f = 0;
+    int rc = key && pos && ord ? 0 : MT_ENOMEM;
+    for (size_t k = 0; k < m && !rc; k++)
+        if (!isnan(v[k])) {
+            key[f] = v[k];
+            pos[f++] = k;
+        }
+    if (!rc)
+        rc = mt_radix_order(key, f, ord, NULL);
+    for (size_t a = 0; a < f && !rc;) {
         size_t b = a;
-        while (b + 1 < f && o[b + 1].v == o[a].v)
+        while (b + 1 < f && key[ord[b + 1]] == key[ord[a]])
             b++;
         float r = (float)((double)(a + b) / 2.0 + 1.0);
         for (size_t k = a; k <= b; k++)
-            v[o[k].i] = r;
+            v[pos[ord[k]]] = r;
         a = b + 1;
     }
-    free(o);
-    return 0;
+    free(ord);
+    free(pos);
+    free(key);
+    return rc;
 }
 
 /* Column c of the sample as a unit vector (mean 0, NaN at the mean, zero-padded to mpad). */
@@ -367,8 +353,8 @@ int mt_sel_run(const struct mt_sel_opts *o, const float *x, size_t rows, size_t 
 
     /* mutual information of the surviving columns */
     for (size_t c = 0; c < cols; c++)
-        if (out->col[c].why == MT_SEL_KEPT)
-            ne[c] = bin_edges(x, cols, c, smp, m, o->mi_bins, buf, edges + c * MAX_BINS);
+        if (out->col[c].why == MT_SEL_KEPT && bin_edges(x, cols, c, smp, m, o->mi_bins, buf, edges + c * MAX_BINS, &ne[c]))
+            goto fail_mem;
     double sw = 0, sw2 = 0;
     for (size_t k = 0; k < n; k++) {
         size_t i = idx[k];
@@ -446,34 +432,22 @@ fail_mem:
 
 /* ---- permutation importance ---- */
 
-struct scored {
-    double s;
-    size_t i;
-};
-
-static int cmp_scored(const void *a, const void *b)
-{
-    const struct scored *x = a, *y = b;
-    return (x->s > y->s) - (x->s < y->s);
-}
-
 /* Weighted ROC AUC (ties count half); NaN when a class has no weight or on no memory. */
 static double auc(void *ctx, const double *score, const double *y, const double *w, size_t n)
 {
     (void)ctx;
-    struct scored *o = malloc((n ? n : 1) * sizeof *o);
-    if (!o)
+    size_t *o = malloc((n ? n : 1) * sizeof *o);
+    if (!o || mt_radix_order(score, n, o, NULL)) {
+        free(o);
         return NAN;
-    for (size_t k = 0; k < n; k++)
-        o[k] = (struct scored){score[k], k};
-    qsort(o, n, sizeof *o, cmp_scored);
+    }
     double neg_below = 0, pos = 0, sum = 0;
     for (size_t a = 0; a < n;) {
         size_t b = a;
         double tp = 0, tn = 0;
-        while (b < n && o[b].s == o[a].s) {
-            double wi = weight(w, o[b].i);
-            if (y[o[b].i] == 1.0)
+        while (b < n && score[o[b]] == score[o[a]]) {
+            double wi = weight(w, o[b]);
+            if (y[o[b]] == 1.0)
                 tp += wi;
             else
                 tn += wi;
@@ -486,6 +460,19 @@ static double auc(void *ctx, const double *score, const double *y, const double 
     }
     free(o);
     return pos > 0 && neg_below > 0 ? sum / (pos * neg_below) : NAN;
+}
+
+/* The model's scores of the validation rows; a NaN score is an error (the metric has no order for it). */
+static int score_rows(mt_sel_predict_fn predict, void *ctx, const float *xv, size_t n, size_t cols, double *score,
+                      struct mt_err *err)
+{
+    int rc = predict(ctx, xv, n, cols, score, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < n; k++)
+        if (isnan(score[k]))
+            return mt_err_set(err, MT_EINVAL, "importance: the model scored validation row %zu NaN", k);
+    return 0;
 }
 
 int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size_t cols, const double *y,
@@ -517,7 +504,7 @@ int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size
         if (wv)
             wv[k] = w[idx[k]];
     }
-    if ((rc = predict(predict_ctx, xv, n, cols, score, err)))
+    if ((rc = score_rows(predict, predict_ctx, xv, n, cols, score, err)))
         goto done;
     double base = metric(metric_ctx, score, yv, wv, n);
     if (isnan(base)) {
@@ -538,7 +525,7 @@ int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size
                 xv[k * cols + c] = xv[j * cols + c];
                 xv[j * cols + c] = t;
             }
-            if ((rc = predict(predict_ctx, xv, n, cols, score, err)))
+            if ((rc = score_rows(predict, predict_ctx, xv, n, cols, score, err)))
                 goto done;
             drop += base - metric(metric_ctx, score, yv, wv, n);
         }

@@ -99,7 +99,7 @@ typedef double (*mt_sel_metric_fn)(void *ctx, const double *score, const double 
  * column among the rows. Writes r->col[c].importance and marks the kept
  * columns with importance <= 0 MT_SEL_NO_IMPORTANCE (r->selected shrinks,
  * order kept). The callbacks' errors are returned as they are. Returns 0,
- * MT_EINVAL (repeats < 1, n < 2, a bad index), MT_ENOMEM or predict's code. */
+ * MT_EINVAL (repeats < 1, n < 2, a bad index, a NaN score), MT_ENOMEM or predict's code. */
 int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size_t cols, const double *y,
                       const double *w, const size_t *idx, size_t n, int repeats, uint64_t seed,
                       mt_sel_predict_fn predict, void *predict_ctx, mt_sel_metric_fn metric, void *metric_ctx,

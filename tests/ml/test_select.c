@@ -211,6 +211,14 @@ static int predict_fails(void *ctx, const float *x, size_t rows, size_t cols, do
     return mt_err_set(err, MT_EIO, "model gone");
 }
 
+static int predict_nan(void *ctx, const float *x, size_t rows, size_t cols, double *out, struct mt_err *err)
+{
+    (void)ctx, (void)x, (void)cols, (void)err;
+    for (size_t i = 0; i < rows; i++)
+        out[i] = i == 3 ? NAN : (double)i;
+    return 0;
+}
+
 static void test_permutation_importance(void **state)
 {
     (void)state;
@@ -248,6 +256,10 @@ static void test_permutation_importance(void **state)
                                        NULL, NULL, &err),
                      MT_EIO);
     assert_string_equal(err.msg, "model gone");
+    assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 1, 9, predict_nan, NULL,
+                                       NULL, NULL, &err),
+                     MT_EINVAL);
+    assert_string_equal(err.msg, "importance: the model scored validation row 3 NaN");
     assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 0, 9, predict_col0, &calls,
                                        NULL, NULL, &err),
                      MT_EINVAL);
