@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 
 #include "features/featureset.h"
+#include "ml/dataset.h"
 #include "parquet/parquet.h"
-#include "sim/dataset.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
 #include "store/catalog.h"

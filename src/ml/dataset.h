@@ -17,8 +17,8 @@
  * The file can be written in pieces: mt_dataset_flush writes the rows held
  * so far as row groups and frees them, so a caller that flushes after each
  * series holds one series' rows at a time, however many series there are. */
-#ifndef MT_SIM_DATASET_H
-#define MT_SIM_DATASET_H
+#ifndef MT_ML_DATASET_H
+#define MT_ML_DATASET_H
 
 #include <stddef.h>
 #include <stdint.h>

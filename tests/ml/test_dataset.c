@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "../features/featutil.h"
-#include "sim/dataset.h"
+#include "ml/dataset.h"
 #include "parquet/parquet.h"
 #include "parquet/parquet_internal.h"
 #include "testutil.h"

@@ -1,5 +1,5 @@
 /* The labelled setup dataset (see dataset.h). */
-#include "sim/dataset.h"
+#include "ml/dataset.h"
 
 #include <assert.h>
 #include <math.h>
