@@ -88,7 +88,6 @@ struct col {
     size_t elem;     /* size of one value in *values */
     uint8_t **valid; /* OPTIONAL columns: the member holding the validity flags */
     double win;      /* CONV_WIN: the threshold in R */
-    enum group group;
 };
 
 static size_t group_size(const struct mt_dataset *d, enum group g)
@@ -110,7 +109,7 @@ size_t mt_dataset_columns(const struct mt_dataset *d)
     return n;
 }
 
-/* The name of win column k: "win_<threshold>r". */
+/* The name of the win column of threshold win_r: "win_<win_r>r". */
 static void win_name(double win_r, char *buf, size_t size)
 {
     char num[32];
@@ -126,7 +125,7 @@ static void column(struct mt_dataset *d, size_t i, struct col *c)
         k -= group_size(d, e->group);
         assert(e + 1 < layout + N_LAYOUT);
     }
-    *c = (struct col){.type = e->type, .unit = e->unit, .conv = e->conv, .elem = e->elem, .group = e->group};
+    *c = (struct col){.type = e->type, .unit = e->unit, .conv = e->conv, .elem = e->elem};
     switch (e->group) {
     case GROUP_NONE:
         snprintf(c->name, sizeof c->name, "%s", e->name);
@@ -289,19 +288,18 @@ static int context_column(struct mt_dataset *d, const char *name, size_t *col, s
     return add_context(d, name, err);
 }
 
-/* Names the feature columns (arrays of the rows held, zero). */
+/* Names the feature columns of a dataset holding no rows (their arrays come
+ * with the first row). */
 static int name_features(struct mt_dataset *d, const char (*names)[MT_FSET_NAME_MAX], size_t cols,
                          struct mt_err *err)
 {
+    assert(d->rows == 0 && d->cap == 0 && !d->feat_name);
     d->feat_name = malloc(cols * sizeof *d->feat_name);
     d->feat = calloc(cols, sizeof *d->feat);
     if (!d->feat_name || !d->feat)
         return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
     memcpy(d->feat_name, names, cols * sizeof *d->feat_name);
-    d->n_feat = cols; /* now: the release frees the columns allocated before a failing one */
-    for (size_t c = 0; c < cols && d->cap; c++)
-        if (!(d->feat[c] = calloc(d->cap, sizeof(float))))
-            return mt_err_set(err, MT_ENOMEM, "dataset: out of memory");
+    d->n_feat = cols;
     return 0;
 }
 
@@ -506,7 +504,8 @@ static const char *type_desc(enum mt_pq_type t, enum mt_pq_time_unit u, bool opt
     return buf;
 }
 
-/* File column f must have the type of column `want` (name aside). */
+/* File column f must have type and unit, REQUIRED or OPTIONAL as said;
+ * what names the kind of column in the message. */
 static int check_type(const char *path, const struct mt_pq_column *f, enum mt_pq_type type, enum mt_pq_time_unit unit,
                       bool optional, const char *what, struct mt_err *err)
 {
@@ -570,7 +569,7 @@ static int read_schema(const char *path, const struct mt_pq_table *t, struct mt_
     size_t n_pending = 0;
     const char *prev = NULL;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < N_LAYOUT; i++) {
+    for (size_t i = 0; i < N_LAYOUT; i++) {
         const struct layout *e = &layout[i];
         if (e->group != GROUP_NONE) {
             assert(n_pending < N_GROUPS);
@@ -603,12 +602,12 @@ static int read_schema(const char *path, const struct mt_pq_table *t, struct mt_
             return mt_err_set(err, MT_EFORMAT, "%s: unexpected column '%s' before '%s'", path, t->cols[p].name,
                               e->name);
         n_pending = 0;
-        rc = check_type(path, &t->cols[idx], e->type, e->unit, false, "a setup dataset", err);
+        if ((rc = check_type(path, &t->cols[idx], e->type, e->unit, false, "a fixed column of the setup dataset",
+                             err)))
+            return rc;
         prev = e->name;
         p = idx + 1;
     }
-    if (rc)
-        return rc;
     if (p < t->ncols)
         return mt_err_set(err, MT_EFORMAT, "%s: unexpected column '%s' after '%s'", path, t->cols[p].name, prev);
     if (n_feat) {
