@@ -10,7 +10,7 @@
 #include "cli/cmd_common.h"
 #include "core/time.h"
 #include "features/featureset.h"
-#include "sim/dataset.h"
+#include "ml/dataset.h"
 #include "sim/setups.h"
 #include "store/store.h"
 

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 
 #include "features/featureset.h"
+#include "ml/dataset.h"
 #include "parquet/parquet.h"
-#include "sim/dataset.h"
 #include "sim/portfolio.h"
 #include "sim/setups.h"
 #include "store/catalog.h"
@@ -1672,6 +1672,7 @@ struct dataset_ctx {
     size_t rows, bytes;
     char *file, *ref_file; /* the file written */
     size_t ref_size;
+    struct mt_dataset back; /* the file read back */
 };
 
 static const char *const dataset_ids[2] = {"channel_run:24:mid:edge", "trail_fractals:5:2"};
@@ -1719,8 +1720,30 @@ static void dataset_check(void *ctx)
     assert_memory_equal(c->file, c->ref_file, size);
 }
 
+/* Reading the file written back: every row and column. */
+static int dataset_read_run(void *ctx, struct mt_err *err)
+{
+    struct dataset_ctx *c = ctx;
+    return mt_dataset_read(c->path, &c->back, err);
+}
+
+static void dataset_read_release(void *ctx)
+{
+    struct dataset_ctx *c = ctx;
+    mt_dataset_release(&c->back);
+}
+
+static void dataset_read_check(void *ctx)
+{
+    struct dataset_ctx *c = ctx;
+    assert_int_equal(c->back.rows, c->o[0].n + c->o[1].n);
+    assert_int_equal(c->back.n_names, 4);
+    assert_int_equal(c->back.n_win, 2);
+    assert_true(c->back.n_feat > 100);
+}
+
 /* The labelled dataset of both strategies' setups on 400 bars, with the
- * features of the default set. */
+ * features of the default set; then the file read back. */
 static void test_dataset(void **state)
 {
     (void)state;
@@ -1749,6 +1772,11 @@ static void test_dataset(void **state)
                                 .keep = dataset_keep,
                                 .check = dataset_check};
     torture(&sc, &c);
+    const struct scenario rd = {.name = "mt_dataset_read",
+                                .run = dataset_read_run,
+                                .release = dataset_read_release,
+                                .check = dataset_read_check};
+    torture(&rd, &c);
     free(c.ref_file);
     for (size_t i = 0; i < 2; i++)
         mt_setup_outcomes_release(&c.o[i]);

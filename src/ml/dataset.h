@@ -16,9 +16,10 @@
  *
  * The file can be written in pieces: mt_dataset_flush writes the rows held
  * so far as row groups and frees them, so a caller that flushes after each
- * series holds one series' rows at a time, however many series there are. */
-#ifndef MT_SIM_DATASET_H
-#define MT_SIM_DATASET_H
+ * series holds one series' rows at a time, however many series there are.
+ * mt_dataset_read loads such a file back into the same struct. */
+#ifndef MT_ML_DATASET_H
+#define MT_ML_DATASET_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +89,18 @@ int mt_dataset_flush(struct mt_dataset *d, const char *path, struct mt_err *err)
  * atomically (without an earlier flush: the whole dataset at once); *bytes
  * (may be NULL) is the file's size. Returns 0 or an MT_E... code. */
 int mt_dataset_write(struct mt_dataset *d, const char *path, size_t *bytes, struct mt_err *err);
+
+/* Reads the dataset file at path (written by mt_dataset_write) into *out,
+ * every row and column: the same struct as the rows added had before they
+ * were written (names interned in the order met, null context values 0 with
+ * ctx_valid 0, duration_ms back from duration_h; out->written 0, no file
+ * open), so it can be added to and written again. The schema is checked
+ * first: a missing, mistyped or misplaced fixed column, a win column whose
+ * name is not win_<R>r or an unexpected column is MT_EFORMAT naming path,
+ * the column and what was expected; so is a value with no meaning (an
+ * unknown timeframe, kind or exit, a win flag that disagrees with r).
+ * Other errors as mt_pq_read_table. On error *out is empty (released). */
+int mt_dataset_read(const char *path, struct mt_dataset *out, struct mt_err *err);
 
 /* Frees everything; a file started by a flush and not completed is
  * abandoned (its temp file removed, path untouched). */
