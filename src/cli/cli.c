@@ -66,6 +66,27 @@ static const struct mt_cfg_field session_schema[] = {
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
+#define ML_DOUBLE(name, lo, hi) \
+    {#name, MT_CFG_DOUBLE, offsetof(struct mt_app_config, ml.train.name), 0, lo, hi, NULL, 0, 0}
+#define ML_INT(name, lo, hi) {#name, MT_CFG_INT, offsetof(struct mt_app_config, ml.train.name), 0, lo, hi, NULL, 0, 0}
+
+static const struct mt_cfg_field ml_schema[] = {
+    {"models_dir", MT_CFG_STRING, CFG_STR(ml.models_dir), 0, 0, NULL, 0, 0},
+    {"features", MT_CFG_STRING, CFG_STR(ml.features), 0, 0, NULL, 0, 0},
+    ML_DOUBLE(win_r, MT_TRAIN_WIN_R_MIN, MT_TRAIN_WIN_R_MAX),
+    ML_DOUBLE(test_frac, MT_TRAIN_TEST_FRAC_MIN, MT_TRAIN_TEST_FRAC_MAX),
+    ML_INT(folds, MT_TRAIN_FOLDS_MIN, MT_TRAIN_FOLDS_MAX),
+    ML_DOUBLE(embargo_frac, 0, MT_TRAIN_EMBARGO_MAX),
+    ML_INT(trials, 1, MT_TRAIN_TRIALS_MAX),
+    ML_INT(shuffled, 0, MT_TRAIN_SHUFFLED_MAX),
+    ML_DOUBLE(min_accept, DBL_MIN, 1),
+    ML_INT(importance_repeats, 1, MT_TRAIN_IMPORTANCE_MAX),
+    ML_INT(mi_top, 1, MT_TRAIN_MI_TOP_MAX),
+    ML_INT(seed, 0, 9007199254740991.0),
+    ML_INT(nthread, 0, MT_TRAIN_NTHREAD_MAX),
+    {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
+};
+
 const struct mt_cfg_field mt_app_config_schema[] = {
     {"data_dir", MT_CFG_STRING, CFG_STR(data_dir), 0, 0, NULL, 0, 0},
     {"log_level", MT_CFG_STRING, CFG_STR(log_level), 0, 0, NULL, 0, 0},
@@ -73,6 +94,7 @@ const struct mt_cfg_field mt_app_config_schema[] = {
     {"download", MT_CFG_OBJECT, 0, 0, 0, 0, download_schema, 0, 0},
     {"trading", MT_CFG_OBJECT, 0, 0, 0, 0, trading_schema, 0, 0},
     {"session", MT_CFG_OBJECT, 0, 0, 0, 0, session_schema, 0, 0},
+    {"ml", MT_CFG_OBJECT, 0, 0, 0, 0, ml_schema, 0, 0},
     {"agents", MT_CFG_ARRAY, offsetof(struct mt_app_config, agents), sizeof(struct mt_agent_spec), 0, 0,
      mt_agent_spec_schema, offsetof(struct mt_app_config, n_agents), MT_AGENTS_MAX},
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
@@ -108,6 +130,7 @@ int mt_cli_load_config(struct mt_cli *cli, const char *path, struct mt_err *err)
                                                .risk = mt_agent_limits_default().risk,
                                                .max_positions = account.limits.max_positions};
     cfg.session.grace_s = MT_SESSION_GRACE_MS_DEFAULT / 1000.0;
+    cfg.ml.train = mt_train_opts_default();
     for (size_t i = 0; i < MT_AGENTS_MAX; i++)
         mt_agent_spec_init(&cfg.agents[i]);
     cli->config_path = NULL;

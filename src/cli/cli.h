@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "live/agent.h"
+#include "ml/train.h"
 
 #define MT_EXIT_OK 0
 #define MT_EXIT_FAILURE 1
@@ -53,6 +54,14 @@ struct mt_session_settings {
     double grace_s;     /* seconds after a bar's close before it is processed */
     bool spreads;       /* each bar's spread from the market snapshots */
 };
+/* The "ml" object: the models (ml/train.h holds each training setting's
+ * default and range). */
+struct mt_ml_settings {
+    char models_dir[1024]; /* the registry ("" = DATA_DIR/models) */
+    char features[1024];   /* the models' feature set file ("" = the built-in set) */
+    struct mt_train_opts train;
+};
+
 struct mt_app_config {
     char data_dir[1024]; /* store root: DATA_DIR/ohlcv/{tf}/{SYMBOL}.parquet */
     char log_level[16];  /* error, warn, info, debug */
@@ -60,6 +69,7 @@ struct mt_app_config {
     struct mt_download_settings download;
     struct mt_trading_settings trading;
     struct mt_session_settings session;
+    struct mt_ml_settings ml;
     size_t n_agents; /* the "agents" array (live/agent.h), resolved */
     struct mt_agent_spec agents[MT_AGENTS_MAX];
 };
@@ -114,5 +124,7 @@ extern const struct mt_command mt_cmd_scan;
 extern const struct mt_command mt_cmd_run;
 extern const struct mt_command mt_cmd_replay;
 extern const struct mt_command mt_cmd_journal;
+extern const struct mt_command mt_cmd_train;
+extern const struct mt_command mt_cmd_models;
 
 #endif

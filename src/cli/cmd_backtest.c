@@ -13,6 +13,7 @@
 #include "core/numfmt.h"
 #include "core/time.h"
 #include "journal/journal.h"
+#include "ml/model.h"
 #include "sim/portfolio.h"
 #include "store/spreads.h"
 #include "store/store.h"
@@ -26,7 +27,7 @@ const struct mt_command mt_cmd_backtest = {
     "usage: mtrader backtest --strategy ID[,ID...] --timeframe TF --trades FILE.csv --equity FILE.csv\n"
     "                        [--symbol S] [--from DATE] [--to DATE] [--balance X] [--risk X]\n"
     "                        [--max-positions N] [--spread X] [--spreads] [--stack] [--lower TF]\n"
-    "                        [--journal FILE]\n"
+    "                        [--journal FILE] [--models]\n"
     "                        [engine options]\n"
     "\n"
     "Runs each strategy (an agent) over every stored series of the timeframe (or one\n"
@@ -58,7 +59,12 @@ const struct mt_command mt_cmd_backtest = {
     "  --lower TF         stored candles of this lower timeframe decide the bars that touched\n"
     "                     both stop and target (when the symbol has them; else stop first)\n"
     "  --journal FILE     also write the run into this SQLite journal (created when missing):\n"
-    "                     its trades and legs, decisions and equity curve, in one transaction\n" MT_CLI_ENGINE_USAGE,
+    "                     its trades and legs, decisions and equity curve, in one transaction\n"
+    "  --models           the filtered backtest: instead of --strategy, the config's agents of\n"
+    "                     --timeframe, each scoring its setups with its deployed model (mtrader\n"
+    "                     train; its threshold, or the agent's min_score); rejected setups are sim\n"
+    "                     trades with the reason low_score. A span before a model's test period\n"
+    "                     is in-sample for it: the command says so\n" MT_CLI_ENGINE_USAGE,
     run_backtest,
 };
 
@@ -235,6 +241,55 @@ static int journal_begin(const char *path, const struct mt_portfolio_series *ps,
     return rc;
 }
 
+/* The config's agents of tf with their deployed models (--models): ids,
+ * engine agents and models[k] where modelled[k]; says which model each runs
+ * and warns when the span starts before a model's test period. */
+static int models_of(const struct mt_cli *cli, enum mt_tf tf, int64_t from, const struct mt_fset *fs,
+                     const char **ids, int *n, struct mt_engine_agent *agents, struct mt_model *models,
+                     bool *modelled, struct mt_err *err)
+{
+    char dir[1100];
+    if (mt_cli_models_dir(cli, dir, sizeof dir))
+        return mt_err_set(err, MT_ECONFIG, "config ml.models_dir: path too long");
+    *n = 0;
+    for (size_t a = 0; a < cli->cfg.n_agents; a++) {
+        const struct mt_agent_spec *x = &cli->cfg.agents[a];
+        if (x->tf != tf)
+            continue;
+        int k = (*n)++;
+        ids[k] = x->id;
+        agents[k] = mt_agent_engine(x);
+        int rc = mt_model_open_deployed(dir, x->id, x->strategy, x->tf, fs, &models[k], &modelled[k], err);
+        if (rc)
+            return rc;
+        if (!modelled[k]) {
+            printf("agent %s: unfiltered (no deployed model)\n", x->id);
+            continue;
+        }
+        agents[k].scorer = mt_model_scorer(&models[k]);
+        if (isnan(x->min_score))
+            agents[k].limits.min_score = models[k].threshold;
+        cJSON *card = NULL;
+        const char *test_from = NULL;
+        if (mt_model_card(dir, x->id, models[k].id, &card, err) == 0) {
+            const cJSON *span = cJSON_GetObjectItemCaseSensitive(card, "span");
+            const cJSON *tf_ = span ? cJSON_GetObjectItemCaseSensitive(span, "test_from") : NULL;
+            test_from = cJSON_IsString(tf_) ? tf_->valuestring : NULL;
+        }
+        int64_t test_at = INT64_MAX;
+        struct mt_err terr = {0};
+        if (test_from && mt_time_parse(test_from, &test_at, &terr))
+            test_at = INT64_MAX;
+        printf("agent %s: %s %s, min score %.4f%s%s\n", x->id, mt_model_kind_name(models[k].kind), models[k].id,
+               agents[k].limits.min_score, from < test_at ? "; in-sample before its test period from " : "",
+               from < test_at && test_from ? test_from : "");
+        cJSON_Delete(card);
+    }
+    if (*n == 0)
+        return mt_err_set(err, MT_ECONFIG, "--models: the config has no agent of timeframe %s", mt_tf_name(tf));
+    return 0;
+}
+
 static int run_backtest(struct mt_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -245,12 +300,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         {"spread", required_argument, NULL, 'p'},   {"trades", required_argument, NULL, 'o'},
         {"equity", required_argument, NULL, 'e'},   {"lower", required_argument, NULL, 'L'},
         {"stack", no_argument, NULL, 'k'},          {"spreads", no_argument, NULL, 'P'},
-        {"journal", required_argument, NULL, 'J'},
+        {"journal", required_argument, NULL, 'J'},  {"models", no_argument, NULL, 'M'},
         MT_CLI_ENGINE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct mt_selection sel = {0};
-    const char *ids[MT_CLI_MAX_STRATEGIES], *trades_path = NULL, *equity_path = NULL, *journal_path = NULL;
+    const char *ids[MT_AGENTS_MAX], *trades_path = NULL, *equity_path = NULL, *journal_path = NULL;
     int n_ids = 0;
     struct mt_portfolio_config cfg = mt_portfolio_config_default();
     const struct mt_trading_settings *ts = &cli->cfg.trading;
@@ -262,7 +317,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     char config_ids[sizeof cli->cfg.trading.strategies], *strategy_arg = NULL;
     struct mt_err err = {0};
     double max_pos = cfg.limits.max_positions;
-    bool lower_set = false, spreads = false;
+    bool lower_set = false, spreads = false, with_models = false;
     enum mt_tf lower_tf = MT_TF_1M_MIN;
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
@@ -299,6 +354,7 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         case 'o': trades_path = optarg; break;
         case 'e': equity_path = optarg; break;
         case 'J': journal_path = optarg; break;
+        case 'M': with_models = true; break;
         default:
             if ((rc = mt_cli_engine_option(&mt_cmd_backtest, c, optarg, &cfg.costs, &rules)) < 0)
                 return mt_cli_usage_error(&mt_cmd_backtest, "unknown option");
@@ -308,10 +364,12 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
         return rc;
     if (optind != argc)
         return mt_cli_usage_error(&mt_cmd_backtest, "unexpected argument '%s'", argv[optind]);
-    if ((rc = mt_cli_strategy_ids(&mt_cmd_backtest, cli, strategy_arg, &config_ids, ids, &n_ids)))
+    if (with_models && strategy_arg)
+        return mt_cli_usage_error(&mt_cmd_backtest, "--models runs the config's agents: no --strategy with it");
+    if (!with_models && (rc = mt_cli_strategy_ids(&mt_cmd_backtest, cli, strategy_arg, &config_ids, ids, &n_ids)))
         return rc;
-    if (n_ids == 0 || !sel.tf_set || !trades_path || !equity_path)
-        return mt_cli_usage_error(&mt_cmd_backtest, "--strategy, --timeframe, --trades and --equity are required");
+    if ((!with_models && n_ids == 0) || !sel.tf_set || !trades_path || !equity_path)
+        return mt_cli_usage_error(&mt_cmd_backtest, "--strategy (or --models), --timeframe, --trades and --equity are required");
     if (cfg.from >= cfg.to)
         return mt_cli_usage_error(&mt_cmd_backtest, "--from must be before --to");
     if ((rc = mt_cli_check_outputs(&mt_cmd_backtest, cli, (const char *const[]){"trades", "equity"},
@@ -328,12 +386,21 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_portfolio_series *ps = calloc(cat.n ? cat.n : 1, sizeof *ps);
     struct mt_spread_history *sp = calloc(cat.n ? cat.n : 1, sizeof *sp);
     struct mt_portfolio_result res = {0};
-    struct mt_engine_agent agents[MT_CLI_MAX_STRATEGIES];
+    struct mt_engine_agent agents[MT_AGENTS_MAX];
+    struct mt_model models[MT_AGENTS_MAX];
+    bool modelled[MT_AGENTS_MAX] = {0};
+    struct mt_fset fs;
+    bool have_fs = false;
     for (int k = 0; k < n_ids; k++) {
         agents[k] = mt_engine_agent_for(ids[k], &rules);
         agents[k].limits.risk = risk;
     }
-    if (!s || !lo || !ps || !sp)
+    if (with_models && (rc = mt_cli_model_fset(cli, &fs, &err)) == 0) {
+        have_fs = true;
+        rc = models_of(cli, sel.tf, cfg.from, &fs, ids, &n_ids, agents, models, modelled, &err);
+        cfg.features = &fs;
+    }
+    if (rc == 0 && (!s || !lo || !ps || !sp))
         rc = mt_err_set(&err, MT_ENOMEM, "backtest: out of memory");
     struct mt_journal *jn = NULL;
     struct mt_sink journal_sink;
@@ -371,5 +438,10 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     free(lo);
     free(ps);
     mt_catalog_release(&cat);
+    for (int k = 0; k < n_ids; k++)
+        if (modelled[k])
+            mt_model_release(&models[k]);
+    if (have_fs)
+        mt_fset_release(&fs);
     return rc ? mt_cli_fail(&err) : MT_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/timeframe.h"
 #include "core/clock.h"
+#include "features/featureset.h"
 #include "exchange/governor.h"
 #include "sim/trade.h"
 #include "store/catalog.h"
@@ -103,5 +104,12 @@ void mt_cli_engine_defaults(const struct mt_cli *cli, struct mt_costs *costs, st
  * is not an engine option. */
 int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value, struct mt_costs *costs,
                          struct mt_trade_rules *rules);
+
+/* The models folder: config ml.models_dir, else DATA_DIR/models, into buf.
+ * Returns 0, or -1 when it does not fit. */
+int mt_cli_models_dir(const struct mt_cli *cli, char *buf, size_t size);
+
+/* The models' feature set: config ml.features, else the built-in set. */
+int mt_cli_model_fset(const struct mt_cli *cli, struct mt_fset *fs, struct mt_err *err);
 
 #endif

@@ -81,6 +81,9 @@ struct session_opts {
     char journal[1100];
     bool no_sync, at_set;
     int64_t at;
+    char models[1100];   /* the agents' deployed models */
+    struct mt_fset fs;   /* their feature set */
+    bool have_fs;
 };
 
 static int parse(struct mt_cli *cli, const struct mt_command *cmd, int argc, char **argv, struct session_opts *o)
@@ -180,6 +183,14 @@ static int open_session(struct mt_cli *cli, struct session_opts *o, const struct
                         struct mt_err *err)
 {
     o->cfg.clock = clock;
+    if (mt_cli_models_dir(cli, o->models, sizeof o->models))
+        return mt_err_set(err, MT_ECONFIG, "config ml.models_dir: path too long");
+    int frc = mt_cli_model_fset(cli, &o->fs, err);
+    if (frc)
+        return frc;
+    o->have_fs = true;
+    o->cfg.models_dir = o->models;
+    o->cfg.features = &o->fs;
     if (o->cfg.kind == MT_RUN_PAPER && !o->no_sync) {
         int rc = mt_cli_sync_config(cli, sc, state, clock, err);
         if (rc)
@@ -189,6 +200,14 @@ static int open_session(struct mt_cli *cli, struct session_opts *o, const struct
         o->cfg.sync = sc;
     }
     return mt_session_open(&o->cfg, s, err);
+}
+
+/* Closes s and what open_session loaded for it. */
+static void close_session(struct mt_session *s, struct session_opts *o)
+{
+    mt_session_close(s);
+    if (o->have_fs)
+        mt_fset_release(&o->fs);
 }
 
 static int run_scan(struct mt_cli *cli, int argc, char **argv)
@@ -209,7 +228,7 @@ static int run_scan(struct mt_cli *cli, int argc, char **argv)
         print_tick("scan", &sum);
         printf("journal: run %lld -> %s\n", (long long)mt_session_run_id(s), o.journal);
     }
-    mt_session_close(s);
+    close_session(s, &o);
     return rc ? mt_cli_fail(&err) : MT_EXIT_OK;
 }
 
@@ -256,7 +275,7 @@ static int run_run(struct mt_cli *cli, int argc, char **argv)
     }
     if (rc == 0)
         printf("run: stopped by a signal after the last whole tick\n");
-    mt_session_close(s);
+    close_session(s, &o);
     return rc ? mt_cli_fail(&err) : MT_EXIT_OK;
 }
 
@@ -278,6 +297,6 @@ static int run_replay(struct mt_cli *cli, int argc, char **argv)
         printf("journal: run %lld -> %s%s\n", (long long)mt_session_run_id(s), o.journal,
                stop_requested ? " (not finished: the same replay continues it)" : "");
     }
-    mt_session_close(s);
+    close_session(s, &o);
     return rc ? mt_cli_fail(&err) : MT_EXIT_OK;
 }

@@ -20,6 +20,8 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_run,
     &mt_cmd_replay,
     &mt_cmd_journal,
+    &mt_cmd_train,
+    &mt_cmd_models,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

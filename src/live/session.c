@@ -33,6 +33,8 @@ struct group {
     struct mt_rank_candidate *ranked;         /* room for the ranking of every run symbol */
     struct mt_hist_feed feed;
     bool have_feed;
+    struct mt_features *feat;      /* per run symbol: the scorers' streaming features, or NULL (no model) */
+    float *row;                    /* a feature row for the warm-up */
     int64_t warm_from; /* the first bar time the engine was warmed from (INT64_MIN: not yet) */
     int64_t last_bar;  /* open time of the last bar processed (MT_SCHEDULE_NEVER: none) */
     int64_t fed;       /* open time of the last bar given to the engine (INT64_MIN: none) */
@@ -56,6 +58,8 @@ struct mt_session {
     bool have_equity;
     struct mt_session_summary tick; /* counters of the tick under way */
     bool failed, finished;
+    struct mt_model models[MT_AGENTS_MAX]; /* per agent: its deployed model when modelled */
+    bool modelled[MT_AGENTS_MAX];
 };
 
 /* ---- configuration ---- */
@@ -90,6 +94,8 @@ static int check_config(const struct mt_session_config *c, struct mt_err *err)
         return mt_err_set(err, MT_ECONFIG, "session: balance = %g must be finite and > 0", c->balance);
     if (c->kind == MT_RUN_REPLAY && !(c->from > INT64_MIN && c->to < INT64_MAX && c->from < c->to))
         return mt_err_set(err, MT_ECONFIG, "session: a replay needs from < to");
+    if (c->models_dir && !c->features)
+        return mt_err_set(err, MT_ECONFIG, "session: models need their feature set");
     int rc = mt_costs_check(&c->costs, err);
     if (rc == 0 && c->sync) /* checked here: a tick's sync failure is a warning */
         rc = mt_sync_config_check(c->sync, err);
@@ -262,6 +268,12 @@ static int group_engine(struct mt_session *s, struct group *g, double balance, b
     struct mt_engine_agent ea[MT_AGENTS_MAX];
     for (size_t k = 0; k < g->na; k++) {
         ea[k] = mt_agent_engine(spec_of(g, k));
+        uint32_t a = g->agent[k];
+        if (s->modelled[a]) {
+            ea[k].scorer = mt_model_scorer(&s->models[a]);
+            if (isnan(spec_of(g, k)->min_score))
+                ea[k].limits.min_score = s->models[a].threshold;
+        }
     }
     struct mt_engine_config ec = mt_engine_config_default();
     ec.tf = g->tf;
@@ -294,9 +306,38 @@ static int warm_series(struct group *g, size_t i, const struct mt_series *b, con
     for (size_t k = from; k < to; k++) {
         struct mt_engine_bar x = {b->open[k], b->high[k], b->low[k], b->close[k], b->volume ? b->volume[k] : NAN,
                                   NULL, NULL, 0, hs->n_spreads ? mt_hist_spread_at(hs, &spread_from, b->open_time[k]) : NAN};
-        int rc = mt_engine_warm(g->e, i, b->open_time[k], &x, err);
+        int rc = hs->features ? mt_features_update(hs->features, b, k, g->row, err) : 0;
+        if (rc == 0)
+            rc = mt_engine_warm(g->e, i, b->open_time[k], &x, err);
         if (rc)
             return rc;
+    }
+    return 0;
+}
+
+/* The streaming features of g's series when one of its agents has a model:
+ * set up once, fed every bar of each series from its first (the warm-up,
+ * then the feed), so each row equals the batch matrix's. */
+static int group_features(struct mt_session *s, struct group *g, struct mt_err *err)
+{
+    bool any = false;
+    for (size_t k = 0; k < g->na; k++)
+        any |= s->modelled[g->agent[k]];
+    if (!any)
+        return 0;
+    g->feat = calloc(s->ns, sizeof *g->feat);
+    g->row = malloc((s->cfg.features->columns ? s->cfg.features->columns : 1) * sizeof *g->row);
+    if (!g->feat || !g->row)
+        return mt_err_set(err, MT_ENOMEM, "session: out of memory");
+    for (size_t i = 0; i < s->ns; i++) {
+        int rc = mt_features_init(&g->feat[i], s->cfg.features, g->tf, err);
+        if (rc) {
+            for (size_t k = 0; k < i; k++)
+                mt_features_release(&g->feat[k]);
+            free(g->feat);
+            g->feat = NULL;
+            return rc;
+        }
     }
     return 0;
 }
@@ -322,6 +363,9 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
             return mt_err_set(err, MT_ENOMEM, "session: out of memory");
         }
         g->bars = bars, g->sp = sp, g->hs = hs, g->first = first, g->ranked = ranked;
+        int rc = group_features(s, g, err);
+        if (rc)
+            return rc;
     }
     bool warm = warm_to != INT64_MIN;
     int64_t first = INT64_MAX, fed = warm ? warm_to : g->fed, window = rank_window(g);
@@ -343,7 +387,8 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
         g->first[i] = all.n ? all.open_time[0] : INT64_MAX;
         if (all.n && all.open_time[0] < first)
             first = all.open_time[0];
-        struct mt_hist_series hs = {&g->bars[i], NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n, NULL};
+        struct mt_hist_series hs = {&g->bars[i], NULL, g->sp[i].time, g->sp[i].spread, g->sp[i].n,
+                                    g->feat ? &g->feat[i] : NULL};
         /* the bars before warm_from never reach the engine (a backfill after the run began) */
         size_t from = g->warm_from == INT64_MIN ? 0 : mt_series_lower_bound(&all, g->warm_from);
         size_t after = fed == INT64_MIN ? from : mt_series_lower_bound(&all, fed + 1);
@@ -550,6 +595,16 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
     s->clock = mt_clock_or_wall(cfg->clock);
     s->lock.fd = -1;
     form_groups(s);
+    for (size_t a = 0; rc == 0 && cfg->models_dir && a < cfg->na; a++) {
+        const struct mt_agent_spec *x = &cfg->agents[a];
+        if ((rc = mt_model_open_deployed(cfg->models_dir, x->id, x->strategy, x->tf, cfg->features, &s->models[a],
+                                         &s->modelled[a], err)))
+            mt_err_prefix(err, x->id);
+    }
+    if (rc) {
+        mt_session_close(s);
+        return rc;
+    }
     char hash[17];
     config_hash(cfg, hash);
     /* two sessions on one journal would both process the same bars: the second waits, then fails
@@ -640,8 +695,15 @@ void mt_session_close(struct mt_session *s)
         free(g->hs);
         free(g->first);
         free(g->ranked);
+        for (size_t i = 0; g->feat && i < s->ns; i++)
+            mt_features_release(&g->feat[i]);
+        free(g->feat);
+        free(g->row);
         mt_engine_free(g->e);
     }
+    for (size_t a = 0; a < s->cfg.na; a++)
+        if (s->modelled[a])
+            mt_model_release(&s->models[a]);
     mt_journal_close(s->j);
     mt_lock_release(&s->lock);
     for (size_t i = 0; s->symbols && i < s->ns; i++)

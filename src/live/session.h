@@ -40,6 +40,7 @@
 #include "core/error.h"
 #include "journal/journal.h"
 #include "live/agent.h"
+#include "ml/model.h"
 #include "sim/engine.h"
 #include "sync/sync.h"
 
@@ -66,6 +67,11 @@ struct mt_session_config {
     int64_t from, to;
     const struct mt_clock *clock;     /* NULL: the wall clock */
     const struct mt_sync_config *sync; /* NULL: no download (replay, or a store kept fresh otherwise) */
+    /* The agents' deployed models (ml/model.h), loaded at open: an agent
+     * with one scores its setups with it (the streaming features of fs at
+     * each bar); NULL: every agent runs unfiltered. */
+    const char *models_dir;
+    const struct mt_fset *features; /* required with models_dir */
 };
 
 /* The defaults: paper, data dir "data", journal "journal.db", the engine's
