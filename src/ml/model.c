@@ -292,9 +292,10 @@ int mt_model_score(struct mt_model *m, const struct mt_setup *x, const float *ro
         return mt_err_set(err, MT_EINVAL, "model %s: expected a feature row of %zu columns, got %zu", m->id, m->n_fset,
                           row ? n : 0);
     memcpy(m->row, row, n * sizeof *row);
-    size_t k = mt_setup_features(x, m->row + n);
-    for (size_t c = n + k; c < m->n_columns; c++)
-        m->row[c] = NAN;
+    float setup[MT_SETUP_FEATURES_MAX];
+    size_t k = mt_setup_features(x, setup);
+    for (size_t c = n; c < m->n_columns; c++) /* the card's setup columns; a value the setup lacks is NaN */
+        m->row[c] = c - n < k ? setup[c - n] : NAN;
     if (m->kind == MT_MODEL_RULE) {
         *score = mt_rule_accepts(&m->rule, m->row) ? 1 : 0;
         return 0;

@@ -1,0 +1,266 @@
+/* The training pipeline on synthetic training sets whose answer is known:
+ * a label that depends only on the future is not found on the test period
+ * (AUC about 0.5, nothing deployed), a planted causal signal is found and
+ * promoted, the outcome itself as a feature gives AUC about 1 (so the check
+ * can fail both ways); and the registry: the card, the deployment, loading
+ * and scoring, and a feature set that does not match. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ml/booster.h"
+#include "ml/model.h"
+#include "ml/train.h"
+#include "testutil.h"
+
+#define ROWS 2400
+#define COLS 8
+#define HOUR 3600000LL
+
+static uint64_t rng_state;
+
+static double uniform(void)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng_state >> 11) / 9007199254740992.0;
+}
+
+static double gauss(void)
+{
+    double u = uniform(), v = uniform();
+    return sqrt(-2 * log(u + 1e-300)) * cos(6.283185307179586 * v);
+}
+
+enum scenario { FUTURE_ONLY, CAUSAL, OUTCOME };
+
+/* A training set of one symbol: a setup every hour, each living 6 hours.
+ * Columns: c0..c3 past returns of a random walk (causal), c4..c6 noise, c7
+ * depends on the scenario. The outcome r is +1.5 R (a win) or -1 R. */
+static void make_set(enum scenario sc, struct mt_trainset *t)
+{
+    memset(t, 0, sizeof *t);
+    rng_state = 42 + (uint64_t)sc;
+    t->rows = t->cap = ROWS;
+    t->cols = COLS;
+    t->x = malloc(ROWS * COLS * sizeof *t->x);
+    t->names = calloc(COLS, sizeof *t->names);
+    t->t0 = malloc(ROWS * sizeof *t->t0);
+    t->t1 = malloc(ROWS * sizeof *t->t1);
+    t->r = malloc(ROWS * sizeof *t->r);
+    t->symbol = calloc(ROWS, sizeof *t->symbol);
+    t->source = calloc(ROWS, sizeof *t->source);
+    t->side = malloc(ROWS);
+    t->symbols = calloc(1, sizeof *t->symbols);
+    t->n_symbols = 1;
+    snprintf(t->symbols[0], sizeof t->symbols[0], "SYNUSDT");
+    t->by_source[MT_ROW_BACKTEST] = ROWS;
+    for (int c = 0; c < COLS; c++)
+        snprintf(t->names[c], sizeof t->names[c], "c%d", c);
+    double ret[ROWS + 8];
+    for (int i = 0; i < ROWS + 8; i++)
+        ret[i] = gauss();
+    for (size_t i = 0; i < ROWS; i++) {
+        float *row = t->x + i * COLS;
+        t->t0[i] = 1600000000000LL + (int64_t)i * HOUR;
+        t->t1[i] = t->t0[i] + 6 * HOUR;
+        t->side[i] = 1;
+        for (int c = 0; c < 4; c++)
+            row[c] = (float)ret[i + 4 - (size_t)c]; /* the last four returns, known at t0 */
+        for (int c = 4; c < 7; c++)
+            row[c] = (float)gauss();
+        bool win;
+        if (sc == CAUSAL) { /* the past decides, weakly per column */
+            double z = 0.8 * (row[0] + row[1] + row[2] + row[3]);
+            win = uniform() < 1 / (1 + exp(-z));
+        } else /* the next returns decide: nothing known at t0 tells them */
+            win = ret[i + 5] + ret[i + 6] > 0;
+        t->r[i] = win ? 1.5 : -1;
+        row[7] = sc == OUTCOME ? (float)(t->r[i] + 0.01 * gauss()) : (float)gauss();
+    }
+}
+
+static struct mt_train_opts quick_opts(void)
+{
+    struct mt_train_opts o = mt_train_opts_default();
+    o.trials = 6;
+    o.folds = 3;
+    o.shuffled = 2;
+    o.importance_repeats = 1;
+    o.gate.resamples = 500;
+    return o;
+}
+
+static const struct mt_train_agent agent = {"syn", "trail_fractals:5:2", "1h", "long", "test"};
+
+/* Trains scenario sc into dir; returns the result. */
+static struct mt_train_result train(enum scenario sc, const char *dir, const char *id, struct mt_trainset *t)
+{
+    make_set(sc, t);
+    struct mt_fset fs;
+    struct mt_err err = {0};
+    /* the set the exclusions are measured on; these columns are none of its */
+    const char one[] = "{\"features\": [{\"indicator\": \"rsi\", \"period\": 14}]}";
+    assert_int_equal(mt_fset_parse(one, sizeof one - 1, "one", &fs, &err), 0);
+    struct mt_train_opts o = quick_opts();
+    struct mt_train_result r;
+    int rc = mt_train(t, &fs, MT_TF_1H, &agent, &o, dir, id, NULL, NULL, &r, &err);
+    if (rc)
+        fail_msg("train: %s", err.msg);
+    mt_fset_release(&fs);
+    return r;
+}
+
+static void test_future_only_label_finds_nothing(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    struct mt_trainset t;
+    struct mt_train_result r = train(FUTURE_ONLY, dir, "20240101T000000Z", &t);
+    assert_int_equal(r.rows, ROWS);
+    assert_true(r.train_rows + r.test_rows + r.purged == ROWS);
+    assert_true(r.test_rows > 400 && r.test_rows < 560); /* the last 20% of the span */
+    assert_true(r.purged >= 5);                          /* the rows whose 6 h straddle the boundary */
+    assert_true(fabs(r.test.auc - 0.5) < 0.06);
+    assert_true(r.gate.decision != MT_GATE_PROMOTE_MODEL);
+    /* nothing to keep from before: the agent runs unfiltered or the rule, never this model */
+    enum mt_model_kind kind;
+    char id[MT_MODEL_ID_MAX];
+    bool found;
+    struct mt_err err = {0};
+    assert_int_equal(mt_model_deployed(dir, "syn", &kind, id, &found, &err), 0);
+    assert_true(found);
+    assert_int_equal(kind, r.deployed);
+    assert_true(kind != MT_MODEL_BOOSTER);
+    mt_trainset_release(&t);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_planted_signal_is_found_and_promoted(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    struct mt_trainset t;
+    struct mt_train_result r = train(CAUSAL, dir, "20240101T000000Z", &t);
+    assert_true(r.test.auc > 0.72);
+    assert_true(r.cv.auc > 0.72);
+    assert_true(r.test.mean_r_accepted > r.test.mean_r_all + 0.2);
+    assert_int_equal(r.gate.decision, MT_GATE_PROMOTE_MODEL);
+    assert_int_equal(r.deployed, MT_MODEL_BOOSTER);
+    assert_string_equal(r.deployed_id, "20240101T000000Z");
+    /* the causal columns are selected; the card says so */
+    cJSON *card = NULL;
+    struct mt_err err = {0};
+    assert_int_equal(mt_model_card(dir, "syn", "20240101T000000Z", &card, &err), 0);
+    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(card, "selected");
+    bool has_c0 = false;
+    for (int i = 0; i < cJSON_GetArraySize(sel); i++)
+        has_c0 |= strcmp(cJSON_GetArrayItem(sel, i)->valuestring, "c0") == 0;
+    assert_true(has_c0);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(card, "promoted")));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(card, "agent")->valuestring, "syn");
+    const cJSON *test = cJSON_GetObjectItemCaseSensitive(card, "test");
+    tu_assert_same_double(cJSON_GetObjectItemCaseSensitive(test, "auc")->valuedouble, r.test.auc);
+    cJSON_Delete(card);
+
+    /* the deployed model scores a row as the booster and the calibration do */
+    struct mt_model m;
+    assert_int_equal(mt_model_load(dir, "syn", "20240101T000000Z", MT_MODEL_BOOSTER,
+                                   (const char (*)[MT_FSET_NAME_MAX])t.names, t.cols, t.cols, &m, &err),
+                     0);
+    tu_assert_same_double(m.threshold, r.threshold);
+    struct mt_setup x = {.time = 0, .side = 1, .price = 100, .stop = 99, .target = NAN, .rr = NAN};
+    double lo = 2, hi = -1;
+    for (size_t i = 0; i < 50; i++) {
+        const float *row = mt_trainset_row(&t, t.rows - 1 - i);
+        double s;
+        assert_int_equal(mt_model_score(&m, &x, row, t.cols, &s, &err), 0);
+        float in[COLS];
+        for (size_t k = 0; k < m.n_sel; k++)
+            in[k] = row[m.sel[k]];
+        double p;
+        assert_int_equal(mt_booster_predict_row(m.booster, in, &p, &err), 0);
+        tu_assert_same_double(s, mt_calib_apply(&m.calib, p));
+        lo = fmin(lo, s), hi = fmax(hi, s);
+    }
+    assert_true(lo >= 0 && hi <= 1 && hi - lo > 0.2);
+    /* a feature row of another width is refused */
+    double s;
+    assert_int_equal(mt_model_score(&m, &x, mt_trainset_row(&t, 0), t.cols - 1, &s, &err), MT_EINVAL);
+    assert_non_null(strstr(err.msg, "expected a feature row of 8 columns, got 7"));
+    mt_model_release(&m);
+
+    /* other feature columns: a clear error, nothing loaded */
+    char other[COLS][MT_FSET_NAME_MAX];
+    memcpy(other, t.names, sizeof other);
+    snprintf(other[3], sizeof other[3], "c3_renamed");
+    assert_int_equal(mt_model_load(dir, "syn", "20240101T000000Z", MT_MODEL_BOOSTER,
+                                   (const char (*)[MT_FSET_NAME_MAX])other, COLS, COLS, &m, &err),
+                     MT_EINVAL);
+    assert_non_null(strstr(err.msg, "was trained on other feature columns"));
+
+    /* a later model the gate refuses: the agent keeps this one */
+    struct mt_trainset t2;
+    struct mt_train_result r2 = train(FUTURE_ONLY, dir, "20240201T000000Z", &t2);
+    if (r2.gate.decision == MT_GATE_UNFILTERED) {
+        assert_int_equal(r2.deployed, MT_MODEL_BOOSTER);
+        assert_string_equal(r2.deployed_id, "20240101T000000Z");
+        assert_non_null(strstr(r2.why, "keeps its booster 20240101T000000Z"));
+    } else {
+        assert_int_equal(r2.gate.decision, MT_GATE_USE_RULE);
+        assert_int_equal(r2.deployed, MT_MODEL_RULE);
+    }
+    mt_trainset_release(&t2);
+    mt_trainset_release(&t);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_outcome_as_feature_is_found(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    struct mt_trainset t;
+    struct mt_train_result r = train(OUTCOME, dir, "20240101T000000Z", &t);
+    assert_true(r.test.auc > 0.99);
+    assert_true(r.test.precision > 0.97);
+    mt_trainset_release(&t);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_options_and_ids(void **state)
+{
+    (void)state;
+    struct mt_train_opts o = mt_train_opts_default();
+    struct mt_err err = {0};
+    assert_int_equal(mt_train_opts_check(&o, &err), 0);
+    o.folds = 1;
+    assert_int_equal(mt_train_opts_check(&o, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "train: folds must be in [2, 10]");
+    o = mt_train_opts_default();
+    o.test_frac = 0.9;
+    assert_int_equal(mt_train_opts_check(&o, &err), MT_ECONFIG);
+    assert_string_equal(err.msg, "train: test_frac must be in [0.05, 0.5]");
+    char id[MT_MODEL_ID_MAX];
+    mt_model_id(1733106600123LL, id); /* 2024-12-02 02:30:00.123 UTC */
+    assert_string_equal(id, "20241202T023000Z");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options_and_ids),
+        cmocka_unit_test(test_future_only_label_finds_nothing),
+        cmocka_unit_test(test_planted_signal_is_found_and_promoted),
+        cmocka_unit_test(test_outcome_as_feature_is_found),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
