@@ -16,6 +16,7 @@
 
 struct mt_booster {
     BoosterHandle h;
+    BoosterHandle row; /* the same trees, predicting on one thread */
     struct mt_booster_params p;
     size_t n_features;
     int rounds;
@@ -376,16 +377,25 @@ static int boost(BoosterHandle h, const struct mt_booster_params *p, DMatrixHand
     return 0;
 }
 
-static struct mt_booster *booster_new(BoosterHandle h, const struct mt_booster_params *p, size_t n_features,
-                                      int rounds, struct mt_err *err)
+/* Wraps h (owned by *out on success, the caller's on error). The row path
+ * predicts with a copy of the trees on one thread: waking OpenMP workers for
+ * one row costs more than the row (docs/internals/ml.md). */
+static int booster_new(struct mt_booster **out, BoosterHandle h, const struct mt_booster_params *p,
+                       size_t n_features, int rounds, struct mt_err *err)
 {
-    struct mt_booster *b = malloc(sizeof *b);
-    if (!b) {
-        mt_err_set(err, MT_ENOMEM, "booster: out of memory");
-        return NULL;
+    BoosterHandle row;
+    XGB(XGBoosterSlice(h, 0, rounds, 1, &row), MT_EINVAL, "copying the trees");
+    struct mt_booster_params one = *p;
+    one.nthread = 1;
+    int rc = set_runtime(row, &one, err);
+    if (rc == 0 && !(*out = malloc(sizeof **out)))
+        rc = mt_err_set(err, MT_ENOMEM, "booster: out of memory");
+    if (rc) {
+        XGBoosterFree(row);
+        return rc;
     }
-    *b = (struct mt_booster){h, *p, n_features, rounds};
-    return b;
+    **out = (struct mt_booster){h, row, *p, n_features, rounds};
+    return 0;
 }
 
 /* Records p in h's attributes, which its saved model carries. */
@@ -451,10 +461,8 @@ int mt_booster_train(struct mt_booster **out, const struct mt_booster_params *p,
     }
     if ((rc = set_runtime(kept, p, err)) != 0 || (rc = store_params(kept, p, err)) != 0)
         goto fail_kept;
-    if (!(*out = booster_new(kept, p, train->cols, best, err))) {
-        rc = MT_ENOMEM;
+    if ((rc = booster_new(out, kept, p, train->cols, best, err)) != 0)
         goto fail_kept;
-    }
     if (dm[1])
         XGDMatrixFree(dm[1]);
     XGDMatrixFree(dm[0]);
@@ -477,6 +485,7 @@ void mt_booster_free(struct mt_booster *b)
 {
     if (!b)
         return;
+    XGBoosterFree(b->row);
     XGBoosterFree(b->h);
     free(b);
 }
@@ -496,18 +505,18 @@ const struct mt_booster_params *mt_booster_params(const struct mt_booster *b)
     return &b->p;
 }
 
-/* In-place prediction of rows rows of x: no DMatrix, so one row costs what
- * its trees cost. */
-static int predict(struct mt_booster *b, const float *x, size_t rows, double *out, struct mt_err *err)
+/* In-place prediction by h of rows rows of x (no DMatrix to build). */
+static int predict(BoosterHandle h, size_t n_features, const float *x, size_t rows, double *out,
+                   struct mt_err *err)
 {
     char iface[160];
     snprintf(iface, sizeof iface,
              "{\"data\": [%" PRIuPTR ", true], \"shape\": [%zu, %zu], \"typestr\": \"<f4\", \"version\": 3}",
-             (uintptr_t)x, rows, b->n_features);
+             (uintptr_t)x, rows, n_features);
     bst_ulong const *shape;
     bst_ulong dim;
     float const *pred;
-    XGB(XGBoosterPredictFromDense(b->h, iface, predict_config, NULL, &shape, &dim, &pred), MT_EINVAL,
+    XGB(XGBoosterPredictFromDense(h, iface, predict_config, NULL, &shape, &dim, &pred), MT_EINVAL,
         "predicting");
     assert(dim >= 1 && shape[0] == rows);
     for (size_t r = 0; r < rows; r++)
@@ -523,12 +532,12 @@ int mt_booster_predict(struct mt_booster *b, const float *x, size_t rows, size_t
                           b->n_features, cols);
     if (rows == 0)
         return 0;
-    return predict(b, x, rows, out, err);
+    return predict(b->h, b->n_features, x, rows, out, err);
 }
 
 int mt_booster_predict_row(struct mt_booster *b, const float *x, double *out, struct mt_err *err)
 {
-    return predict(b, x, 1, out, err);
+    return predict(b->row, b->n_features, x, 1, out, err);
 }
 
 int mt_booster_gain(struct mt_booster *b, double *out, struct mt_err *err)
@@ -603,10 +612,8 @@ int mt_booster_load_buffer(struct mt_booster **out, const uint8_t *buf, size_t l
     }
     if ((rc = load_params(h, &p, err)) != 0 || (rc = set_runtime(h, &p, err)) != 0)
         goto fail;
-    if (!(*out = booster_new(h, &p, n_features, rounds, err))) {
-        rc = MT_ENOMEM;
+    if ((rc = booster_new(out, h, &p, n_features, rounds, err)) != 0)
         goto fail;
-    }
     return 0;
 fail:
     XGBoosterFree(h);

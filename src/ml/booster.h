@@ -121,9 +121,10 @@ const struct mt_booster_params *mt_booster_params(const struct mt_booster *b);
 int mt_booster_predict(struct mt_booster *b, const float *x, size_t rows, size_t cols, double *out,
                        struct mt_err *err);
 
-/* The probability of class 1 of one row x[0..mt_booster_n_features), without
- * allocating: the session's path for scoring one setup. Bit for bit what
- * mt_booster_predict gives for the same row. */
+/* The probability of class 1 of one row x[0..mt_booster_n_features): the
+ * session's path for scoring one setup. It runs on one thread whatever
+ * nthread is (starting threads for one row costs more than the row), and
+ * gives bit for bit what mt_booster_predict gives for the same row. */
 int mt_booster_predict_row(struct mt_booster *b, const float *x, double *out, struct mt_err *err);
 
 /* Fills out[0..mt_booster_n_features) (caller-owned) with each feature's
