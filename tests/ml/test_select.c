@@ -148,7 +148,8 @@ static void test_mutual_information(void **state)
     assert_int_equal(r.col[0].why, MT_SEL_LOW_MI);
     assert_int_equal(r.col[2].why, MT_SEL_LOW_MI);
     assert_true(r.col[1].mi > 0.1);
-    assert_true(fabs(r.col[0].mi) < 0.005 && fabs(r.col[2].mi) < 0.005);
+    /* corrected; the plug-in estimate is 0.0025 and 0.0017 here (bias 15 / 8000) */
+    assert_true(fabs(r.col[0].mi) < 0.001 && fabs(r.col[2].mi) < 0.001);
     mt_sel_result_release(&r);
     data_free(&d);
 }
