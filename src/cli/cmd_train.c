@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_common.h"
+#include "core/atomic.h"
 #include "core/clock.h"
 #include "core/progress.h"
 #include "core/time.h"
@@ -27,6 +28,7 @@ const struct mt_command mt_cmd_train = {
     "train",
     "train, evaluate, gate and register each agent's model",
     "usage: mtrader train [--agent ID[,ID...]] [--from DATE] [--to DATE] [--trials N] [--journal FILE]\n"
+    "                     [--export DIR]\n"
     "\n"
     "For each configured agent (the config's \"agents\"), builds its training set (its\n"
     "strategy's setups on its pairs as it would have chosen them at each time, plus\n"
@@ -43,7 +45,11 @@ const struct mt_command mt_cmd_train = {
     "  --from, --to    setups with signal bars in [FROM, TO) (default: all data)\n"
     "  --trials N      TPE trials per agent (default: config ml.trials, 50)\n"
     "  --journal FILE  the journal whose trades join the training sets (default: the\n"
-    "                  session's journal when it exists; --journal none: no journal)\n" MT_CLI_ENGINE_USAGE,
+    "                  session's journal when it exists; --journal none: no journal)\n"
+    "  --export DIR    also write each agent's training set: DIR/AGENT.npy (the feature matrix,\n"
+    "                  float32 rows x columns, NumPy format), DIR/AGENT.csv (per row: t0, t1 in ms\n"
+    "                  UTC, symbol, source, side, r) and DIR/AGENT.columns (one name per line)\n"
+    MT_CLI_ENGINE_USAGE,
     run_train,
 };
 
@@ -139,16 +145,74 @@ static void print_result(const char *agent, const struct mt_train_result *r)
            r->deployed_id);
 }
 
+/* Writers of the exported training set (--export). */
+static int fill_npy(FILE *f, void *ctx, struct mt_err *err)
+{
+    const struct mt_trainset *t = ctx;
+    char header[128];
+    const uint16_t one = 1;
+    bool little = *(const uint8_t *)&one == 1; /* the floats are written as the host holds them */
+    int n = snprintf(header, sizeof header, "{'descr': '%cf4', 'fortran_order': False, 'shape': (%zu, %zu), }",
+                     little ? '<' : '>', t->rows, t->cols);
+    int pad = 64 - (10 + n + 1) % 64; /* the header is padded to a multiple of 64 with spaces and a newline */
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    uint16_t len = (uint16_t)(n + pad % 64 + 1);
+    fputc(len & 0xff, f);
+    fputc(len >> 8, f);
+    fputs(header, f);
+    for (int k = 0; k < pad % 64; k++)
+        fputc(' ', f);
+    fputc('\n', f);
+    fwrite(t->x, sizeof *t->x, t->rows * t->cols, f);
+    return ferror(f) ? mt_err_set(err, MT_EIO, "export: write failed") : 0;
+}
+
+static int fill_meta(FILE *f, void *ctx, struct mt_err *err)
+{
+    const struct mt_trainset *t = ctx;
+    fputs("t0,t1,symbol,source,side,r\n", f);
+    for (size_t i = 0; i < t->rows; i++)
+        fprintf(f, "%lld,%lld,%s,%s,%d,%.17g\n", (long long)t->t0[i], (long long)t->t1[i], t->symbols[t->symbol[i]],
+                mt_row_source_name((enum mt_row_source)t->source[i]), t->side[i], t->r[i]);
+    return ferror(f) ? mt_err_set(err, MT_EIO, "export: write failed") : 0;
+}
+
+static int fill_columns(FILE *f, void *ctx, struct mt_err *err)
+{
+    const struct mt_trainset *t = ctx;
+    for (size_t c = 0; c < t->cols; c++)
+        fprintf(f, "%s\n", t->names[c]);
+    return ferror(f) ? mt_err_set(err, MT_EIO, "export: write failed") : 0;
+}
+
+static int export_set(const char *dir, const char *agent, const struct mt_trainset *t, struct mt_err *err)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s.npy", dir, agent);
+    int rc = mt_atomic_write(path, fill_npy, (void *)t, NULL, err);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, agent);
+        rc = mt_atomic_write(path, fill_meta, (void *)t, NULL, err);
+    }
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/%s.columns", dir, agent);
+        rc = mt_atomic_write(path, fill_columns, (void *)t, NULL, err);
+    }
+    return rc;
+}
+
 static int run_train(struct mt_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"agent", required_argument, NULL, 'a'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 'T'},    {"trials", required_argument, NULL, 'n'},
-        {"journal", required_argument, NULL, 'J'}, MT_CLI_ENGINE_OPTIONS, {NULL, 0, NULL, 0},
+        {"journal", required_argument, NULL, 'J'}, {"export", required_argument, NULL, 'E'},
+        MT_CLI_ENGINE_OPTIONS,                     {NULL, 0, NULL, 0},
     };
     struct mt_train_opts to = cli->cfg.ml.train;
     int64_t from = INT64_MIN, until = INT64_MAX;
     char agents_buf[2048] = "", journal[1100] = "";
+    const char *export_dir = NULL;
     const char *only[MT_AGENTS_MAX];
     int n_only = 0;
     bool journal_set = false;
@@ -180,6 +244,7 @@ static int run_train(struct mt_cli *cli, int argc, char **argv)
             snprintf(journal, sizeof journal, "%s", optarg);
             journal_set = true;
             break;
+        case 'E': export_dir = optarg; break;
         default:
             if ((rc = mt_cli_engine_option(&mt_cmd_train, c, optarg, &costs, &rules_unused)) < 0)
                 return mt_cli_usage_error(&mt_cmd_train, "unknown option");
@@ -261,6 +326,8 @@ static int run_train(struct mt_cli *cli, int argc, char **argv)
                     "%zu tracked; %zu on pairs not selected then)\n",
                     x->id, ts.rows, ts.cols, ts.pairs_used, ts.by_source[MT_ROW_REAL], ts.by_source[MT_ROW_SIM],
                     ts.censored, ts.tracked, ts.unselected);
+        if (arc == 0 && export_dir)
+            arc = export_set(export_dir, x->id, &ts, &aerr);
         struct mt_train_agent ta = {x->id, x->strategy, x->timeframe, x->sides, MTRADER_VERSION};
         struct mt_progress bar;
         char label[64];
