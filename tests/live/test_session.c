@@ -15,7 +15,10 @@
  *     looking one bar ahead, and a young pair waits for min_history_days;
  *   - a long-only agent decides no short (the engine's off_side counts them);
  *   - mt_engine_open_pnl_r on known open trades and the automatic cap from it;
- *   - a second tick at the same clock time does nothing.
+ *   - a second tick at the same clock time does nothing;
+ *   - with a deployed model, a replay's scores (streaming features) equal
+ *     the batch backtest's bit for bit, low scores become sims, a restart
+ *     scores the same, and a model of other feature columns is refused.
  * The second symbol "ETHUSDT" is real BTCUSDT candles of 700 bars later,
  * scaled by 0.07 (prices and volumes of a different stretch of market). */
 #include <setjmp.h>
@@ -34,6 +37,7 @@
 #include "journal/journal.h"
 #include "live/agent.h"
 #include "live/session.h"
+#include "ml/train.h"
 #include "sim/portfolio.h"
 #include "store/resample.h"
 #include "store/store.h"
@@ -1261,6 +1265,162 @@ static void test_auto_cap_decides(void **state)
     mt_engine_free(c.e);
 }
 
+/* ---- 13. models: the session scores like the batch backtest ---- */
+
+static const struct mt_series *fixture_series[2];
+
+static int fixture_load(void *ctx, size_t i, struct mt_series *out, struct mt_err *err)
+{
+    (void)ctx;
+    return mt_series_slice(out, fixture_series[i], 0, fixture_series[i]->n, err);
+}
+
+/* Trains agent x on the fixture's two series into dir and deploys the booster
+ * whatever the gate said (the test needs a model to score with). */
+static void train_and_deploy(const struct fixture *f, const struct mt_agent_spec *x, const struct mt_fset *fs,
+                             const char *dir)
+{
+    fixture_series[0] = &f->btc;
+    fixture_series[1] = &f->eth;
+    const char *symbols[] = {"BTCUSDT", "ETHUSDT"};
+    struct mt_engine_agent ea = mt_agent_engine(x);
+    struct mt_trainset_spec spec = {.strategy_id = x->strategy, .tf = x->tf, .sides = x->side_mask,
+                                    .symbols = symbols, .n_symbols = 2, .load = fixture_load, .rules = ea.rules,
+                                    .costs = mt_costs_default(), .fset = fs, .from = INT64_MIN, .to = INT64_MAX};
+    struct mt_trainset ts;
+    struct mt_err err = {0};
+    if (mt_trainset_build(&spec, &ts, &err))
+        fail_msg("%s", err.msg);
+    struct mt_train_opts o = mt_train_opts_default();
+    o.trials = 3;
+    o.folds = 3;
+    o.shuffled = 1;
+    o.importance_repeats = 1;
+    o.gate.resamples = 200;
+    struct mt_train_agent ta = {x->id, x->strategy, x->timeframe, x->sides, "test"};
+    struct mt_train_result r;
+    if (mt_train(&ts, fs, x->tf, &ta, &o, dir, "20230101T000000Z", NULL, NULL, &r, &err))
+        fail_msg("%s", err.msg);
+    printf("model: %zu rows, %zu selected, test auc %.3f, threshold %.4f, gate %s\n", r.rows, r.n_selected,
+           r.test.auc, r.threshold, mt_gate_decision_name(r.gate.decision));
+    if (mt_model_deploy(dir, x->id, "20230101T000000Z", MT_MODEL_BOOSTER, "test", &err))
+        fail_msg("%s", err.msg);
+    mt_trainset_release(&ts);
+}
+
+static void test_models_score_alike(void **state)
+{
+    struct fixture *f = *state;
+    struct mt_agent_spec a[1] = {agent("tf", strategies[1], "1h", "BTCUSDT,ETHUSDT")};
+    resolve(a, 1);
+    struct mt_fset fs;
+    struct mt_err err = {0};
+    assert_int_equal(mt_fset_default(&fs, &err), 0);
+    char models[600];
+    snprintf(models, sizeof models, "%s/models", f->dir);
+    train_and_deploy(f, &a[0], &fs, models);
+
+    /* the replay: streaming features at each bar, the warm-up's included */
+    const char *jp = journal_path(f, "models");
+    char whole[600];
+    snprintf(whole, sizeof whole, "%s", jp);
+    struct mt_session_config c = replay_config(f, a, 1, whole);
+    c.models_dir = models;
+    c.features = &fs;
+    replay(c);
+
+    /* the batch backtest with the same model */
+    struct mt_model m;
+    bool loaded;
+    assert_int_equal(mt_model_open_deployed(models, "tf", a[0].strategy, MT_TF_1H, &fs, &m, &loaded, &err), 0);
+    assert_true(loaded);
+    struct mt_engine_agent ea = mt_agent_engine(&a[0]);
+    ea.scorer = mt_model_scorer(&m);
+    ea.limits.min_score = m.threshold;
+    struct mt_portfolio_config pc = mt_portfolio_config_default();
+    pc.balance = c.balance;
+    pc.limits = c.limits;
+    pc.costs = c.costs;
+    pc.from = c.from;
+    pc.to = c.to;
+    pc.features = &fs;
+    struct mt_portfolio_series ps[2] = {{"BTCUSDT", &f->btc, NULL, NULL, NULL, 0},
+                                        {"ETHUSDT", &f->eth, NULL, NULL, NULL, 0}};
+    struct mt_portfolio_result res;
+    if (mt_portfolio_run(ps, 2, &ea, 1, MT_TF_1H, &pc, &res, &err))
+        fail_msg("%s", err.msg);
+    struct mt_journal *j;
+    if (mt_journal_open(whole, &j, &err))
+        fail_msg("%s", err.msg);
+    struct mt_position *v;
+    size_t n;
+    assert_int_equal(mt_journal_trades(j, 1, &v, &n, &err), 0);
+    assert_int_equal(n, res.n_trades);
+    size_t low = 0, scored = 0;
+    double lo = 2, hi = -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct mt_portfolio_trade *x = &res.trades[i];
+        struct mt_position want = {.trade = x->trade, .id = x->id,
+                                   .parent = x->parent >= 0 ? res.trades[x->parent].id : 0,
+                                   .agent = (uint32_t)x->agent, .series = (uint32_t)x->series, .setup = x->setup,
+                                   .score = x->score, .sim_reasons = x->sim_reasons};
+        tu_assert_same_position(&want, &v[i]); /* the score too, bit for bit */
+        low += (v[i].sim_reasons & MT_SIM_LOW_SCORE) != 0;
+        if (v[i].parent == 0) {
+            scored++;
+            lo = fmin(lo, v[i].score), hi = fmax(hi, v[i].score);
+        }
+    }
+    printf("models: %zu trades, %zu scored in [%.4f, %.4f], %zu sim for a low score; threshold %.4f\n", n, scored, lo,
+           hi, low, m.threshold);
+    assert_true(low > 0 && low < scored && hi > lo);
+    free(v);
+    mt_journal_close(j);
+    mt_portfolio_result_release(&res);
+
+    /* a replay stopped and continued scores the same: the features re-warm from the first bar */
+    const char *cut = journal_path(f, "models_cut");
+    struct mt_session_config cc = replay_config(f, a, 1, cut);
+    cc.models_dir = models;
+    cc.features = &fs;
+    struct mt_vclock vc;
+    mt_vclock_init(&vc, cc.from);
+    cc.clock = &vc.clock;
+    struct mt_session *s = open_session(&cc);
+    for (size_t k = 0; k < 200; k++) {
+        mt_vclock_set(&vc, mt_session_next_wake(s));
+        struct mt_session_summary sum;
+        if (mt_session_tick(s, &sum, &err))
+            fail_msg("%s", err.msg);
+    }
+    mt_session_close(s);
+    struct mt_vclock vc2;
+    mt_vclock_init(&vc2, mt_clock_now(&vc.clock));
+    cc.clock = &vc2.clock;
+    s = open_session(&cc);
+    struct mt_session_summary sum;
+    if (mt_session_replay(s, &vc2, NULL, &sum, &err))
+        fail_msg("%s", err.msg);
+    mt_session_close(s);
+    size_t rows[6];
+    assert_same_journal(whole, cut, rows);
+
+    /* a model trained on other columns is refused at open, naming the agent */
+    const char other[] = "{\"features\": [{\"indicator\": \"rsi\", \"period\": 14}]}";
+    struct mt_fset fs2;
+    assert_int_equal(mt_fset_parse(other, sizeof other - 1, "other", &fs2, &err), 0);
+    struct mt_session_config bad = replay_config(f, a, 1, journal_path(f, "models_bad"));
+    bad.models_dir = models;
+    bad.features = &fs2;
+    struct mt_session *sb = NULL;
+    assert_int_equal(mt_session_open(&bad, &sb, &err), MT_EINVAL);
+    assert_null(sb);
+    assert_non_null(strstr(err.msg, "tf: model tf/20230101T000000Z was trained on other feature columns"));
+    mt_fset_release(&fs2);
+    mt_model_release(&m);
+    mt_fset_release(&fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1277,6 +1437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_pnl_r_and_auto_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auto_cap_decides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paper_rereads_the_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_models_score_alike, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
