@@ -52,3 +52,14 @@ step "a paper session on the same store: two scans a day apart, then its open po
 "$mt" --config docs/mtrader.example.json --data-dir "$store" scan --no-sync --at "2024-05-02 00:00:30" \
   --journal "$store/journal.db"
 "$mt" journal "$store/journal.db" open --run 2
+
+step "train the agents' models (10 TPE trials each; the journal's trades join the training sets)"
+# the table is the untouched test period's; the last lines say what each agent runs and why
+"$mt" --config docs/mtrader.example.json --data-dir "$store" train --trials 10 --journal "$store/journal.db"
+
+step "the model registry"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" models
+
+step "the filtered backtest of the 1h agents on the test period (rejected setups are low_score sims)"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" backtest --models --timeframe 1h --from 2024-01-01 \
+  --trades "$store/trades-models.csv" --equity "$store/equity-models.csv"
