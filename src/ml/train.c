@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include "core/time.h"
 #include "ml/booster.h"
 #include "ml/calibrate.h"
@@ -30,7 +33,8 @@ struct mt_train_opts mt_train_opts_default(void)
                               .importance_repeats = 2,
                               .mi_top = 40,
                               .seed = 1,
-                              .nthread = 2};
+                              .jobs = 0,
+                              .nthread = 1};
     mt_gate_params_default(&o.gate);
     return o;
 }
@@ -51,6 +55,7 @@ int mt_train_opts_check(const struct mt_train_opts *o, struct mt_err *err)
           "[1, 20]");
     RANGE(o->mi_top >= 1 && o->mi_top <= MT_TRAIN_MI_TOP_MAX, "mi_top", "[1, 1000]");
     RANGE(o->seed >= 0, "seed", "[0, 2^63)");
+    RANGE(o->jobs >= 0 && o->jobs <= MT_TRAIN_JOBS_MAX, "jobs", "[0, 64]");
     RANGE(o->nthread >= 0 && o->nthread <= MT_TRAIN_NTHREAD_MAX, "nthread", "[0, 256]");
 #undef RANGE
     return 0;
@@ -63,6 +68,13 @@ void mt_model_id(int64_t ms, char id[MT_MODEL_ID_MAX])
     mt_civil_from_days(days, &y, &mo, &d);
     snprintf(id, MT_MODEL_ID_MAX, "%04lld%02u%02uT%02lld%02lld%02lldZ", (long long)y, mo, d, (long long)(s / 3600),
              (long long)(s / 60 % 60), (long long)(s % 60));
+}
+
+/* The processors online, in [1, MT_TRAIN_JOBS_MAX]. */
+static size_t online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MT_TRAIN_JOBS_MAX ? MT_TRAIN_JOBS_MAX : (size_t)n;
 }
 
 /* ---- the run's state ---- */
@@ -85,9 +97,8 @@ struct job {
     size_t **val, *n_val; /* its validation positions */
     /* the selected columns */
     size_t *cols, n_cols;
-    /* scratch for one fit */
-    float *xb, *yb, *wb;
-    size_t cap_rows;
+    size_t workers;           /* fits at once */
+    struct fitter *fitters;   /* one per worker */
     mt_train_progress_fn progress;
     void *progress_ctx;
     size_t done, total;
@@ -100,33 +111,49 @@ static void step_done(struct job *j)
         j->progress(j->progress_ctx, j->done, j->total);
 }
 
-/* Gathers rows rows[0..n) (global indices) and the selected columns into the
- * scratch matrix, with labels y (NULL: the job's) and class-balanced weights. */
-static int gather(struct job *j, const size_t *rows, size_t n, const uint8_t *y, struct mt_booster_data *d,
+/* One worker's fits: the columns it reads and its scratch matrix. */
+struct fitter {
+    const struct job *j;
+    const size_t *cols; /* indices into the full row */
+    size_t n_cols;
+    float *xb, *yb, *wb;
+    size_t cap_rows;
+};
+
+static void fitter_release(struct fitter *f)
+{
+    free(f->xb), free(f->yb), free(f->wb);
+    f->xb = f->yb = f->wb = NULL;
+    f->cap_rows = 0;
+}
+
+/* Gathers rows rows[0..n) (global indices) and f's columns into f's scratch
+ * matrix, with labels y (NULL: the job's) and class-balanced weights. */
+static int gather(struct fitter *f, const size_t *rows, size_t n, const uint8_t *y, struct mt_booster_data *d,
                   struct mt_err *err)
 {
-    if (n > j->cap_rows) {
-        float *xb = realloc(j->xb, n * (j->n_cols ? j->n_cols : 1) * sizeof *xb);
+    const struct job *j = f->j;
+    if (n > f->cap_rows) {
+        float *xb = realloc(f->xb, n * (f->n_cols ? f->n_cols : 1) * sizeof *xb);
         if (xb)
-            j->xb = xb;
-        float *yb = realloc(j->yb, n * sizeof *yb);
+            f->xb = xb;
+        float *yb = realloc(f->yb, n * sizeof *yb);
         if (yb)
-            j->yb = yb;
-        float *wb = realloc(j->wb, n * sizeof *wb);
+            f->yb = yb;
+        float *wb = realloc(f->wb, n * sizeof *wb);
         if (wb)
-            j->wb = wb;
+            f->wb = wb;
         if (!xb || !yb || !wb)
-            return mt_err_set(err, MT_ENOMEM, "train: out of memory for %zu rows x %zu columns", n, j->n_cols);
-        j->cap_rows = n;
+            return mt_err_set(err, MT_ENOMEM, "train: out of memory for %zu rows x %zu columns", n, f->n_cols);
+        f->cap_rows = n;
     }
-    const struct mt_trainset *ts = j->ts;
     double wpos = 0, wneg = 0;
     for (size_t i = 0; i < n; i++) {
-        const float *row = mt_trainset_row(ts, rows[i]);
-        for (size_t c = 0; c < j->n_cols; c++)
-            j->xb[i * j->n_cols + c] = row[j->cols[c]];
+        const float *row = mt_trainset_row(j->ts, rows[i]);
+        for (size_t c = 0; c < f->n_cols; c++)
+            f->xb[i * f->n_cols + c] = row[f->cols[c]];
         uint8_t yi = y ? y[i] : j->y[rows[i]];
-        j->yb[i] = yi;
+        f->yb[i] = yi;
         if (yi)
             wpos += j->w[rows[i]];
         else
@@ -135,32 +162,33 @@ static int gather(struct job *j, const size_t *rows, size_t n, const uint8_t *y,
     /* class balance inside these rows only: both classes weigh the same */
     double fpos = wpos > 0 ? (wpos + wneg) / (2 * wpos) : 1, fneg = wneg > 0 ? (wpos + wneg) / (2 * wneg) : 1;
     for (size_t i = 0; i < n; i++)
-        j->wb[i] = (float)(j->w[rows[i]] * (j->yb[i] ? fpos : fneg));
-    *d = (struct mt_booster_data){j->xb, j->yb, j->wb, n, j->n_cols};
+        f->wb[i] = (float)(j->w[rows[i]] * (f->yb[i] ? fpos : fneg));
+    *d = (struct mt_booster_data){f->xb, f->yb, f->wb, n, f->n_cols};
     return 0;
 }
 
-/* Scores of rows[0..n) by b into out (the selected columns). */
-static int predict_rows(struct job *j, struct mt_booster *b, const size_t *rows, size_t n, double *out,
+/* Scores of rows[0..n) by b into out (f's columns). */
+static int predict_rows(struct fitter *f, struct mt_booster *b, const size_t *rows, size_t n, double *out,
                         struct mt_err *err)
 {
     struct mt_booster_data d;
-    int rc = gather(j, rows, n, NULL, &d, err);
-    return rc ? rc : mt_booster_predict(b, d.x, n, j->n_cols, out, err);
+    int rc = gather(f, rows, n, NULL, &d, err);
+    return rc ? rc : mt_booster_predict(b, d.x, n, f->n_cols, out, err);
 }
 
 /* Fits p on rows[0..n) (labels y or the job's), with valid rows for early stopping (or NULL). */
-static int fit_rows(struct job *j, const struct mt_booster_params *p, const size_t *rows, size_t n, const uint8_t *y,
-                    const size_t *valid, size_t n_valid, struct mt_booster **out, struct mt_err *err)
+static int fit_rows(struct fitter *f, const struct mt_booster_params *p, const size_t *rows, size_t n,
+                    const uint8_t *y, const size_t *valid, size_t n_valid, struct mt_booster **out, struct mt_err *err)
 {
+    const struct job *j = f->j;
     struct mt_booster_data d;
-    int rc = gather(j, rows, n, y, &d, err);
+    int rc = gather(f, rows, n, y, &d, err);
     if (rc)
         return rc;
     if (!valid)
         return mt_booster_train(out, p, &d, NULL, err);
     /* the validation rows are copied apart: the scratch holds the training rows */
-    float *vx = malloc(n_valid * (j->n_cols ? j->n_cols : 1) * sizeof *vx);
+    float *vx = malloc(n_valid * (f->n_cols ? f->n_cols : 1) * sizeof *vx);
     float *vy = malloc(n_valid * sizeof *vy), *vw = malloc(n_valid * sizeof *vw);
     if (!vx || !vy || !vw) {
         free(vx), free(vy), free(vw);
@@ -168,14 +196,81 @@ static int fit_rows(struct job *j, const struct mt_booster_params *p, const size
     }
     for (size_t i = 0; i < n_valid; i++) {
         const float *row = mt_trainset_row(j->ts, valid[i]);
-        for (size_t c = 0; c < j->n_cols; c++)
-            vx[i * j->n_cols + c] = row[j->cols[c]];
+        for (size_t c = 0; c < f->n_cols; c++)
+            vx[i * f->n_cols + c] = row[f->cols[c]];
         vy[i] = j->y[valid[i]];
         vw[i] = (float)j->w[valid[i]];
     }
-    struct mt_booster_data v = {vx, vy, vw, n_valid, j->n_cols};
+    struct mt_booster_data v = {vx, vy, vw, n_valid, f->n_cols};
     rc = mt_booster_train(out, p, &d, &v, err);
     free(vx), free(vy), free(vw);
+    return rc;
+}
+
+/* Runs task(ctx, i, worker fitter, err) for i in [0, n) on up to j->workers
+ * threads (each task on one worker at a time); the first failure (by task
+ * index) is returned with its message. Tasks write only their own outputs. */
+typedef int (*task_fn)(void *ctx, size_t i, struct fitter *f, struct mt_err *err);
+
+struct pool {
+    struct job *j;
+    task_fn task;
+    void *ctx;
+    size_t n, next;
+    pthread_mutex_t lock;
+    int *rc;
+    struct mt_err *errs;
+};
+
+struct worker_arg {
+    struct pool *pool;
+    struct fitter *f;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker_arg *a = arg;
+    struct pool *p = a->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        p->rc[i] = p->task(p->ctx, i, a->f, &p->errs[i]);
+    }
+}
+
+static int run_tasks(struct job *j, size_t n, task_fn task, void *ctx, struct mt_err *err)
+{
+    if (n == 0)
+        return 0;
+    size_t w = j->workers < n ? j->workers : n;
+    int *rcs = calloc(n, sizeof *rcs);
+    struct mt_err *errs = calloc(n, sizeof *errs);
+    pthread_t th[MT_TRAIN_JOBS_MAX];
+    struct worker_arg args[MT_TRAIN_JOBS_MAX];
+    if (!rcs || !errs) {
+        free(rcs), free(errs);
+        return mt_err_set(err, MT_ENOMEM, "train: out of memory");
+    }
+    struct pool p = {j, task, ctx, n, 0, PTHREAD_MUTEX_INITIALIZER, rcs, errs};
+    size_t started = 0;
+    for (size_t k = 0; k < w; k++) {
+        args[k] = (struct worker_arg){&p, &j->fitters[k]};
+        if (k == 0 || pthread_create(&th[k], NULL, worker_main, &args[k]) == 0)
+            started += k > 0;
+        else
+            break; /* fewer threads: the others do the work */
+    }
+    worker_main(&args[0]);
+    for (size_t k = 1; k <= started; k++)
+        pthread_join(th[k], NULL);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if ((rc = rcs[i]))
+            *err = errs[i];
+    free(rcs), free(errs);
     return rc;
 }
 
@@ -267,7 +362,6 @@ static int make_splits(struct job *j, struct mt_train_result *res, struct mt_err
 /* ---- feature selection in the folds ---- */
 
 struct imp_ctx {
-    struct job *j;
     struct mt_booster *b;
     const size_t *cols; /* the fold's kept columns, indices into the full row */
     size_t n_cols;
@@ -288,14 +382,25 @@ static int imp_predict(void *ctx, const float *x, size_t rows, size_t cols, doub
     return mt_booster_predict(c->b, buf, rows, c->n_cols, out, err);
 }
 
-static int select_features(struct job *j, const bool *excluded, struct mt_err *err)
+struct sel_task {
+    struct job *j;
+    const bool *excluded;
+    struct mt_sel_result *res; /* per fold */
+};
+
+/* Fold f's selection: mutual information on its training rows, then the
+ * importance on its validation rows of a small model fit on them. */
+static int sel_fold(void *ctx, size_t f, struct fitter *ft, struct mt_err *err)
 {
+    struct sel_task *st = ctx;
+    const struct job *j = st->j;
     const struct mt_trainset *ts = j->ts;
-    size_t cols = ts->cols;
-    unsigned *votes = calloc(cols, sizeof *votes);
-    double *imp = calloc(cols, sizeof *imp);
     size_t *rows = malloc(j->n_tr * sizeof *rows), *vrows = malloc(j->n_tr * sizeof *vrows);
-    int rc = !votes || !imp || !rows || !vrows ? mt_err_set(err, MT_ENOMEM, "train: out of memory") : 0;
+    if (!rows || !vrows) {
+        free(rows), free(vrows);
+        return mt_err_set(err, MT_ENOMEM, "train: out of memory");
+    }
+    size_t n = fold_rows(j, f, false, rows), nv = fold_rows(j, f, true, vrows);
     struct mt_sel_opts so;
     mt_sel_opts_default(&so);
     so.top_k = (size_t)j->o->mi_top;
@@ -305,32 +410,45 @@ static int select_features(struct job *j, const bool *excluded, struct mt_err *e
     p.max_depth = 4;
     p.seed = (int)(j->o->seed & 0x7fffffff);
     p.nthread = (int)j->o->nthread;
+    struct mt_sel_result *r = &st->res[f];
+    int rc = mt_sel_run(&so, ts->x, ts->rows, ts->cols, j->yd, j->w, rows, n, st->excluded, r, err);
+    struct mt_booster *b = NULL;
+    ft->cols = r->selected;
+    ft->n_cols = r->n_selected;
+    if (rc == 0 && r->n_selected)
+        rc = fit_rows(ft, &p, rows, n, NULL, NULL, 0, &b, err);
+    struct imp_ctx ic = {b, r->selected, r->n_selected, NULL};
+    if (rc == 0 && r->n_selected)
+        rc = mt_sel_importance(r, ts->x, ts->rows, ts->cols, j->yd, j->w, vrows, nv, (int)j->o->importance_repeats,
+                               (uint64_t)j->o->seed + f, imp_predict, &ic, NULL, NULL, err);
+    free(ic.buf);
+    mt_booster_free(b);
+    free(rows), free(vrows);
+    return rc;
+}
+
+static int select_features(struct job *j, const bool *excluded, struct mt_err *err)
+{
+    const struct mt_trainset *ts = j->ts;
+    size_t cols = ts->cols;
+    unsigned *votes = calloc(cols, sizeof *votes);
+    double *imp = calloc(cols, sizeof *imp);
+    struct mt_sel_result *res = calloc(j->k, sizeof *res);
+    int rc = !votes || !imp || !res ? mt_err_set(err, MT_ENOMEM, "train: out of memory") : 0;
+    struct sel_task st = {j, excluded, res};
+    if (rc == 0)
+        rc = run_tasks(j, j->k, sel_fold, &st, err);
     for (size_t f = 0; rc == 0 && f < j->k; f++) {
-        size_t n = fold_rows(j, f, false, rows), nv = fold_rows(j, f, true, vrows);
-        struct mt_sel_result r = {0};
-        if ((rc = mt_sel_run(&so, ts->x, ts->rows, cols, j->yd, j->w, rows, n, excluded, &r, err)))
-            break;
-        j->cols = r.selected;
-        j->n_cols = r.n_selected;
-        struct mt_booster *b = NULL;
-        if (r.n_selected)
-            rc = fit_rows(j, &p, rows, n, NULL, NULL, 0, &b, err);
-        struct imp_ctx ic = {j, b, r.selected, r.n_selected, NULL};
-        if (rc == 0 && r.n_selected)
-            rc = mt_sel_importance(&r, ts->x, ts->rows, cols, j->yd, j->w, vrows, nv, (int)j->o->importance_repeats,
-                                   (uint64_t)j->o->seed + f, imp_predict, &ic, NULL, NULL, err);
-        for (size_t c = 0; rc == 0 && c < cols; c++)
-            if (!isnan(r.col[c].importance)) {
-                imp[c] += r.col[c].importance;
-                votes[c] += r.col[c].why == MT_SEL_KEPT;
+        for (size_t c = 0; c < cols; c++)
+            if (!isnan(res[f].col[c].importance)) {
+                imp[c] += res[f].col[c].importance;
+                votes[c] += res[f].col[c].why == MT_SEL_KEPT;
             }
-        free(ic.buf);
-        mt_booster_free(b);
-        j->cols = NULL;
-        j->n_cols = 0;
-        mt_sel_result_release(&r);
         step_done(j);
     }
+    for (size_t f = 0; res && f < j->k; f++)
+        mt_sel_result_release(&res[f]);
+    free(res);
     if (rc == 0) {
         j->cols = malloc(cols * sizeof *j->cols);
         if (!j->cols)
@@ -342,7 +460,7 @@ static int select_features(struct job *j, const bool *excluded, struct mt_err *e
         if (rc == 0 && j->n_cols == 0)
             rc = mt_err_set(err, MT_EINVAL, "train: no feature column is informative in most folds");
     }
-    free(votes), free(imp), free(rows), free(vrows);
+    free(votes), free(imp);
     return rc;
 }
 
@@ -389,51 +507,81 @@ static double logloss_of(const struct job *j, const size_t *rows, const double *
     return sw > 0 ? s / sw : NAN;
 }
 
-/* One trial's CV: out-of-fold scores into oof (by training position) and the
- * rounds each fold kept; *value is the pooled out-of-fold log loss, NaN when
- * pruned. */
-static int cv_trial(struct job *j, struct mt_tpe *t, size_t trial, const struct mt_booster_params *p, double *oof,
-                    double *rounds, double *value, struct mt_err *err)
+struct cv_task {
+    struct job *j;
+    const struct mt_booster_params *p;
+    size_t first;       /* the batch's first fold */
+    double *oof;        /* by training position */
+    double *ll, *fw;    /* per fold: its log loss and validation weight */
+    double *rounds;     /* per fold: the rounds its model kept */
+};
+
+/* Fold first + i of a trial: fit on its training rows (early stopping on its
+ * validation rows), score its validation rows. */
+static int cv_fold(void *ctx, size_t i, struct fitter *ft, struct mt_err *err)
 {
+    struct cv_task *c = ctx;
+    const struct job *j = c->j;
+    size_t f = c->first + i;
     size_t *rows = malloc(j->n_tr * sizeof *rows), *vrows = malloc(j->n_tr * sizeof *vrows);
     double *pv = malloc(j->n_tr * sizeof *pv);
     int rc = !rows || !vrows || !pv ? mt_err_set(err, MT_ENOMEM, "train: out of memory") : 0;
+    size_t n = rc ? 0 : fold_rows(j, f, false, rows), nv = rc ? 0 : fold_rows(j, f, true, vrows);
+    ft->cols = j->cols;
+    ft->n_cols = j->n_cols;
+    struct mt_booster *b = NULL;
+    if (rc == 0)
+        rc = fit_rows(ft, c->p, rows, n, NULL, c->p->mode == MT_BOOSTER_GBTREE ? vrows : NULL, nv, &b, err);
+    if (rc == 0)
+        rc = predict_rows(ft, b, vrows, nv, pv, err);
+    if (rc == 0) {
+        c->rounds[f] = mt_booster_rounds(b);
+        c->ll[f] = logloss_of(j, vrows, pv, nv);
+        c->fw[f] = 0;
+        for (size_t k = 0; k < nv; k++) {
+            c->oof[j->val[f][k]] = pv[k];
+            c->fw[f] += j->w[vrows[k]];
+        }
+    }
+    mt_booster_free(b);
+    free(rows), free(vrows), free(pv);
+    return rc;
+}
+
+/* One trial's CV: out-of-fold scores into oof (by training position) and the
+ * mean rounds the folds kept; *value is the pooled out-of-fold log loss, NaN
+ * when pruned. The folds run j->workers at a time; each reports its running
+ * value in fold order, and the pruner decides after each batch. */
+static int cv_trial(struct job *j, struct mt_tpe *t, size_t trial, const struct mt_booster_params *p, double *oof,
+                    double *rounds, double *value, struct mt_err *err)
+{
+    double ll[MT_TRAIN_FOLDS_MAX], fw[MT_TRAIN_FOLDS_MAX], rd[MT_TRAIN_FOLDS_MAX];
+    struct cv_task c = {j, p, 0, oof, ll, fw, rd};
     double sum = 0, sw = 0;
     *value = NAN;
     *rounds = 0;
-    bool pruned = false;
-    for (size_t f = 0; rc == 0 && f < j->k; f++) {
-        size_t n = fold_rows(j, f, false, rows), nv = fold_rows(j, f, true, vrows);
-        struct mt_booster *b = NULL;
-        rc = fit_rows(j, p, rows, n, NULL, p->mode == MT_BOOSTER_GBTREE ? vrows : NULL, nv, &b, err);
-        if (rc == 0)
-            rc = predict_rows(j, b, vrows, nv, pv, err);
-        if (rc == 0) {
-            *rounds += mt_booster_rounds(b);
-            for (size_t i = 0; i < nv; i++) {
-                oof[j->val[f][i]] = pv[i];
-                sw += j->w[vrows[i]];
-            }
-            double ll = logloss_of(j, vrows, pv, nv);
-            double fw = 0;
-            for (size_t i = 0; i < nv; i++)
-                fw += j->w[vrows[i]];
-            sum += ll * fw;
-            rc = mt_tpe_report(t, trial, (int64_t)f, sum / sw, err);
-        }
-        mt_booster_free(b);
-        step_done(j);
-        if (rc == 0 && f + 1 < j->k && mt_tpe_should_prune(t, trial)) {
-            pruned = true;
-            j->done += j->k - f - 1;
+    int rc = 0;
+    for (size_t f0 = 0; rc == 0 && f0 < j->k; f0 += j->workers) {
+        size_t batch = j->k - f0 < j->workers ? j->k - f0 : j->workers;
+        c.first = f0;
+        if ((rc = run_tasks(j, batch, cv_fold, &c, err)))
             break;
+        for (size_t f = f0; rc == 0 && f < f0 + batch; f++) {
+            sum += ll[f] * fw[f];
+            sw += fw[f];
+            *rounds += rd[f];
+            rc = mt_tpe_report(t, trial, (int64_t)f, sum / sw, err);
+            step_done(j);
+        }
+        if (rc == 0 && f0 + batch < j->k && mt_tpe_should_prune(t, trial)) {
+            j->done += j->k - f0 - batch;
+            return 0;
         }
     }
-    if (rc == 0 && !pruned) {
+    if (rc == 0) {
         *value = sum / sw;
         *rounds /= (double)j->k;
     }
-    free(rows), free(vrows), free(pv);
     return rc;
 }
 
@@ -608,38 +756,68 @@ static int top_k(const double *p, size_t n, size_t k, uint8_t *mask, struct mt_e
     return 0;
 }
 
+struct shuffle_task {
+    struct job *j;
+    const struct mt_booster_params *p;
+    uint8_t **y;  /* per model: the training rows' permuted labels */
+    double **pt;  /* per model: its test scores */
+};
+
+static int shuffle_fit(void *ctx, size_t m, struct fitter *ft, struct mt_err *err)
+{
+    struct shuffle_task *c = ctx;
+    struct job *j = c->j;
+    ft->cols = j->cols;
+    ft->n_cols = j->n_cols;
+    struct mt_booster *b = NULL;
+    int rc = fit_rows(ft, c->p, j->tr, j->n_tr, c->y[m], NULL, 0, &b, err);
+    if (rc == 0)
+        rc = predict_rows(ft, b, j->te, j->n_te, c->pt[m], err);
+    mt_booster_free(b);
+    return rc;
+}
+
 /* The shuffled-label models' accept masks on the test rows, each accepting
- * as many as the model (k). */
+ * as many as the model (k): its labels permuted over the training rows
+ * (seeded Fisher-Yates), refit with the model's parameters. */
 static int shuffled_masks(struct job *j, const struct mt_booster_params *p, size_t k, uint8_t **masks,
                           struct mt_err *err)
 {
-    uint8_t *y = malloc(j->n_tr);
-    double *pt = malloc(j->n_te * sizeof *pt);
+    size_t m = (size_t)j->o->shuffled;
+    uint8_t **y = calloc(m + 1, sizeof *y);
+    double **pt = calloc(m + 1, sizeof *pt);
     int rc = !y || !pt ? mt_err_set(err, MT_ENOMEM, "train: out of memory") : 0;
     uint64_t s = (uint64_t)j->o->seed * 0x9E3779B97F4A7C15ull + 7;
-    for (int m = 0; rc == 0 && m < j->o->shuffled; m++) {
+    for (size_t q = 0; rc == 0 && q < m; q++) {
+        y[q] = malloc(j->n_tr);
+        pt[q] = malloc((j->n_te ? j->n_te : 1) * sizeof **pt);
+        if (!y[q] || !pt[q]) {
+            rc = mt_err_set(err, MT_ENOMEM, "train: out of memory");
+            break;
+        }
         for (size_t i = 0; i < j->n_tr; i++)
-            y[i] = j->y[j->tr[i]];
-        for (size_t i = j->n_tr; i > 1; i--) { /* Fisher-Yates, splitmix64 */
+            y[q][i] = j->y[j->tr[i]];
+        for (size_t i = j->n_tr; i > 1; i--) { /* splitmix64 */
             s += 0x9E3779B97F4A7C15ull;
             uint64_t z = s;
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
             z ^= z >> 31;
-            size_t q = (size_t)(z % i);
-            uint8_t tmp = y[i - 1];
-            y[i - 1] = y[q];
-            y[q] = tmp;
+            size_t r = (size_t)(z % i);
+            uint8_t tmp = y[q][i - 1];
+            y[q][i - 1] = y[q][r];
+            y[q][r] = tmp;
         }
-        struct mt_booster *b = NULL;
-        rc = fit_rows(j, p, j->tr, j->n_tr, y, NULL, 0, &b, err);
-        if (rc == 0)
-            rc = predict_rows(j, b, j->te, j->n_te, pt, err);
-        if (rc == 0)
-            rc = top_k(pt, j->n_te, k, masks[m], err);
-        mt_booster_free(b);
+    }
+    struct shuffle_task c = {j, p, y, pt};
+    if (rc == 0)
+        rc = run_tasks(j, m, shuffle_fit, &c, err);
+    for (size_t q = 0; rc == 0 && q < m; q++) {
+        rc = top_k(pt[q], j->n_te, k, masks[q], err);
         step_done(j);
     }
+    for (size_t q = 0; y && pt && q < m; q++)
+        free(y[q]), free(pt[q]);
     free(y), free(pt);
     return rc;
 }
@@ -654,7 +832,10 @@ static void job_release(struct job *j)
             free(j->val[f]);
     }
     free(j->fit), free(j->val), free(j->n_fit), free(j->n_val);
-    free(j->cols), free(j->xb), free(j->yb), free(j->wb);
+    for (size_t w = 0; j->fitters && w < j->workers; w++)
+        fitter_release(&j->fitters[w]);
+    free(j->fitters);
+    free(j->cols);
 }
 
 /* The card of the run (everything in res and the job). */
@@ -775,6 +956,10 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
         return mt_err_set(err, MT_EINVAL, "train: agent %s has %zu labelled setups; at least 100 are needed",
                           agent->name, n);
     struct job j = {.ts = ts, .o = o, .n = n, .progress = progress, .progress_ctx = progress_ctx};
+    j.workers = o->jobs ? (size_t)o->jobs : online_cpus();
+    j.fitters = calloc(j.workers, sizeof *j.fitters);
+    for (size_t w = 0; j.fitters && w < j.workers; w++)
+        j.fitters[w].j = &j;
     j.y = malloc(n);
     j.yd = malloc(n * sizeof *j.yd);
     j.w = malloc(n * sizeof *j.w);
@@ -795,7 +980,7 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
     cJSON *trials = cJSON_CreateArray(), *card = NULL;
     struct mt_booster_params best = mt_booster_params_default(MT_BOOSTER_GBTREE);
     double rounds = 0;
-    if (!j.y || !j.yd || !j.w || !excluded || !why || !cnames || !trials)
+    if (!j.y || !j.yd || !j.w || !excluded || !why || !cnames || !trials || !j.fitters)
         rc = mt_err_set(err, MT_ENOMEM, "train: out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         j.y[i] = ts->r[i] >= o->win_r;
@@ -848,12 +1033,14 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
             best.n_trees = rounds >= 1 ? (int)lround(rounds) : 1;
             best.early_stopping_rounds = 0;
         }
-        rc = fit_rows(&j, &best, j.tr, j.n_tr, NULL, NULL, 0, &final, err);
+        j.fitters[0].cols = j.cols;
+        j.fitters[0].n_cols = j.n_cols;
+        rc = fit_rows(&j.fitters[0], &best, j.tr, j.n_tr, NULL, NULL, 0, &final, err);
         step_done(&j);
     }
     /* the test period, once */
     if (rc == 0)
-        rc = predict_rows(&j, final, j.te, j.n_te, pt, err);
+        rc = predict_rows(&j.fitters[0], final, j.te, j.n_te, pt, err);
     for (size_t i = 0; rc == 0 && i < j.n_te; i++)
         pt[i] = mt_calib_apply(&cal, pt[i]);
     if (rc == 0)
