@@ -18,3 +18,14 @@ void *mt_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first)
         *cap = c;
     return p;
 }
+
+bool mt_resize(void **p, size_t count, size_t elem)
+{
+    assert(elem > 0);
+    if (count > SIZE_MAX / elem)
+        return false;
+    void *q = realloc(*p, (count ? count : 1) * elem);
+    if (q)
+        *p = q;
+    return q != NULL;
+}

@@ -405,18 +405,12 @@ int mt_sel_run(const struct mt_sel_opts *o, const float *x, size_t rows, size_t 
             out->selected[kept++] = c;
     }
     out->n_selected = kept;
-    free(corr);
-    free(z);
-    free(buf);
-    free(smp);
-    free(live);
-    free(ne);
-    free(edges);
-    free(cnt);
-    free(st);
-    return 0;
+    bool ok = true;
+    goto done;
 
 fail_mem:
+    ok = false;
+done:
     free(corr);
     free(z);
     free(buf);
@@ -426,6 +420,8 @@ fail_mem:
     free(edges);
     free(cnt);
     free(st);
+    if (ok)
+        return 0;
     mt_sel_result_release(out);
     return mt_err_set(err, MT_ENOMEM, "select: out of memory for %zu rows x %zu columns", n, cols);
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "core/time.h"
 #include "ml/booster.h"
 #include "ml/calibrate.h"
@@ -117,14 +118,14 @@ struct fitter {
     const size_t *cols; /* indices into the full row */
     size_t n_cols;
     float *xb, *yb, *wb;
-    size_t cap_rows;
+    size_t cap_rows, cap_cols; /* the scratch holds cap_rows x cap_cols */
 };
 
 static void fitter_release(struct fitter *f)
 {
     free(f->xb), free(f->yb), free(f->wb);
     f->xb = f->yb = f->wb = NULL;
-    f->cap_rows = 0;
+    f->cap_rows = f->cap_cols = 0;
 }
 
 /* Gathers rows rows[0..n) (global indices) and f's columns into f's scratch
@@ -133,19 +134,12 @@ static int gather(struct fitter *f, const size_t *rows, size_t n, const uint8_t 
                   struct mt_err *err)
 {
     const struct job *j = f->j;
-    if (n > f->cap_rows) {
-        float *xb = realloc(f->xb, n * (f->n_cols ? f->n_cols : 1) * sizeof *xb);
-        if (xb)
-            f->xb = xb;
-        float *yb = realloc(f->yb, n * sizeof *yb);
-        if (yb)
-            f->yb = yb;
-        float *wb = realloc(f->wb, n * sizeof *wb);
-        if (wb)
-            f->wb = wb;
-        if (!xb || !yb || !wb)
+    if (n > f->cap_rows || f->n_cols > f->cap_cols) {
+        if (!mt_resize((void **)&f->xb, n * (f->n_cols ? f->n_cols : 1), sizeof *f->xb) ||
+            !mt_resize((void **)&f->yb, n, sizeof *f->yb) || !mt_resize((void **)&f->wb, n, sizeof *f->wb))
             return mt_err_set(err, MT_ENOMEM, "train: out of memory for %zu rows x %zu columns", n, f->n_cols);
         f->cap_rows = n;
+        f->cap_cols = f->n_cols;
     }
     double wpos = 0, wneg = 0;
     for (size_t i = 0; i < n; i++) {

@@ -62,28 +62,12 @@ static int reserve_row(struct mt_trainset *t, struct mt_err *err)
     if (t->rows < t->cap)
         return 0;
     size_t cap = t->cap ? 2 * t->cap : 4096;
-    float *x = realloc(t->x, cap * t->cols * sizeof *x);
-    if (x)
-        t->x = x;
-    int64_t *t0 = realloc(t->t0, cap * sizeof *t0);
-    if (t0)
-        t->t0 = t0;
-    int64_t *t1 = realloc(t->t1, cap * sizeof *t1);
-    if (t1)
-        t->t1 = t1;
-    double *r = realloc(t->r, cap * sizeof *r);
-    if (r)
-        t->r = r;
-    uint32_t *sym = realloc(t->symbol, cap * sizeof *sym);
-    if (sym)
-        t->symbol = sym;
-    uint8_t *src = realloc(t->source, cap * sizeof *src);
-    if (src)
-        t->source = src;
-    int8_t *side = realloc(t->side, cap * sizeof *side);
-    if (side)
-        t->side = side;
-    if (!x || !t0 || !t1 || !r || !sym || !src || !side)
+    bool ok = cap / 2 < SIZE_MAX / (t->cols ? t->cols : 1) && mt_resize((void **)&t->x, cap * t->cols, sizeof *t->x) &&
+              mt_resize((void **)&t->t0, cap, sizeof *t->t0) && mt_resize((void **)&t->t1, cap, sizeof *t->t1) &&
+              mt_resize((void **)&t->r, cap, sizeof *t->r) && mt_resize((void **)&t->symbol, cap, sizeof *t->symbol) &&
+              mt_resize((void **)&t->source, cap, sizeof *t->source) &&
+              mt_resize((void **)&t->side, cap, sizeof *t->side);
+    if (!ok) /* the arrays grown so far stay valid, cap unchanged */
         return mt_err_set(err, MT_ENOMEM, "training set: out of memory for %zu rows x %zu columns", cap, t->cols);
     t->cap = cap;
     return 0;

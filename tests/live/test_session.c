@@ -277,6 +277,20 @@ static void two_agents(struct mt_agent_spec *a)
     resolve(a, 2);
 }
 
+/* The portfolio backtest's config that a replay of c matches. */
+static struct mt_portfolio_config portfolio_config_of(const struct mt_session_config *c)
+{
+    struct mt_portfolio_config pc = mt_portfolio_config_default();
+    pc.balance = c->balance;
+    pc.limits = c->limits;
+    pc.costs = c->costs;
+    pc.from = c->from;
+    pc.to = c->to;
+    pc.one_per_symbol = c->one_per_symbol;
+    pc.track_sims = c->track_sims;
+    return pc;
+}
+
 static void test_replay_equals_portfolio(void **state)
 {
     struct fixture *f = *state;
@@ -296,14 +310,7 @@ static void test_replay_equals_portfolio(void **state)
         ea[k].limits.max_positions = 3;
         ea[k].limits.max_open_r = 5.1;
     }
-    struct mt_portfolio_config pc = mt_portfolio_config_default();
-    pc.balance = c.balance;
-    pc.limits = c.limits;
-    pc.costs = c.costs;
-    pc.from = c.from;
-    pc.to = c.to;
-    pc.one_per_symbol = c.one_per_symbol;
-    pc.track_sims = c.track_sims;
+    struct mt_portfolio_config pc = portfolio_config_of(&c);
     struct mt_portfolio_series ps[2] = {{"BTCUSDT", &f->btc, NULL, NULL, NULL, 0},
                                         {"ETHUSDT", &f->eth, NULL, NULL, NULL, 0}};
     struct mt_portfolio_result res;
@@ -1337,12 +1344,7 @@ static void test_models_score_alike(void **state)
     struct mt_engine_agent ea = mt_agent_engine(&a[0]);
     ea.scorer = mt_model_scorer(&m);
     ea.limits.min_score = m.threshold;
-    struct mt_portfolio_config pc = mt_portfolio_config_default();
-    pc.balance = c.balance;
-    pc.limits = c.limits;
-    pc.costs = c.costs;
-    pc.from = c.from;
-    pc.to = c.to;
+    struct mt_portfolio_config pc = portfolio_config_of(&c);
     pc.features = &fs;
     struct mt_portfolio_series ps[2] = {{"BTCUSDT", &f->btc, NULL, NULL, NULL, 0},
                                         {"ETHUSDT", &f->eth, NULL, NULL, NULL, 0}};
