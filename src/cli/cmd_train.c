@@ -333,8 +333,11 @@ static int run_train(struct mt_cli *cli, int argc, char **argv)
         char label[64];
         snprintf(label, sizeof label, "train %s", x->id);
         mt_progress_start(&bar, label, 1, cli->force_progress);
+        struct mt_train_opts ao = to;
+        if (!isnan(x->win_r))
+            ao.win_r = x->win_r;
         if (arc == 0)
-            arc = mt_train(&ts, &fs, x->tf, &ta, &to, models, id, on_progress, &bar, &res[a], &aerr);
+            arc = mt_train(&ts, &fs, x->tf, &ta, &ao, models, id, on_progress, &bar, &res[a], &aerr);
         mt_progress_finish(&bar);
         mt_trainset_release(&ts);
         if (arc) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ml/train.h"
 #include "sim/account.h"
 #include "sim/trade.h"
 
@@ -42,6 +43,7 @@ const struct mt_cfg_field mt_agent_spec_schema[] = {
     SPEC_DOUBLE("stale_h", stale_h),
     SPEC_DOUBLE("stale_r", stale_r),
     SPEC_DOUBLE("min_score", min_score),
+    SPEC_DOUBLE("win_r", win_r),
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},
 };
 
@@ -57,6 +59,7 @@ void mt_agent_spec_init(struct mt_agent_spec *s)
     s->max_positions = MT_CFG_AUTO;
     s->tp_r = s->tp_fraction = s->tp_full_value = s->stale_h = s->stale_r = NAN;
     s->min_score = NAN; /* unset: the model's threshold, or mt_agent_limits_default's */
+    s->win_r = NAN;     /* unset: the config's ml.win_r */
 }
 
 /* fr_max = 0.002 x {15m 1, 30m 2, 1h 4, 4h 10, 12h 20, 1d 30} */
@@ -191,6 +194,7 @@ static int resolve_one(struct mt_agent_spec *s, const char *who, struct mt_err *
         {"stale_h", s->stale_h, 0, (double)MT_STALE_H_MAX, false, false},
         {"stale_r", s->stale_r, -MT_STALE_R_MAX, MT_STALE_R_MAX, false, false},
         {"min_score", or_default(s->min_score, 0), 0, 1, false, false},
+        {"win_r", or_default(s->win_r, 0), MT_TRAIN_WIN_R_MIN, MT_TRAIN_WIN_R_MAX, false, false},
     };
     return check_ranges(chk, sizeof chk / sizeof chk[0], who, err);
 }

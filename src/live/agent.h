@@ -61,6 +61,7 @@ struct mt_agent_spec {
     double max_open_r;                    /* >= 0 */
     double tp_r, tp_fraction, tp_full_value, stale_h, stale_r; /* ranges of sim/trade.h */
     double min_score;                     /* in [0, 1]; NaN: unset (see the top) */
+    double win_r;                         /* its model's win threshold in R, [-10, 10]; NaN: ml.win_r */
     /* Set by resolving: */
     enum mt_tf tf;
     unsigned side_mask; /* the engine's MT_SIDES_* bits */
@@ -69,7 +70,7 @@ struct mt_agent_spec {
 /* The element table of the config's "agents" array over struct mt_agent_spec:
  * id, strategy, timeframe, sides, pairs {symbols, top, by, min_history_days,
  * max_spread}, risk, max_positions, max_open_r, tp_r, tp_fraction,
- * tp_full_value, stale_h, stale_r, min_score. */
+ * tp_full_value, stale_h, stale_r, min_score, win_r. */
 extern const struct mt_cfg_field mt_agent_spec_schema[];
 
 /* Fills s with the unset values and the fixed defaults (see the struct). */

@@ -21,7 +21,7 @@ cat >"$work/cfg.json" <<EOF
 {"data_dir": "$store",
  "ml": {"trials": 3, "folds": 2, "shuffled": 1, "importance_repeats": 1},
  "agents": [{"id": "tf", "strategy": "trail_fractals:5:2", "timeframe": "1h", "sides": "long",
-             "pairs": {"symbols": "BTCUSDT,ETHUSDT"}}]}
+             "win_r": 1, "pairs": {"symbols": "BTCUSDT,ETHUSDT"}}]}
 EOF
 cfg=(--config "$work/cfg.json")
 
@@ -53,6 +53,7 @@ check "its booster" test -s "$store/models/tf/$id/model.ubj"
 check "the deployment" test -s "$store/models/tf/deployed.json"
 check "the card names the agent" has "$(<"$store/models/tf/$id/card.json")" '"agent":	"tf"'
 check "the card has the test metrics" has "$(<"$store/models/tf/$id/card.json")" '"mean_r_accepted":'
+check "the agent's win threshold" has "$(<"$store/models/tf/$id/card.json")" '"win_r":	1,'
 check "the card's pairs" has "$(<"$store/models/tf/$id/card.json")" '"BTCUSDT"'
 rows=$(awk '{print $2}' <<<"$row")
 check "the export's rows" is "$(($(wc -l <"$work/export/tf.csv") - 1))" "$rows"

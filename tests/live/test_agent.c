@@ -228,9 +228,10 @@ static void error_messages(void **state)
     expect_error(TF_AGENT(", \"stale_h\": -2"), "mtrader.json: agents[0].stale_h = -2 must be in [0, 1e+06]");
     expect_error(TF_AGENT(", \"stale_r\": 2000"), "mtrader.json: agents[0].stale_r = 2000 must be in [-1000, 1000]");
     expect_error(TF_AGENT(", \"min_score\": 1.5"), "mtrader.json: agents[0].min_score = 1.5 must be in [0, 1]");
+    expect_error(TF_AGENT(", \"win_r\": 11"), "mtrader.json: agents[0].win_r = 11 must be in [-10, 10]");
     expect_error(TF_AGENT(", \"rsik\": 0.1"),
                  "mtrader.json: unknown key 'agents[0].rsik' (known keys here: id, strategy, timeframe, sides, pairs, "
-                 "risk, max_positions, max_open_r, tp_r, tp_fraction, tp_full_value, stale_h, stale_r, min_score)");
+                 "risk, max_positions, max_open_r, tp_r, tp_fraction, tp_full_value, stale_h, stale_r, min_score, win_r)");
 }
 
 int main(void)
