@@ -21,7 +21,7 @@ cat >"$work/cfg.json" <<EOF
 {"data_dir": "$store",
  "ml": {"trials": 3, "folds": 2, "shuffled": 1, "importance_repeats": 1},
  "agents": [{"id": "tf", "strategy": "trail_fractals:5:2", "timeframe": "1h", "sides": "long",
-             "win_r": 1, "pairs": {"symbols": "BTCUSDT,ETHUSDT"}}]}
+             "win_r": 1, "min_score": 0.3, "pairs": {"symbols": "BTCUSDT,ETHUSDT"}}]}
 EOF
 cfg=(--config "$work/cfg.json")
 
@@ -87,7 +87,7 @@ json.dump({"model": sys.argv[2], "kind": "booster", "reason": "test"}, open(sys.
 EOF
 run "${cfg[@]}" backtest --models --timeframe 1h --from 2024-03-01 --trades "$work/t.csv" --equity "$work/e.csv"
 check "backtest --models exits 0" is "$rc" 0
-check "it says which model" has "$out" "agent tf: booster $id, min score"
+check "it says which model" has "$out" "agent tf: booster $id, min score 0.3000"
 check "low scores are sims" test "$(grep -c ',low_score' "$work/t.csv")" -gt 0
 check "the scores vary" test "$(cut -d, -f1 "$work/t.csv" | wc -l)" -gt 1
 run "${cfg[@]}" backtest --models --timeframe 1h --from 2022-01-01 --trades "$work/t2.csv" --equity "$work/e2.csv"
