@@ -259,7 +259,7 @@ static int models_of(const struct mt_cli *cli, enum mt_tf tf, int64_t from, cons
         int k = (*n)++;
         ids[k] = x->id;
         agents[k] = mt_agent_engine(x);
-        int rc = mt_model_open_deployed(dir, x->id, x->strategy, x->tf, fs, &models[k], &modelled[k], err);
+        int rc = mt_model_open_deployed(dir, x->id, x->strategy, x->tf, x->sides, fs, &models[k], &modelled[k], err);
         if (rc)
             return rc;
         if (!modelled[k]) {

@@ -399,7 +399,10 @@ static int subdirs(const char *path, char ***out, size_t *n)
                 break;
             *out = v;
         }
-        (*out)[(*n)++] = strdup(e->d_name);
+        char *name = strdup(e->d_name);
+        if (!name)
+            break;
+        (*out)[(*n)++] = name;
     }
     closedir(d);
     if (*n)
@@ -414,7 +417,8 @@ static double card_number(const cJSON *card, const char *obj, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-static void list_agent(const char *dir, const char *agent)
+/* Lists agent's models; false after printing an error. */
+static bool list_agent(const char *dir, const char *agent)
 {
     char d[MT_MODEL_PATH_MAX], deployed[MT_MODEL_ID_MAX];
     enum mt_model_kind kind;
@@ -422,12 +426,13 @@ static void list_agent(const char *dir, const char *agent)
     struct mt_err err = {0};
     if (mt_model_dir(dir, agent, NULL, d, sizeof d, &err) || mt_model_deployed(dir, agent, &kind, deployed, &found, &err)) {
         fprintf(stderr, "mtrader: %s\n", err.msg);
-        return;
+        return false;
     }
     printf("%s: runs %s%s%s\n", agent, found ? mt_model_kind_name(kind) : "unfiltered (never trained)",
            deployed[0] ? " " : "", deployed);
     char **ids;
     size_t n;
+    bool ok = true;
     subdirs(d, &ids, &n);
     for (size_t i = 0; i < n; i++) {
         cJSON *card = NULL;
@@ -441,11 +446,14 @@ static void list_agent(const char *dir, const char *agent)
                    num(card_number(card, "test", "mean_r_all"), 3, b, sizeof b),
                    cJSON_IsString(dec) ? dec->valuestring : "?");
             cJSON_Delete(card);
-        } else
+        } else {
             printf("    %s  (%s)\n", ids[i], err.msg);
+            ok = false;
+        }
         free(ids[i]);
     }
     free(ids);
+    return ok;
 }
 
 static int run_models(struct mt_cli *cli, int argc, char **argv)
@@ -468,20 +476,19 @@ static int run_models(struct mt_cli *cli, int argc, char **argv)
         cJSON_free(text);
         return MT_EXIT_OK;
     }
-    if (argc == 2) {
-        list_agent(dir, argv[1]);
-        return MT_EXIT_OK;
-    }
+    if (argc == 2)
+        return list_agent(dir, argv[1]) ? MT_EXIT_OK : MT_EXIT_FAILURE;
     char **agents;
     size_t n;
     if (subdirs(dir, &agents, &n)) {
         printf("no models in %s (mtrader train makes them)\n", dir);
         return MT_EXIT_OK;
     }
+    bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        list_agent(dir, agents[i]);
+        ok &= list_agent(dir, agents[i]);
         free(agents[i]);
     }
     free(agents);
-    return MT_EXIT_OK;
+    return ok ? MT_EXIT_OK : MT_EXIT_FAILURE;
 }

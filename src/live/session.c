@@ -396,6 +396,11 @@ static int group_load(struct mt_session *s, struct group *g, int64_t warm_to, st
             after = from;
         if (rc == 0 && warm)
             rc = warm_series(g, i, &all, &hs, from, after, err);
+        /* the feed goes on after `fed`: stored bars up to it that the features never saw (a pair whose
+         * history reached the store after the run began) are fed to them alone, in order */
+        for (size_t k = from; rc == 0 && !warm && g->feat && k < after; k++)
+            if (all.open_time[k] > g->feat[i].last)
+                rc = mt_features_update(&g->feat[i], &all, k, g->row, err);
         /* keep the bars after `fed` and the ranking window before them */
         size_t keep = fed == INT64_MIN ? from : mt_series_lower_bound(&all, fed + 1 - window);
         if (keep < from)
@@ -597,9 +602,12 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
     form_groups(s);
     for (size_t a = 0; rc == 0 && cfg->models_dir && a < cfg->na; a++) {
         const struct mt_agent_spec *x = &cfg->agents[a];
-        if ((rc = mt_model_open_deployed(cfg->models_dir, x->id, x->strategy, x->tf, cfg->features, &s->models[a],
-                                         &s->modelled[a], err)))
+        if ((rc = mt_model_open_deployed(cfg->models_dir, x->id, x->strategy, x->tf, x->sides, cfg->features,
+                                         &s->models[a], &s->modelled[a], err)))
             mt_err_prefix(err, x->id);
+        else if (s->modelled[a]) /* the run goes on across retrainings: each open says what scores */
+            mt_log(MT_LOG_INFO, "session: agent %s scores with its %s %s", x->id,
+                   mt_model_kind_name(s->models[a].kind), s->models[a].id);
     }
     if (rc) {
         mt_session_close(s);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -70,6 +71,10 @@ int mt_model_save(const char *dir, const char *agent, const char *id, const cJSO
 {
     char d[MT_MODEL_PATH_MAX], path[MT_MODEL_PATH_MAX + 16];
     int rc = mt_model_dir(dir, agent, id, d, sizeof d, err);
+    struct stat st;
+    if (rc == 0 && stat(d, &st) == 0) /* a model is never replaced: a deployment may name it */
+        return mt_err_set(err, MT_EINVAL, "models: agent %s already has a model %s (%s); train again in a second",
+                          agent, id, d);
     if (rc == 0 && booster) {
         snprintf(path, sizeof path, "%s/model.ubj", d);
         rc = mt_booster_save(booster, path, err);
@@ -325,7 +330,8 @@ struct mt_scorer mt_model_scorer(struct mt_model *m)
 }
 
 int mt_model_open_deployed(const char *dir, const char *agent, const char *strategy_id, enum mt_tf tf,
-                           const struct mt_fset *fs, struct mt_model *m, bool *loaded, struct mt_err *err)
+                           const char *sides, const struct mt_fset *fs, struct mt_model *m, bool *loaded,
+                           struct mt_err *err)
 {
     *loaded = false;
     enum mt_model_kind kind;
@@ -334,9 +340,22 @@ int mt_model_open_deployed(const char *dir, const char *agent, const char *strat
     int rc = mt_model_deployed(dir, agent, &kind, id, &found, err);
     if (rc || kind == MT_MODEL_UNFILTERED)
         return rc;
+    cJSON *card = NULL;
+    if ((rc = mt_model_card(dir, agent, id, &card, err)))
+        return rc;
+    /* a model of another strategy, timeframe or sides is not this agent's any more */
+    const char *want[3][2] = {{"strategy", strategy_id}, {"timeframe", mt_tf_name(tf)}, {"sides", sides}};
+    for (int k = 0; rc == 0 && k < 3; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(card, want[k][0]);
+        if (!cJSON_IsString(v) || strcmp(v->valuestring, want[k][1]) != 0)
+            rc = mt_err_set(err, MT_EINVAL,
+                            "model %s/%s was trained for %s %s, the agent now has %s: retrain it with `mtrader train`",
+                            agent, id, want[k][0], cJSON_IsString(v) ? v->valuestring : "(none)", want[k][1]);
+    }
+    cJSON_Delete(card);
     char (*names)[MT_FSET_NAME_MAX] = NULL;
     size_t n, n_fset;
-    if ((rc = mt_trainset_columns(fs, tf, strategy_id, &names, &n, &n_fset, err)) == 0)
+    if (rc == 0 && (rc = mt_trainset_columns(fs, tf, strategy_id, &names, &n, &n_fset, err)) == 0)
         rc = mt_model_load(dir, agent, id, kind, (const char (*)[MT_FSET_NAME_MAX])names, n, n_fset, m, err);
     free(names);
     *loaded = rc == 0;

@@ -70,7 +70,8 @@ int mt_model_dir(const char *dir, const char *agent, const char *id, char *buf, 
 
 /* Writes a model: card (cJSON, not taken) as DIR/AGENT/ID/card.json and, when
  * booster is not NULL, DIR/AGENT/ID/model.ubj (the model file first, so a
- * card never names a missing model). Returns 0 or MT_EIO naming the file. */
+ * card never names a missing model). A model is never replaced: an existing
+ * DIR/AGENT/ID is MT_EINVAL. Returns 0, that, or MT_EIO naming the file. */
 int mt_model_save(const char *dir, const char *agent, const char *id, const cJSON *card, struct mt_booster *booster,
                   struct mt_err *err);
 
@@ -100,12 +101,15 @@ int mt_model_load(const char *dir, const char *agent, const char *id, enum mt_mo
 
 void mt_model_release(struct mt_model *m);
 
-/* The deployed model of the agent `agent` running strategy_id on tf with
- * feature set fs, from dir: *m (the caller's, loaded) and *loaded true, or
- * *loaded false when the agent runs unfiltered (never trained, or the gate
- * said so). Errors as mt_model_deployed and mt_model_load. */
+/* The deployed model of the agent `agent` running strategy_id on tf for
+ * sides ("long", "short", "both") with feature set fs, from dir: *m (the
+ * caller's, loaded) and *loaded true, or *loaded false when the agent runs
+ * unfiltered (never trained, or the gate said so). A card of another
+ * strategy, timeframe or sides is MT_EINVAL naming both; other errors as
+ * mt_model_deployed and mt_model_load. */
 int mt_model_open_deployed(const char *dir, const char *agent, const char *strategy_id, enum mt_tf tf,
-                           const struct mt_fset *fs, struct mt_model *m, bool *loaded, struct mt_err *err);
+                           const char *sides, const struct mt_fset *fs, struct mt_model *m, bool *loaded,
+                           struct mt_err *err);
 
 /* The score of setup x from the feature set's row (m->n_fset floats): the
  * full row is the feature row then mt_setup_features(x); a booster's

@@ -524,8 +524,24 @@ static int cv_fold(void *ctx, size_t i, struct fitter *ft, struct mt_err *err)
     ft->cols = j->cols;
     ft->n_cols = j->n_cols;
     struct mt_booster *b = NULL;
+    /* gradient boosting stops early on the latest fifth of the fold's training rows, never on
+     * the validation fold its scores are kept from (the rows overlapping that fifth are purged) */
+    size_t fit_n = n, n_stop = 0;
+    if (c->p->mode == MT_BOOSTER_GBTREE && n >= 10) {
+        size_t cut = n - n / 5;
+        int64_t start = j->ts->t0[rows[cut]];
+        n_stop = n - cut;
+        fit_n = 0;
+        for (size_t k = 0; k < cut; k++)
+            if (j->ts->t1[rows[k]] < start)
+                rows[fit_n++] = rows[k];
+        memmove(rows + fit_n, rows + cut, n_stop * sizeof *rows);
+    }
+    struct mt_booster_params q = *c->p;
+    if (!n_stop)
+        q.early_stopping_rounds = 0;
     if (rc == 0)
-        rc = fit_rows(ft, c->p, rows, n, NULL, c->p->mode == MT_BOOSTER_GBTREE ? vrows : NULL, nv, &b, err);
+        rc = fit_rows(ft, &q, rows, fit_n, NULL, n_stop ? rows + fit_n : NULL, n_stop, &b, err);
     if (rc == 0)
         rc = predict_rows(ft, b, vrows, nv, pv, err);
     if (rc == 0) {
@@ -544,8 +560,10 @@ static int cv_fold(void *ctx, size_t i, struct fitter *ft, struct mt_err *err)
 
 /* One trial's CV: out-of-fold scores into oof (by training position) and the
  * mean rounds the folds kept; *value is the pooled out-of-fold log loss, NaN
- * when pruned. The folds run j->workers at a time; each reports its running
- * value in fold order, and the pruner decides after each batch. */
+ * when pruned. The folds run j->workers at a time, but each reports its
+ * running value and meets the pruner in fold order, one at a time, so the
+ * same trials are pruned whatever the number of workers (a batch's later
+ * folds are then computed in vain). */
 static int cv_trial(struct job *j, struct mt_tpe *t, size_t trial, const struct mt_booster_params *p, double *oof,
                     double *rounds, double *value, struct mt_err *err)
 {
@@ -566,10 +584,10 @@ static int cv_trial(struct job *j, struct mt_tpe *t, size_t trial, const struct 
             *rounds += rd[f];
             rc = mt_tpe_report(t, trial, (int64_t)f, sum / sw, err);
             step_done(j);
-        }
-        if (rc == 0 && f0 + batch < j->k && mt_tpe_should_prune(t, trial)) {
-            j->done += j->k - f0 - batch;
-            return 0;
+            if (rc == 0 && f + 1 < j->k && mt_tpe_should_prune(t, trial)) {
+                j->done += j->k - f - 1;
+                return 0;
+            }
         }
     }
     if (rc == 0) {
@@ -632,20 +650,22 @@ static int tune(struct job *j, struct mt_booster_params *best, double *oof, doub
     return rc;
 }
 
-/* The threshold on calibrated out-of-fold scores s (by training position):
- * the best mean net R of the accepted rows among the score quantiles that
- * accept at least min_accept of the rows and the gate's minimum trades. */
-static double choose_threshold(const struct job *j, const double *s)
+/* The threshold on calibrated out-of-fold scores s (by training position)
+ * into *thr: the best mean net R of the accepted rows among the score
+ * quantiles 0%..99% (0%: accept all) that accept at least min_accept of the
+ * rows and the gate's minimum trades. */
+static int choose_threshold(const struct job *j, const double *s, double *thr, struct mt_err *err)
 {
     size_t n = j->n_tr, need = (size_t)ceil(j->o->min_accept * (double)n);
     if (need < j->o->gate.min_trades)
         need = j->o->gate.min_trades;
     double *v = malloc(n * sizeof *v);
     if (!v)
-        return 0.5;
+        return mt_err_set(err, MT_ENOMEM, "train: out of memory");
     memcpy(v, s, n * sizeof *v);
     mt_eval_sort(v, n);
-    double best = -INFINITY, thr = v[0];
+    double best = -INFINITY;
+    *thr = v[0];
     for (int q = 0; q < 100; q++) {
         double c = mt_eval_quantile(v, n, q / 100.0), sum = 0;
         size_t m = 0;
@@ -656,11 +676,11 @@ static double choose_threshold(const struct job *j, const double *s)
             }
         if (m >= need && sum / (double)m > best) {
             best = sum / (double)m;
-            thr = c;
+            *thr = c;
         }
     }
     free(v);
-    return thr;
+    return 0;
 }
 
 /* Metrics of scores p (calibrated) over rows at threshold thr. */
@@ -889,7 +909,12 @@ static cJSON *make_card(const struct job *j, const struct mt_train_agent *agent,
     cJSON_AddItemToObject(c, "trials", trials);
     cJSON_AddItemToObject(c, "cv", metrics_json(&res->cv));
     cJSON_AddItemToObject(c, "test", metrics_json(&res->test));
-    cJSON_AddItemToObject(c, "calibration", mt_calib_to_json(cal, err));
+    cJSON *calib = mt_calib_to_json(cal, err);
+    if (!calib) { /* a card without its calibration could never be loaded */
+        cJSON_Delete(c);
+        return NULL;
+    }
+    cJSON_AddItemToObject(c, "calibration", calib);
     cJSON_AddNumberToObject(c, "threshold", res->threshold);
     if (have_rule) {
         cJSON *r = cJSON_AddObjectToObject(c, "rule");
@@ -911,9 +936,11 @@ static cJSON *make_card(const struct job *j, const struct mt_train_agent *agent,
     return c;
 }
 
-/* Records the deployment the gate's decision calls for (see train.h). */
-static int deploy(const char *dir, const struct mt_train_agent *agent, const char *id, struct mt_train_result *res,
-                  struct mt_err *err)
+/* Records the deployment the gate's decision calls for (see train.h): a
+ * previous deployment is kept only when it still loads for this agent (its
+ * strategy, timeframe, sides and feature columns). */
+static int deploy(const char *dir, const struct mt_train_agent *agent, const struct mt_fset *fs, enum mt_tf tf,
+                  const char *id, struct mt_train_result *res, struct mt_err *err)
 {
     if (res->gate.decision != MT_GATE_UNFILTERED) {
         res->deployed = res->gate.decision == MT_GATE_PROMOTE_MODEL ? MT_MODEL_BOOSTER : MT_MODEL_RULE;
@@ -922,16 +949,25 @@ static int deploy(const char *dir, const struct mt_train_agent *agent, const cha
                  res->deployed == MT_MODEL_BOOSTER ? "runs the new model" : "runs the rule of", id, res->gate.reason);
         return mt_model_deploy(dir, agent->name, id, res->deployed, res->gate.reason, err);
     }
-    bool found;
-    int rc = mt_model_deployed(dir, agent->name, &res->deployed, res->deployed_id, &found, err);
-    if (rc)
-        return rc;
-    if (found && res->deployed != MT_MODEL_UNFILTERED) {
+    struct mt_model prev;
+    bool loaded = false;
+    struct mt_err perr = {0};
+    int prc = mt_model_open_deployed(dir, agent->name, agent->strategy_id, tf, agent->sides, fs, &prev, &loaded, &perr);
+    if (loaded) {
+        res->deployed = prev.kind;
+        snprintf(res->deployed_id, sizeof res->deployed_id, "%s", prev.id);
+        mt_model_release(&prev);
         snprintf(res->why, sizeof res->why, "keeps its %s %s: %s", mt_model_kind_name(res->deployed),
                  res->deployed_id, res->gate.reason);
         return 0;
     }
-    snprintf(res->why, sizeof res->why, "runs unfiltered: %s", res->gate.reason);
+    res->deployed = MT_MODEL_UNFILTERED;
+    res->deployed_id[0] = 0;
+    if (prc)
+        snprintf(res->why, sizeof res->why, "runs unfiltered (its previous model no longer loads: %.200s): %s",
+                 perr.msg, res->gate.reason);
+    else
+        snprintf(res->why, sizeof res->why, "runs unfiltered: %s", res->gate.reason);
     return mt_model_deploy(dir, agent->name, NULL, MT_MODEL_UNFILTERED, res->gate.reason, err);
 }
 
@@ -1018,8 +1054,8 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
     free(ytr);
     free(wtr);
     if (rc == 0) {
-        out->threshold = choose_threshold(&j, oof);
-        rc = metrics_of(&j, j.tr, j.n_tr, oof, out->threshold, &out->cv, err);
+        if ((rc = choose_threshold(&j, oof, &out->threshold, err)) == 0)
+            rc = metrics_of(&j, j.tr, j.n_tr, oof, out->threshold, &out->cv, err);
     }
     /* the final model on the whole training span */
     if (rc == 0) {
@@ -1058,8 +1094,8 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
         rte[i] = ts->r[j.te[i]];
     }
     /* the best single-feature rule, chosen on the training span */
-    for (size_t c = 0; c < cols; c++)
-        if (cand && !excluded[c])
+    for (size_t c = 0; rc == 0 && c < cols; c++)
+        if (!excluded[c])
             cand[ncand++] = c;
     if (rc == 0) {
         struct mt_rule_opts ro;
@@ -1091,7 +1127,7 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
     if (rc == 0)
         rc = mt_model_save(models_dir, agent->name, id, card, final, err);
     if (rc == 0)
-        rc = deploy(models_dir, agent, id, out, err);
+        rc = deploy(models_dir, agent, fs, tf, id, out, err);
     cJSON_Delete(card);
     cJSON_Delete(trials);
     for (int m = 0; shuffled && m < o->shuffled; m++)

@@ -209,12 +209,26 @@ static int add_journal(struct mt_trainset *t, const struct mt_journal_outcome *o
     }
     for (size_t k = lo; k < to && t->t0[k] == o->setup.time; k++)
         if (t->side[k] == o->setup.side) {
-            if (o->run == MT_RUN_LIVE && o->kind == MT_TRADE_REAL) {
+            if (o->run == MT_RUN_LIVE && o->kind == MT_TRADE_REAL && t->source[k] != MT_ROW_REAL) {
                 t->r[k] = o->r; /* the real fill's outcome */
                 t->t1[k] = o->close_time;
                 t->by_source[MT_ROW_BACKTEST]--;
                 t->by_source[MT_ROW_REAL]++;
                 t->source[k] = MT_ROW_REAL;
+            }
+            t->duplicates++;
+            return 0;
+        }
+    /* a setup several runs journalled (paper and replays) is one row: a live real trade's outcome wins */
+    bool live = o->run == MT_RUN_LIVE && o->kind == MT_TRADE_REAL;
+    for (size_t k = to; k < t->rows; k++)
+        if (t->t0[k] == o->setup.time && t->side[k] == o->setup.side) {
+            if (live && t->source[k] != MT_ROW_REAL) {
+                t->by_source[t->source[k]]--;
+                t->by_source[MT_ROW_REAL]++;
+                t->source[k] = MT_ROW_REAL;
+                t->r[k] = o->r;
+                t->t1[k] = o->close_time;
             }
             t->duplicates++;
             return 0;
@@ -266,8 +280,12 @@ static int add_pair(const struct mt_trainset_spec *spec, struct mt_trainset *t, 
     size_t backtest_end = t->rows;
     for (size_t k = 0; rc == 0 && k < n_jo; k++)
         if (strcmp(jo[k].symbol, spec->symbols[i]) == 0 && jo[k].setup.time >= spec->from &&
-            jo[k].setup.time < spec->to)
-            rc = add_journal(t, &jo[k], (uint32_t)i, &s, &m, first, backtest_end, err);
+            jo[k].setup.time < spec->to) {
+            if (spec->sides && !(spec->sides & (jo[k].setup.side > 0 ? MT_SIDES_LONG : MT_SIDES_SHORT)))
+                t->other_side++;
+            else
+                rc = add_journal(t, &jo[k], (uint32_t)i, &s, &m, first, backtest_end, err);
+        }
     t->pairs_used += t->rows > first;
     mt_setup_outcomes_release(&o);
     mt_fmatrix_release(&m);

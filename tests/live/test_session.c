@@ -1339,7 +1339,7 @@ static void test_models_score_alike(void **state)
     /* the batch backtest with the same model */
     struct mt_model m;
     bool loaded;
-    assert_int_equal(mt_model_open_deployed(models, "tf", a[0].strategy, MT_TF_1H, &fs, &m, &loaded, &err), 0);
+    assert_int_equal(mt_model_open_deployed(models, "tf", a[0].strategy, MT_TF_1H, "both", &fs, &m, &loaded, &err), 0);
     assert_true(loaded);
     struct mt_engine_agent ea = mt_agent_engine(&a[0]);
     ea.scorer = mt_model_scorer(&m);

@@ -41,7 +41,7 @@ static double gauss(void)
 enum scenario { FUTURE_ONLY, CAUSAL, OUTCOME };
 
 /* A training set of one symbol: a setup every hour, each living 6 hours.
- * Columns: c0..c3 past returns of a random walk (causal), c4..c6 noise, c7
+ * Columns 0..3: past returns of a random walk (causal), 4..6 noise, 7
  * depends on the scenario. The outcome r is +1.5 R (a win) or -1 R. */
 static void make_set(enum scenario sc, struct mt_trainset *t)
 {
@@ -61,8 +61,20 @@ static void make_set(enum scenario sc, struct mt_trainset *t)
     t->n_symbols = 1;
     snprintf(t->symbols[0], sizeof t->symbols[0], "SYNUSDT");
     t->by_source[MT_ROW_BACKTEST] = ROWS;
-    for (int c = 0; c < COLS; c++)
-        snprintf(t->names[c], sizeof t->names[c], "c%d", c);
+    /* the columns are named as a Trail Fractals agent's with a one-item feature set are (rsi_14,
+     * then the setup's), so that its deployment loads as the agent's; their values are synthetic */
+    struct mt_fset fs;
+    struct mt_err err = {0};
+    const char one[] = "{\"features\": [{\"indicator\": \"rsi\", \"period\": 14}]}";
+    assert_int_equal(mt_fset_parse(one, sizeof one - 1, "one", &fs, &err), 0);
+    char (*names)[MT_FSET_NAME_MAX];
+    size_t n, n_fset;
+    assert_int_equal(mt_trainset_columns(&fs, MT_TF_1H, "trail_fractals:5:2", &names, &n, &n_fset, &err), 0);
+    assert_int_equal(n, COLS);
+    memcpy(t->names, names, COLS * sizeof *names);
+    t->n_fset = n_fset;
+    free(names);
+    mt_fset_release(&fs);
     double ret[ROWS + 8];
     for (int i = 0; i < ROWS + 8; i++)
         ret[i] = gauss();
@@ -138,6 +150,16 @@ static void test_future_only_label_finds_nothing(void **state)
     assert_true(found);
     assert_int_equal(kind, r.deployed);
     assert_true(kind != MT_MODEL_BOOSTER);
+    /* a model is never replaced: the same id again fails, naming it */
+    const char one[] = "{\"features\": [{\"indicator\": \"rsi\", \"period\": 14}]}";
+    struct mt_fset fs;
+    assert_int_equal(mt_fset_parse(one, sizeof one - 1, "one", &fs, &err), 0);
+    struct mt_train_opts o = quick_opts();
+    struct mt_train_result again;
+    assert_int_equal(mt_train(&t, &fs, MT_TF_1H, &agent, &o, dir, "20240101T000000Z", NULL, NULL, &again, &err),
+                     MT_EINVAL);
+    assert_non_null(strstr(err.msg, "agent syn already has a model 20240101T000000Z"));
+    mt_fset_release(&fs);
     mt_trainset_release(&t);
     tu_rmtree(dir);
     free(dir);
@@ -162,7 +184,7 @@ static void test_planted_signal_is_found_and_promoted(void **state)
     const cJSON *sel = cJSON_GetObjectItemCaseSensitive(card, "selected");
     bool has_c0 = false;
     for (int i = 0; i < cJSON_GetArraySize(sel); i++)
-        has_c0 |= strcmp(cJSON_GetArrayItem(sel, i)->valuestring, "c0") == 0;
+        has_c0 |= strcmp(cJSON_GetArrayItem(sel, i)->valuestring, t.names[0]) == 0;
     assert_true(has_c0);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(card, "promoted")));
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(card, "agent")->valuestring, "syn");
@@ -201,6 +223,7 @@ static void test_planted_signal_is_found_and_promoted(void **state)
     char other[COLS][MT_FSET_NAME_MAX];
     memcpy(other, t.names, sizeof other);
     snprintf(other[3], sizeof other[3], "c3_renamed");
+    assert_string_not_equal(other[3], t.names[3]);
     assert_int_equal(mt_model_load(dir, "syn", "20240101T000000Z", MT_MODEL_BOOSTER,
                                    (const char (*)[MT_FSET_NAME_MAX])other, COLS, COLS, &m, &err),
                      MT_EINVAL);

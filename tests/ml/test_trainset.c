@@ -252,12 +252,34 @@ static void test_journal_rows(void **state)
     assert_int_equal(ts.tracked, plain.tracked + tracked);
     mt_trainset_release(&ts);
 
+    /* ranked top 1: the backtest keeps one pair at a time, the journal's trades on the other pair
+     * (the replay traded both) join as sim and real rows; a second replay journals the same
+     * setups again, and they stay one row each */
+    struct mt_trainset_spec ranked = spec;
+    ranked.ranked = true;
+    ranked.rank = (struct mt_rank_rule){1, 86400000LL, 0, 0.004};
+    ranked.journal = NULL;
+    struct mt_trainset bt, once, twice;
+    assert_int_equal(mt_trainset_build(&ranked, &bt, &err), 0);
+    ranked.journal = j;
+    assert_int_equal(mt_trainset_build(&ranked, &once, &err), 0);
+    assert_true(once.rows > bt.rows + 10);
+    assert_int_equal(once.by_source[MT_ROW_BACKTEST], bt.rows);
+    assert_int_equal(once.by_source[MT_ROW_SIM] + once.by_source[MT_ROW_REAL], once.rows - bt.rows);
+    journal_run(j, MT_RUN_REPLAY, "tf1h", symbols);
+    assert_int_equal(mt_trainset_build(&ranked, &twice, &err), 0);
+    assert_int_equal(twice.rows, once.rows);
+    assert_int_equal(twice.duplicates, once.duplicates + closed);
+    mt_trainset_release(&bt);
+    mt_trainset_release(&once);
+    mt_trainset_release(&twice);
+
     /* a live run's real trade replaces the simulated outcome of its row */
     journal_run(j, MT_RUN_LIVE, "tf1h", symbols);
     mt_journal_close(j);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE trades SET r = 7.5 WHERE run = 3 AND kind = 'real' AND state = 'closed'",
+    assert_int_equal(sqlite3_exec(db, "UPDATE trades SET r = 7.5 WHERE run = 4 AND kind = 'real' AND state = 'closed'",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     int changed = sqlite3_changes(db);
