@@ -83,6 +83,7 @@ static const struct mt_cfg_field ml_schema[] = {
     ML_INT(importance_repeats, 1, MT_TRAIN_IMPORTANCE_MAX),
     ML_INT(mi_top, 1, MT_TRAIN_MI_TOP_MAX),
     ML_INT(seed, 0, 9007199254740991.0),
+    ML_INT(tune_rows, 1000, MT_TRAIN_TUNE_ROWS_MAX),
     ML_INT(jobs, 0, MT_TRAIN_JOBS_MAX),
     ML_INT(nthread, 0, MT_TRAIN_NTHREAD_MAX),
     {NULL, 0, 0, 0, 0, 0, NULL, 0, 0},

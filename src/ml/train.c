@@ -34,6 +34,7 @@ struct mt_train_opts mt_train_opts_default(void)
                               .importance_repeats = 2,
                               .mi_top = 40,
                               .seed = 1,
+                              .tune_rows = 100000,
                               .jobs = 0,
                               .nthread = 1};
     mt_gate_params_default(&o.gate);
@@ -56,6 +57,7 @@ int mt_train_opts_check(const struct mt_train_opts *o, struct mt_err *err)
           "[1, 20]");
     RANGE(o->mi_top >= 1 && o->mi_top <= MT_TRAIN_MI_TOP_MAX, "mi_top", "[1, 1000]");
     RANGE(o->seed >= 0, "seed", "[0, 2^63)");
+    RANGE(o->tune_rows >= 1000 && o->tune_rows <= MT_TRAIN_TUNE_ROWS_MAX, "tune_rows", "[1000, 100000000]");
     RANGE(o->jobs >= 0 && o->jobs <= MT_TRAIN_JOBS_MAX, "jobs", "[0, 64]");
     RANGE(o->nthread >= 0 && o->nthread <= MT_TRAIN_NTHREAD_MAX, "nthread", "[0, 256]");
 #undef RANGE
@@ -273,9 +275,13 @@ static size_t fold_rows(const struct job *j, size_t f, bool valid, size_t *buf)
 {
     size_t n = valid ? j->n_val[f] : j->n_fit[f];
     const size_t *pos = valid ? j->val[f] : j->fit[f];
-    for (size_t i = 0; i < n; i++)
-        buf[i] = j->tr[pos[i]];
-    return n;
+    /* a fold's fits read at most tune_rows of its training rows, every step-th in time order
+     * (Trail Fractals' overlapping setups repeat each other); validation rows are all scored */
+    size_t step = valid || (size_t)j->o->tune_rows >= n ? 1 : (n + (size_t)j->o->tune_rows - 1) / (size_t)j->o->tune_rows;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i += step)
+        buf[m++] = j->tr[pos[i]];
+    return m;
 }
 
 /* ---- splits ---- */

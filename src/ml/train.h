@@ -57,6 +57,7 @@
 #define MT_TRAIN_MI_TOP_MAX 1000
 #define MT_TRAIN_NTHREAD_MAX 256
 #define MT_TRAIN_JOBS_MAX 64
+#define MT_TRAIN_TUNE_ROWS_MAX 100000000
 
 /* Every setting of a training run, with its default and range. */
 struct mt_train_opts {
@@ -70,6 +71,8 @@ struct mt_train_opts {
     int64_t importance_repeats; /* permutation repeats per column (2; [1, 20]) */
     int64_t mi_top;        /* columns kept by mutual information per fold (40; [1, 1000]) */
     int64_t seed;          /* every random choice (1; >= 0) */
+    int64_t tune_rows;     /* the most training rows one fold's fit reads while choosing (selection, tuning):
+                              every k-th in time order; the final fit reads them all (100000; [1000, 1e8]) */
     int64_t jobs;          /* model fits at once, each on its own thread (0: one per processor online; [0, 64]) */
     int64_t nthread;       /* XGBoost's threads within one fit (1; [0, 256], 0 = all cores): OpenMP's workers
                               spin while they wait, so on shared cores 2 threads per fit ran 30x slower than
