@@ -23,7 +23,9 @@
 #   git worktree: beside its main checkout).
 #   MT_BENCH_TRIALS: mtrader's TPE trials (default 50, the config default);
 #   MT_BENCH_PEER_TRIALS: the peer's Optuna trials (default: the same);
-#   MT_BENCH_PEER_MAX_DEPTH: the peer's max_depth upper bound (default 32, the original's).
+#   MT_BENCH_PEER_MAX_DEPTH: the peer's max_depth upper bound (default 32, the original's);
+#   MT_BENCH_PEER_AGENTS: the agents the peer runs on (default all four; it is far slower);
+#   MT_BENCH_KEEP=1: keep the work folder (store, exported sets, registry, logs) and print its path.
 #   Needs /usr/bin/time and /usr/bin/python3 with python3-sklearn and python3-optuna.
 set -euo pipefail
 
@@ -52,7 +54,7 @@ done
 list=$(IFS=,; echo "${symbols[*]}")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-trainbench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [[ -n ${MT_BENCH_KEEP:-} ]]; then echo "work folder: $work (kept)"; else trap 'rm -rf "$work"' EXIT; fi
 calc() { awk "BEGIN { print $1 }"; }
 # field KEY LINE: the value of key=value in LINE.
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2" | tail -1; }
@@ -85,10 +87,11 @@ declare -A sides=([cr_me_long]=long [cr_me_short]=short [tf_long]=long [tf_short
 echo "1. mtrader train --export: ${#agents[@]} agents (${strategy[cr_me_long]} and ${strategy[tf_long]}, long and"
 echo "   short, 1h, ${#symbols[@]} pairs listed), $trials TPE trials"
 mkdir -p "$work/export"
-stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
+# stderr's lines (the progress bar's updates, split at their \r, too) with the time each arrived.
+stamp() { stdbuf -o0 tr '\r' '\n' | while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
 t0=$(date +%s.%N)
 set +e
-{ /usr/bin/time -v -o "$work/train.time" "$mt" --config "$work/config.json" --data-dir "$store" train \
+{ /usr/bin/time -v -o "$work/train.time" "$mt" --progress --config "$work/config.json" --data-dir "$store" train \
   --journal none --trials "$trials" --export "$work/export" 2>&1 >"$work/train.out" | stamp >"$work/train.err"; }
 train_rc=${PIPESTATUS[0]}
 set -e
@@ -98,16 +101,26 @@ mt_rss=$(calc "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/tra
 mt_cpu=$(calc "$(sed -n 's/.*User time (seconds): //p' "$work/train.time") + $(sed -n 's/.*System time (seconds): //p' "$work/train.time")")
 printf '   wall %.1f s (goal < 600 s), CPU %.1f s, peak RSS %.1f MB (goal < 2048 MB), exit %d\n' \
   "$mt_wall" "$mt_cpu" "$mt_rss" "$train_rc"
-# Per agent: from its "building the training set" line to the next one (the last: to the exit).
-declare -A mt_secs
-starts=$(grep -E '^[0-9.]+ [A-Za-z0-9_]+: building the training set' "$work/train.err" | awk '{ sub(":", "", $2); print $1, $2 }')
+# Per agent: from its "building the training set" line to its "rows x" line
+# (the set built), then to the next agent's first line (the last: to the exit).
+declare -A mt_secs mt_build
 prev_t= prev_a=
-while read -r t a; do
-  [[ -z $prev_a ]] || mt_secs[$prev_a]=$(calc "$t - $prev_t")
-  prev_t=$t prev_a=$a
-done <<<"$starts"
+while read -r t a what; do
+  if [[ $what == building* ]]; then
+    [[ -z $prev_a ]] || mt_secs[$prev_a]=$(calc "$t - $prev_t")
+    prev_t=$t prev_a=$a
+  else
+    mt_build[$a]=$(calc "$t - $prev_t")
+  fi
+done < <(grep -E '^[0-9.]+ [A-Za-z0-9_]+: (building the training set|[0-9]+ rows x)' "$work/train.err" |
+  awk '{ sub(":", "", $2); print $1, $2, $3 }')
 [[ -z $prev_a ]] || mt_secs[$prev_a]=$(calc "$t1 - $prev_t")
-sed 's/^[0-9.]* /   stderr: /' "$work/train.err" | grep -v $'\r' | grep -E 'rows x|mtrader:' || true
+for a in "${agents[@]}"; do
+  [[ -z ${mt_secs[$a]:-} ]] ||
+    printf '   %-12s %7.1f s: training set %.1f s, then selection, tuning, calibration, gate %.1f s\n' "$a" \
+      "${mt_secs[$a]}" "${mt_build[$a]:-0}" "$(calc "${mt_secs[$a]} - ${mt_build[$a]:-0}")"
+done
+sed 's/^[0-9.]* /   stderr: /' "$work/train.err" | grep -E 'rows x|mtrader:' || true
 sed 's/^/   /' "$work/train.out"
 if [[ $train_rc != 0 ]]; then
   echo "   mtrader train failed (exit $train_rc); its stderr:"
@@ -119,7 +132,8 @@ echo
 echo "2. Python peer (bench/train_peer.py: scikit-learn $(/usr/bin/python3 -c 'import sklearn; print(sklearn.__version__)'), optuna $(/usr/bin/python3 -c 'import optuna; print(optuna.__version__)')), $peer_trials trials, max_depth <= ${MT_BENCH_PEER_MAX_DEPTH:-32}"
 declare -A peer
 peer_total=0
-for a in "${agents[@]}"; do
+read -r -a peer_agents <<<"${MT_BENCH_PEER_AGENTS:-${agents[*]}}"
+for a in "${peer_agents[@]}"; do
   [[ -e $work/export/$a.npy ]] || { echo "   $a: no exported set"; continue; }
   p0=$(date +%s.%N)
   if /usr/bin/time -f '%M' -o "$work/peer.rss" /usr/bin/python3 "$root/bench/train_peer.py" "$work/export" "$a" \
