@@ -173,10 +173,14 @@ for a in "${agents[@]}"; do
     "$(printf '%+.3f' "$(field r_accept "$l" || true)" 2>/dev/null)" "$m_acc" "$(field accepted "$l")"
 done
 if awk -v p="$peer_total" 'BEGIN { exit !(p > 0) }'; then
-  printf '   total: mtrader %.1f s (the whole run, training sets included), peer %.1f s (loading the exported sets):' \
-    "$mt_wall" "$peer_total"
-  printf ' peer / mtrader %.2fx' "$(calc "$peer_total / $mt_wall")"
-  [[ $peer_trials == "$trials" ]] || printf ' (per trial: %.2fx)' "$(calc "$peer_total / $peer_trials / ($mt_wall / $trials)")"
+  mt_sub=0
+  for a in "${peer_agents[@]}"; do [[ -z ${peer[$a]:-} ]] || mt_sub=$(calc "$mt_sub + ${mt_secs[$a]:-0}"); done
+  printf '   total over the agents both ran (%s): mtrader %.1f s (training sets included), peer %.1f s (from the' \
+    "${peer_agents[*]}" "$mt_sub" "$peer_total"
+  printf ' exported sets): peer / mtrader %.2fx' "$(calc "$peer_total / $mt_sub")"
+  [[ $peer_trials == "$trials" ]] ||
+    printf '; trials differ (mtrader %d, peer %d): the peer per trial vs mtrader per trial %.2fx' "$trials" \
+      "$peer_trials" "$(calc "($peer_total / $peer_trials) / ($mt_sub / $trials)")"
   echo
 fi
 echo
