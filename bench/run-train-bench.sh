@@ -88,7 +88,9 @@ echo "1. mtrader train --export: ${#agents[@]} agents (${strategy[cr_me_long]} a
 echo "   short, 1h, ${#symbols[@]} pairs listed), $trials TPE trials"
 mkdir -p "$work/export"
 # stderr's lines (the progress bar's updates, split at their \r, too) with the time each arrived.
-stamp() { stdbuf -o0 tr '\r' '\n' | while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
+stamp() {
+  stdbuf -o0 tr '\r' '\n' | while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "${line//$'\e[K'/}"; done
+}
 t0=$(date +%s.%N)
 set +e
 { /usr/bin/time -v -o "$work/train.time" "$mt" --progress --config "$work/config.json" --data-dir "$store" train \
@@ -147,7 +149,7 @@ for a in "${peer_agents[@]}"; do
     tail -5 "$work/peer.$a.err" | sed 's/^/      /'
   fi
 done
-printf '   %-12s %7s %6s %6s %6s %7s %6s %6s %9s %9s %9s %8s %8s\n' agent rows train test base auc logloss brier \
+printf '   %-12s %7s %6s %6s %6s %6s %7s %6s %6s %9s %9s %9s %8s %8s\n' agent rows train test base auc logloss brier \
   prec n_accept r_accept r_all wall_s peak_MB
 for a in "${agents[@]}"; do
   l=${peer[$a]:-}
@@ -165,12 +167,17 @@ printf '   %-12s %19s %19s %15s %19s %15s\n' agent "wall s (mt / peer)" "peak MB
   "R accepted (mt/peer)" "n acc (mt/peer)"
 for a in "${agents[@]}"; do
   row=$(awk -v a="$a" '$1 == a' "$work/train.out" | head -1)
-  l=${peer[$a]:-}
   read -r _ _ _ m_auc _ _ _ m_acc m_racc _ <<<"${row:-- - - - - - - - - -}"
+  l=${peer[$a]:-}
+  if [[ -n $l ]]; then
+    p_wall=$(printf '%.1f' "$(field wall "$l")") p_rss=$(printf '%.0f' "$(field peak_mb "$l")")
+    p_auc=$(printf '%.3f' "$(field auc "$l")") p_racc=$(printf '%+.3f' "$(field r_accept "$l")") p_acc=$(field accepted "$l")
+  else
+    p_wall=- p_rss=- p_auc=- p_racc=- p_acc=-
+  fi
   printf '   %-12s %9s / %7s %9.0f / %7s %7s / %6s %9s / %8s %7s / %6s\n' "$a" \
-    "$(printf '%.1f' "${mt_secs[$a]:-0}")" "$(printf '%.1f' "$(field wall "$l" || true)")" "$mt_rss" \
-    "$(printf '%.0f' "$(field peak_mb "$l" || true)")" "$m_auc" "$(field auc "$l")" "$m_racc" \
-    "$(printf '%+.3f' "$(field r_accept "$l" || true)" 2>/dev/null)" "$m_acc" "$(field accepted "$l")"
+    "$(printf '%.1f' "${mt_secs[$a]:-0}")" "$p_wall" "$mt_rss" "$p_rss" "$m_auc" "$p_auc" "$m_racc" "$p_racc" \
+    "$m_acc" "$p_acc"
 done
 if awk -v p="$peer_total" 'BEGIN { exit !(p > 0) }'; then
   mt_sub=0
