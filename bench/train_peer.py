@@ -9,7 +9,11 @@ about the split so its test figures compare with mtrader's on the same rows.
              rows are those before it whose trade ended before it (t1 < cut:
              the ones overlapping it are purged). The original split randomly
              (stratified 60/20/20) after ClusterCentroids undersampling of the
-             whole set; neither is done here.
+             whole set; here the classes of the training rows only are
+             balanced by seeded random undersampling of the majority class
+             (imbalanced-learn's ClusterCentroids is not in Debian), so the
+             probabilities have the original's balanced prior and proba >= 0.5
+             accepts setups (without it, accuracy-tuned forests accept none).
   labels     win = r >= 0.5 (mtrader's win_r).
   scaling    QuantileTransformer fit on the training rows.
   columns    drop >= 10% NaN, variance <= 0.001, |corr| > 0.5 (upper triangle,
@@ -92,6 +96,13 @@ def main():
     cut = t0[-1] - int(np.floor(TEST_FRAC * float(t0[-1] - t0[0])))
     test = t0 >= cut
     train = (~test) & (t1 < cut)
+    n_train = int(train.sum())
+    rng = np.random.default_rng(11)
+    pos, neg = np.flatnonzero(train & (y == 1)), np.flatnonzero(train & (y == 0))
+    major, minor = (pos, neg) if len(pos) > len(neg) else (neg, pos)
+    train = np.zeros(len(y), dtype=bool)
+    train[minor] = True
+    train[np.sort(rng.choice(major, size=len(minor), replace=False))] = True
     xtr, ytr, xte, yte, rte = x[train], y[train], x[test], y[test], r[test]
 
     qt = QuantileTransformer(n_quantiles=min(1000, len(xtr)), output_distribution="uniform", random_state=42)
@@ -146,12 +157,12 @@ def main():
     prec = yte[acc].mean() if acc.any() else float("nan")
     r_acc = rte[acc].mean() if acc.any() else float("nan")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(f"peer {agent}: {len(x)} rows, {int(train.sum())} train, {int(test.sum())} test, "
-          f"{int((~test).sum() - train.sum())} purged; {len(names)} columns -> {len(cols)} after the filters -> "
+    print(f"peer {agent}: {len(x)} rows, {n_train} train ({int(train.sum())} after balancing), {int(test.sum())} test, "
+          f"{int((~test).sum() - n_train)} purged; {len(names)} columns -> {len(cols)} after the filters -> "
           f"{len(sel)} by mutual information: {','.join(selected)}")
     print(f"peer {agent}: {trials} trials, best CV accuracy {best:.4f}, params {params}; "
           f"prep {t_prep - t_start:.1f} s, tuning {t_tune - t_prep:.1f} s, final fit+score {t_end - t_tune:.1f} s")
-    print(f"result agent={agent} rows={len(x)} train={int(train.sum())} test={int(test.sum())} "
+    print(f"result agent={agent} rows={len(x)} train={n_train} balanced={int(train.sum())} test={int(test.sum())} "
           f"base={yte.mean():.4f} auc={auc:.4f} logloss={ll:.4f} brier={brier:.4f} precision={prec:.4f} "
           f"accepted={int(acc.sum())} r_accept={r_acc:.4f} r_all={rte.mean():.4f} trials={trials} "
           f"max_depth={max_depth} seconds={t_end - t_start:.2f} rss_mb={rss_mb:.1f}")
