@@ -7,7 +7,7 @@
  * (mt_model_load), so a booster's latency is always measured. Prints figures;
  * never passes or fails on time.
  *
- * Usage: bench_score MODELS_DIR AGENT STRATEGY TIMEFRAME NPY
+ * Usage: bench_score MODELS_DIR AGENT STRATEGY TIMEFRAME SIDES NPY
  *   NPY: the agent's exported set (float32 rows x columns: the feature set's
  *   columns, then the setup's). Each row's setup is rebuilt from its setup
  *   columns (side, stop distance, rr, context) at a price of 100, so the
@@ -145,8 +145,8 @@ static int time_model(const char *agent, const char *what, struct mt_model *m, c
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: bench_score MODELS_DIR AGENT STRATEGY TIMEFRAME NPY\n");
+    if (argc != 7) {
+        fprintf(stderr, "usage: bench_score MODELS_DIR AGENT STRATEGY TIMEFRAME SIDES NPY\n");
         return 2;
     }
     const char *dir = argv[1], *agent = argv[2], *strategy = argv[3];
@@ -160,20 +160,20 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = 1;
-    float *x = read_npy(argv[5], &rows, &cols);
+    float *x = read_npy(argv[6], &rows, &cols);
     if (!x || mt_trainset_columns(&fs, tf, strategy, &names, &n_names, &n_fset, &err)) {
         if (x)
             fprintf(stderr, "bench_score: %s\n", err.msg);
         goto out;
     }
     if (cols != n_names) {
-        fprintf(stderr, "bench_score: %s has %zu columns, the default set and %s give %zu\n", argv[5], cols, strategy,
+        fprintf(stderr, "bench_score: %s has %zu columns, the default set and %s give %zu\n", argv[6], cols, strategy,
                 n_names);
         goto out;
     }
     struct mt_model m;
     bool loaded = false;
-    if (mt_model_open_deployed(dir, agent, strategy, tf, &fs, &m, &loaded, &err)) {
+    if (mt_model_open_deployed(dir, agent, strategy, tf, argv[5], &fs, &m, &loaded, &err)) {
         fprintf(stderr, "bench_score: %s: %s\n", agent, err.msg);
         goto out;
     }

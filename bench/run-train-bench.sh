@@ -196,7 +196,7 @@ echo
 echo "4. scoring latency (bench_score: mt_model_score over the exported rows, one thread)"
 for a in "${agents[@]}"; do
   [[ -e $work/export/$a.npy ]] || continue
-  "$score" "$store/models" "$a" "${strategy[$a]}" 1h "$work/export/$a.npy" 2>&1 | sed 's/^/   /' || true
+  "$score" "$store/models" "$a" "${strategy[$a]}" 1h "${sides[$a]}" "$work/export/$a.npy" 2>&1 | sed 's/^/   /' || true
 done
 echo
 echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
