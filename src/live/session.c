@@ -604,7 +604,7 @@ int mt_session_open(const struct mt_session_config *cfg, struct mt_session **out
         const struct mt_agent_spec *x = &cfg->agents[a];
         if ((rc = mt_model_open_deployed(cfg->models_dir, x->id, x->strategy, x->tf, x->sides, cfg->features,
                                          &s->models[a], &s->modelled[a], err)))
-            mt_err_prefix(err, x->id);
+            mt_err_prefix(err, "%s", x->id);
         else if (s->modelled[a]) /* the run goes on across retrainings: each open says what scores */
             mt_log(MT_LOG_INFO, "session: agent %s scores with its %s %s", x->id,
                    mt_model_kind_name(s->models[a].kind), s->models[a].id);

@@ -158,7 +158,7 @@ static int gather(struct fitter *f, const size_t *rows, size_t n, const uint8_t 
     /* class balance inside these rows only: both classes weigh the same */
     double fpos = wpos > 0 ? (wpos + wneg) / (2 * wpos) : 1, fneg = wneg > 0 ? (wpos + wneg) / (2 * wneg) : 1;
     for (size_t i = 0; i < n; i++)
-        f->wb[i] = (float)(j->w[rows[i]] * (f->yb[i] ? fpos : fneg));
+        f->wb[i] = (float)(j->w[rows[i]] * (f->yb[i] != 0 ? fpos : fneg));
     *d = (struct mt_booster_data){f->xb, f->yb, f->wb, n, f->n_cols};
     return 0;
 }

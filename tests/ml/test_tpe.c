@@ -93,8 +93,8 @@ static void test_startup_uniform(void **state)
         assert_true(grid[i] > 330 && grid[i] < 470);
     for (int i = 0; i < 4; i++)
         assert_true(choices[i] > 1000 && choices[i] < 1200);
-    assert_true(lr_low > 0.47 * N && lr_low < 0.53 * N);
-    assert_true(k_low > 0.515 * N && k_low < 0.575 * N);
+    assert_true((double)lr_low > 0.47 * (double)N && (double)lr_low < 0.53 * (double)N);
+    assert_true((double)k_low > 0.515 * (double)N && (double)k_low < 0.575 * (double)N);
     mt_tpe_release(&t);
 }
 
