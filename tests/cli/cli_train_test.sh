@@ -85,12 +85,13 @@ python3 - "$store/models/tf/deployed.json" "$id" <<'EOF'
 import json, sys
 json.dump({"model": sys.argv[2], "kind": "booster", "reason": "test"}, open(sys.argv[1], "w"))
 EOF
-run "${cfg[@]}" backtest --models --timeframe 1h --from 2024-03-01 --trades "$work/t.csv" --equity "$work/e.csv"
+run "${cfg[@]}" backtest --models --timeframe 1h --symbol BTCUSDT --from 2024-03-01 --trades "$work/t.csv" --equity "$work/e.csv"
 check "backtest --models exits 0" is "$rc" 0
 check "it says which model" has "$out" "agent tf: booster $id, min score 0.3000"
 check "low scores are sims" test "$(grep -c ',low_score' "$work/t.csv")" -gt 0
 check "the scores vary" test "$(cut -d, -f1 "$work/t.csv" | wc -l)" -gt 1
-run "${cfg[@]}" backtest --models --timeframe 1h --from 2022-01-01 --trades "$work/t2.csv" --equity "$work/e2.csv"
+run "${cfg[@]}" backtest --models --timeframe 1h --symbol BTCUSDT --from 2023-06-01 --to 2023-07-01 --trades "$work/t2.csv" \
+  --equity "$work/e2.csv"
 check "a span before the test period is flagged in-sample" has "$out" "in-sample before its test period from"
 run "${cfg[@]}" backtest --models --strategy trail_fractals:5:2 --timeframe 1h --trades "$work/t.csv" --equity "$work/e.csv"
 check "--models with --strategy is a usage error" is "$rc" 2
