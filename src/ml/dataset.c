@@ -482,25 +482,11 @@ int mt_dataset_write(struct mt_dataset *d, const char *path, size_t *bytes, stru
 
 /* ---- reading ---- */
 
-static const char *type_name(enum mt_pq_type t)
-{
-    switch (t) {
-    case MT_PQ_BOOLEAN: return "BOOLEAN";
-    case MT_PQ_INT32: return "INT32";
-    case MT_PQ_INT64: return "INT64";
-    case MT_PQ_INT96: return "INT96";
-    case MT_PQ_FLOAT: return "FLOAT";
-    case MT_PQ_DOUBLE: return "DOUBLE";
-    case MT_PQ_BYTE_ARRAY: return "BYTE_ARRAY";
-    }
-    return "unknown";
-}
-
 /* "TYPE[ TIMESTAMP(MILLIS)] REQUIRED|OPTIONAL" into buf. */
 static const char *type_desc(enum mt_pq_type t, enum mt_pq_time_unit u, bool optional, char *buf, size_t size)
 {
     static const char *const units[] = {"", " TIMESTAMP(MILLIS)", " TIMESTAMP(MICROS)", " TIMESTAMP(NANOS)"};
-    snprintf(buf, size, "%s%s %s", type_name(t), units[u], optional ? "OPTIONAL" : "REQUIRED");
+    snprintf(buf, size, "%s%s %s", mt_pq_type_name((int32_t)t), units[u], optional ? "OPTIONAL" : "REQUIRED");
     return buf;
 }
 

@@ -276,4 +276,7 @@ void mt_pq_writer_free(struct mt_pq_writer *w);
 /* The created_by string the writer puts in every file. */
 #define MT_PQ_CREATED_BY "mtrader parquet writer 1"
 
+/* Static name of a physical type ("BOOLEAN", "INT32", ...; "unknown type" for others). */
+const char *mt_pq_type_name(int32_t type);
+
 #endif

@@ -75,8 +75,6 @@ const char *mt_pq_codec_name(int32_t codec, char *buf, size_t size);
 /* Name of a parquet.thrift Encoding value, as above. */
 const char *mt_pq_encoding_name(int32_t enc, char *buf, size_t size);
 
-/* Name of a physical type. */
-const char *mt_pq_type_name(int32_t type);
 
 /* ---- compression (parquet_codec.c) ---- */
 
