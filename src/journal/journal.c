@@ -275,6 +275,9 @@ static const char *const migrations[MT_JOURNAL_SCHEMA] = {
     "ALTER TABLE decisions_v2 RENAME TO decisions;"
     "CREATE INDEX decisions_time ON decisions (run, time);"
     "CREATE INDEX decisions_agent ON decisions (run, agent, time);",
+    /* 2 -> 3: the account's exposure at each equity point (NULL in older rows) */
+    "ALTER TABLE equity ADD COLUMN positions INTEGER;"
+    "ALTER TABLE equity ADD COLUMN open_r REAL;",
 };
 
 /* ---- the connection and its statements ---- */
@@ -333,7 +336,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_LEG] = "INSERT INTO legs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     [ST_DECISION] = "INSERT INTO decisions (run, time, agent, symbol, side, price, stop, target, outcome, score, size, "
                     "sim_reasons, trade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [ST_EQUITY] = "INSERT INTO equity VALUES (?1, ?2, ?3) ON CONFLICT (run, time) DO UPDATE SET equity = ?3",
+    [ST_EQUITY] = "INSERT INTO equity VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (run, time) DO UPDATE SET equity = ?3,"
+                  " positions = ?4, open_r = ?5",
     [ST_READ_TRADES] = "SELECT " TRADE_COLUMNS " FROM trades t JOIN series s ON s.run = t.run AND s.symbol = t.symbol "
                        "WHERE t.run = ?1 AND (?2 < 0 OR t.agent = ?2) AND (?3 = 0 OR t.state = 'open') ORDER BY t.id",
     [ST_READ_LEGS] = "SELECT time, action, reason, price, size, fee FROM legs WHERE run = ? AND trade = ? ORDER BY idx",
@@ -899,13 +903,15 @@ static int sink_decision(void *ctx, const struct mt_decision *d, struct mt_err *
     return done(j, s, "inserting a decision", err);
 }
 
-static int sink_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+static int sink_equity(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
 {
     struct mt_journal *j = ctx;
     sqlite3_stmt *s = stmt(j, ST_EQUITY);
     sqlite3_bind_int64(s, 1, j->run);
     sqlite3_bind_int64(s, 2, time);
     bind_real(s, 3, equity);
+    sqlite3_bind_int64(s, 4, x->positions);
+    bind_real(s, 5, x->open_r);
     return done(j, s, "inserting an equity point", err);
 }
 

@@ -33,7 +33,7 @@
 #include "sim/metrics.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MT_JOURNAL_SCHEMA 2
+#define MT_JOURNAL_SCHEMA 3
 /* How long a write waits for another connection's lock (busy_timeout). */
 #define MT_JOURNAL_BUSY_MS 5000
 /* Most trades (or equity points) one read returns. */

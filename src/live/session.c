@@ -221,10 +221,10 @@ static int group_decision(void *ctx, const struct mt_decision *d, struct mt_err 
     return s->jsink.decision(s->jsink.ctx, &q, err);
 }
 
-static int group_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+static int group_equity(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
 {
     struct group *g = ctx;
-    return g->s->jsink.equity(g->s->jsink.ctx, time, equity, err);
+    return g->s->jsink.equity(g->s->jsink.ctx, time, equity, x, err);
 }
 
 /* ---- groups ---- */

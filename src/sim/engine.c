@@ -222,16 +222,6 @@ static int emit_decision(struct mt_engine *e, const struct mt_decision *d, struc
     return rc;
 }
 
-static int emit_equity(struct mt_engine *e, int64_t time, double equity, struct mt_err *err)
-{
-    if (!e->sink.equity)
-        return 0;
-    int rc = e->sink.equity(e->sink.ctx, time, equity, err);
-    if (rc)
-        e->failed = true;
-    return rc;
-}
-
 /* Marks an executor's or scorer's failure; the message gets the symbol. */
 static int seam_failed(struct mt_engine *e, int rc, const char *what, size_t s, struct mt_err *err)
 {
@@ -482,10 +472,19 @@ static struct mt_exposure account_exposure(const struct mt_engine *e, size_t age
     return (struct mt_exposure){own.positions + o.positions, own.open_r + o.open_r, own.unrealized + o.unrealized};
 }
 
-/* The account's equity: the balance and the outside's pnl plus every open real trade's unrealized pnl. */
-static double account_equity(const struct mt_engine *e)
+/* Marks the account's equity now into e->equity: the balance and the
+ * outside's pnl plus every open real trade's unrealized pnl; with emit, sends
+ * it as the point at time with the account's exposure to the sink. */
+static int mark_equity(struct mt_engine *e, int64_t time, bool emit, struct mt_err *err)
 {
-    return e->balance + e->outside.pnl + account_exposure(e, e->na, NULL).unrealized;
+    struct mt_exposure x = account_exposure(e, e->na, NULL);
+    e->equity = e->balance + e->outside.pnl + x.unrealized;
+    if (!emit || !e->sink.equity)
+        return 0;
+    int rc = e->sink.equity(e->sink.ctx, time, e->equity, &x, err);
+    if (rc)
+        e->failed = true;
+    return rc;
 }
 
 /* Opens a trade of kind and size for setup x of agent a on series s in a new
@@ -671,12 +670,10 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
     int rc = 0;
     if (account && decide) {
         /* what sizes this time's trades: the account as it is now (another engine may have moved it) */
-        e->equity = account_equity(e);
-        if (!e->curve_started) {
-            e->curve_started = true; /* with the balance, plus what restored trades are worth */
-            if ((rc = emit_equity(e, t, e->equity, err)))
-                return rc;
-        }
+        bool first = !e->curve_started; /* with the balance, plus what restored trades are worth */
+        e->curve_started = true;
+        if ((rc = mark_equity(e, t, first, err)))
+            return rc;
     }
     for (size_t s = 0; s < e->ns; s++) {
         const struct mt_engine_bar *b = bars[s];
@@ -707,10 +704,8 @@ int mt_engine_on_time(struct mt_engine *e, int64_t t, const struct mt_engine_bar
                 return rc;
         }
     }
-    if (account && decide && e->curve_started) {
-        e->equity = account_equity(e);
-        rc = emit_equity(e, mt_tf_next(e->cfg.tf, t), e->equity, err);
-    }
+    if (account && decide && e->curve_started)
+        rc = mark_equity(e, mt_tf_next(e->cfg.tf, t), true, err);
     return rc;
 }
 

@@ -115,7 +115,9 @@ enum mt_trade_event {
 struct mt_sink {
     int (*decision)(void *ctx, const struct mt_decision *d, struct mt_err *err);
     int (*trade)(void *ctx, enum mt_trade_event ev, const struct mt_position *p, struct mt_err *err);
-    int (*equity)(void *ctx, int64_t time, double equity, struct mt_err *err);
+    /* x: the account's open real positions and their open risk in R at the
+     * same marks (every engine of the account, like the equity) */
+    int (*equity)(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err);
     void *ctx;
     bool updates;
 };

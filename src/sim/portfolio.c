@@ -72,8 +72,9 @@ static int collect_trade(void *ctx, enum mt_trade_event ev, const struct mt_posi
     return 0;
 }
 
-static int collect_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+static int collect_equity(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
 {
+    (void)x;
     struct mt_portfolio_result *o = ((struct collect *)ctx)->out;
     struct mt_equity_point *v = mt_grow(o->equity, &o->cap_equity, o->n_equity, sizeof *v, 1024);
     if (!v)
@@ -99,12 +100,12 @@ static int chain_decision(void *ctx, const struct mt_decision *d, struct mt_err 
     return c->also->decision ? c->also->decision(c->also->ctx, d, err) : 0;
 }
 
-static int chain_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+static int chain_equity(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
 {
     const struct collect *c = ctx;
-    int rc = collect_equity(ctx, time, equity, err);
+    int rc = collect_equity(ctx, time, equity, x, err);
     if (rc == 0 && c->also->equity)
-        rc = c->also->equity(c->also->ctx, time, equity, err);
+        rc = c->also->equity(c->also->ctx, time, equity, x, err);
     return rc;
 }
 

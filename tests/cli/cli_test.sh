@@ -275,7 +275,7 @@ sqlite3 "$work/j.db" 'pragma user_version = 99'
 run --data-dir "$store" backtest --strategy trail_fractals:5:2 --timeframe 1h \
   --trades "$work/tj3.csv" --equity "$work/ej3.csv" --journal "$work/j.db"
 check "backtest --journal refuses a newer journal" is "$rc" 1
-check "backtest --journal names both versions" has "$errout" "schema version 99 is newer than this mtrader's 2"
+check "backtest --journal names both versions" has "$errout" "schema version 99 is newer than this mtrader's 3"
 check "backtest --journal writes no CSV on failure" test ! -e "$work/tj3.csv"
 
 echo "$passed passed, $failed failed"

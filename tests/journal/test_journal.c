@@ -192,6 +192,9 @@ static void test_migrates_a_schema1_file(void **state)
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM legs"), 105);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM decisions"), 360);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM equity"), 61);
+    /* schema 3's exposure columns exist and are NULL in the rows written before */
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM equity WHERE positions IS NULL AND open_r IS NULL"),
+                     61);
     assert_int_equal(query_int(f->path, "SELECT round(sum(pnl) * 1e6) FROM trades"), 408493163);
     /* the old agents have no name and no timeframe; the new tables are empty */
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM agents WHERE name IS NULL AND timeframe IS NULL"), 1);
@@ -344,10 +347,10 @@ static int book_decision(void *ctx, const struct mt_decision *d, struct mt_err *
     return b->also ? b->also->decision(b->also->ctx, d, err) : 0;
 }
 
-static int book_equity(void *ctx, int64_t time, double equity, struct mt_err *err)
+static int book_equity(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
 {
     struct book *b = ctx;
-    return b->also ? b->also->equity(b->also->ctx, time, equity, err) : 0;
+    return b->also ? b->also->equity(b->also->ctx, time, equity, x, err) : 0;
 }
 
 static void book_reset(struct book *b, const struct mt_sink *also, int kill_at)

@@ -131,12 +131,30 @@ static void assert_entry(const struct mt_portfolio_trade *x, size_t agent, size_
     tu_assert_close(x->trade.init_size, size, 1e-12);
 }
 
+/* The exposure the engine sends with each equity point. */
+struct exposures {
+    size_t n;
+    struct mt_exposure x[16];
+};
+
+static int record_exposure(void *ctx, int64_t time, double equity, const struct mt_exposure *x, struct mt_err *err)
+{
+    (void)time, (void)equity, (void)err;
+    struct exposures *e = ctx;
+    assert_true(e->n < 16);
+    e->x[e->n++] = *x;
+    return 0;
+}
+
 static void test_sizing_stop_and_target(void **state)
 {
     (void)state;
     struct two t;
     build(&t);
     struct cfg c = config();
+    struct exposures ex = {0};
+    struct mt_sink also = {.equity = record_exposure, .ctx = &ex};
+    c.c.also = &also;
     struct mt_portfolio_result r;
     run_ok(&t, mid_goal, 1, &c, &r);
 
@@ -170,6 +188,19 @@ static void test_sizing_stop_and_target(void **state)
     tu_assert_close(r.equity[12].equity, 10000 + pnl_a - fee_in + (14.8 - price) * size, MONEY);
     /* Close of bar 12 (only B has it): B stopped out. */
     tu_assert_close(r.equity[13].equity, 10000 + pnl_a + pnl_b, MONEY);
+    /* The exposure beside each point: both open at bar 10's close, each 1 R from its stop (no spread:
+     * the close is the entry); B alone at 14.8, (14.8 - stop) / (entry - stop) R; then none. */
+    assert_int_equal(ex.n, 14);
+    for (size_t i = 0; i <= 10; i++) {
+        assert_int_equal(ex.x[i].positions, 0);
+        tu_assert_close(ex.x[i].open_r, 0, 0);
+    }
+    assert_int_equal(ex.x[11].positions, 2);
+    tu_assert_close(ex.x[11].open_r, 2, 1e-12);
+    assert_int_equal(ex.x[12].positions, 1);
+    tu_assert_close(ex.x[12].open_r, (14.8 - stop) / (price - stop), 1e-12);
+    assert_int_equal(ex.x[13].positions, 0);
+    tu_assert_close(ex.x[13].open_r, 0, 0);
 
     /* Metrics: 1 win of 2; positions over 2 h of 13: A is exposed for bar 11, in which it opened and
      * closed, B for bars 11 and 12. */
