@@ -118,6 +118,7 @@ extern const struct mt_command mt_cmd_resample;
 extern const struct mt_command mt_cmd_download;
 extern const struct mt_command mt_cmd_features;
 extern const struct mt_command mt_cmd_indicators;
+extern const struct mt_command mt_cmd_report;
 extern const struct mt_command mt_cmd_setups;
 extern const struct mt_command mt_cmd_backtest;
 extern const struct mt_command mt_cmd_scan;

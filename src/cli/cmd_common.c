@@ -1,5 +1,6 @@
 #include "cli/cmd_common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -224,4 +225,52 @@ int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, 
         mt_strategy_release(&st);
     }
     return MT_EXIT_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int mt_cli_subdirs(const char *path, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return MT_ENOENT;
+    struct dirent *e;
+    size_t cap = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[2048];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **v = realloc(*out, cap * sizeof *v);
+            if (!v)
+                break;
+            *out = v;
+        }
+        char *name = strdup(e->d_name);
+        if (!name)
+            break;
+        (*out)[(*n)++] = name;
+    }
+    closedir(d);
+    if (*n)
+        qsort(*out, *n, sizeof **out, cmp_str);
+    return 0;
+}
+
+void mt_cli_journal_path(const struct mt_cli *cli, char *buf, size_t size)
+{
+    if (cli->cfg.session.journal[0])
+        snprintf(buf, size, "%s", cli->cfg.session.journal);
+    else
+        snprintf(buf, size, "%s/journal.db", cli->cfg.data_dir);
 }

@@ -1,6 +1,5 @@
 /* mtrader train and mtrader models: the primary model of each configured
  * agent (ml/train.h) and the registry (ml/model.h). */
-#include <dirent.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -266,10 +265,7 @@ static int run_train(struct mt_cli *cli, int argc, char **argv)
     if (from >= until)
         return mt_cli_usage_error(&mt_cmd_train, "--from must be before --to");
     if (!journal_set) {
-        if (cli->cfg.session.journal[0])
-            snprintf(journal, sizeof journal, "%s", cli->cfg.session.journal);
-        else
-            snprintf(journal, sizeof journal, "%s/journal.db", cli->cfg.data_dir);
+        mt_cli_journal_path(cli, journal, sizeof journal);
         struct stat st;
         if (stat(journal, &st) != 0)
             journal[0] = 0; /* no session journal yet: the store alone */
@@ -369,47 +365,6 @@ static int run_train(struct mt_cli *cli, int argc, char **argv)
 
 /* ---- mtrader models ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The entries of folder path that are folders (sorted; the caller frees each and the array). */
-static int subdirs(const char *path, char ***out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    DIR *d = opendir(path);
-    if (!d)
-        return MT_ENOENT;
-    struct dirent *e;
-    size_t cap = 0;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char p[2048];
-        struct stat st;
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            char **v = realloc(*out, cap * sizeof *v);
-            if (!v)
-                break;
-            *out = v;
-        }
-        char *name = strdup(e->d_name);
-        if (!name)
-            break;
-        (*out)[(*n)++] = name;
-    }
-    closedir(d);
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_str);
-    return 0;
-}
-
 static double card_number(const cJSON *card, const char *obj, const char *key)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(card, obj);
@@ -433,7 +388,7 @@ static bool list_agent(const char *dir, const char *agent)
     char **ids;
     size_t n;
     bool ok = true;
-    subdirs(d, &ids, &n);
+    mt_cli_subdirs(d, &ids, &n);
     for (size_t i = 0; i < n; i++) {
         cJSON *card = NULL;
         if (mt_model_card(dir, agent, ids[i], &card, &err) == 0) {
@@ -480,7 +435,7 @@ static int run_models(struct mt_cli *cli, int argc, char **argv)
         return list_agent(dir, argv[1]) ? MT_EXIT_OK : MT_EXIT_FAILURE;
     char **agents;
     size_t n;
-    if (subdirs(dir, &agents, &n)) {
+    if (mt_cli_subdirs(dir, &agents, &n)) {
         printf("no models in %s (mtrader train makes them)\n", dir);
         return MT_EXIT_OK;
     }

@@ -22,6 +22,7 @@ static const struct mt_command *const commands[] = {
     &mt_cmd_journal,
     &mt_cmd_train,
     &mt_cmd_models,
+    &mt_cmd_report,
     &mt_cmd_indicators,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -9,6 +9,12 @@
 
 static const double days_per_year = 365.0;
 
+struct mt_trade_result mt_trade_result_span(int64_t open_time, int64_t close_time, bool censored, enum mt_tf tf,
+                                            double pnl, double r)
+{
+    return (struct mt_trade_result){open_time, censored ? close_time : mt_tf_next(tf, close_time), pnl, r};
+}
+
 static int check_curve(const struct mt_equity_point *eq, size_t n, struct mt_err *err)
 {
     if (n < 2)

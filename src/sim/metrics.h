@@ -11,10 +11,12 @@
 #ifndef MT_SIM_METRICS_H
 #define MT_SIM_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/timeframe.h"
 
 struct mt_equity_point {
     int64_t time;
@@ -27,6 +29,13 @@ struct mt_trade_result {
     double pnl; /* quote, after fees and spread */
     double r;   /* pnl in multiples of the initial risk */
 };
+
+/* A trade's result as the metrics count it: from its entry to the end of the
+ * bar of timeframe tf it closed in (close_time is that bar's open, or a fill
+ * time inside it), or for a censored trade to its censoring (the end of the
+ * data). */
+struct mt_trade_result mt_trade_result_span(int64_t open_time, int64_t close_time, bool censored, enum mt_tf tf,
+                                            double pnl, double r);
 
 struct mt_metrics {
     double start_equity, end_equity;

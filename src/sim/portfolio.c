@@ -34,8 +34,8 @@ void mt_portfolio_result_release(struct mt_portfolio_result *r)
 
 struct mt_trade_result mt_trade_result_of(const struct mt_trade *t, enum mt_tf tf)
 {
-    int64_t end = t->exit == MT_EXIT_CENSORED ? t->close_time : mt_tf_next(tf, t->close_time);
-    return (struct mt_trade_result){t->open_time, end, mt_trade_pnl(t), mt_trade_r(t)};
+    return mt_trade_result_span(t->open_time, t->close_time, t->exit == MT_EXIT_CENSORED, tf, mt_trade_pnl(t),
+                                mt_trade_r(t));
 }
 
 /* The sink that collects: trade k of the result is trade id first + k; then
