@@ -184,6 +184,34 @@ int mt_jq_check_run(struct mt_jq *q, int64_t run, struct mt_err *err)
     return rc;
 }
 
+int mt_jq_decision_counts(struct mt_jq *q, int64_t run, int64_t counts[MT_JQ_OUTCOMES], struct mt_err *err)
+{
+    static const char *const outcomes[MT_JQ_OUTCOMES] = {"real", "sim", "untradable", "held", "opposite"};
+    memset(counts, 0, MT_JQ_OUTCOMES * sizeof *counts);
+    sqlite3_stmt *s;
+    int rc = prepare(q, "SELECT outcome, count(*) FROM decisions WHERE run = ? GROUP BY outcome",
+                     "counting the decisions", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run);
+    int step;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *o = (const char *)sqlite3_column_text(s, 0);
+        size_t k = 0;
+        while (k < MT_JQ_OUTCOMES && (!o || strcmp(o, outcomes[k]) != 0))
+            k++;
+        if (k == MT_JQ_OUTCOMES)
+            rc = mt_err_set(err, MT_EFORMAT, "journal %s: run %lld has decisions of outcome '%s'", q->path,
+                            (long long)run, o ? o : "NULL");
+        else
+            counts[k] = sqlite3_column_int64(s, 1);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(q, "counting the decisions", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 struct mt_jq_filter mt_jq_filter_all(int64_t run)
 {
     return (struct mt_jq_filter){.run = run, .agent = -1, .from = INT64_MIN, .to = INT64_MAX};

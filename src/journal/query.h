@@ -52,6 +52,12 @@ int mt_jq_latest_run(struct mt_jq *q, int64_t *run, struct mt_err *err);
 /* MT_ENOENT naming the journal and the run when run is not in it. */
 int mt_jq_check_run(struct mt_jq *q, int64_t run, struct mt_err *err);
 
+/* How many setups run decided, by outcome: real, sim, untradable, held,
+ * opposite (docs/journal.md, decisions) into counts. MT_EFORMAT for another
+ * outcome, MT_EIO from SQLite. */
+#define MT_JQ_OUTCOMES 5
+int mt_jq_decision_counts(struct mt_jq *q, int64_t run, int64_t counts[MT_JQ_OUTCOMES], struct mt_err *err);
+
 /* Which rows of a run: a trade (or for exports of other tables, the columns
  * they have: see mt_jq_cursor_open) passes when it matches every field set. */
 struct mt_jq_filter {

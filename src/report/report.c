@@ -249,9 +249,10 @@ static void sec_summary(struct ctx *c)
     fprintf(f, "</tr><tr><td>average win / loss (R)</td>");
     cell_num(f, "avg_win_r", m->avg_win_r, 3);
     cell_num(f, "avg_loss_r", m->avg_loss_r, 3);
-    fprintf(f, "</tr><tr><td>setups decided: real, sim, untradable, held, opposite</td><td>%zu, %zu, %zu, %zu, %zu</td>"
+    fprintf(f, "</tr><tr><td>setups decided: real, sim, untradable, held, opposite</td><td>%lld, %lld, %lld, %lld, %lld</td>"
                "</tr></table>",
-            r->decisions[0], r->decisions[1], r->decisions[2], r->decisions[3], r->decisions[4]);
+            (long long)r->decisions[0], (long long)r->decisions[1], (long long)r->decisions[2],
+            (long long)r->decisions[3], (long long)r->decisions[4]);
     note(f, "Metrics as the backtest computes them (sim/metrics.h): returns of the equity curve marked at every "
             "bar close, Sharpe and Sortino of daily returns annualised with 365 days, trade figures over the real "
             "trades that closed or were censored (marked to market) at the end of the run.");

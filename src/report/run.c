@@ -198,19 +198,6 @@ static int mark_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const in
     return 0;
 }
 
-static const char *const decision_cols[] = {"outcome"};
-
-static int decision_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const int *k, struct mt_err *err)
-{
-    static const char *const outcomes[] = {"real", "sim", "untradable", "held", "opposite"};
-    int o = name_index(get_text(c, k[0]), outcomes, 5);
-    if (o < 0)
-        return mt_err_set(err, MT_EFORMAT, "run %lld: a decision has outcome '%s'", (long long)r->id,
-                          get_text(c, k[0]));
-    r->decisions[o]++;
-    return 0;
-}
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static int run_info(struct mt_jq *q, int64_t run, struct mt_rpt_run *r, struct mt_err *err)
@@ -272,7 +259,7 @@ int mt_rpt_run_load(const char *path, int64_t run, struct mt_rpt_run *out, struc
     if (rc == 0)
         rc = each_row(q, path, "equity", run, mark_cols, N(mark_cols), 2, out, mark_row, err);
     if (rc == 0)
-        rc = each_row(q, path, "decisions", run, decision_cols, N(decision_cols), 1, out, decision_row, err);
+        rc = mt_jq_decision_counts(q, run, out->decisions, err);
     mt_jq_close(q);
     if (rc)
         mt_err_prefix(err, "journal %s", path);

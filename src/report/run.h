@@ -64,7 +64,7 @@ struct mt_rpt_run {
     char (*symbols)[32];
     struct mt_rpt_trade *trades; /* in id order */
     struct mt_rpt_mark *marks;   /* in time order */
-    size_t decisions[5];         /* by outcome: real, sim, untradable, held, opposite */
+    int64_t decisions[5];        /* by outcome: real, sim, untradable, held, opposite */
     size_t cap_a, cap_s, cap_t, cap_m; /* the arrays' room (the loader's) */
 };
 
