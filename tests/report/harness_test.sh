@@ -8,9 +8,9 @@ export NODE=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-report-harness-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# shellcheck source=../cli/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../cli/lib.sh
 source "$here/../cli/lib.sh"
-# shellcheck source=render.sh
+# shellcheck source-path=SCRIPTDIR source=render.sh
 source "$here/render.sh"
 command -v "$NODE" >/dev/null || { echo "node not found ($NODE): run scripts/install-deps.sh" >&2; exit 1; }
 

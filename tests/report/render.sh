@@ -5,9 +5,10 @@
 #   render.sh shot FILE.html OUT.png [WxH]       a screenshot, W x H pixels; H may be `auto`
 #                                                (the default is 1280xauto): the page's full
 #                                                height at width W, measured first. Prints WxH.
-#   render.sh check FILE.html [CHECK_OPTION...]  dom + shot (1280xauto) into a temp folder, then
-#                                                check_html.js --html FILE --dom --png --size
-#                                                plus the given options (--spec, --values, ...)
+#   render.sh check FILE.html [CHECK_OPTION...]  dom + shot (of $RENDER_SIZE, default 1280xauto)
+#                                                into a temp folder, then check_html.js --html
+#                                                FILE --dom --png --size and the given options
+#                                                (--spec, --values, ...); its exit status
 # Sourced, it defines render_dom, render_shot and render_check with the same arguments.
 # Every run gets a fresh --user-data-dir (removed afterwards), a proxy on a closed loopback
 # port and a host resolver that resolves nothing (no network), and a timeout of
@@ -118,13 +119,14 @@ render_shot() {
   echo "${width}x${height}"
 }
 
-# render_check FILE.html [CHECK_OPTION...]: renders FILE.html (DOM and a full-page shot at
-# width 1280) and runs check_html.js on them with CHECK_OPTION...; its exit status.
+# render_check FILE.html [CHECK_OPTION...]: renders FILE.html (its DOM and a screenshot of
+# $RENDER_SIZE, default 1280xauto) and runs check_html.js on them with CHECK_OPTION...; its
+# exit status.
 render_check() {
   local file=$1 tmp size rc
   shift
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/mt-render.XXXXXX") || return 1
-  if render_dom "$file" "$tmp/dom.html" && size=$(render_shot "$file" "$tmp/shot.png"); then
+  if render_dom "$file" "$tmp/dom.html" && size=$(render_shot "$file" "$tmp/shot.png" "${RENDER_SIZE:-}"); then
     "${NODE:-node}" "$render_here/check_html.js" --html "$file" --dom "$tmp/dom.html" \
       --png "$tmp/shot.png" --size "$size" "$@"
     rc=$?
