@@ -95,6 +95,22 @@ for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (at(
 console.log(at(5, 5), at(1275, img.height - 5), red);' "$here/check_html.js" "$work/full.png")
 check "png decoded: background, background, 600x60 red pixels" is "$pixels" "fafafa fafafa 36000"
 
+out=$(RENDER_SIZE=800x600 render_check "$work/good.html" "${checks[@]}" 2>&1)
+check "RENDER_SIZE sets the size for render.sh check" has "$out" ", 800x600 png with"
+
+# --- chromium failing or hanging: the command and its stderr are shown ---
+printf '#!/bin/sh\necho "chromium says: no display" >&2\nexit 3\n' >"$work/badchromium"
+printf '#!/bin/sh\nexec sleep 30\n' >"$work/slowchromium"
+chmod +x "$work/badchromium" "$work/slowchromium"
+out=$(CHROMIUM=$work/badchromium bash "$here/render.sh" dom "$work/good.html" "$work/x.html" 2>&1)
+check "chromium failing: exit 1" is "$?" 1
+check "chromium failing: the exit code" has "$out" "render: chromium failed (exit 3): chromium --dump-dom file://$work/good.html"
+check "chromium failing: its stderr" has "$out" "chromium says: no display"
+out=$(CHROMIUM=$work/slowchromium RENDER_TIMEOUT=1 bash "$here/render.sh" shot "$work/good.html" "$work/x.png" 100x100 2>&1)
+check "chromium hanging: timed out" has "$out" "render: chromium failed (timed out after 1 s)"
+out=$(bash "$here/render.sh" shot "$work/good.html" "$work/x.png" 100xabc 2>&1)
+check "bad size refused" has "$out" "render: bad size '100xabc'"
+
 # --- each kind of defect fails, naming it ---
 page nosummary ''
 verdict nosummary dom -- "${checks[@]}"
