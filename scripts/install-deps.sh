@@ -12,6 +12,7 @@ packages=(
   nodejs npm
   time python3
   python3-sklearn python3-optuna
+  chromium libxml2-utils fonts-dejavu-core
 )
 
 missing=()

@@ -218,7 +218,7 @@ static int load_all(const struct mt_cli *cli, const struct mt_catalog *cat, enum
 /* Opens the journal at path, begins the transaction of the whole run, records
  * the run and points cfg's second sink at *sink (the caller's, alive during the run). */
 static int journal_begin(const char *path, const struct mt_portfolio_series *ps, size_t ns,
-                         const struct mt_engine_agent *agents, size_t na, enum mt_tf tf,
+                         const struct mt_engine_agent *agents, const char *const *names, size_t na, enum mt_tf tf,
                          struct mt_portfolio_config *cfg, struct mt_sink *sink, struct mt_journal **j,
                          int64_t *run_id, struct mt_err *err)
 {
@@ -231,7 +231,7 @@ static int journal_begin(const char *path, const struct mt_portfolio_series *ps,
                                  .started = mt_clock_now(mt_clock_wall()), .from = cfg->from, .to = cfg->to,
                                  .tf = tf, .balance = cfg->balance, .costs = cfg->costs, .limits = cfg->limits,
                                  .one_per_symbol = cfg->one_per_symbol, .track_sims = cfg->track_sims,
-                                 .agents = agents, .na = na, .symbols = symbols, .ns = ns};
+                                 .agents = agents, .na = na, .symbols = symbols, .ns = ns, .agent_names = names};
     int rc = mt_journal_open(path, j, err);
     if (rc == 0 && (rc = mt_journal_begin_tick(*j, err)) == 0 && (rc = mt_journal_run_begin(*j, &run, run_id, err)) == 0)
         rc = mt_journal_sink(*j, *run_id, sink, err);
@@ -406,8 +406,8 @@ static int run_backtest(struct mt_cli *cli, int argc, char **argv)
     struct mt_sink journal_sink;
     int64_t run_id = 0;
     if (rc == 0 && (rc = load_all(cli, &cat, sel.tf, lower_set ? &lower_tf : NULL, spreads, s, lo, sp, ps, &err)) == 0 &&
-        (!journal_path || (rc = journal_begin(journal_path, ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &journal_sink,
-                                              &jn, &run_id, &err)) == 0))
+        (!journal_path || (rc = journal_begin(journal_path, ps, cat.n, agents, with_models ? ids : NULL,
+                                              (size_t)n_ids, sel.tf, &cfg, &journal_sink, &jn, &run_id, &err)) == 0))
         rc = mt_portfolio_run(ps, cat.n, agents, (size_t)n_ids, sel.tf, &cfg, &res, &err);
     if (rc == 0 && jn && (rc = mt_journal_run_end(jn, run_id, mt_clock_now(mt_clock_wall()), &err)) == 0)
         rc = mt_journal_commit_tick(jn, &err);
