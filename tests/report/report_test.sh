@@ -11,17 +11,19 @@
 # --log, and the errors.
 # Usage: report_test.sh MTRADER_BINARY SAMPLE_DIR FIXTURES_DIR NODE
 set -uo pipefail
-mt=$1
+mt=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 sample=$2
 fixtures=$3
 NODE=$4
 export NODE
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-report-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n ${MT_TEST_KEEP:-} ]] && echo "kept $work" || rm -rf "$work"' EXIT
 store="$work/store"
 # shellcheck source=../cli/lib.sh
 source "$here/../cli/lib.sh"
+# in_file FILE TEXT: FILE holds TEXT.
+in_file() { grep -qF -- "$2" "$1" || { echo "  expected to find: $2 in $1" >&2; false; }; }
 # shellcheck source=render.sh
 source "$here/render.sh"
 
@@ -31,10 +33,12 @@ cat >"$work/cfg.json" <<EOF
 {"data_dir": "$store",
  "ml": {"trials": 2, "folds": 2, "shuffled": 1, "importance_repeats": 1},
  "agents": [{"id": "tf", "strategy": "trail_fractals:5:2", "timeframe": "1h", "sides": "long",
-             "win_r": 1, "min_score": 0.3, "pairs": {"symbols": "BTCUSDT,ETHUSDT"}}]}
+             "win_r": 1, "min_score": 0.3, "pairs": {"symbols": "BTCUSDT,ETHUSDT"}},
+            {"id": "tp", "strategy": "trail_fractals:5:2", "timeframe": "1h", "sides": "short", "tp_fraction": 1}]}
 EOF
 cfg=(--config "$work/cfg.json")
-run "${cfg[@]}" train --from 2023-06-01 --journal none
+# tf has a model; tp runs unfiltered (never trained) and takes all profit at 1.8 R: tracked trades
+run "${cfg[@]}" train --agent tf --from 2023-06-01 --journal none
 check "the agent trains" is "$rc" 0
 j="$work/j.db"
 bt=(backtest --timeframe 1h --from 2024-01-01 --max-positions 3)
@@ -62,24 +66,28 @@ check "a screenshot and the DOM were checked" has "$(cat "$work/check.out")" "ch
 check "the headline figures equal the recomputation from the CSV files" is "$?" 0 ||
   cat "$work/oracle.out" >&2
 value() { "$NODE" -e 'const v = require(process.argv[1]); const x = v[process.argv[2]];
-  console.log(x === undefined ? "missing" : x)' "$work/v.json" "$1"; }
-pct() { "$NODE" -e 'console.log((100 * Number(process.argv[1])).toFixed(2))' "$1"; }
+  console.log(x === undefined ? "missing" : x)' -- "$work/v.json" "$1"; }
+pct() { "$NODE" -e 'console.log((100 * Number(process.argv[1])).toFixed(2))' -- "$1"; }
 check "the total return is the one the backtest printed" has "$printed" "total return $(pct "$(value total_return)")%"
 check "the max drawdown is the one the backtest printed" has "$printed" "max drawdown $(pct "$(value max_drawdown)")%"
-html=$(cat "$work/r.html")
-check "the agent's model is in the report" has "$html" "data-k=\"model_tf_auc\""
-check "its CV folds are rows" has "$html" "data-k=\"fold_tf_cv_1_auc\""
-check "and its test period" has "$html" "data-k=\"fold_tf_test_auc\""
-check "the calibration curve" has "$html" "data-chart=\"calibration_tf\""
-check "the baseline run is drawn" has "$html" "run 1 (baseline)"
-check "buy and hold BTC" has "$html" "buy and hold BTCUSDT"
-check "the price chart of the chosen symbol" has "$html" "data-chart=\"price_BTCUSDT\""
+check "tp is in the report, unfiltered" in_file "$work/r.html" "<td>tp</td><td>none</td>"
+check "the agent's model is in the report" in_file "$work/r.html" "data-k=\"model_tf_auc\""
+check "its CV folds are rows" in_file "$work/r.html" "data-k=\"fold_tf_cv_1_auc\""
+check "and its test period" in_file "$work/r.html" "data-k=\"fold_tf_test_auc\""
+check "the calibration curve" in_file "$work/r.html" "data-chart=\"calibration_tf\""
+check "the baseline run is drawn" in_file "$work/r.html" "run 1 (baseline)"
+check "buy and hold BTC" in_file "$work/r.html" "buy and hold BTCUSDT"
+check "the price chart of the chosen symbol" in_file "$work/r.html" "data-chart=\"price_BTCUSDT\""
 low=$(value sim_low_score_trades)
 check "the model's rejections are counted" test "$low" != missing
 n_low=$(sqlite3 "$j" "select count(*) from trades where run = 2 and kind = 'sim' and sim_reasons & 32 and state != 'open'")
 check "as many as the journal holds" is "$low" "$n_low"
 n_real=$(sqlite3 "$j" "select count(*) from trades where run = 2 and kind = 'real' and state != 'open'")
 check "the real trades' count" is "$(value trades)" "$n_real"
+n_tp=$(sqlite3 "$j" "select count(*) from trades c join trades p on p.run = c.run and p.id = c.parent
+  where c.run = 2 and c.kind = 'tracked' and c.state != 'open' and p.kind = 'real' and p.exit_reason = 'take_profit'")
+check "tracked take-profits exist in this run" test "$n_tp" -gt 0
+check "each is a tracked pair" is "$(value tracked_take_profit_real_count)" "$n_tp"
 pos=$(sqlite3 "$j" "select max(positions) from equity where run = 2")
 check "the most positions held, from the journal's exposure" is "$(value max_positions_held)" "$pos"
 size=$(stat -c %s "$work/r.html")
@@ -91,14 +99,14 @@ run "${cfg[@]}" report "$j" --run 2 --log --bench none
 cd - >/dev/null || exit 1
 check "--log exits 0" is "$rc" 0
 check "the default file name" test -s "$work/report-run-2.html"
-check "the log scale is said" has "$(cat "$work/report-run-2.html")" "Equity (log scale)"
-check "no benchmark with --bench none" lacks "$(cat "$work/report-run-2.html")" "buy and hold"
+check "the log scale is said" in_file "$work/report-run-2.html" "Equity (log scale)"
+check "no benchmark with --bench none" test "$(grep -c "buy and hold" "$work/report-run-2.html")" = 0
 
 # --- a journal of schema 1 reports read-only (its file unchanged) ---
 cp "$fixtures/journal/schema1.db" "$work/old.db"
 run --data-dir "$store" report "$work/old.db" --out "$work/old.html"
 check "a schema-1 journal reports" is "$rc" 0
-check "its exposure is said not journalled" has "$(cat "$work/old.html")" "Not journalled"
+check "its exposure is said not journalled" in_file "$work/old.html" "Not journalled"
 check "the old file is not migrated" is "$(sqlite3 "$work/old.db" 'PRAGMA user_version')" 1
 
 # --- errors ---
