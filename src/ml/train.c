@@ -724,9 +724,9 @@ static int metrics_of(const struct job *j, const size_t *rows, size_t n, const d
     return rc;
 }
 
-static cJSON *metrics_json(const struct mt_train_metrics *m)
+/* Adds m's figures to the object o (NULL: nothing) and returns o. */
+static cJSON *metrics_json(cJSON *o, const struct mt_train_metrics *m)
 {
-    cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
     cJSON_AddNumberToObject(o, "rows", (double)m->rows);
@@ -858,11 +858,71 @@ static void job_release(struct job *j)
     free(j->cols);
 }
 
-/* The card of the run (everything in res and the job). */
+/* The card's "cv_folds" into c: per CV fold, its validation rows' span and
+ * the metrics of their calibrated out-of-fold scores oof (by training
+ * position) at threshold thr, as the card's "cv" over all of them. */
+static int folds_json(const struct job *j, const double *oof, double thr, cJSON *c, struct mt_err *err)
+{
+    cJSON *a = cJSON_AddArrayToObject(c, "cv_folds");
+    size_t *rows = malloc(j->n_tr * sizeof *rows);
+    double *p = malloc(j->n_tr * sizeof *p);
+    int rc = !a || !rows || !p ? mt_err_set(err, MT_ENOMEM, "train: out of memory for the card") : 0;
+    for (size_t f = 0; rc == 0 && f < j->k; f++) {
+        size_t n = j->n_val[f];
+        assert(n > 0);
+        for (size_t i = 0; i < n; i++) {
+            rows[i] = j->tr[j->val[f][i]];
+            p[i] = oof[j->val[f][i]];
+        }
+        struct mt_train_metrics m;
+        if ((rc = metrics_of(j, rows, n, p, thr, &m, err)))
+            break;
+        char t[32];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "from", mt_time_format(j->ts->t0[rows[0]], t, sizeof t));
+        cJSON_AddStringToObject(o, "to", mt_time_format(j->ts->t0[rows[n - 1]], t, sizeof t));
+        cJSON_AddItemToArray(a, metrics_json(o, &m));
+    }
+    free(rows), free(p);
+    return rc;
+}
+
+#define RELIABILITY_BINS 10
+
+/* The reliability curve (RELIABILITY_BINS bins) of calibrated scores p of
+ * rows[0..n) (global indices) as the member `name` of rel (NULL: out of
+ * memory). */
+static int reliability_json(const struct job *j, const size_t *rows, size_t n, const double *p, cJSON *rel,
+                            const char *name, struct mt_err *err)
+{
+    struct mt_eval_bin bins[RELIABILITY_BINS];
+    uint8_t *y = malloc(n ? n : 1);
+    cJSON *a = cJSON_AddArrayToObject(rel, name);
+    int rc = !y || !a ? mt_err_set(err, MT_ENOMEM, "train: out of memory for the card") : 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        y[i] = j->y[rows[i]];
+    if (rc == 0)
+        rc = mt_eval_reliability(p, y, n, RELIABILITY_BINS, bins, err);
+    for (size_t b = 0; rc == 0 && b < RELIABILITY_BINS; b++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "lo", bins[b].lo);
+        cJSON_AddNumberToObject(o, "hi", bins[b].hi);
+        cJSON_AddNumberToObject(o, "n", (double)bins[b].n);
+        cJSON_AddNumberToObject(o, "mean_score", bins[b].mean_score);
+        cJSON_AddNumberToObject(o, "rate", bins[b].rate);
+        cJSON_AddItemToArray(a, o);
+    }
+    free(y);
+    return rc;
+}
+
+/* The card of the run (everything in res and the job); oof and pt are the
+ * calibrated out-of-fold (by training position) and test scores. */
 static cJSON *make_card(const struct job *j, const struct mt_train_agent *agent, const char *id,
                         const char (*names)[MT_FSET_NAME_MAX], const enum mt_sel_excl *why,
                         const struct mt_booster_params *p, const struct mt_calib *cal, const struct mt_rule *rule,
-                        bool have_rule, cJSON *trials, const struct mt_train_result *res, struct mt_err *err)
+                        bool have_rule, cJSON *trials, const double *oof, const double *pt,
+                        const struct mt_train_result *res, struct mt_err *err)
 {
     const struct mt_trainset *ts = j->ts;
     cJSON *c = cJSON_CreateObject();
@@ -913,8 +973,18 @@ static cJSON *make_card(const struct job *j, const struct mt_train_agent *agent,
     cJSON_AddNumberToObject(c, "win_r", j->o->win_r);
     cJSON_AddItemToObject(c, "params", mt_booster_params_to_json(p));
     cJSON_AddItemToObject(c, "trials", trials);
-    cJSON_AddItemToObject(c, "cv", metrics_json(&res->cv));
-    cJSON_AddItemToObject(c, "test", metrics_json(&res->test));
+    cJSON_AddItemToObject(c, "cv", metrics_json(cJSON_CreateObject(), &res->cv));
+    cJSON_AddItemToObject(c, "test", metrics_json(cJSON_CreateObject(), &res->test));
+    int rc = folds_json(j, oof, res->threshold, c, err);
+    cJSON *rel = rc ? NULL : cJSON_AddObjectToObject(c, "reliability");
+    if (rc == 0)
+        rc = reliability_json(j, j->tr, j->n_tr, oof, rel, "cv", err);
+    if (rc == 0)
+        rc = reliability_json(j, j->te, j->n_te, pt, rel, "test", err);
+    if (rc) {
+        cJSON_Delete(c);
+        return NULL;
+    }
     cJSON *calib = mt_calib_to_json(cal, err);
     if (!calib) { /* a card without its calibration could never be loaded */
         cJSON_Delete(c);
@@ -1125,7 +1195,7 @@ int mt_train(const struct mt_trainset *ts, const struct mt_fset *fs, enum mt_tf 
         rc = mt_gate_decide(rte, day, j.n_te, model_mask, have_rule ? rule_mask : NULL,
                             (const uint8_t *const *)shuffled, (size_t)o->shuffled, &o->gate, &out->gate, err);
     if (rc == 0) {
-        card = make_card(&j, agent, id, ts->names, why, &best, &cal, &rule, have_rule, trials, out, err);
+        card = make_card(&j, agent, id, ts->names, why, &best, &cal, &rule, have_rule, trials, oof, pt, out, err);
         trials = NULL; /* the card owns it (or freed it) */
         if (!card)
             rc = err->code ? err->code : MT_ENOMEM;

@@ -2,8 +2,9 @@
  * a label that depends only on the future is not found on the test period
  * (AUC about 0.5, nothing deployed), a planted causal signal is found and
  * promoted, the outcome itself as a feature gives AUC about 1 (so the check
- * can fail both ways); and the registry: the card, the deployment, loading
- * and scoring, and a feature set that does not match. */
+ * can fail both ways); the card's per-fold metrics and reliability curves;
+ * and the registry: the card, the deployment, loading and scoring (also of a
+ * card written before those), and a feature set that does not match. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "core/time.h"
 #include "ml/booster.h"
 #include "ml/model.h"
 #include "ml/train.h"
@@ -130,6 +132,110 @@ static struct mt_train_result train(enum scenario sc, const char *dir, const cha
     return r;
 }
 
+/* Member name of o as a number (null, a NaN the card printed, as NaN). */
+static double num(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (cJSON_IsNull(v))
+        return NAN;
+    if (!cJSON_IsNumber(v))
+        fail_msg("card: \"%s\" is not a number", name);
+    return v->valuedouble;
+}
+
+/* Member name of o, a time string, in ms. */
+static int64_t time_of(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!cJSON_IsString(v))
+        fail_msg("card: \"%s\" is not a string", name);
+    int64_t ms;
+    struct mt_err err = {0};
+    assert_int_equal(mt_time_parse(v->valuestring, &ms, &err), 0);
+    return ms;
+}
+
+/* A reliability curve of the card: 10 bins tiling [0, 1] whose rows sum to
+ * rows and whose wins sum to wins, each bin's mean score inside it. */
+static void check_reliability(const cJSON *curve, double rows, double wins)
+{
+    assert_true(cJSON_IsArray(curve));
+    assert_int_equal(cJSON_GetArraySize(curve), 10);
+    double n = 0, pos = 0;
+    for (int b = 0; b < 10; b++) {
+        const cJSON *bin = cJSON_GetArrayItem(curve, b);
+        tu_assert_close(num(bin, "lo"), b / 10.0, 1e-15);
+        tu_assert_close(num(bin, "hi"), (b + 1) / 10.0, 1e-15);
+        double nb = num(bin, "n"), ms = num(bin, "mean_score"), rate = num(bin, "rate");
+        n += nb;
+        if (nb == 0) {
+            assert_true(isnan(ms) && isnan(rate));
+            continue;
+        }
+        /* binned by floor(score * 10): a score an ulp under lo can land in the bin */
+        assert_true(ms >= num(bin, "lo") - 1e-12 && ms <= num(bin, "hi") + 1e-12);
+        assert_true(rate >= 0 && rate <= 1);
+        pos += rate * nb;
+    }
+    tu_assert_same_double(n, rows);
+    tu_assert_close(pos, wins, 1e-9);
+}
+
+/* The card's "cv_folds" and "reliability" of a run on t with quick_opts:
+ * one fold per configured fold, in time order, tiling the training span; each
+ * fold's rows are t's rows of its span (their wins and mean R as t says);
+ * the folds' counts add up to the card's "cv" (the same out-of-fold scores at
+ * the same threshold); the planted signal ranks in every fold. */
+static void check_card_folds(const cJSON *card, const struct mt_trainset *t)
+{
+    const cJSON *folds = cJSON_GetObjectItemCaseSensitive(card, "cv_folds");
+    assert_non_null(folds);
+    assert_true(cJSON_IsArray(folds));
+    assert_int_equal(cJSON_GetArraySize(folds), quick_opts().folds);
+    const cJSON *span = cJSON_GetObjectItemCaseSensitive(card, "span");
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(card, "cv");
+    const cJSON *test = cJSON_GetObjectItemCaseSensitive(card, "test");
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(card, "rows");
+    int64_t prev = time_of(span, "from") - 1, train_to = time_of(span, "train_to");
+    double n = 0, wins = 0, accepted = 0, true_pos = 0, sum_r = 0, sum_r_acc = 0;
+    for (int f = 0; f < cJSON_GetArraySize(folds); f++) {
+        const cJSON *fo = cJSON_GetArrayItem(folds, f);
+        int64_t from = time_of(fo, "from"), to = time_of(fo, "to");
+        assert_true(from > prev && from <= to && to <= train_to);
+        prev = to;
+        /* the synthetic rows' t0 are distinct hours: the fold holds t's rows of [from, to] */
+        double m = 0, w = 0, r = 0;
+        for (size_t i = 0; i < t->rows; i++)
+            if (t->t0[i] >= from && t->t0[i] <= to) {
+                m++;
+                w += t->r[i] >= 0.5;
+                r += t->r[i];
+            }
+        double fr = num(fo, "rows"), acc = num(fo, "accepted"), prec = num(fo, "precision");
+        tu_assert_same_double(fr, m);
+        tu_assert_close(num(fo, "base_rate") * fr, w, 1e-9);
+        tu_assert_close(num(fo, "mean_r_all"), r / m, 1e-12);
+        assert_true(acc >= 1 && acc <= fr);
+        assert_true(prec >= 0 && prec <= 1);
+        assert_true(num(fo, "auc") > 0.6);
+        assert_true(num(fo, "logloss") > 0 && num(fo, "brier") > 0 && num(fo, "brier") < 0.25);
+        n += fr, wins += w, accepted += acc, true_pos += prec * acc, sum_r += r;
+        sum_r_acc += num(fo, "mean_r_accepted") * acc;
+    }
+    assert_true(prev == train_to);
+    tu_assert_same_double(n, num(rows, "train"));
+    tu_assert_same_double(n, num(cv, "rows"));
+    tu_assert_same_double(accepted, num(cv, "accepted"));
+    tu_assert_close(true_pos, num(cv, "precision") * num(cv, "accepted"), 1e-9);
+    tu_assert_close(sum_r, num(cv, "mean_r_all") * n, 1e-9);
+    tu_assert_close(sum_r_acc, num(cv, "mean_r_accepted") * accepted, 1e-9);
+    const cJSON *rel = cJSON_GetObjectItemCaseSensitive(card, "reliability");
+    assert_non_null(rel);
+    check_reliability(cJSON_GetObjectItemCaseSensitive(rel, "cv"), n, wins);
+    double tw = num(test, "base_rate") * num(test, "rows");
+    check_reliability(cJSON_GetObjectItemCaseSensitive(rel, "test"), num(rows, "test"), tw);
+}
+
 static void test_future_only_label_finds_nothing(void **state)
 {
     (void)state;
@@ -191,7 +297,7 @@ static void test_planted_signal_is_found_and_promoted(void **state)
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(card, "agent")->valuestring, "syn");
     const cJSON *test = cJSON_GetObjectItemCaseSensitive(card, "test");
     tu_assert_same_double(cJSON_GetObjectItemCaseSensitive(test, "auc")->valuedouble, r.test.auc);
-    cJSON_Delete(card);
+    check_card_folds(card, &t);
 
     /* the deployed model scores a row as the booster and the calibration do */
     struct mt_model m;
@@ -218,6 +324,21 @@ static void test_planted_signal_is_found_and_promoted(void **state)
     double s;
     assert_int_equal(mt_model_score(&m, &x, mt_trainset_row(&t, 0), t.cols - 1, &s, &err), MT_EINVAL);
     assert_non_null(strstr(err.msg, "expected a feature row of 8 columns, got 7"));
+    mt_model_release(&m);
+
+    /* a card written before "cv_folds" and "reliability" still loads */
+    cJSON_DeleteItemFromObjectCaseSensitive(card, "cv_folds");
+    cJSON_DeleteItemFromObjectCaseSensitive(card, "reliability");
+    char *old = cJSON_Print(card), path[MT_MODEL_PATH_MAX];
+    assert_non_null(old);
+    snprintf(path, sizeof path, "%s/syn/20240101T000000Z/card.json", dir);
+    tu_write_file(path, old, strlen(old));
+    free(old);
+    cJSON_Delete(card);
+    assert_int_equal(mt_model_load(dir, "syn", "20240101T000000Z", MT_MODEL_BOOSTER,
+                                   (const char (*)[MT_FSET_NAME_MAX])t.names, t.cols, t.cols, &m, &err),
+                     0);
+    tu_assert_close(m.threshold, r.threshold, 1e-15);
     mt_model_release(&m);
 
     /* other feature columns: a clear error, nothing loaded */
