@@ -6,6 +6,7 @@
  *                        columns and their hash, data span and pairs,
  *                        parameters, CV and test metrics, calibration,
  *                        selected features, the gate's figures and decision,
+ *                        per-fold CV figures, reliability curves,
  *                        mtrader's version); written by ml/train
  *   AGENT/ID/model.ubj   the booster (XGBoost's UBJSON), when there is one
  *   AGENT/deployed.json  what the agent runs: {"model": ID or null, "kind":
