@@ -26,7 +26,7 @@ static const char css[] =
     "section{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:12px 16px;margin:14px 0;"
     "break-inside:avoid}"
     "table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{padding:3px 8px;text-align:right;"
-    "border-bottom:1px solid #eef0f2}th{background:#f3f4f6;font-weight:600}td:first-child,th:first-child"
+    "border-bottom:1px solid #eef0f2;white-space:nowrap}th{background:#f3f4f6;font-weight:600}td:first-child,th:first-child"
     "{text-align:left}"
     ".kv td:first-child{color:#57606a}.note{color:#57606a;font-size:12.5px}.warn{color:#9a3412}"
     ".metrics{display:grid;grid-template-columns:repeat(4,1fr);gap:6px;margin:8px 0}"
@@ -1124,7 +1124,9 @@ static int sec_models(struct ctx *c, struct mt_err *err)
         fprintf(f, "</table>");
         note(f, "CV folds: out-of-fold scores of the purged k-fold inside the training span (what the parameters, "
                 "calibration and threshold were chosen on); test: the untouched last part of the span, scored once. "
-                "Precision is the win rate of the setups at or above the threshold.");
+                "Precision is the win rate of the setups at or above the threshold. The calibration curves below: "
+                "per bin of the calibrated score, the observed win rate (y) against the mean score (x); on the "
+                "diagonal a score is the win rate it says.");
     }
     for (size_t i = 0; i < in->n_models; i++)
         if (in->models[i].card)
