@@ -38,20 +38,6 @@
 
 /* ---------------------------------------------------------------- dump ---- */
 
-static const char *type_name(enum mt_pq_type t)
-{
-    switch (t) {
-    case MT_PQ_BOOLEAN: return "BOOLEAN";
-    case MT_PQ_INT32: return "INT32";
-    case MT_PQ_INT64: return "INT64";
-    case MT_PQ_INT96: return "INT96";
-    case MT_PQ_FLOAT: return "FLOAT";
-    case MT_PQ_DOUBLE: return "DOUBLE";
-    case MT_PQ_BYTE_ARRAY: return "BYTE_ARRAY";
-    }
-    return "UNKNOWN";
-}
-
 static const char *unit_name(enum mt_pq_time_unit u)
 {
     switch (u) {
@@ -211,7 +197,7 @@ static void dump_header(FILE *out, const struct mt_pq_reader *r)
         fputs(j ? ",{\"name\":" : "{\"name\":", out);
         json_cstring(out, ci->name);
         fprintf(out, ",\"type\":\"%s\",\"optional\":%s,\"time_unit\":\"%s\",\"string\":%s}",
-                type_name(ci->type), ci->optional ? "true" : "false", unit_name(ci->time_unit),
+                mt_pq_type_name((int32_t)ci->type), ci->optional ? "true" : "false", unit_name(ci->time_unit),
                 ci->is_string ? "true" : "false");
     }
     fputs("],\"kv\":[", out);
