@@ -291,6 +291,30 @@ static struct mt_portfolio_config portfolio_config_of(const struct mt_session_co
     return pc;
 }
 
+/* Opens the journal at path and checks that run 1 holds res's trades exactly, as
+ * the engine left them (scores and parents too); returns the journal (the
+ * caller closes it) and its trades in *v (the caller frees them). */
+static struct mt_journal *journal_holds_portfolio(const char *path, const struct mt_portfolio_result *res,
+                                                  struct mt_position **v)
+{
+    struct mt_journal *j;
+    struct mt_err err = {0};
+    if (mt_journal_open(path, &j, &err))
+        fail_msg("%s", err.msg);
+    size_t n;
+    assert_int_equal(mt_journal_trades(j, 1, v, &n, &err), 0);
+    assert_int_equal(n, res->n_trades);
+    for (size_t i = 0; i < n; i++) {
+        const struct mt_portfolio_trade *x = &res->trades[i];
+        struct mt_position want = {.trade = x->trade, .id = x->id,
+                                   .parent = x->parent >= 0 ? res->trades[x->parent].id : 0,
+                                   .agent = (uint32_t)x->agent, .series = (uint32_t)x->series, .setup = x->setup,
+                                   .score = x->score, .sim_reasons = x->sim_reasons};
+        tu_assert_same_position(&want, &(*v)[i]);
+    }
+    return j;
+}
+
 static void test_replay_equals_portfolio(void **state)
 {
     struct fixture *f = *state;
@@ -321,23 +345,13 @@ static void test_replay_equals_portfolio(void **state)
            res.sim, res.tracked, res.n_equity);
     assert_true(res.real > 10 && res.sim > 5 && res.tracked > 0);
 
-    struct mt_journal *j;
-    if (mt_journal_open(jp, &j, &err))
-        fail_msg("%s", err.msg);
     struct mt_position *v;
-    size_t n;
-    assert_int_equal(mt_journal_trades(j, 1, &v, &n, &err), 0);
-    assert_int_equal(n, res.n_trades);
+    struct mt_journal *j = journal_holds_portfolio(jp, &res, &v);
+    size_t n = res.n_trades;
     struct mt_trade_result *tr = malloc(n * sizeof *tr);
     assert_non_null(tr);
     size_t n_real = 0, censored = 0, parents = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct mt_portfolio_trade *x = &res.trades[i];
-        struct mt_position want = {.trade = x->trade, .id = x->id,
-                                   .parent = x->parent >= 0 ? res.trades[x->parent].id : 0,
-                                   .agent = (uint32_t)x->agent, .series = (uint32_t)x->series, .setup = x->setup,
-                                   .score = x->score, .sim_reasons = x->sim_reasons};
-        tu_assert_same_position(&want, &v[i]);
         censored += v[i].trade.exit == MT_EXIT_CENSORED;
         parents += v[i].parent != 0;
         if (v[i].trade.kind == MT_TRADE_REAL)
@@ -1351,22 +1365,12 @@ static void test_models_score_alike(void **state)
     struct mt_portfolio_result res;
     if (mt_portfolio_run(ps, 2, &ea, 1, MT_TF_1H, &pc, &res, &err))
         fail_msg("%s", err.msg);
-    struct mt_journal *j;
-    if (mt_journal_open(whole, &j, &err))
-        fail_msg("%s", err.msg);
     struct mt_position *v;
-    size_t n;
-    assert_int_equal(mt_journal_trades(j, 1, &v, &n, &err), 0);
-    assert_int_equal(n, res.n_trades);
+    struct mt_journal *j = journal_holds_portfolio(whole, &res, &v); /* the scores too, bit for bit */
+    size_t n = res.n_trades;
     size_t low = 0, scored = 0;
     double lo = 2, hi = -1;
     for (size_t i = 0; i < n; i++) {
-        const struct mt_portfolio_trade *x = &res.trades[i];
-        struct mt_position want = {.trade = x->trade, .id = x->id,
-                                   .parent = x->parent >= 0 ? res.trades[x->parent].id : 0,
-                                   .agent = (uint32_t)x->agent, .series = (uint32_t)x->series, .setup = x->setup,
-                                   .score = x->score, .sim_reasons = x->sim_reasons};
-        tu_assert_same_position(&want, &v[i]); /* the score too, bit for bit */
         low += (v[i].sim_reasons & MT_SIM_LOW_SCORE) != 0;
         if (v[i].parent == 0) {
             scored++;
