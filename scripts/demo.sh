@@ -60,6 +60,16 @@ step "train the agents' models (10 TPE trials each; the journal's trades join th
 step "the model registry"
 "$mt" --config docs/mtrader.example.json --data-dir "$store" models
 
-step "the filtered backtest of the 1h agents on the test period (rejected setups are low_score sims)"
+step "the 1h agents' strategies unfiltered on the test period, journalled (run 1 of backtests.db)"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" backtest \
+  --strategy channel_run:200:mid:edge,channel_run:200:edge:mid --timeframe 1h --from 2024-01-01 \
+  --trades "$store/trades-unfiltered.csv" --equity "$store/equity-unfiltered.csv" --journal "$store/backtests.db" |
+  tail -3
+
+step "the filtered backtest of the 1h agents on the test period (rejected setups are low_score sims; run 2)"
 "$mt" --config docs/mtrader.example.json --data-dir "$store" backtest --models --timeframe 1h --from 2024-01-01 \
-  --trades "$store/trades-models.csv" --equity "$store/equity-models.csv"
+  --trades "$store/trades-models.csv" --equity "$store/equity-models.csv" --journal "$store/backtests.db"
+
+step "the HTML report of the filtered backtest, the unfiltered one as its baseline"
+"$mt" --data-dir "$store" report "$store/backtests.db" --run 2 --baseline 1 --out "$store/report.html"
+echo "open $store/report.html in a browser (self-contained: no network needed)"
