@@ -225,3 +225,11 @@ int mt_cli_strategy_ids(const struct mt_command *cmd, const struct mt_cli *cli, 
     }
     return MT_EXIT_OK;
 }
+
+void mt_cli_journal_path(const struct mt_cli *cli, char *buf, size_t size)
+{
+    if (cli->cfg.session.journal[0])
+        snprintf(buf, size, "%s", cli->cfg.session.journal);
+    else
+        snprintf(buf, size, "%s/journal.db", cli->cfg.data_dir);
+}

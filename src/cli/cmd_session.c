@@ -110,10 +110,7 @@ static int parse(struct mt_cli *cli, const struct mt_command *cmd, int argc, cha
     c->limits.max_positions = (int)app->trading.max_positions;
     c->spreads = app->session.spreads;
     double grace = app->session.grace_s;
-    if (app->session.journal[0])
-        snprintf(o->journal, sizeof o->journal, "%s", app->session.journal);
-    else
-        snprintf(o->journal, sizeof o->journal, "%s/journal.db", app->data_dir);
+    mt_cli_journal_path(cli, o->journal, sizeof o->journal);
     struct mt_err err = {0};
     int ch, rc = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1 && rc == 0) {
