@@ -88,9 +88,13 @@ static void attention(struct status *s, const char *fmt, ...)
     va_end(ap);
 }
 
+/* t as mt_time_format writes it; "-" for an unbounded end (INT64_MIN, INT64_MAX). */
 static const char *fmt_time(int64_t t, char *buf, size_t size)
 {
-    return t == INT64_MIN || t == INT64_MAX ? snprintf(buf, size, "-"), buf : mt_time_format(t, buf, size);
+    if (t != INT64_MIN && t != INT64_MAX)
+        return mt_time_format(t, buf, size);
+    snprintf(buf, size, "-");
+    return buf;
 }
 
 /* "3 d 4 h", "5 h 2 m", "12 m", "40 s" of ms >= 0. */

@@ -123,7 +123,7 @@ static int take_globals(int *argc, char **argv, struct globals *g)
 {
     int kept = 1, i = 1;
     for (; i < *argc && strcmp(argv[i], "--") != 0; i++) {
-        const char *progress = NULL;
+        const char *progress = NULL; /* --progress takes no value: never set */
         int r = take_global(*argc, argv, &i, "config", true, &g->config_path);
         if (r == 0)
             r = take_global(*argc, argv, &i, "data-dir", true, &g->data_dir);
