@@ -202,8 +202,9 @@ static void print_run(const struct status *s)
     for (size_t i = 0; i < s->n_agents; i++) {
         char word[24];
         snprintf(word, sizeof word, " %s,", s->agents[i].timeframe);
-        if (s->agents[i].timeframe[0] && !strstr(seen, word) && strlen(seen) + strlen(word) < sizeof seen)
-            strcat(seen, word);
+        size_t len = strlen(seen), n = strlen(word);
+        if (s->agents[i].timeframe[0] && !strstr(seen, word) && len + n < sizeof seen)
+            memcpy(seen + len, word, n + 1);
     }
     if (!seen[0])
         snprintf(seen, sizeof seen, " %s,", r->timeframe);
