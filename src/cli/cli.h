@@ -125,6 +125,7 @@ extern const struct mt_command mt_cmd_scan;
 extern const struct mt_command mt_cmd_run;
 extern const struct mt_command mt_cmd_replay;
 extern const struct mt_command mt_cmd_journal;
+extern const struct mt_command mt_cmd_status;
 extern const struct mt_command mt_cmd_train;
 extern const struct mt_command mt_cmd_models;
 

@@ -109,14 +109,15 @@ int mt_cli_engine_option(const struct mt_command *cmd, int c, const char *value,
  * Returns 0, or -1 when it does not fit. */
 int mt_cli_models_dir(const struct mt_cli *cli, char *buf, size_t size);
 
+/* The session journal: config session.journal, else DATA_DIR/journal.db,
+ * into buf (cut to fit). */
+void mt_cli_journal_path(const struct mt_cli *cli, char *buf, size_t size);
+
 /* The models' feature set: config ml.features, else the built-in set. */
 int mt_cli_model_fset(const struct mt_cli *cli, struct mt_fset *fs, struct mt_err *err);
 
 /* The entries of folder path that are folders, sorted, into *out (the caller
  * frees each and the array). Returns 0, or MT_ENOENT when path cannot be read. */
 int mt_cli_subdirs(const char *path, char ***out, size_t *n);
-
-/* The session's journal: config session.journal, else DATA_DIR/journal.db. */
-void mt_cli_journal_path(const struct mt_cli *cli, char *buf, size_t size);
 
 #endif

@@ -596,3 +596,173 @@ void mt_jq_cursor_free(struct mt_jq_cursor *c)
     sqlite3_finalize(c->s);
     free(c);
 }
+
+/* ---- status: a run's agents and limits, its last tick, clocks and orders ---- */
+
+/* Fills the item at p from the current row of s. */
+typedef void row_fill(sqlite3_stmt *s, void *p);
+
+/* Runs text with ?1 = run, collecting every row through fill into *out
+ * (malloc'ed elem-byte items; NULL when *n is 0); what names the rows in
+ * messages. */
+static int collect(struct mt_jq *q, const char *text, int64_t run, const char *what, size_t elem, row_fill *fill,
+                   void **out, size_t *n, struct mt_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    char step_name[64];
+    snprintf(step_name, sizeof step_name, "reading the %s", what);
+    sqlite3_stmt *s;
+    int rc = prepare(q, text, step_name, &s, err), step = SQLITE_DONE;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run);
+    unsigned char *v = NULL;
+    size_t cap = 0, k = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        unsigned char *w = k < MT_JOURNAL_MAX_ROWS ? mt_grow(v, &cap, k, elem, 16) : NULL;
+        if (!w) {
+            rc = mt_err_set(err, MT_ENOMEM, "journal %s: no room for %zu %s", q->path, k + 1, what);
+            break;
+        }
+        v = w;
+        fill(s, v + elem * k++);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sql_fail(q, step_name, err);
+    sqlite3_finalize(s);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+int mt_jq_run_limits(struct mt_jq *q, int64_t run, struct mt_jq_limits *l, struct mt_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(q, "SELECT max_positions, max_open_r FROM runs WHERE id = ?", "reading the run's limits", &s,
+                     err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *l = (struct mt_jq_limits){sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1)};
+    else if (step == SQLITE_DONE)
+        rc = mt_err_set(err, MT_ENOENT, "journal %s has no run %lld", q->path, (long long)run);
+    else
+        rc = sql_fail(q, "reading the run's limits", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static void fill_agent(sqlite3_stmt *s, void *p)
+{
+    struct mt_jq_agent *a = p;
+    *a = (struct mt_jq_agent){.idx = sqlite3_column_int64(s, 0),
+                              .risk = col_real(s, 5),
+                              .max_positions = sqlite3_column_int64(s, 6),
+                              .max_open_r = col_real(s, 7),
+                              .min_score = col_real(s, 8)};
+    col_copy(s, 1, a->name, sizeof a->name);
+    col_copy(s, 2, a->strategy, sizeof a->strategy);
+    col_copy(s, 3, a->timeframe, sizeof a->timeframe);
+    col_copy(s, 4, a->sides, sizeof a->sides);
+}
+
+int mt_jq_agents(struct mt_jq *q, int64_t run, struct mt_jq_agent **out, size_t *n, struct mt_err *err)
+{
+    void *v;
+    int rc = collect(q,
+                     "SELECT idx, name, strategy, timeframe, sides, risk, max_positions, max_open_r, min_score"
+                     " FROM agents WHERE run = ? ORDER BY idx",
+                     run, "agents", sizeof **out, fill_agent, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+int mt_jq_initial_risks(struct mt_jq *q, int64_t run, const struct mt_jq_trade *v, size_t n, double *risk,
+                        struct mt_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(q, "SELECT init_size * CASE side WHEN 'long' THEN entry - init_stop ELSE init_stop - entry END"
+                     " FROM trades WHERE run = ?1 AND id = ?2",
+                     "reading the trades' initial risk", &s, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, run);
+        sqlite3_bind_int64(s, 2, v[i].id);
+        int step = sqlite3_step(s);
+        if (step == SQLITE_ROW)
+            risk[i] = col_real(s, 0);
+        else if (step == SQLITE_DONE)
+            risk[i] = NAN;
+        else
+            rc = sql_fail(q, "reading the trades' initial risk", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int mt_jq_last_tick(struct mt_jq *q, int64_t run, struct mt_jq_tick *t, bool *found, struct mt_err *err)
+{
+    *found = false;
+    sqlite3_stmt *s;
+    int rc = prepare(q,
+                     "SELECT time, wall, bars, decisions, opened, closed FROM ticks WHERE run = ?"
+                     " ORDER BY time DESC LIMIT 1",
+                     "reading the last tick", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *t = (struct mt_jq_tick){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                                 sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5)};
+        *found = true;
+    } else if (step != SQLITE_DONE) {
+        rc = sql_fail(q, "reading the last tick", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static void fill_clock(sqlite3_stmt *s, void *p)
+{
+    struct mt_jq_clock *c = p;
+    *c = (struct mt_jq_clock){.has_last_bar = sqlite3_column_type(s, 1) != SQLITE_NULL,
+                              .last_bar = sqlite3_column_int64(s, 1),
+                              .balance = col_real(s, 2)};
+    col_copy(s, 0, c->timeframe, sizeof c->timeframe);
+}
+
+int mt_jq_clocks(struct mt_jq *q, int64_t run, struct mt_jq_clock **out, size_t *n, struct mt_err *err)
+{
+    void *v;
+    int rc = collect(q, "SELECT timeframe, last_bar, balance FROM clocks WHERE run = ? ORDER BY timeframe", run,
+                     "clocks", sizeof **out, fill_clock, &v, n, err);
+    *out = v;
+    return rc;
+}
+
+static void fill_order(sqlite3_stmt *s, void *p)
+{
+    struct mt_jq_order *o = p;
+    *o = (struct mt_jq_order){.id = sqlite3_column_int64(s, 0), .trade = sqlite3_column_int64(s, 1)};
+    col_copy(s, 2, o->client_order_id, sizeof o->client_order_id);
+    col_copy(s, 3, o->status, sizeof o->status);
+    col_copy(s, 4, o->side, sizeof o->side);
+    col_copy(s, 5, o->type, sizeof o->type);
+}
+
+int mt_jq_orders(struct mt_jq *q, int64_t run, struct mt_jq_order **out, size_t *n, struct mt_err *err)
+{
+    void *v;
+    int rc = collect(q, "SELECT id, trade, client_order_id, status, side, type FROM orders WHERE run = ? ORDER BY id",
+                     run, "orders", sizeof **out, fill_order, &v, n, err);
+    *out = v;
+    return rc;
+}

@@ -145,4 +145,75 @@ const char *mt_jq_cursor_text(const struct mt_jq_cursor *c, size_t i);
 /* Frees c (NULL: no-op). */
 void mt_jq_cursor_free(struct mt_jq_cursor *c);
 
+/* ---- status: a run's agents and limits, its last tick, clocks and orders (mtrader status) ---- */
+
+/* The account limits of a run (runs.max_positions, runs.max_open_r). */
+struct mt_jq_limits {
+    int64_t max_positions; /* open real positions */
+    double max_open_r;     /* open risk in R */
+};
+
+/* Run's account limits into *l. MT_ENOENT for an unknown run. */
+int mt_jq_run_limits(struct mt_jq *q, int64_t run, struct mt_jq_limits *l, struct mt_err *err);
+
+/* One agent of a run as journalled (mt_jq_agents). */
+struct mt_jq_agent {
+    int64_t idx;
+    char name[64];      /* "" when unnamed (a backtest's agents) */
+    char strategy[128];
+    char timeframe[16]; /* "" when not recorded (a backtest's: the run's) */
+    char sides[8];      /* long, short, both; "" when not recorded */
+    double risk;        /* per trade, of the equity */
+    int64_t max_positions;
+    double max_open_r, min_score;
+};
+
+/* The agents of run in idx order; *out malloc'ed (the caller frees it; NULL
+ * when *n is 0). */
+int mt_jq_agents(struct mt_jq *q, int64_t run, struct mt_jq_agent **out, size_t *n, struct mt_err *err);
+
+/* The initial risk of each trade v[0..n) of run (listed by mt_jq_trades):
+ * init_size x (entry - init_stop) for a long, x (init_stop - entry) for a
+ * short, quote, into risk[i]: positive when the initial stop lies on the
+ * losing side of the entry, else not; NaN for a trade id the run does not
+ * hold. */
+int mt_jq_initial_risks(struct mt_jq *q, int64_t run, const struct mt_jq_trade *v, size_t n, double *risk,
+                        struct mt_err *err);
+
+/* One session tick (the ticks table). Times are ms UTC. */
+struct mt_jq_tick {
+    int64_t time;    /* the session's clock */
+    int64_t wall;    /* the wall clock when it was journalled */
+    int64_t bars, decisions, opened, closed;
+};
+
+/* The run's latest tick (largest time) into *t and *found true; *found false
+ * when it has none (a backtest). */
+int mt_jq_last_tick(struct mt_jq *q, int64_t run, struct mt_jq_tick *t, bool *found, struct mt_err *err);
+
+/* One timeframe's clock of a session run (the clocks table). */
+struct mt_jq_clock {
+    char timeframe[16];
+    bool has_last_bar;
+    int64_t last_bar; /* open time of the last bar processed, ms UTC */
+    double balance;   /* the run's balance plus this timeframe's agents' realized pnl */
+};
+
+/* The clocks of run in timeframe order; *out malloc'ed (the caller frees it;
+ * NULL when *n is 0). */
+int mt_jq_clocks(struct mt_jq *q, int64_t run, struct mt_jq_clock **out, size_t *n, struct mt_err *err);
+
+/* One exchange order of a run (the orders table). */
+struct mt_jq_order {
+    int64_t id, trade;
+    char client_order_id[64];
+    char status[24]; /* Binance's: NEW, PARTIALLY_FILLED, FILLED, CANCELED, ... */
+    char side[8];    /* buy, sell */
+    char type[24];
+};
+
+/* The orders of run in id order; *out malloc'ed (the caller frees it; NULL
+ * when *n is 0). */
+int mt_jq_orders(struct mt_jq *q, int64_t run, struct mt_jq_order **out, size_t *n, struct mt_err *err);
+
 #endif
