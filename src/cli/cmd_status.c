@@ -151,6 +151,11 @@ static int load(struct status *s, int64_t want, struct mt_err *err)
     if (!(s->att = open_memstream(&s->att_text, &s->att_len)))
         return mt_err_set(err, MT_ENOMEM, "status: out of memory");
     int rc = mt_jq_open(s->journal, &s->q, err);
+    if (!rc && mt_jq_schema(s->q) < 2)
+        rc = mt_err_set(err, MT_EFORMAT,
+                        "journal %s is of schema %d, from before the session (schema 2): it holds no session to "
+                        "show (mtrader journal and mtrader report read it)",
+                        s->journal, mt_jq_schema(s->q));
     if (!rc)
         rc = pick_run(s->q, want, &s->run, err);
     if (!rc)

@@ -16,6 +16,7 @@
 struct mt_jq {
     sqlite3 *db;
     char *path; /* for messages */
+    int schema; /* the file's PRAGMA user_version */
 };
 
 static int sql_fail(const struct mt_jq *q, const char *step, struct mt_err *err)
@@ -70,6 +71,7 @@ int mt_jq_open(const char *path, struct mt_jq **out, struct mt_err *err)
             rc = mt_err_set(err, MT_EFORMAT,
                             "journal %s: schema version %d is newer than this mtrader's %d (use a newer mtrader)",
                             path, version, MT_JOURNAL_SCHEMA);
+        q->schema = version;
     }
     if (rc) {
         mt_jq_close(q);
@@ -77,6 +79,11 @@ int mt_jq_open(const char *path, struct mt_jq **out, struct mt_err *err)
     }
     *out = q;
     return 0;
+}
+
+int mt_jq_schema(const struct mt_jq *q)
+{
+    return q->schema;
 }
 
 void mt_jq_close(struct mt_jq *q)

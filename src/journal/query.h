@@ -24,6 +24,10 @@ struct mt_jq; /* opaque */
  * mt_jq_close. */
 int mt_jq_open(const char *path, struct mt_jq **q, struct mt_err *err);
 
+/* The file's schema version (1 .. MT_JOURNAL_SCHEMA): tables and columns of
+ * later versions are missing from an older file (docs/journal.md). */
+int mt_jq_schema(const struct mt_jq *q);
+
 /* Closes q. NULL: no-op. */
 void mt_jq_close(struct mt_jq *q);
 

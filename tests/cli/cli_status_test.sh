@@ -146,6 +146,9 @@ run status --journal "$work/none.db"
 check "a missing journal: exit 1" is "$rc" 1
 run status extra
 check "an argument: usage error" is "$rc" 2
+run status --journal "$(dirname "$0")/../fixtures/journal/schema1.db"
+check "a journal of schema 1: exit 1" is "$rc" 1
+check "it says why" has "$errout" "is of schema 1, from before the session (schema 2)"
 
 echo "cli_status: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
