@@ -60,6 +60,9 @@ step "train the agents' models (10 TPE trials each; the journal's trades join th
 step "the model registry"
 "$mt" --config docs/mtrader.example.json --data-dir "$store" models
 
+step "the paper session's status: agents and their models, open positions and risk, what needs attention"
+"$mt" --config docs/mtrader.example.json --data-dir "$store" status --journal "$store/journal.db"
+
 step "the 1h agents' strategies unfiltered on the test period, journalled (run 1 of backtests.db)"
 "$mt" --config docs/mtrader.example.json --data-dir "$store" backtest \
   --strategy channel_run:200:mid:edge,channel_run:200:edge:mid --timeframe 1h --from 2024-01-01 \

@@ -56,8 +56,10 @@ static void print_main_usage(FILE *out)
             "  --progress         draw progress bars even when stderr is not a terminal\n"
             "  -h, --help         this help; 'mtrader <command> --help' for a command\n"
             "  --version          print the version, the build options and the libraries' versions\n"
-            "global options go before the command or after it (up to a '--'), as --opt VALUE or\n"
-            "--opt=VALUE; one given twice takes the later value.\n"
+            "--config, --data-dir, --log-level and --progress go before the command or after it\n"
+            "(up to a '--'; after it spelled in full), as --opt VALUE or --opt=VALUE; one given twice\n"
+            "takes the later value; a command option's value spelled like one of them needs the\n"
+            "--opt=VALUE form. -h/--help and --version go before the command.\n"
             "\n"
             "exit codes: 0 ok, 1 failure, 2 usage error\n");
 }
@@ -88,32 +90,30 @@ struct globals {
 /* If argv[*i] is global option name (with a value: "--name VALUE" or
  * "--name=VALUE", into *value; without: "--name" only), takes it and returns
  * 1, moving *i past its value; 0 when it is not; MT_EXIT_USAGE after printing
- * why when its value is missing. */
+ * why when its value is missing or empty, or it has one it does not take. */
 static int take_global(int argc, char **argv, int *i, const char *name, bool has_value, const char **value)
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
-    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0 || (a[2 + n] != '\0' && a[2 + n] != '='))
         return 0;
-    if (a[2 + n] == '\0') {
-        if (!has_value)
+    if (!has_value) {
+        if (a[2 + n] == '\0')
             return 1;
-        if (*i + 1 >= argc) {
-            fprintf(stderr, "mtrader: option '--%s' requires an argument\nTry 'mtrader --help'.\n", name);
-            return MT_EXIT_USAGE;
-        }
-        *value = argv[++*i];
-        return 1;
-    }
-    if (a[2 + n] == '=' && has_value) {
-        *value = a + 3 + n;
-        return 1;
-    }
-    if (a[2 + n] == '=') {
         fprintf(stderr, "mtrader: option '--%s' doesn't allow an argument\nTry 'mtrader --help'.\n", name);
         return MT_EXIT_USAGE;
     }
-    return 0;
+    if (a[2 + n] == '\0' && *i + 1 >= argc) {
+        fprintf(stderr, "mtrader: option '--%s' requires an argument\nTry 'mtrader --help'.\n", name);
+        return MT_EXIT_USAGE;
+    }
+    const char *v = a[2 + n] == '=' ? a + 3 + n : argv[++*i];
+    if (!*v) {
+        fprintf(stderr, "mtrader: option '--%s' needs a non-empty value\nTry 'mtrader --help'.\n", name);
+        return MT_EXIT_USAGE;
+    }
+    *value = v;
+    return 1;
 }
 
 /* Takes the global options out of the command's argv (argv[0] the command),
@@ -160,9 +160,16 @@ int main(int argc, char **argv)
     /* '+' stops at the first non-option: the command name. */
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': g.config_path = optarg; break;
-        case 'd': g.data_dir = optarg; break;
-        case 'l': g.log_level = optarg; break;
+        case 'c':
+        case 'd':
+        case 'l':
+            if (!*optarg) {
+                fprintf(stderr, "mtrader: option '--%s' needs a non-empty value\nTry 'mtrader --help'.\n",
+                        c == 'c' ? "config" : c == 'd' ? "data-dir" : "log-level");
+                return MT_EXIT_USAGE;
+            }
+            *(c == 'c' ? &g.config_path : c == 'd' ? &g.data_dir : &g.log_level) = optarg;
+            break;
         case 'p': g.force_progress = true; break;
         case 'h': print_main_usage(stdout); return MT_EXIT_OK;
         case 'V': print_version(); return MT_EXIT_OK;

@@ -42,6 +42,12 @@ check "journal: its table" has "$out" "1 run"
 run data --data-dir
 check "a missing value: usage error" is "$rc" 2
 check "a missing value: names the option" has "$errout" "option '--data-dir' requires an argument"
+for form in "data --data-dir=" "--data-dir= data" "data --config="; do
+  # shellcheck disable=SC2086
+  run $form
+  check "an empty value ($form): usage error" is "$rc" 2
+  check "an empty value ($form): said so" has "$errout" "needs a non-empty value"
+done
 run data --progress=yes
 check "--progress=VALUE: usage error" is "$rc" 2
 run import --data-dir "$work/b" -- "$fx/ohlcv/zip" --data-dir
