@@ -309,7 +309,7 @@ static int run_report(struct mt_cli *cli, int argc, char **argv)
         const char *deployed = "none";
         rc = agent_card(models_dir, run.agents[a].name, &deployed, &cards[nmod], &err);
         if (rc == 0)
-            models[nmod] = (struct mt_report_model){run.agents[a].name, deployed, cards[nmod]};
+            models[nmod] = (struct mt_report_model){(uint32_t)a, run.agents[a].name, deployed, cards[nmod]};
         nmod += rc == 0;
     }
     int64_t *bt = NULL;

@@ -38,6 +38,8 @@ double mt_chart_py(const struct mt_chart *c, double y)
 
 /* ---- tick labels ---- */
 
+#define MAX_TICKS 64 /* of one axis: a bound whatever the range's rounding */
+
 static void fmt_number(double v, enum mt_axis_fmt fmt, double step, char *buf, size_t size)
 {
     int dec = step >= 1 || step <= 0 ? 0 : (int)ceil(-log10(step) - 1e-9);
@@ -91,8 +93,11 @@ static void y_axis(struct mt_chart *c)
         return;
     }
     double step = nice_step(c->y1 - c->y0, 5);
-    for (double v = ceil(c->y0 / step) * step; v <= c->y1 + step * 1e-9; v += step)
+    double v0 = ceil(c->y0 / step) * step;
+    for (int k = 0; k < MAX_TICKS && v0 + k * step <= c->y1 + step * 1e-9; k++) {
+        double v = v0 + k * step;
         tick_y(c, fabs(v) < step * 1e-9 ? 0 : v, step);
+    }
 }
 
 static void tick_x(struct mt_chart *c, double v, const char *label)
@@ -117,7 +122,7 @@ static void time_axis(struct mt_chart *c)
         mt_civil_from_days(d0, &y, &m, &d);
         int64_t idx = y * 12 + (int64_t)m - 1 + 1; /* the first month start after x0 */
         idx = (idx + months - 1) / months * months;
-        for (;; idx += months) {
+        for (int k = 0; k < MAX_TICKS; k++, idx += months) {
             int64_t yy = idx / 12;
             unsigned mm = (unsigned)(idx % 12) + 1;
             int64_t day = mt_days_from_civil(yy, mm, 1);
@@ -140,7 +145,7 @@ static void time_axis(struct mt_chart *c)
             break;
         }
     int64_t step = step_h * 3600000, t = ((int64_t)c->x0 / step + 1) * step;
-    for (; (double)t <= c->x1; t += step) {
+    for (int k = 0; k < MAX_TICKS && (double)t <= c->x1; k++, t += step) {
         int64_t y;
         unsigned m, d;
         mt_civil_from_days(t / MT_MS_DAY, &y, &m, &d);
@@ -160,7 +165,9 @@ static void x_axis(struct mt_chart *c)
     }
     double step = nice_step(c->x1 - c->x0, 6);
     char label[32];
-    for (double v = ceil(c->x0 / step) * step; v <= c->x1 + step * 1e-9; v += step) {
+    double v0 = ceil(c->x0 / step) * step;
+    for (int k = 0; k < MAX_TICKS && v0 + k * step <= c->x1 + step * 1e-9; k++) {
+        double v = v0 + k * step;
         fmt_number(fabs(v) < step * 1e-9 ? 0 : v, c->xfmt, step, label, sizeof label);
         tick_x(c, v, label);
     }
@@ -171,7 +178,12 @@ void mt_chart_begin(struct mt_chart *c, FILE *f, const char *name, const char *t
                     bool log_y)
 {
     assert(!log_y || y0 > 0);
-    if (!(x1 > x0)) { /* one point (or none): a range around it */
+    /* one point, none, or a range too narrow for its magnitude: a range around it */
+    if (!(x1 - x0 > 1e-9 * fmax(fabs(x0), fabs(x1))))
+        x1 = x0;
+    if (!(y1 - y0 > 1e-9 * fmax(fabs(y0), fabs(y1))))
+        y1 = y0;
+    if (!(x1 > x0)) {
         x0 = isfinite(x0) ? x0 - 1 : 0;
         x1 = x0 + 2;
     }
@@ -202,32 +214,31 @@ void mt_chart_end(struct mt_chart *c)
     fprintf(c->f, "</svg>\n");
 }
 
+/* The plot column of x: floor((x - x0) / w), clamped to [0, buckets). */
+static size_t column_of(double x, double x0, double w, size_t buckets)
+{
+    double b = w > 0 ? floor((x - x0) / w) : 0;
+    return b < 0 ? 0 : b >= (double)buckets ? buckets - 1 : (size_t)b;
+}
+
 size_t mt_chart_downsample(const double *x, const double *y, size_t n, double x0, double x1, size_t buckets,
                            size_t *keep)
 {
     assert(buckets > 0);
-    size_t k = 0;
-    size_t i = 0;
+    size_t room = MT_CHART_KEEP(buckets), k = 0, i = 0;
+    double w = (x1 - x0) / (double)buckets;
     while (i < n && isnan(y[i]))
         i++;
-    if (i == n)
-        return 0;
-    double w = (x1 - x0) / (double)buckets;
-    while (i < n) {
-        /* the run of points in i's column */
-        double b = w > 0 ? floor((x[i] - x0) / w) : 0;
-        size_t first = i, lo = i, hi = i, last = i;
-        for (i++; i < n && (w > 0 ? floor((x[i] - x0) / w) : 0) == b; i++) {
-            if (isnan(y[i]))
-                continue;
-            if (y[i] < y[lo])
-                lo = i;
-            if (y[i] > y[hi])
-                hi = i;
+    /* each run of points in one column and between NaN values keeps at most 4 */
+    while (i < n && k < room) {
+        size_t b = column_of(x[i], x0, w, buckets), first = i, lo = i, hi = i, last = i;
+        for (i++; i < n && !isnan(y[i]) && column_of(x[i], x0, w, buckets) == b; i++) {
+            lo = y[i] < y[lo] ? i : lo;
+            hi = y[i] > y[hi] ? i : hi;
             last = i;
         }
         size_t pick[4] = {first, lo < hi ? lo : hi, lo < hi ? hi : lo, last};
-        for (int q = 0; q < 4; q++)
+        for (int q = 0; q < 4 && k < room; q++)
             if (k == 0 || pick[q] > keep[k - 1])
                 keep[k++] = pick[q];
         while (i < n && isnan(y[i]))
@@ -265,9 +276,8 @@ size_t mt_chart_line(struct mt_chart *c, const double *x, const double *y, size_
                      const char *cls)
 {
     size_t buckets = (size_t)(c->width - c->left - c->right);
-    size_t room = 4 * buckets + 2;
-    size_t stack[4 * 1200 + 2];
-    assert(room <= sizeof stack / sizeof stack[0]); /* charts are at most 1200 px wide */
+    size_t stack[MT_CHART_KEEP(MT_CHART_MAX_WIDTH)];
+    assert(buckets <= MT_CHART_MAX_WIDTH);
     size_t k = mt_chart_downsample(x, y, n, c->x0, c->x1, buckets, stack);
     if (k == 0)
         return 0;

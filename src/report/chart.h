@@ -48,11 +48,17 @@ void mt_chart_end(struct mt_chart *c);
 double mt_chart_px(const struct mt_chart *c, double x);
 double mt_chart_py(const struct mt_chart *c, double y);
 
+/* The widest chart, px, and the most points a line of buckets columns keeps. */
+#define MT_CHART_MAX_WIDTH 1200
+#define MT_CHART_KEEP(buckets) (4 * (size_t)(buckets))
+
 /* Which of the n points (x ascending) a line through buckets columns between
- * x0 and x1 keeps: into keep[] (room for min(n, 4 * buckets + 2)) the
- * indices, ascending; returns their count. Always keeps the first and last
- * point and, per column, its first, lowest, highest and last point; NaN y
- * values are skipped. */
+ * x0 and x1 keeps: into keep[] (room for MT_CHART_KEEP(buckets)) the
+ * indices, ascending; returns their count. Per run of points in one column
+ * (points outside [x0, x1] count to the first or last column) and between
+ * NaN y values (skipped: a gap), its first, lowest, highest and last point:
+ * so the first and the last point always. A line with more NaN gaps than
+ * that room holds keeps its first runs only. */
 size_t mt_chart_downsample(const double *x, const double *y, size_t n, double x0, double x1, size_t buckets,
                            size_t *keep);
 

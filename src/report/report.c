@@ -183,6 +183,20 @@ static void range_of(const double *v, size_t n, double *lo, double *hi)
         }
 }
 
+/* The baseline run's curve over this run's span into x / y (room for its
+ * points); returns how many. */
+static size_t baseline_points(const struct ctx *c, double *x, double *y)
+{
+    const struct mt_rpt_run *b = c->in->baseline;
+    size_t k = 0;
+    for (size_t i = 0; b && i < b->nm; i++)
+        if (b->marks[i].time >= c->eq[0].time && b->marks[i].time <= c->eq[c->n - 1].time) {
+            x[k] = (double)b->marks[i].time;
+            y[k++] = b->marks[i].equity;
+        }
+    return k;
+}
+
 /* ---- summary ---- */
 
 static const char *kind_word(enum mt_trade_kind k)
@@ -200,8 +214,11 @@ static void sec_summary(struct ctx *c)
     size_t kinds[3] = {0};
     for (size_t i = 0; i < r->nt; i++)
         kinds[r->trades[i].kind]++;
-    fprintf(f, "<table class=\"kv\"><tr><td>run</td><td>%lld, %s, %s</td></tr>", (long long)r->id, r->kind,
-            r->timeframe);
+    fprintf(f, "<table class=\"kv\"><tr><td>run</td><td>%lld, ", (long long)r->id);
+    mt_html_escape(f, r->kind);
+    fprintf(f, ", ");
+    mt_html_escape(f, r->timeframe);
+    fprintf(f, "</td></tr>");
     fprintf(f, "<tr><td>curve</td><td>%s to %s (%zu points)</td></tr>", fmt_date(c->eq[0].time, a, sizeof a),
             fmt_date(c->eq[c->n - 1].time, b, sizeof b), c->n);
     fprintf(f, "<tr><td>agents</td><td>");
@@ -210,7 +227,9 @@ static void sec_summary(struct ctx *c)
         mt_html_escape(f, r->agents[i].name);
         fprintf(f, " (");
         mt_html_escape(f, r->agents[i].strategy);
-        fprintf(f, " %s %s)", mt_tf_name(r->agents[i].tf), r->agents[i].sides);
+        fprintf(f, " %s ", mt_tf_name(r->agents[i].tf));
+        mt_html_escape(f, r->agents[i].sides);
+        fprintf(f, ")");
     }
     fprintf(f, "</td></tr><tr><td>series</td><td>%zu</td></tr>", r->ns);
     fprintf(f, "<tr><td>trades</td><td>%zu real, %zu sim, %zu tracked</td></tr></table>", kinds[0], kinds[1],
@@ -287,10 +306,7 @@ static int sec_equity(struct ctx *c, struct mt_err *err)
     }
     range_of(by, nb, &lo, &hi);
     double *qx = bx + nb, *qy = by + nb;
-    for (size_t i = 0; i < nbase; i++) {
-        qx[i] = (double)in->baseline->marks[i].time;
-        qy[i] = in->baseline->marks[i].equity;
-    }
+    nbase = baseline_points(c, qx, qy);
     range_of(qy, nbase, &lo, &hi);
     bool log_y = in->log_y && lo > 0;
     struct mt_chart ch;
@@ -520,8 +536,7 @@ static int sec_breakdown(struct ctx *c, struct mt_err *err)
     for (size_t a = 0; a < r->na && rc == 0; a++) {
         struct pick_ctx p = {MT_TRADE_REAL, (long)a, -1, -1, 0, 0};
         if ((rc = mt_rpt_group(r, pick_trade, &p, &s, err)) == 0) {
-            key_part(r->agents[a].name, part, sizeof part);
-            snprintf(key, sizeof key, "agent_%s", part);
+            snprintf(key, sizeof key, "agent_%zu", a);
             stats_row(f, r->agents[a].name, key, &s);
         }
     }
@@ -976,10 +991,10 @@ static int64_t time_of(const cJSON *o, const char *name)
     return cJSON_IsString(v) && mt_time_parse(v->valuestring, &t, &e) == 0 ? t : INT64_MIN;
 }
 
-static void fold_of(const cJSON *o, const char *agent, const char *label, int64_t from, int64_t to,
-                    struct mt_report_fold *out)
+static void fold_of(const cJSON *o, uint32_t agent_index, const char *agent, const char *label, int64_t from,
+                    int64_t to, struct mt_report_fold *out)
 {
-    *out = (struct mt_report_fold){.from = from, .to = to};
+    *out = (struct mt_report_fold){.agent_index = agent_index, .from = from, .to = to};
     snprintf(out->agent, sizeof out->agent, "%s", agent);
     snprintf(out->label, sizeof out->label, "%s", label);
     out->rows = num_of(o, "rows");
@@ -992,7 +1007,8 @@ static void fold_of(const cJSON *o, const char *agent, const char *label, int64_
     out->mean_r_all = num_of(o, "mean_r_all");
 }
 
-long mt_report_card_folds(const cJSON *card, const char *agent, struct mt_report_fold *out, size_t max,
+long mt_report_card_folds(const cJSON *card, uint32_t agent_index, const char *agent, struct mt_report_fold *out,
+                          size_t max,
                           struct mt_err *err)
 {
     size_t k = 0;
@@ -1008,32 +1024,28 @@ long mt_report_card_folds(const cJSON *card, const char *agent, struct mt_report
             break;
         char label[32];
         snprintf(label, sizeof label, "cv %zu", k + 1);
-        fold_of(fo, agent, label, time_of(fo, "from"), time_of(fo, "to"), &out[k++]);
+        fold_of(fo, agent_index, agent, label, time_of(fo, "from"), time_of(fo, "to"), &out[k++]);
     }
     const cJSON *test = cJSON_GetObjectItemCaseSensitive(card, "test"), *span = cJSON_GetObjectItemCaseSensitive(card, "span");
     if (cJSON_IsObject(test) && k < max)
-        fold_of(test, agent, "test", time_of(span, "test_from"), time_of(span, "to"), &out[k++]);
+        fold_of(test, agent_index, agent, "test", time_of(span, "test_from"), time_of(span, "to"), &out[k++]);
     return (long)k;
 }
 
 static void fold_row(FILE *f, const struct mt_report_fold *x)
 {
     char a[32], b[32], key[160], part[64];
-    key_part(x->agent, part, sizeof part);
+    key_part(x->label, part, sizeof part);
     fprintf(f, "<tr>");
     cell_text(f, x->agent);
     cell_text(f, x->label);
     fprintf(f, "<td>%s to %s</td>", fmt_date(x->from, a, sizeof a), fmt_date(x->to, b, sizeof b));
     cell_num(f, NULL, x->rows, 0);
     cell_pct(f, NULL, x->base_rate);
-    snprintf(key, sizeof key, "fold_%s_%s_auc", part, x->label);
-    for (char *s = key; *s; s++)
-        *s = *s == ' ' ? '_' : *s;
+    snprintf(key, sizeof key, "fold_%u_%s_auc", (unsigned)x->agent_index, part);
     cell_num(f, key, x->auc, 3);
     cell_num(f, NULL, x->logloss, 3);
-    snprintf(key, sizeof key, "fold_%s_%s_precision", part, x->label);
-    for (char *s = key; *s; s++)
-        *s = *s == ' ' ? '_' : *s;
+    snprintf(key, sizeof key, "fold_%u_%s_precision", (unsigned)x->agent_index, part);
     cell_pct(f, key, x->precision);
     cell_num(f, NULL, x->accepted, 0);
     cell_num(f, NULL, x->mean_r_accepted, 3);
@@ -1087,23 +1099,22 @@ static int sec_models(struct ctx *c, struct mt_err *err)
         const cJSON *gate = cJSON_GetObjectItemCaseSensitive(card, "gate");
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(card, "id");
         const cJSON *decision = cJSON_GetObjectItemCaseSensitive(gate, "decision");
-        char key[128], part[64];
-        key_part(m->agent, part, sizeof part);
+        char key[128];
         fprintf(f, "<tr>");
         cell_text(f, m->agent);
         cell_text(f, m->deployed);
         cell_text(f, cJSON_IsString(id) ? id->valuestring : "-");
         cell_text(f, cJSON_IsString(decision) ? decision->valuestring : "-");
-        snprintf(key, sizeof key, "model_%s_auc", part);
+        snprintf(key, sizeof key, "model_%u_auc", (unsigned)m->agent_index);
         cell_num(f, key, num_of(test, "auc"), 3);
-        snprintf(key, sizeof key, "model_%s_precision", part);
+        snprintf(key, sizeof key, "model_%u_precision", (unsigned)m->agent_index);
         cell_pct(f, key, num_of(test, "precision"));
         cell_num(f, NULL, num_of(card, "threshold"), 3);
         cell_num(f, NULL, num_of(test, "mean_r_accepted"), 3);
         cell_num(f, NULL, num_of(test, "mean_r_all"), 3);
         fprintf(f, "</tr>");
         if (card) {
-            long k = mt_report_card_folds(card, m->agent, folds + nf, MAX_FOLDS - nf, err);
+            long k = mt_report_card_folds(card, m->agent_index, m->agent, folds + nf, MAX_FOLDS - nf, err);
             if (k < 0)
                 return MT_EFORMAT;
             nf += (size_t)k;
@@ -1145,17 +1156,14 @@ static int sec_models(struct ctx *c, struct mt_err *err)
             c->y[i] = c->eq[i].equity;
         }
         double *qx = c->x + c->n, *qy = c->y + c->n;
-        for (size_t i = 0; rc == 0 && i < in->baseline->nm; i++) {
-            qx[i] = (double)in->baseline->marks[i].time;
-            qy[i] = in->baseline->marks[i].equity;
-        }
+        size_t nq = rc == 0 ? baseline_points(c, qx, qy) : 0;
         if (rc == 0) {
             range_of(c->y, c->n, &lo, &hi);
-            range_of(qy, in->baseline->nm, &lo, &hi);
+            range_of(qy, nq, &lo, &hi);
             struct mt_chart ch;
             mt_chart_begin(&ch, f, "filtered_equity", "equity of this run and the baseline run", CHART_W, 260,
                            c->x[0], c->x[c->n - 1], lo, hi, MT_AXIS_TIME, MT_AXIS_NUMBER, false);
-            mt_chart_line(&ch, qx, qy, in->baseline->nm, NAN, "l-base");
+            mt_chart_line(&ch, qx, qy, nq, NAN, "l-base");
             mt_chart_line(&ch, c->x, c->y, c->n, NAN, "l-eq");
             char base[64];
             snprintf(base, sizeof base, "run %lld (baseline)", (long long)in->baseline->id);
@@ -1194,7 +1202,9 @@ int mt_report_write(FILE *f, const struct mt_report_input *in, struct mt_err *er
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
                    "<title>mtrader report: run %lld</title><style>%s</style></head><body><main>\n",
                 (long long)in->run->id, css);
-        fprintf(f, "<h1>mtrader report: run %lld (%s)</h1><p class=\"note\">", (long long)in->run->id, in->run->kind);
+        fprintf(f, "<h1>mtrader report: run %lld (", (long long)in->run->id);
+        mt_html_escape(f, in->run->kind);
+        fprintf(f, ")</h1><p class=\"note\">");
         mt_html_escape(f, in->journal);
         fprintf(f, ", generated %s by mtrader %s</p>\n", mt_time_format(in->generated, gen, sizeof gen), in->version);
         sec_summary(&c);

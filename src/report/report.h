@@ -19,7 +19,8 @@
  *              test period; a walk-forward adds its folds), calibration, and
  *              filtered against unfiltered
  * Every figure a test may compare carries data-k (its key) and data-v (the
- * value, shortest round-trip) attributes. */
+ * value, shortest round-trip) attributes; an agent's keys name its index in
+ * the run (agent_0_trades), a symbol's its lower-cased name. */
 #ifndef MT_REPORT_REPORT_H
 #define MT_REPORT_REPORT_H
 
@@ -44,6 +45,7 @@ struct mt_report_price {
 
 /* An agent's model: its card (NULL: never trained) and what it runs. */
 struct mt_report_model {
+    uint32_t agent_index; /* into the run's agents (the figures' keys use it) */
     const char *agent;
     const char *deployed; /* "booster", "rule", "unfiltered" or "none" */
     const cJSON *card;    /* the deployed model's card, else the agent's latest */
@@ -52,6 +54,7 @@ struct mt_report_model {
 /* One fold of model quality: a CV fold or a test period of a card, or
  * (later) a walk-forward fold. */
 struct mt_report_fold {
+    uint32_t agent_index; /* into the run's agents (the figures' keys use it) */
     char agent[64], label[32];
     int64_t from, to;
     double rows, base_rate, auc, logloss, precision, accepted, mean_r_accepted, mean_r_all;
@@ -84,7 +87,8 @@ int mt_report_write(FILE *f, const struct mt_report_input *in, struct mt_err *er
 /* The folds of a card (agent's): one per CV fold ("cv 1" ...) and its test
  * period ("test") into out (room for max); returns how many, or -1 with err
  * for a malformed member. */
-long mt_report_card_folds(const cJSON *card, const char *agent, struct mt_report_fold *out, size_t max,
+long mt_report_card_folds(const cJSON *card, uint32_t agent_index, const char *agent, struct mt_report_fold *out,
+                          size_t max,
                           struct mt_err *err);
 
 #endif

@@ -60,9 +60,33 @@ static void test_downsample_keeps_the_envelope(void **state)
         y[i] = NAN;
     k = mt_chart_downsample(x, y, n, 0, (double)(n - 1), 900, keep);
     assert_true(keep[0] >= 1000);
+    /* points far outside [x0, x1] (a longer baseline) count to the end columns: the room holds */
+    k = mt_chart_downsample(x, y, n, 0, (double)(n - 1) / 3, 900, keep);
+    assert_true(k <= MT_CHART_KEEP(900));
+    assert_int_equal(keep[k - 1], n - 1);
     free(x);
     free(y);
     free(keep);
+}
+
+/* A NaN inside one column is a gap: the runs on each side are kept apart. */
+static void test_downsample_gaps(void **state)
+{
+    (void)state;
+    const double x[] = {0, 1, 2, 3, 4, 5}, y[] = {1, NAN, 3, 4, NAN, 6};
+    size_t keep[MT_CHART_KEEP(1)];
+    size_t k = mt_chart_downsample(x, y, 6, 0, 5, 1, keep);
+    assert_int_equal(k, 4);
+    assert_int_equal(keep[0], 0);
+    assert_int_equal(keep[1], 2);
+    assert_int_equal(keep[2], 3);
+    assert_int_equal(keep[3], 5);
+    /* more gaps than the room: the first runs only */
+    const double z[] = {1, NAN, 2, NAN, 3, NAN, 4, NAN, 5};
+    const double zx[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    k = mt_chart_downsample(zx, z, 9, 0, 8, 1, keep);
+    assert_int_equal(k, 4);
+    assert_int_equal(keep[3], 6);
 }
 
 /* 100 -> 120 -> 90 -> 130 -> 117 -> 125: two drawdowns, 25% (recovered) and 10% (not). */
@@ -244,9 +268,12 @@ static void test_page_of_a_run(void **state)
                               "\"precision\":0.37}],\"gate\":{\"decision\":\"unfiltered\"},\"reliability\":{\"test\":"
                               "[{\"lo\":0,\"hi\":0.5,\"n\":10,\"mean_score\":0.3,\"rate\":0.2}]}}");
     assert_non_null(card);
-    struct mt_report_model model = {"tf_1h", "unfiltered", card};
+    struct mt_report_model model = {0, "tf_1h", "unfiltered", card};
+    /* a walk-forward's fold joins the card's in the table */
+    struct mt_report_fold wf = {.agent_index = 0, .agent = "tf_1h", .label = "wf 1", .auc = 0.55,
+                                .precision = 0.3, .from = INT64_MIN, .to = INT64_MIN};
     struct mt_report_input in = {.run = &r, .journal = "j.db", .models = &model, .n_models = 1,
-                                 .version = "test", .generated = 0};
+                                 .folds = &wf, .n_folds = 1, .version = "test", .generated = 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -270,20 +297,44 @@ static void test_page_of_a_run(void **state)
     assert_true(value_of(buf, "trades") == 2);
     assert_true(value_of(buf, "win_rate") == 0.5);
     /* groups and the tracked pair */
-    assert_true(value_of(buf, "agent_tf_1h_trades") == 2);
+    assert_true(value_of(buf, "agent_0_trades") == 2);
     assert_true(value_of(buf, "symbol_ethusdt_mean_r") == -1);
     assert_true(value_of(buf, "sim_low_score_trades") == 2);
     assert_true(value_of(buf, "sim_model_only_trades") == 1);
     assert_true(value_of(buf, "tracked_strategy_real_left_r") == 1.0);
     /* the card: the test period and the fold */
-    assert_true(value_of(buf, "model_tf_1h_auc") == 0.61);
-    assert_true(value_of(buf, "fold_tf_1h_cv_1_auc") == 0.58);
-    assert_true(value_of(buf, "fold_tf_1h_test_precision") == 0.4);
+    assert_true(value_of(buf, "model_0_auc") == 0.61);
+    assert_true(value_of(buf, "fold_0_cv_1_auc") == 0.58);
+    assert_true(value_of(buf, "fold_0_test_precision") == 0.4);
+    assert_true(value_of(buf, "fold_0_wf_1_auc") == 0.55);
     assert_non_null(strstr(buf, "data-chart=\"calibration_tf_1h\""));
     /* the exposure columns */
     assert_true(value_of(buf, "max_positions_held") == 2);
     assert_true(value_of(buf, "max_open_r_held") == 1);
     cJSON_Delete(card);
+    free(buf);
+}
+
+/* A curve a few ulps wide draws a bounded page (its axes do not loop on a step below an ulp). */
+static void test_a_flat_curve_is_bounded(void **state)
+{
+    (void)state;
+    struct mt_rpt_run r;
+    struct mt_rpt_trade t[6];
+    struct mt_rpt_mark m[100];
+    build_run(&r, t, m, 100);
+    for (size_t i = 0; i < 100; i++)
+        m[i].equity = i % 2 ? nextafter(10000, 1e9) : 10000;
+    struct mt_report_input in = {.run = &r, .journal = "j.db", .version = "test"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct mt_err err = {0};
+    assert_int_equal(mt_report_write(f, &in, &err), 0);
+    fclose(f);
+    assert_true(len < 300000);
+    assert_non_null(strstr(buf, "<section id=\"equity\">"));
     free(buf);
 }
 
@@ -308,11 +359,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_downsample_keeps_the_envelope),
+        cmocka_unit_test(test_downsample_gaps),
         cmocka_unit_test(test_drawdowns_agree_with_the_metrics),
         cmocka_unit_test(test_daily_and_monthly),
         cmocka_unit_test(test_rolling),
         cmocka_unit_test(test_group_and_tracked),
         cmocka_unit_test(test_page_of_a_run),
+        cmocka_unit_test(test_a_flat_curve_is_bounded),
         cmocka_unit_test(test_refuses_an_empty_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
