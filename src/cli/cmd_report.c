@@ -287,18 +287,18 @@ static int run_report(struct mt_cli *cli, int argc, char **argv)
         if (rc == 0)
             rc = mt_rpt_fills(o.journal, run.id, run.symbols[syms[i]], from - 90 * MT_MS_DAY, to, &fills[np], &nf,
                               &err);
-        if (rc == 0) {
-            struct mt_series *view = malloc(sizeof *view);
-            if (!view) {
-                rc = mt_err_set(&err, MT_ENOMEM, "report: out of memory");
-                break;
-            }
-            *view = window_of(&bars[np], from, to);
-            prices[np] = (struct mt_report_price){syms[i], view, fills[np], nf};
-            np++;
-        } else {
+        struct mt_series *view = rc == 0 ? malloc(sizeof *view) : NULL;
+        if (rc == 0 && !view)
+            rc = mt_err_set(&err, MT_ENOMEM, "report: out of memory");
+        if (rc) {
             mt_series_release(&bars[np]);
+            free(fills[np]);
+            fills[np] = NULL;
+            break;
         }
+        *view = window_of(&bars[np], from, to);
+        prices[np] = (struct mt_report_price){syms[i], view, fills[np], nf};
+        np++;
     }
     char models_dir[MT_MODEL_PATH_MAX];
     if (rc == 0 && mt_cli_models_dir(cli, models_dir, sizeof models_dir))
@@ -307,10 +307,15 @@ static int run_report(struct mt_cli *cli, int argc, char **argv)
         if (!run.agents[a].named)
             continue;
         const char *deployed = "none";
-        rc = agent_card(models_dir, run.agents[a].name, &deployed, &cards[nmod], &err);
-        if (rc == 0)
-            models[nmod] = (struct mt_report_model){(uint32_t)a, run.agents[a].name, deployed, cards[nmod]};
-        nmod += rc == 0;
+        struct mt_err cerr = {0};
+        if (agent_card(models_dir, run.agents[a].name, &deployed, &cards[nmod], &cerr)) {
+            /* one agent's damaged registry entry does not stop the report: its row says so */
+            mt_log_warn("report: agent %s: %s", run.agents[a].name, cerr.msg);
+            deployed = "broken (see the log)";
+            cards[nmod] = NULL;
+        }
+        models[nmod] = (struct mt_report_model){(uint32_t)a, run.agents[a].name, deployed, cards[nmod]};
+        nmod++;
     }
     int64_t *bt = NULL;
     double *bc = NULL;

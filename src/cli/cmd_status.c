@@ -1,4 +1,5 @@
 /* mtrader status: a terminal summary of a session from its journal (journal/query.h reads, this prints). */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -330,14 +331,14 @@ static void print_positions(struct status *s)
     int64_t real = 0;
     for (size_t i = 0; i < s->n_open; i++) {
         const struct mt_jq_trade *t = &s->open[i];
-        double r = t->open_risk / s->init_risk[i];
+        double r = s->init_risk[i] > 0 ? t->open_risk / s->init_risk[i] : NAN; /* a bad initial stop: flagged below */
         printf("  %-5lld %-10s %-5lld %-7s %-5s %-12.6g %-12.6g %-12.6g %-10.2f %.2f\n", (long long)t->id, t->symbol,
                (long long)t->agent, t->kind, t->side, t->entry, t->stop, t->size, t->open_risk, r);
         if (!is_real(t)) /* sims and tracked trades put no money at risk */
             continue;
         real++;
         total += t->open_risk;
-        total_r += r > 0 ? r : 0;
+        total_r += r > 0 ? r : 0; /* false for NaN */
     }
     printf("real: %lld of max_positions %lld; open risk %.2f quote, %.2f R of max_open_r %.2f\n", (long long)real,
            (long long)s->limits.max_positions, total, total_r, s->limits.max_open_r);
@@ -355,7 +356,8 @@ static void print_positions(struct status *s)
         attention(s, "%lld open real positions: more than max_positions %lld", (long long)real,
                   (long long)s->limits.max_positions);
     if (total_r > s->limits.max_open_r)
-        attention(s, "open risk %.2f R: more than max_open_r %.2f", total_r, s->limits.max_open_r);
+        attention(s, "open risk %.2f R (the stops against the entries): more than max_open_r %.2f", total_r,
+                  s->limits.max_open_r);
 }
 
 static void print_tick(struct status *s, int64_t now)
@@ -427,8 +429,9 @@ static int run_status(struct mt_cli *cli, int argc, char **argv)
         case 'J': snprintf(journal, sizeof journal, "%s", optarg); break;
         case 'r': {
             char *end;
+            errno = 0;
             long long v = strtoll(optarg, &end, 10);
-            if (*end || end == optarg || v < 0)
+            if (*end || end == optarg || v < 0 || errno)
                 return mt_cli_usage_error(&mt_cmd_status, "--run '%s': expected a run id", optarg);
             want = v;
             break;

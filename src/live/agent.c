@@ -76,8 +76,7 @@ double mt_agent_default_risk(enum mt_tf tf)
     }
 }
 
-
-static bool valid_id(const char *id)
+bool mt_agent_id_valid(const char *id)
 {
     size_t n = strlen(id);
     if (n == 0 || n > 32)
@@ -135,7 +134,7 @@ static int resolve_one(struct mt_agent_spec *s, const char *who, struct mt_err *
 {
     if (!s->id[0])
         return mt_err_set(err, MT_ECONFIG, "%s.id is missing", who);
-    if (!valid_id(s->id))
+    if (!mt_agent_id_valid(s->id))
         return mt_err_set(err, MT_ECONFIG, "%s.id '%s' must be 1 to 32 of a-z, 0-9, '_' and '-'", who, s->id);
     if (!s->timeframe[0])
         return mt_err_set(err, MT_ECONFIG, "%s.timeframe is missing", who);

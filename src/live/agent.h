@@ -86,6 +86,9 @@ void mt_agent_spec_init(struct mt_agent_spec *s);
  * in (0, 1]") or a risk left unset on a timeframe without a default. */
 int mt_agent_specs_resolve(struct mt_agent_spec *specs, size_t n, const char *source, struct mt_err *err);
 
+/* True when id is an agent id: 1 to 32 of [a-z0-9_-] (MT_AGENT_ID_MAX). */
+bool mt_agent_id_valid(const char *id);
+
 /* True when s lists symbol among its pairs (pairs.symbols, whole names only). */
 bool mt_agent_lists(const struct mt_agent_spec *s, const char *symbol);
 

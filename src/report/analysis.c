@@ -178,20 +178,6 @@ int mt_rpt_group(const struct mt_rpt_run *r, mt_rpt_pick pick, const void *ctx, 
     return rc;
 }
 
-/* The index of trade id in r->trades (in id order), or -1. */
-static long find_trade(const struct mt_rpt_run *r, int64_t id)
-{
-    size_t lo = 0, hi = r->nt;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->trades[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nt && r->trades[lo].id == id ? (long)lo : -1;
-}
-
 static int by_parent_id(const void *a, const void *b)
 {
     const struct mt_rpt_tracked *x = a, *y = b;
@@ -215,7 +201,7 @@ int mt_rpt_tracked_pairs(const struct mt_rpt_run *r, struct mt_rpt_tracked **out
         const struct mt_rpt_trade *t = &r->trades[i];
         if (t->kind != MT_TRADE_TRACKED || t->state == MT_RPT_OPEN)
             continue;
-        long p = find_trade(r, t->parent);
+        long p = mt_rpt_find_trade(r, t->parent);
         if (p < 0 || r->trades[p].state == MT_RPT_OPEN) {
             free(v);
             return mt_err_set(err, MT_EFORMAT, "run %lld: tracked trade %lld follows trade %lld, which is %s",

@@ -1,13 +1,16 @@
 /* Reading one journalled run for the report (see run.h). */
 #include "report/run.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/grow.h"
+#include "journal/journal.h"
 #include "journal/query.h"
+#include "live/agent.h"
 
 /* ---- columns by name ---- */
 
@@ -45,6 +48,8 @@ static int need(const char *path, const char *table, const int *cols, const char
     return 0;
 }
 
+#define MAX_COLS 32 /* the most columns a table's name list asks for */
+
 /* Steps every row of table (filtered to run) through fn. */
 typedef int (*row_fn)(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const int *cols, struct mt_err *err);
 
@@ -54,7 +59,8 @@ static int each_row(struct mt_jq *q, const char *path, const char *table, int64_
     struct mt_jq_filter f = mt_jq_filter_all(run);
     struct mt_jq_cursor *c = NULL;
     int rc = mt_jq_cursor_open(q, table, &f, &c, err);
-    int cols[40];
+    int cols[MAX_COLS];
+    assert(n_names <= MAX_COLS);
     if (rc == 0) {
         for (size_t i = 0; i < n_names; i++)
             cols[i] = col_of(c, names[i]);
@@ -88,6 +94,10 @@ static int agent_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const i
     memset(a, 0, sizeof *a);
     const char *name = get_text(c, k[6]);
     a->named = *name != '\0';
+    /* a name is a folder of the model registry: only an agent id */
+    if (a->named && !mt_agent_id_valid(name))
+        return mt_err_set(err, MT_EFORMAT, "run %lld: agent %lld's name '%.40s' is not an agent id ([a-z0-9_-]{1,32})",
+                          (long long)r->id, (long long)idx, name);
     if (a->named)
         snprintf(a->name, sizeof a->name, "%s", name);
     else
@@ -155,10 +165,16 @@ static int trade_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const i
         if (strcmp(r->symbols[s], sym) == 0)
             sym_i = (int)s;
     const char *side = get_text(c, k[5]);
-    if (agent < 0 || (size_t)agent >= r->na || sym_i < 0 || kind < 0 || state < 0 || exit < 0 ||
-        (strcmp(side, "long") != 0 && strcmp(side, "short") != 0))
-        return mt_err_set(err, MT_EFORMAT, "run %lld: trade %lld: bad agent, symbol, kind, side, state or exit reason",
-                          (long long)r->id, (long long)t.id);
+    const char *bad = agent < 0 || (size_t)agent >= r->na ? "agent"
+                      : sym_i < 0                          ? "symbol"
+                      : kind < 0                           ? "kind"
+                      : state < 0                          ? "state"
+                      : exit < 0                           ? "exit_reason"
+                      : strcmp(side, "long") != 0 && strcmp(side, "short") != 0 ? "side"
+                                                           : NULL;
+    if (bad)
+        return mt_err_set(err, MT_EFORMAT, "run %lld: trade %lld has an unknown %s", (long long)r->id,
+                          (long long)t.id, bad);
     t.agent = (uint32_t)agent;
     t.symbol = (uint32_t)sym_i;
     t.kind = (enum mt_trade_kind)kind;
@@ -173,12 +189,15 @@ static int trade_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const i
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         *v[i] = get_real(c, k[11 + i]);
     t.sim_reasons = (unsigned)get_int(c, k[22], 0);
+    if (t.open_time == INT64_MIN)
+        return mt_err_set(err, MT_EFORMAT, "run %lld: trade %lld has no open_time", (long long)r->id, (long long)t.id);
     if (t.state != MT_RPT_OPEN && (t.close_time == INT64_MIN || isnan(t.pnl) || isnan(t.r)))
         return mt_err_set(err, MT_EFORMAT, "run %lld: trade %lld is %s without its close time, pnl or r",
                           (long long)r->id, (long long)t.id, states[state]);
-    struct mt_rpt_trade *w = mt_grow(r->trades, &r->cap_t, r->nt, sizeof *w, 256);
+    struct mt_rpt_trade *w = r->nt < MT_JOURNAL_MAX_ROWS ? mt_grow(r->trades, &r->cap_t, r->nt, sizeof *w, 256) : NULL;
     if (!w)
-        return mt_err_set(err, MT_ENOMEM, "out of memory for %zu trades", r->nt + 1);
+        return mt_err_set(err, r->nt < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT, "no room for %zu trades",
+                          r->nt + 1);
     r->trades = w;
     r->trades[r->nt++] = t;
     return 0;
@@ -188,9 +207,10 @@ static const char *const mark_cols[] = {"time", "equity", "positions", "open_r"}
 
 static int mark_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const int *k, struct mt_err *err)
 {
-    struct mt_rpt_mark *w = mt_grow(r->marks, &r->cap_m, r->nm, sizeof *w, 1024);
+    struct mt_rpt_mark *w = r->nm < MT_JOURNAL_MAX_ROWS ? mt_grow(r->marks, &r->cap_m, r->nm, sizeof *w, 1024) : NULL;
     if (!w)
-        return mt_err_set(err, MT_ENOMEM, "out of memory for %zu equity points", r->nm + 1);
+        return mt_err_set(err, r->nm < MT_JOURNAL_MAX_ROWS ? MT_ENOMEM : MT_ELIMIT, "no room for %zu equity points",
+                          r->nm + 1);
     r->marks = w;
     int64_t pos = get_int(c, k[2], -1);
     r->marks[r->nm++] = (struct mt_rpt_mark){get_int(c, k[0], 0), get_real(c, k[1]), pos < 0 ? NAN : (double)pos,
@@ -224,32 +244,24 @@ static int run_info(struct mt_jq *q, int64_t run, struct mt_rpt_run *r, struct m
     return rc;
 }
 
-/* The run's own limits (runs.max_positions, runs.max_open_r). */
-static const char *const limit_cols[] = {"id", "max_positions", "max_open_r"};
-
-static int limit_row(struct mt_rpt_run *r, const struct mt_jq_cursor *c, const int *k, struct mt_err *err)
-{
-    (void)err;
-    if (get_int(c, k[0], -1) == r->id) {
-        r->max_positions = get_int(c, k[1], -1);
-        r->max_open_r = get_real(c, k[2]);
-    }
-    return 0;
-}
-
 int mt_rpt_run_load(const char *path, int64_t run, struct mt_rpt_run *out, struct mt_err *err)
 {
     memset(out, 0, sizeof *out);
     struct mt_jq *q = NULL;
     int rc = mt_jq_open(path, &q, err);
-    if (rc == 0 && run < 0)
+    if (rc)
+        return rc; /* its message names the journal */
+    if (run < 0)
         rc = mt_jq_latest_run(q, &run, err);
     if (rc == 0)
         rc = mt_jq_check_run(q, run, err);
     if (rc == 0)
         rc = run_info(q, run, out, err);
-    if (rc == 0)
-        rc = each_row(q, path, "runs", -1, limit_cols, N(limit_cols), N(limit_cols), out, limit_row, err);
+    struct mt_jq_limits lim;
+    if (rc == 0 && (rc = mt_jq_run_limits(q, run, &lim, err)) == 0) {
+        out->max_positions = lim.max_positions;
+        out->max_open_r = lim.max_open_r;
+    }
     if (rc == 0)
         rc = each_row(q, path, "agents", run, agent_cols, N(agent_cols), 6, out, agent_row, err);
     if (rc == 0)
@@ -261,7 +273,7 @@ int mt_rpt_run_load(const char *path, int64_t run, struct mt_rpt_run *out, struc
     if (rc == 0)
         rc = mt_jq_decision_counts(q, run, out->decisions, err);
     mt_jq_close(q);
-    if (rc)
+    if (rc && !strstr(err->msg, path))
         mt_err_prefix(err, "journal %s", path);
     return rc;
 }
@@ -328,6 +340,19 @@ int mt_rpt_equity_points(const struct mt_rpt_run *r, struct mt_equity_point **ou
     for (size_t i = 0; i < r->nm; i++)
         (*out)[i] = (struct mt_equity_point){r->marks[i].time, r->marks[i].equity};
     return 0;
+}
+
+long mt_rpt_find_trade(const struct mt_rpt_run *r, int64_t id)
+{
+    size_t lo = 0, hi = r->nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->trades[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nt && r->trades[lo].id == id ? (long)lo : -1;
 }
 
 struct mt_trade_result mt_rpt_result(const struct mt_rpt_run *r, const struct mt_rpt_trade *t)

@@ -85,7 +85,11 @@ int mt_rpt_fills(const char *path, int64_t run, const char *symbol, int64_t from
  * MT_EIO from SQLite. Free with mt_rpt_run_release (also after an error). */
 int mt_rpt_run_load(const char *path, int64_t run, struct mt_rpt_run *out, struct mt_err *err);
 
+/* Frees what mt_rpt_run_load allocated and zeroes r (a zeroed r: no-op). */
 void mt_rpt_run_release(struct mt_rpt_run *r);
+
+/* The index of trade id in r->trades (in id order), or -1. */
+long mt_rpt_find_trade(const struct mt_rpt_run *r, int64_t id);
 
 /* The run's curve as metrics points into *out (malloc'ed, r->nm of them). */
 int mt_rpt_equity_points(const struct mt_rpt_run *r, struct mt_equity_point **out, struct mt_err *err);
