@@ -276,8 +276,8 @@ static const char *const migrations[MT_JOURNAL_SCHEMA] = {
     "CREATE INDEX decisions_time ON decisions (run, time);"
     "CREATE INDEX decisions_agent ON decisions (run, agent, time);",
     /* 2 -> 3: the account's exposure at each equity point (NULL in older rows) */
-    "ALTER TABLE equity ADD COLUMN positions INTEGER;"
-    "ALTER TABLE equity ADD COLUMN open_r REAL;",
+    ("ALTER TABLE equity ADD COLUMN positions INTEGER;"
+     "ALTER TABLE equity ADD COLUMN open_r REAL;"),
 };
 
 /* ---- the connection and its statements ---- */
