@@ -254,17 +254,15 @@ static double value_of(const char *html, const char *key)
     return p ? strtod(p + strlen(pat), NULL) : NAN;
 }
 
-/* The page of in (its length in *len); the caller frees it. */
-static char *page(const struct mt_report_input *in, size_t *len)
+/* The page of in into *buf (its length in *len); the caller frees it. */
+static void page(const struct mt_report_input *in, char **buf, size_t *len)
 {
-    char *buf = NULL;
-    FILE *f = open_memstream(&buf, len);
+    FILE *f = open_memstream(buf, len);
     assert_non_null(f);
     struct mt_err err = {0};
     if (mt_report_write(f, in, &err))
         fail_msg("%s", err.msg);
     fclose(f);
-    return buf;
 }
 
 static void test_page_of_a_run(void **state)
@@ -287,8 +285,9 @@ static void test_page_of_a_run(void **state)
                                 .precision = 0.3, .from = INT64_MIN, .to = INT64_MIN};
     struct mt_report_input in = {.run = &r, .journal = "j.db", .models = &model, .n_models = 1,
                                  .folds = &wf, .n_folds = 1, .version = "test", .generated = 0};
+    char *buf = NULL;
     size_t len = 0;
-    char *buf = page(&in, &len);
+    page(&in, &buf, &len);
     struct mt_err err = {0};
     static const char *const sections[] = {"summary", "equity",  "drawdown", "monthly", "breakdown", "rdist",
                                            "rolling", "exposure", "prices",  "setups",  "tracked",   "models"};
@@ -335,8 +334,9 @@ static void test_a_flat_curve_is_bounded(void **state)
     for (size_t i = 0; i < 100; i++)
         m[i].equity = i % 2 ? nextafter(10000, 1e9) : 10000;
     struct mt_report_input in = {.run = &r, .journal = "j.db", .version = "test"};
+    char *buf = NULL;
     size_t len = 0;
-    char *buf = page(&in, &len);
+    page(&in, &buf, &len);
     assert_true(len < 300000);
     assert_non_null(strstr(buf, "<section id=\"equity\">"));
     free(buf);
