@@ -162,10 +162,25 @@ void tu_server_start(struct tu_server *s, const char *const *args)
     const char *exe = getenv("FB_EXE");
     if (!exe)
         fail_msg("FB_EXE is not set: run the tests through meson test");
-    const char *argv[64] = {exe};
-    size_t argc = 1;
-    for (; args[argc - 1] && argc < 63; argc++)
-        argv[argc] = args[argc - 1];
+    /* In a cross build meson test runs this test under $MESON_EXE_WRAPPER (qemu-user): the
+     * server, built for the same machine, runs under it too (its words split at spaces). */
+    char wrapper[512] = "";
+    const char *env = getenv("MESON_EXE_WRAPPER");
+    if (env)
+        snprintf(wrapper, sizeof wrapper, "%s", env);
+    const char *argv[64];
+    size_t argc = 0;
+    for (char *w = wrapper; *w && argc < 8;) {
+        argv[argc++] = w;
+        char *sp = strchr(w, ' ');
+        if (!sp)
+            break;
+        *sp = '\0';
+        w = sp + 1;
+    }
+    argv[argc++] = exe;
+    for (size_t i = 0; args[i] && argc < 63; i++)
+        argv[argc++] = args[i];
     argv[argc] = NULL;
     int fds[2];
     assert_int_equal(pipe(fds), 0);
@@ -175,7 +190,7 @@ void tu_server_start(struct tu_server *s, const char *const *args)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execv(exe, (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     s->pid = pid;

@@ -55,7 +55,8 @@ struct tu_server {
 
 /* Starts $FB_EXE (the mt-fakebinance binary) with args (NULL-terminated, the
  * program name excluded), reads its "listening on" line and fills s. Fails
- * the test if it does not start. */
+ * the test if it does not start. Under $MESON_EXE_WRAPPER when meson sets it
+ * (a cross build's tests run under qemu-user). */
 void tu_server_start(struct tu_server *s, const char *const *args);
 
 /* Stops the server with SIGTERM and asserts it exited with status 0. */
