@@ -317,13 +317,6 @@ static int run_report(struct mt_cli *cli, int argc, char **argv)
         models[nmod] = (struct mt_report_model){(uint32_t)a, run.agents[a].name, deployed, cards[nmod]};
         nmod++;
     }
-    int64_t *bt = NULL;
-    double *bc = NULL;
-    size_t nb = bench.n;
-    if (rc == 0) {
-        bt = bench.open_time;
-        bc = bench.close;
-    }
     char out[1100];
     if (o.out)
         snprintf(out, sizeof out, "%s", o.out);
@@ -335,10 +328,10 @@ static int run_report(struct mt_cli *cli, int argc, char **argv)
             .run = &run,
             .journal = o.journal,
             .baseline = o.baseline >= 0 ? &base : NULL,
-            .bench_symbol = nb ? o.bench : NULL,
-            .bench_time = bt,
-            .bench_close = bc,
-            .n_bench = nb,
+            .bench_symbol = bench.n ? o.bench : NULL,
+            .bench_time = bench.open_time,
+            .bench_close = bench.close,
+            .n_bench = bench.n,
             .prices = prices,
             .n_prices = np,
             .models = models,

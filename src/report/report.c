@@ -143,6 +143,8 @@ struct ctx {
     int64_t first_day;
     size_t nd;
     double *close, *ret;
+    struct mt_rpt_drawdown dd[WORST_DRAWDOWNS]; /* the deepest first */
+    size_t ndd;
     double *x, *y; /* scratch of n (or more) doubles */
     size_t scratch;
 };
@@ -235,8 +237,8 @@ static void sec_summary(struct ctx *c)
     fprintf(f, "<tr><td>trades</td><td>%zu real, %zu sim, %zu tracked</td></tr></table>", kinds[0], kinds[1],
             kinds[2]);
     double days = (double)(c->eq[c->n - 1].time - c->eq[0].time) / (double)MT_MS_DAY;
-    struct mt_rpt_drawdown dd[1];
-    size_t ndd = mt_rpt_drawdowns(c->eq, c->n, dd, 1);
+    const struct mt_rpt_drawdown *dd = c->dd;
+    size_t ndd = c->ndd;
     double calmar = m->max_drawdown > 0 ? m->cagr / m->max_drawdown : NAN;
     fprintf(f, "<div class=\"metrics\">");
     metric(f, "total_return", "total return", m->total_return, fmt_pct(m->total_return, t, sizeof t));
@@ -361,8 +363,8 @@ static int sec_drawdown(struct ctx *c, struct mt_err *err)
         c->y[i] = c->eq[i].equity / peak - 1;
         lo = c->y[i] < lo ? c->y[i] : lo;
     }
-    struct mt_rpt_drawdown dd[WORST_DRAWDOWNS];
-    size_t ndd = mt_rpt_drawdowns(c->eq, c->n, dd, WORST_DRAWDOWNS);
+    const struct mt_rpt_drawdown *dd = c->dd;
+    size_t ndd = c->ndd;
     struct mt_chart ch;
     mt_chart_begin(&ch, f, "underwater", "underwater curve", CHART_W, 200, c->x[0], c->x[c->n - 1],
                    lo * 1.05, 0, MT_AXIS_TIME, MT_AXIS_PERCENT, false);
@@ -564,7 +566,25 @@ static int sec_breakdown(struct ctx *c, struct mt_err *err)
 
 /* ---- R distribution ---- */
 
-static int sec_rdist(struct ctx *c, struct mt_err *err)
+/* Counts v into count[0 .. bins): bins of width w from lo, the first and last open-ended. */
+static void bin_add(double v, double lo, double w, size_t bins, double *count)
+{
+    double b = floor((v - lo) / w);
+    count[b < 0 ? 0 : b >= (double)bins ? bins - 1 : (size_t)b]++;
+}
+
+/* The bins' centres into mid; returns the largest count. */
+static double bin_centres(double lo, double w, size_t bins, const double *count, double *mid)
+{
+    double top = 0;
+    for (size_t k = 0; k < bins; k++) {
+        mid[k] = lo + w * ((double)k + 0.5);
+        top = count[k] > top ? count[k] : top;
+    }
+    return top;
+}
+
+static void sec_rdist(struct ctx *c)
 {
     FILE *f = c->f;
     const struct mt_rpt_run *r = c->r;
@@ -574,26 +594,19 @@ static int sec_rdist(struct ctx *c, struct mt_err *err)
     const double lo = -3, w = 0.25;
     double count[BINS] = {0}, mid[BINS];
     size_t n = 0;
-    double top = 0;
     for (size_t i = 0; i < r->nt; i++) {
         const struct mt_rpt_trade *t = &r->trades[i];
         if (t->kind != MT_TRADE_REAL || t->state == MT_RPT_OPEN)
             continue;
-        double b = floor((t->r - lo) / w);
-        size_t k = b < 0 ? 0 : b >= BINS ? BINS - 1 : (size_t)b;
-        count[k]++;
+        bin_add(t->r, lo, w, BINS, count);
         n++;
     }
-    for (size_t k = 0; k < BINS; k++) {
-        mid[k] = lo + w * ((double)k + 0.5);
-        top = count[k] > top ? count[k] : top;
-    }
+    double top = bin_centres(lo, w, BINS, count, mid);
     if (n == 0) {
         note(f, "No real trade closed in this run.");
         section_end(f);
-        return 0;
+        return;
     }
-    (void)err;
     struct mt_chart ch;
     mt_chart_begin(&ch, f, "rdist", "R distribution", CHART_W, 220, lo, lo + w * BINS, 0, top * 1.08,
                    MT_AXIS_R, MT_AXIS_NUMBER, false);
@@ -604,7 +617,6 @@ static int sec_rdist(struct ctx *c, struct mt_err *err)
     note(f, "Net R of each real trade (bins of 0.25 R; the first and last bins hold everything below -3 R and "
             "above 10 R); the dashed line is the mean.");
     section_end(f);
-    return 0;
 }
 
 /* ---- rolling ---- */
@@ -667,18 +679,17 @@ static int sec_exposure(struct ctx *c, struct mt_err *err)
     if (rc)
         return rc;
     double *x = c->x, *pos = c->y, *risk = c->y + r->nm;
-    double hp = 0, hr = 0, lo = 0;
+    double lo = 0, top_pos = 0, top_r = 0;
     for (size_t i = 0; i < r->nm; i++) {
         x[i] = (double)r->marks[i].time;
         pos[i] = r->marks[i].positions;
         risk[i] = r->marks[i].open_r;
     }
-    range_of(pos, r->nm, &lo, &hp);
-    range_of(risk, r->nm, &lo, &hr);
-    if (r->max_positions > 0)
-        hp = (double)r->max_positions > hp ? (double)r->max_positions : hp;
-    if (isfinite(r->max_open_r))
-        hr = r->max_open_r > hr ? r->max_open_r : hr;
+    range_of(pos, r->nm, &lo, &top_pos);
+    range_of(risk, r->nm, &lo, &top_r);
+    /* the axes reach the limits too */
+    double hp = r->max_positions > 0 && (double)r->max_positions > top_pos ? (double)r->max_positions : top_pos;
+    double hr = isfinite(r->max_open_r) && r->max_open_r > top_r ? r->max_open_r : top_r;
     struct mt_chart ch;
     mt_chart_begin(&ch, f, "positions", "open real positions", CHART_W, 160, x[0], x[r->nm - 1], 0, hp + 1,
                    MT_AXIS_TIME, MT_AXIS_NUMBER, false);
@@ -701,9 +712,6 @@ static int sec_exposure(struct ctx *c, struct mt_err *err)
         }
     fprintf(f, "<table><tr><th>most positions</th><th>mean positions</th><th>most open risk (R)</th>"
                "<th>account limits</th></tr><tr>");
-    double top_pos = 0, top_r = 0;
-    range_of(pos, r->nm, &(double){0}, &top_pos);
-    range_of(risk, r->nm, &(double){0}, &top_r);
     cell_num(f, "max_positions_held", top_pos, 0);
     cell_num(f, "mean_positions", k ? mean_pos / (double)k : NAN, 2);
     cell_num(f, "max_open_r_held", top_r, 2);
@@ -917,7 +925,7 @@ static int sec_tracked(struct ctx *c, struct mt_err *err)
                "<th>mean R held to stop</th><th>mean R left</th><th>total R left</th><th>exit better</th></tr>");
     enum { BINS = 48 };
     const double lo = -4, w = 0.25;
-    double hist[BINS] = {0}, mid[BINS], top = 0;
+    double hist[BINS] = {0}, mid[BINS];
     int exits[2] = {MT_EXIT_STRATEGY, MT_EXIT_TAKE_PROFIT};
     for (int e = 0; e < 2; e++)
         for (int kind = MT_TRADE_REAL; kind <= MT_TRADE_SIM; kind++) {
@@ -949,16 +957,11 @@ static int sec_tracked(struct ctx *c, struct mt_err *err)
             cell_pct(f, NULL, (double)better / (double)cnt);
             fprintf(f, "</tr>");
         }
-    for (size_t i = 0; i < n; i++) {
-        double b = floor((pairs[i].held_r - pairs[i].taken_r - lo) / w);
-        hist[b < 0 ? 0 : b >= BINS ? BINS - 1 : (size_t)b]++;
-    }
+    for (size_t i = 0; i < n; i++)
+        bin_add(pairs[i].held_r - pairs[i].taken_r, lo, w, BINS, hist);
     free(pairs);
     fprintf(f, "</table>");
-    for (size_t k = 0; k < BINS; k++) {
-        mid[k] = lo + w * ((double)k + 0.5);
-        top = hist[k] > top ? hist[k] : top;
-    }
+    double top = bin_centres(lo, w, BINS, hist, mid);
     struct mt_chart ch;
     mt_chart_begin(&ch, f, "tracked_left", "R left by the exit (held to stop minus taken)", CHART_W, 200, lo,
                    lo + w * BINS, 0, top * 1.08, MT_AXIS_R, MT_AXIS_NUMBER, false);
@@ -1195,8 +1198,10 @@ int mt_report_write(FILE *f, const struct mt_report_input *in, struct mt_err *er
     if (rc == 0)
         rc = mt_rpt_equity_points(in->run, &c.eq, err);
     c.n = in->run->nm;
-    if (rc == 0)
+    if (rc == 0) {
+        c.ndd = mt_rpt_drawdowns(c.eq, c.n, c.dd, WORST_DRAWDOWNS);
         rc = mt_rpt_daily(c.eq, c.n, &c.first_day, &c.nd, &c.close, &c.ret, err);
+    }
     if (rc == 0) {
         char gen[32];
         fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
@@ -1219,7 +1224,7 @@ int mt_report_write(FILE *f, const struct mt_report_input *in, struct mt_err *er
     if (rc == 0)
         rc = sec_breakdown(&c, err);
     if (rc == 0)
-        rc = sec_rdist(&c, err);
+        sec_rdist(&c);
     if (rc == 0)
         rc = sec_rolling(&c, err);
     if (rc == 0)
