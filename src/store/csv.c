@@ -462,6 +462,9 @@ int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
                              err);
     int rc = MT_OK;
     for (bool end = false; !rc && !end;) {
+        /* buf[0, used) is the carried partial line: it holds no '\n', so only
+         * the new bytes are searched (linear however small the chunks). */
+        size_t carried = used;
         int64_t got = reader(ctx, buf + used, chunk, err);
         if (got < 0) {
             rc = (int)got;
@@ -469,16 +472,18 @@ int mt_csv_read(mt_csv_reader reader, void *ctx, size_t chunk, const char *name,
         }
         end = got == 0;
         used += (size_t)got;
-        size_t pos = 0, n;
+        size_t pos = 0, from = carried, n;
         const char *p;
-        while (!rc && (p = memchr(buf + pos, '\n', used - pos)) != NULL) {
+        while (!rc && (p = memchr(buf + from, '\n', used - from)) != NULL) {
             n = (size_t)(p - (buf + pos)) + 1;
             rc = parse_line(&ps, buf + pos, n, err);
             pos += n;
+            from = pos;
         }
         if (!rc && end && pos < used)
             rc = parse_line(&ps, buf + pos, used - pos, err);
-        memmove(buf, buf + pos, used - pos);
+        if (pos > 0)
+            memmove(buf, buf + pos, used - pos);
         used -= pos;
         if (!rc && used > carry_max)
             rc = too_long(err, name, ps.line + 1);
