@@ -14,10 +14,10 @@ check() { # description, condition command...
     echo "FAIL: $what" >&2
   fi
 }
-# run: runs mtrader (at most 60 s: a blocked read fails instead of hanging the suite),
-# keeping stdout in $out, stderr in $errout and the exit code in $rc.
+# run: runs mtrader (at most 60 s, $MT_TEST_CMD_TIMEOUT under emulation: a blocked read fails
+# instead of hanging the suite), keeping stdout in $out, stderr in $errout and the exit code in $rc.
 run() {
-  out=$(timeout 60 "$mt" "$@" 2>"$work/stderr")
+  out=$(timeout "${MT_TEST_CMD_TIMEOUT:-60}" "$mt" "$@" 2>"$work/stderr")
   rc=$?
   errout=$(<"$work/stderr")
 }
