@@ -3,6 +3,22 @@
 # Usage: scripts/install-deps.sh      (run as root, or with sudo available)
 set -euo pipefail
 
+# The same Debian 12 package names on both architectures mtrader builds on: amd64, and arm64 (a
+# Raspberry Pi 4/5 with a 64-bit OS: Raspberry Pi OS 64-bit or Debian 12, same two commands).
+arch=$(dpkg --print-architecture)
+case $arch in
+  amd64 | arm64) ;;
+  armhf | armel)
+    echo "install-deps: this system is 32-bit ($arch): mtrader needs a 64-bit OS (aarch64); on a" \
+      "Raspberry Pi 4/5, install Raspberry Pi OS (64-bit)" >&2
+    exit 1
+    ;;
+  *)
+    echo "install-deps: mtrader builds on amd64 and arm64; this system is $arch" >&2
+    exit 1
+    ;;
+esac
+
 packages=(
   build-essential meson ninja-build pkg-config clang
   libcjson-dev libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev libzip-dev libssl-dev
