@@ -74,6 +74,10 @@ static bool passes_unfiltered(const char *who, const struct mt_ci *mean, const s
                               const struct mt_gate_figures *f, const struct mt_gate_params *p, struct line *l,
                               int *fails)
 {
+    if (mean->n == 0) { /* no mean and no interval to compare */
+        add(l, "%s%s accepts none of the test setups", (*fails)++ ? ", " : "", who);
+        return false;
+    }
     bool ok = true;
     if (mean->n < p->min_trades) {
         add(l, "%s%s has %zu trades, fewer than %zu", (*fails)++ ? ", " : "", who, mean->n, p->min_trades);
@@ -139,12 +143,12 @@ int mt_gate_decide(const double *r, const int64_t *day, size_t n, const uint8_t 
     fails_model[0] = fails_rule[0] = '\0';
     int nfm = 0, nfr = 0;
     f->model_passes = passes_unfiltered("model", &f->model, &f->model_vs_unfiltered, f, p, &lm, &nfm);
-    if (!isnan(f->rule.value) && !(f->model.value > f->rule.value)) {
+    if (f->model.n && !isnan(f->rule.value) && !(f->model.value > f->rule.value)) {
         add(&lm, "%smodel mean %+.3f R does not beat rule %+.3f R", nfm++ ? ", " : "", f->model.value,
             f->rule.value);
         f->model_passes = false;
     }
-    if (!isnan(f->shuffled_bar) && !(f->model.value > f->shuffled_bar)) {
+    if (f->model.n && !isnan(f->shuffled_bar) && !(f->model.value > f->shuffled_bar)) {
         add(&lm, "%smodel mean %+.3f R does not beat shuffled %+.3f R", nfm++ ? ", " : "", f->model.value,
             f->shuffled_bar);
         f->model_passes = false;
@@ -153,15 +157,21 @@ int mt_gate_decide(const double *r, const int64_t *day, size_t n, const uint8_t 
     out->decision = f->model_passes ? MT_GATE_PROMOTE_MODEL : f->rule_passes ? MT_GATE_USE_RULE : MT_GATE_UNFILTERED;
 
     struct line l = {out->reason, 0, sizeof out->reason};
-    add(&l, "%s: model %+.3f R (n %zu, CI %+.3f..%+.3f), unfiltered %+.3f R (n %zu)",
-        mt_gate_decision_name(out->decision), f->model.value, f->model.n, f->model.lo, f->model.hi,
-        f->unfiltered.value, f->unfiltered.n);
-    if (rule)
+    add(&l, "%s: model ", mt_gate_decision_name(out->decision));
+    if (f->model.n)
+        add(&l, "%+.3f R (n %zu, CI %+.3f..%+.3f)", f->model.value, f->model.n, f->model.lo, f->model.hi);
+    else
+        add(&l, "accepts none");
+    add(&l, ", unfiltered %+.3f R (n %zu)", f->unfiltered.value, f->unfiltered.n);
+    if (rule && f->rule.n)
         add(&l, ", rule %+.3f R (n %zu)", f->rule.value, f->rule.n);
+    else if (rule)
+        add(&l, ", rule accepts none");
     if (f->shuffled_defined)
         add(&l, ", shuffled bar %+.3f R (of %zu)", f->shuffled_bar, f->shuffled_defined);
-    add(&l, ", model - unfiltered %+.3f R (CI %+.3f..%+.3f)", f->model_vs_unfiltered.value,
-        f->model_vs_unfiltered.lo, f->model_vs_unfiltered.hi);
+    if (f->model.n)
+        add(&l, ", model - unfiltered %+.3f R (CI %+.3f..%+.3f)", f->model_vs_unfiltered.value,
+            f->model_vs_unfiltered.lo, f->model_vs_unfiltered.hi);
     if (f->model_passes) {
         add(&l, "; the model beats every alternative");
     } else {

@@ -487,7 +487,9 @@ int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size
         return rc;
     if (!metric)
         metric = auc;
-    float *xv = malloc(n * (cols ? cols : 1) * sizeof *xv);
+    /* only the kept columns, in r->selected's order: what the model reads */
+    size_t ns = r->n_selected;
+    float *xv = malloc(n * (ns ? ns : 1) * sizeof *xv);
     float *orig = malloc(n * sizeof *orig);
     double *yv = malloc(n * sizeof *yv), *wv = w ? malloc(n * sizeof *wv) : NULL, *score = malloc(n * sizeof *score);
     if (!xv || !orig || !yv || (w && !wv) || !score) {
@@ -495,12 +497,13 @@ int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size
         goto done;
     }
     for (size_t k = 0; k < n; k++) {
-        memcpy(xv + k * cols, x + idx[k] * cols, cols * sizeof *xv);
+        for (size_t c = 0; c < ns; c++)
+            xv[k * ns + c] = x[idx[k] * cols + r->selected[c]];
         yv[k] = y[idx[k]];
         if (wv)
             wv[k] = w[idx[k]];
     }
-    if ((rc = score_rows(predict, predict_ctx, xv, n, cols, score, err)))
+    if ((rc = score_rows(predict, predict_ctx, xv, n, ns, score, err)))
         goto done;
     double base = metric(metric_ctx, score, yv, wv, n);
     if (isnan(base)) {
@@ -509,25 +512,24 @@ int mt_sel_importance(struct mt_sel_result *r, const float *x, size_t rows, size
         goto done;
     }
     uint64_t st = seed;
-    for (size_t s = 0; s < r->n_selected; s++) {
-        size_t c = r->selected[s];
+    for (size_t s = 0; s < ns; s++) {
         for (size_t k = 0; k < n; k++)
-            orig[k] = xv[k * cols + c];
+            orig[k] = xv[k * ns + s];
         double drop = 0;
         for (int rep = 0; rep < repeats; rep++) {
             for (size_t k = n - 1; k > 0; k--) {
                 size_t j = rng_below(&st, k + 1);
-                float t = xv[k * cols + c];
-                xv[k * cols + c] = xv[j * cols + c];
-                xv[j * cols + c] = t;
+                float t = xv[k * ns + s];
+                xv[k * ns + s] = xv[j * ns + s];
+                xv[j * ns + s] = t;
             }
-            if ((rc = score_rows(predict, predict_ctx, xv, n, cols, score, err)))
+            if ((rc = score_rows(predict, predict_ctx, xv, n, ns, score, err)))
                 goto done;
             drop += base - metric(metric_ctx, score, yv, wv, n);
         }
         for (size_t k = 0; k < n; k++)
-            xv[k * cols + c] = orig[k];
-        r->col[c].importance = drop / repeats;
+            xv[k * ns + s] = orig[k];
+        r->col[r->selected[s]].importance = drop / repeats;
     }
     size_t kept = 0;
     for (size_t s = 0; s < r->n_selected; s++) {

@@ -96,7 +96,8 @@ typedef double (*mt_sel_metric_fn)(void *ctx, const double *score, const double 
 /* Permutation importance on the validation rows idx[0..n): for each column
  * kept in r, the metric (NULL: the weighted ROC AUC, ties counted half) of
  * predict on the rows minus its mean over `repeats` shuffles (seeded) of that
- * column among the rows. Writes r->col[c].importance and marks the kept
+ * column among the rows. predict gets the rows' kept columns only, in
+ * r->selected's order (cols = r->n_selected). Writes r->col[c].importance and marks the kept
  * columns with importance <= 0 MT_SEL_NO_IMPORTANCE (r->selected shrinks,
  * order kept). The callbacks' errors are returned as they are. Returns 0,
  * MT_EINVAL (repeats < 1, n < 2, a bad index, a NaN score), MT_ENOMEM or predict's code. */

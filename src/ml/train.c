@@ -361,25 +361,10 @@ static int make_splits(struct job *j, struct mt_train_result *res, struct mt_err
 
 /* ---- feature selection in the folds ---- */
 
-struct imp_ctx {
-    struct mt_booster *b;
-    const size_t *cols; /* the fold's kept columns, indices into the full row */
-    size_t n_cols;
-    float *buf;
-};
-
-/* The importance callback: x holds full rows; the booster reads its columns. */
+/* The importance callback: x holds the fold's kept columns, the ones its booster was fit on. */
 static int imp_predict(void *ctx, const float *x, size_t rows, size_t cols, double *out, struct mt_err *err)
 {
-    struct imp_ctx *c = ctx;
-    float *buf = realloc(c->buf, (rows ? rows : 1) * (c->n_cols ? c->n_cols : 1) * sizeof *buf);
-    if (!buf)
-        return mt_err_set(err, MT_ENOMEM, "train: out of memory");
-    c->buf = buf;
-    for (size_t i = 0; i < rows; i++)
-        for (size_t k = 0; k < c->n_cols; k++)
-            buf[i * c->n_cols + k] = x[i * cols + c->cols[k]];
-    return mt_booster_predict(c->b, buf, rows, c->n_cols, out, err);
+    return mt_booster_predict(ctx, x, rows, cols, out, err);
 }
 
 struct sel_task {
@@ -417,11 +402,9 @@ static int sel_fold(void *ctx, size_t f, struct fitter *ft, struct mt_err *err)
     ft->n_cols = r->n_selected;
     if (rc == 0 && r->n_selected)
         rc = fit_rows(ft, &p, rows, n, NULL, NULL, 0, &b, err);
-    struct imp_ctx ic = {b, r->selected, r->n_selected, NULL};
     if (rc == 0 && r->n_selected)
         rc = mt_sel_importance(r, ts->x, ts->rows, ts->cols, j->yd, j->w, vrows, nv, (int)j->o->importance_repeats,
-                               (uint64_t)j->o->seed + f, imp_predict, &ic, NULL, NULL, err);
-    free(ic.buf);
+                               (uint64_t)j->o->seed + f, imp_predict, b, NULL, NULL, err);
     mt_booster_free(b);
     free(rows), free(vrows);
     return rc;

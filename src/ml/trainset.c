@@ -308,36 +308,58 @@ static int cmp_rows(const void *a, const void *b)
     return i < j ? -1 : i > j;
 }
 
+/* Moves row `from` of every array of t to row `to`. */
+static void move_row(struct mt_trainset *t, size_t to, size_t from)
+{
+    memcpy(t->x + to * t->cols, t->x + from * t->cols, t->cols * sizeof *t->x);
+    t->t0[to] = t->t0[from], t->t1[to] = t->t1[from], t->r[to] = t->r[from];
+    t->symbol[to] = t->symbol[from], t->source[to] = t->source[from], t->side[to] = t->side[from];
+}
+
+/* Sorts the rows in place (the matrix is most of the memory a training run holds: a sorted copy
+ * would double it): the permutation is applied cycle by cycle through one spare row, the row
+ * `rows` of the arrays (reserve_row's room), and the arrays are then trimmed to the rows. */
 static int sort_rows(struct mt_trainset *t, struct mt_err *err)
 {
     size_t n = t->rows;
     if (n < 2)
         return 0;
     size_t *idx = malloc(n * sizeof *idx);
-    float *x = malloc(n * t->cols * sizeof *x);
-    int64_t *t0 = malloc(n * sizeof *t0), *t1 = malloc(n * sizeof *t1);
-    double *r = malloc(n * sizeof *r);
-    uint32_t *sym = malloc(n * sizeof *sym);
-    uint8_t *src = malloc(n);
-    int8_t *side = malloc(n);
-    if (!idx || !x || !t0 || !t1 || !r || !sym || !src || !side) {
-        free(idx), free(x), free(t0), free(t1), free(r), free(sym), free(src), free(side);
-        return mt_err_set(err, MT_ENOMEM, "training set: out of memory sorting %zu rows", n);
+    int rc = !idx ? mt_err_set(err, MT_ENOMEM, "training set: out of memory sorting %zu rows", n)
+                  : reserve_row(t, err);
+    if (rc) {
+        free(idx);
+        return rc;
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
     sort_by = t;
     qsort(idx, n, sizeof *idx, cmp_rows);
     sort_by = NULL;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = idx[k];
-        memcpy(x + k * t->cols, t->x + i * t->cols, t->cols * sizeof *x);
-        t0[k] = t->t0[i], t1[k] = t->t1[i], r[k] = t->r[i], sym[k] = t->symbol[i], src[k] = t->source[i];
-        side[k] = t->side[i];
+    /* row k receives row idx[k]; a placed row is marked idx[k] == k */
+    for (size_t s = 0; s < n; s++) {
+        if (idx[s] == s)
+            continue;
+        move_row(t, n, s);
+        size_t k = s;
+        while (idx[k] != s) {
+            size_t from = idx[k];
+            move_row(t, k, from);
+            idx[k] = k;
+            k = from;
+        }
+        move_row(t, k, n);
+        idx[k] = k;
     }
     free(idx);
-    free(t->x), free(t->t0), free(t->t1), free(t->r), free(t->symbol), free(t->source), free(t->side);
-    t->x = x, t->t0 = t0, t->t1 = t1, t->r = r, t->symbol = sym, t->source = src, t->side = side;
+    /* trimmed: a failed shrink keeps its larger array, which holds the n rows as well */
+    (void)mt_resize((void **)&t->x, n * t->cols, sizeof *t->x);
+    (void)mt_resize((void **)&t->t0, n, sizeof *t->t0);
+    (void)mt_resize((void **)&t->t1, n, sizeof *t->t1);
+    (void)mt_resize((void **)&t->r, n, sizeof *t->r);
+    (void)mt_resize((void **)&t->symbol, n, sizeof *t->symbol);
+    (void)mt_resize((void **)&t->source, n, sizeof *t->source);
+    (void)mt_resize((void **)&t->side, n, sizeof *t->side);
     t->cap = n;
     return 0;
 }

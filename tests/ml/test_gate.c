@@ -122,6 +122,26 @@ static void test_too_few_trades_not_promoted(void **state)
     assert_non_null(strstr(err.msg, "min_trades"));
 }
 
+static void test_none_accepted_is_said(void **state)
+{
+    (void)state;
+    static struct period p;
+    /* The rule accepts none of the rows, then the model neither: no mean to print. */
+    repeat_days(&p, 40, (const char *const[]){"10001", "00000"}, 2);
+    struct mt_gate_result g;
+    struct mt_err err = {0};
+    assert_int_equal(mt_gate_decide(p.r, p.day, p.n, p.mask[0], p.mask[1], NULL, 0, NULL, &g, &err), 0);
+    assert_int_equal(g.decision, MT_GATE_PROMOTE_MODEL);
+    assert_int_equal(g.fig.rule.n, 0);
+    assert_false(g.fig.rule_passes);
+    assert_non_null(strstr(g.reason, ", rule accepts none, "));
+    assert_null(strstr(g.reason, "nan"));
+    assert_int_equal(mt_gate_decide(p.r, p.day, p.n, p.mask[1], p.mask[1], NULL, 0, NULL, &g, &err), 0);
+    assert_int_equal(g.decision, MT_GATE_UNFILTERED);
+    assert_string_equal(g.reason, "unfiltered: model accepts none, unfiltered -0.100 R (n 200), rule accepts none; "
+                                  "model accepts none of the test setups; rule accepts none of the test setups");
+}
+
 static void test_shuffled_as_good_not_promoted(void **state)
 {
     (void)state;
@@ -179,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_model_clearly_better_is_promoted),
         cmocka_unit_test(test_rule_better_than_model_uses_rule),
         cmocka_unit_test(test_too_few_trades_not_promoted),
+        cmocka_unit_test(test_none_accepted_is_said),
         cmocka_unit_test(test_shuffled_as_good_not_promoted),
         cmocka_unit_test(test_noisy_gain_not_promoted),
     };

@@ -196,13 +196,24 @@ static void test_duplicate_keeps_higher_mi(void **state)
 }
 
 /* The model: the score is column 0 of the row. */
+/* The model that reads column 0 of the matrix: it gets the kept columns only, in r's order. */
+struct col0_model {
+    const struct mt_sel_result *r;
+    int calls;
+};
+
 static int predict_col0(void *ctx, const float *x, size_t rows, size_t cols, double *out, struct mt_err *err)
 {
     (void)err;
-    int *calls = ctx;
-    (*calls)++;
+    struct col0_model *m = ctx;
+    m->calls++;
+    assert_int_equal(cols, m->r->n_selected);
+    size_t at = 0;
+    while (at < cols && m->r->selected[at] != 0)
+        at++;
+    assert_true(at < cols);
     for (size_t i = 0; i < rows; i++)
-        out[i] = x[i * cols];
+        out[i] = x[i * cols + at];
     return 0;
 }
 
@@ -240,11 +251,11 @@ static void test_permutation_importance(void **state)
     run(&o, &d, NULL, &r);
     assert_int_equal(r.n_selected, 3);
     struct mt_err err = {0};
-    int calls = 0;
-    assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 3, 9, predict_col0, &calls,
+    struct col0_model m = {&r, 0};
+    assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 3, 9, predict_col0, &m,
                                        NULL, NULL, &err),
                      0);
-    assert_int_equal(calls, 1 + 3 * 3);
+    assert_int_equal(m.calls, 1 + 3 * 3);
     /* AUC of col 0 is about 0.96; shuffled about 0.5 */
     assert_true(r.col[0].importance > 0.3);
     assert_true(r.col[1].importance == 0.0 && r.col[2].importance == 0.0);
@@ -261,7 +272,7 @@ static void test_permutation_importance(void **state)
                                        NULL, NULL, &err),
                      MT_EINVAL);
     assert_string_equal(err.msg, "importance: the model scored validation row 3 NaN");
-    assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 0, 9, predict_col0, &calls,
+    assert_int_equal(mt_sel_importance(&r, d.x, d.rows, d.cols, d.y, NULL, d.idx, d.n, 0, 9, predict_col0, &m,
                                        NULL, NULL, &err),
                      MT_EINVAL);
     mt_sel_result_release(&r);
