@@ -22,11 +22,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build/release}
 mt=$build/src/cli/mtrader
-csv_dir=${MT_BENCH_CSV_DIR:-$root/../shared/data/ohlcv/csv}
-if [[ -z ${MT_BENCH_CSV_DIR:-} && ! -d $csv_dir ]]; then # a git worktree: beside the main checkout
-  common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-  [[ -z $common ]] || csv_dir=$(dirname "$common")/../shared/data/ohlcv/csv
-fi
+source "$root/bench/lib.sh"
+csv_dir=$(bench_csv_dir "$root")
 [[ -x $mt ]] || { echo "run-report-bench: $mt is not built: ninja -C $build" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "run-report-bench: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 /usr/bin/python3 -c 'import pandas, matplotlib' 2>/dev/null ||

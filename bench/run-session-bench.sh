@@ -32,11 +32,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build/release}
 mt=$build/src/cli/mtrader
-csv_dir=${MT_BENCH_CSV_DIR:-$root/../shared/data/ohlcv/csv}
-if [[ -z ${MT_BENCH_CSV_DIR:-} && ! -d $csv_dir ]]; then # a git worktree: beside the main checkout
-  common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-  [[ -z $common ]] || csv_dir=$(dirname "$common")/../shared/data/ohlcv/csv
-fi
+source "$root/bench/lib.sh"
+csv_dir=$(bench_csv_dir "$root")
 runs=${MT_BENCH_RUNS:-5}
 long_runs=${MT_BENCH_LONG_RUNS:-2}
 [[ -x $mt ]] || { echo "run-session-bench: $mt is not built: ninja -C $build" >&2; exit 1; }
@@ -120,15 +117,11 @@ to=$(date -u -d "@$((to_ms / 1000))" '+%FT%H:%M')
 strategies=channel_run:200:mid:edge,channel_run:200:edge:mid,trail_fractals:5:2
 
 # ---- 1. replay against the backtest ----
-agent() { # id strategy timeframe pairs-json
-  printf '{"id": "%s", "strategy": "%s", "timeframe": "%s", "pairs": %s, "risk": 0.005, "max_positions": 3, "max_open_r": 5.1}' \
-    "$1" "$2" "$3" "$4"
-}
 {
   echo '{"agents": ['
-  agent cr_me channel_run:200:mid:edge 1h "{\"symbols\": \"$list10\"}"; echo ','
-  agent cr_em channel_run:200:edge:mid 1h "{\"symbols\": \"$list10\"}"; echo ','
-  agent tf trail_fractals:5:2 1h "{\"symbols\": \"$list10\"}"
+  bench_agent cr_me channel_run:200:mid:edge 1h "{\"symbols\": \"$list10\"}"; echo ','
+  bench_agent cr_em channel_run:200:edge:mid 1h "{\"symbols\": \"$list10\"}"; echo ','
+  bench_agent tf trail_fractals:5:2 1h "{\"symbols\": \"$list10\"}"
   echo ']}'
 } >"$work/replay.json"
 
@@ -180,27 +173,8 @@ echo
 # ---- 2. scan of 100 symbols x 6 agents ----
 "$mt" --data-dir "$s10" resample --from 1h --to 4h,1d >/dev/null
 s100=$work/s100
-symbols100=()
-for tf in 1h 4h 1d; do mkdir -p "$s100/ohlcv/$tf"; done
-for b in "${bases[@]}"; do
-  for k in "" 1 2 3 4 5 6 7 8 9; do
-    for tf in 1h 4h 1d; do ln "$s10/ohlcv/$tf/${b}USDT.parquet" "$s100/ohlcv/$tf/${b}${k}USDT.parquet"; done
-    symbols100+=("${b}${k}USDT")
-  done
-done
-list100=$(IFS=,; echo "${symbols100[*]}")
-ranked='{"top": 100, "by": "volume_1d"}'
-listed="{\"symbols\": \"$list100\"}"
-{
-  echo '{"agents": ['
-  agent cr_me_1h channel_run:200:mid:edge 1h "$ranked"; echo ','
-  agent cr_em_1h channel_run:200:edge:mid 1h "$listed"; echo ','
-  agent cr_me_4h channel_run:200:mid:edge 4h "$ranked"; echo ','
-  agent tf_4h trail_fractals:5:2 4h "$listed"; echo ','
-  agent tf_1d trail_fractals:5:2 1d "$ranked"; echo ','
-  agent cr_em_1d channel_run:200:edge:mid 1d "$listed"
-  echo ']}'
-} >"$work/scan.json"
+bench_store100 "$s10" "$s100" "${bases[@]}"
+bench_six_agents "$(IFS=,; echo "${symbols100[*]}")" >"$work/scan.json"
 at() { date -u -d "@$(($1 / 1000))" '+%FT%H:%M:%S'; }
 scan=("$mt" --config "$work/scan.json" --data-dir "$s100" scan --no-sync) # then --journal J --at T
 restore_journal() { # the prepared journal, fresh for each measured scan
