@@ -195,7 +195,6 @@ static void test_duplicate_keeps_higher_mi(void **state)
     data_free(&d);
 }
 
-/* The model: the score is column 0 of the row. */
 /* The model that reads column 0 of the matrix: it gets the kept columns only, in r's order. */
 struct col0_model {
     const struct mt_sel_result *r;
